@@ -1,0 +1,57 @@
+# SPDX-License-Identifier: GPL-2.0-only
+# armvirt: top-level Makefile.
+#
+#   make            build armvirt.ko (cross-built against the cached Debian
+#                   headers on x86-64; natively on an ARMv7 board with
+#                   KDIR=/lib/modules/$(uname -r)/build)
+#   make check      set up, build, boot the emulated board(s), run the tests
+#   make run        set up, build, boot the board with armvirt loaded
+#   make setup      install and fetch what the above need (scripts/setup.sh)
+#   make C=1        build with sparse; W=1 for extra warnings
+
+SRC := $(CURDIR)
+HOST_ARCH := $(shell uname -m)
+
+ifneq ($(filter arm%,$(HOST_ARCH)),)
+KDIR ?= /lib/modules/$(shell uname -r)/build
+KMAKE_ARGS :=
+else
+# Cross build: the Debian armhf headers fetched by scripts/setup.sh.
+KCACHE ?= $(shell $(SRC)/scripts/setup.sh --print-kdir 2>/dev/null)
+KDIR ?= $(KCACHE)/build
+KMAKE_ARGS := ARCH=arm CROSS_COMPILE=arm-linux-gnueabihf-
+endif
+
+KMAKE = $(MAKE) -C $(KDIR) M=$(SRC) $(KMAKE_ARGS)
+
+.PHONY: all modules setup check run tests clean checkpatch
+
+all: modules
+
+modules:
+	$(KMAKE) modules
+
+setup:
+	@bash scripts/setup.sh >/dev/null
+
+tests:
+	$(MAKE) -C tests
+
+# The tests build the module with W=1 and treat any warning as an error.
+check: setup
+	$(MAKE) modules W=1 KCFLAGS=-Werror
+	$(MAKE) tests
+	bash tests/run.sh
+
+run: setup
+	$(MAKE) modules
+	$(MAKE) tests
+	bash scripts/board.sh --interactive
+
+checkpatch:
+	bash scripts/checkpatch.sh
+
+clean:
+	-[ -d "$(KDIR)" ] && $(KMAKE) clean
+	$(MAKE) -C tests clean
+	rm -rf build

@@ -1,0 +1,91 @@
+// SPDX-License-Identifier: GPL-2.0-only
+/*
+ * /sys/kernel/debug/armvirt: what the lowvisor sees, for tests and humans.
+ *
+ *   lowvisor               read: one line on the lowvisor, one per CPU,
+ *                          each state read from HYP right now
+ *   simulate_cpu_pm_loss   write a CPU number: CPU PM enter, HYP state lost
+ *                          as in a power-down, CPU PM exit; fails unless
+ *                          the lowvisor is back
+ */
+#include <linux/cpu.h>
+#include <linux/debugfs.h>
+#include <linux/kstrtox.h>
+#include <linux/seq_file.h>
+
+#include "armvirt.h"
+
+static struct dentry *armvirt_debugfs;
+
+static int lowvisor_show(struct seq_file *m, void *unused)
+{
+	struct lowvisor_info info;
+	struct lv_hyp_state st;
+	unsigned long pcpu;
+	unsigned int cpu;
+	u32 stub;
+	int ret;
+
+	lowvisor_get_info(&info);
+	seq_printf(m, "lowvisor text=%#lx-%#lx vectors=%#lx idmap_pa=%#llx httbr=%#llx pt_pages=%lu\n",
+		   info.text_start, info.text_end, info.vectors,
+		   (u64)info.idmap_pa, info.httbr, info.pt_pages);
+
+	cpus_read_lock();
+	for_each_possible_cpu(cpu) {
+		if (!cpu_online(cpu)) {
+			seq_printf(m, "cpu=%u state=offline\n", cpu);
+			continue;
+		}
+		ret = lowvisor_get_state(cpu, &st, &pcpu, &stub);
+		if (ret) {
+			seq_printf(m, "cpu=%u state=error%d\n", cpu, ret);
+			continue;
+		}
+		seq_printf(m, "cpu=%u state=installed mode=%#x hsctlr=%#x hvbar=%#x htcr=%#x pc=%#x sp=%#x httbr=%#llx mpidr=%#x pcpu=%#lx stub_hvbar=%#x\n",
+			   cpu, st.cpsr & 0x1f, st.hsctlr, st.hvbar, st.htcr,
+			   st.pc, st.sp,
+			   ((u64)st.httbr_hi << 32) | st.httbr_lo, st.mpidr,
+			   pcpu, stub);
+	}
+	cpus_read_unlock();
+	return 0;
+}
+DEFINE_SHOW_ATTRIBUTE(lowvisor);
+
+static ssize_t simulate_pm_write(struct file *file, const char __user *ubuf,
+				 size_t count, loff_t *ppos)
+{
+	unsigned int cpu;
+	int ret;
+
+	ret = kstrtouint_from_user(ubuf, count, 0, &cpu);
+	if (ret)
+		return ret;
+	if (cpu >= nr_cpu_ids)
+		return -EINVAL;
+	cpus_read_lock();
+	ret = lowvisor_simulate_pm_loss(cpu);
+	cpus_read_unlock();
+	return ret ? ret : count;
+}
+
+static const struct file_operations simulate_pm_fops = {
+	.owner	= THIS_MODULE,
+	.write	= simulate_pm_write,
+	.llseek	= noop_llseek,
+};
+
+void armvirt_debugfs_init(void)
+{
+	armvirt_debugfs = debugfs_create_dir(ARMVIRT_NAME, NULL);
+	debugfs_create_file("lowvisor", 0444, armvirt_debugfs, NULL,
+			    &lowvisor_fops);
+	debugfs_create_file("simulate_cpu_pm_loss", 0200, armvirt_debugfs,
+			    NULL, &simulate_pm_fops);
+}
+
+void armvirt_debugfs_exit(void)
+{
+	debugfs_remove_recursive(armvirt_debugfs);
+}

@@ -1,0 +1,365 @@
+// SPDX-License-Identifier: GPL-2.0-only
+/*
+ * The lowvisor's life on each CPU: installed when the module loads and when
+ * a CPU comes online, reinstalled when a CPU comes back from a low-power
+ * state that lost it, and replaced by the kernel's stub when a CPU goes
+ * offline, before a reboot or kexec, and when the module unloads.
+ *
+ * Locking: struct lv_cpu of a CPU is only read or written on that CPU, with
+ * IRQs off (cpuhp callbacks disable them, CPU PM notifiers and IPIs run with
+ * them off). The global struct lowvisor is written only in lowvisor_init()
+ * and lowvisor_exit(), before any CPU uses it and after none does.
+ */
+#include <linux/cpu.h>
+#include <linux/cpu_pm.h>
+#include <linux/cpuhotplug.h>
+#include <linux/gfp.h>
+#include <linux/kernel.h>
+#include <linux/mm.h>
+#include <linux/panic.h>
+#include <linux/percpu.h>
+#include <linux/reboot.h>
+#include <linux/smp.h>
+
+#include "armvirt.h"
+#include "../lowvisor/lowvisor.h"
+#include "../mmu/hyp_pgtable.h"
+
+/* The page each CPU shares with HYP; offsets in lowvisor.h. */
+struct lv_percpu {
+	u32 stub_hvbar;			/* written by HYP at install */
+	u32 stub_hsctlr;		/* written by HYP at install */
+	u32 idmap_pa;			/* written by us, read by HYP */
+	u32 reserved;
+	struct lv_hyp_state state;	/* written by HYP on GET_STATE */
+};
+
+struct lv_cpu {
+	struct lv_percpu *hyp;		/* one page, mapped in HYP */
+	bool installed;
+	u32 seq;			/* last GET_STATE sequence number */
+};
+
+static DEFINE_PER_CPU(struct lv_cpu, lv_cpus);
+
+static struct lowvisor {
+	struct hyp_pgtable pgt;
+	phys_addr_t idmap_pa;		/* PA of __lv_idmap_start */
+	phys_addr_t init_pa;		/* PA of lv_hyp_init */
+	u64 httbr;
+	enum cpuhp_state hp_state;
+	bool shutting_down;		/* set by the reboot notifier */
+} lv;
+
+static void lv_check_layout(void)
+{
+	BUILD_BUG_ON(offsetof(struct lv_percpu, stub_hvbar) != LV_PCPU_STUB_HVBAR);
+	BUILD_BUG_ON(offsetof(struct lv_percpu, stub_hsctlr) != LV_PCPU_STUB_HSCTLR);
+	BUILD_BUG_ON(offsetof(struct lv_percpu, idmap_pa) != LV_PCPU_IDMAP_PA);
+	BUILD_BUG_ON(offsetof(struct lv_percpu, state) != LV_PCPU_STATE);
+	BUILD_BUG_ON(offsetof(struct lv_hyp_state, seq) != LV_STATE_SEQ);
+	BUILD_BUG_ON(offsetof(struct lv_hyp_state, cpsr) != LV_STATE_CPSR);
+	BUILD_BUG_ON(offsetof(struct lv_hyp_state, hsctlr) != LV_STATE_HSCTLR);
+	BUILD_BUG_ON(offsetof(struct lv_hyp_state, hvbar) != LV_STATE_HVBAR);
+	BUILD_BUG_ON(offsetof(struct lv_hyp_state, htcr) != LV_STATE_HTCR);
+	BUILD_BUG_ON(offsetof(struct lv_hyp_state, pc) != LV_STATE_PC);
+	BUILD_BUG_ON(offsetof(struct lv_hyp_state, sp) != LV_STATE_SP);
+	BUILD_BUG_ON(offsetof(struct lv_hyp_state, httbr_lo) != LV_STATE_HTTBR_LO);
+	BUILD_BUG_ON(offsetof(struct lv_hyp_state, httbr_hi) != LV_STATE_HTTBR_HI);
+	BUILD_BUG_ON(offsetof(struct lv_hyp_state, mpidr) != LV_STATE_MPIDR);
+	BUILD_BUG_ON(sizeof(struct lv_percpu) > LV_PCPU_SIZE / 4);
+	BUILD_BUG_ON(LV_PCPU_SIZE != PAGE_SIZE);
+}
+
+/* IRQs off. Enter HYP through whatever is there (the stub, or an older lowvisor). */
+static int lv_install_this_cpu(void)
+{
+	struct lv_cpu *c = this_cpu_ptr(&lv_cpus);
+	u32 ret;
+
+	if (lv.shutting_down)
+		return -ESHUTDOWN;
+	ret = __lv_hvc(LV_HVC_SOFT_RESTART, (u32)lv.init_pa, (u32)c->hyp,
+		       lower_32_bits(lv.httbr), upper_32_bits(lv.httbr));
+	if (ret == 0)
+		ret = __lv_hvc(LV_HVC_PING, 0, 0, 0, 0);
+	if (ret != LV_PING_MAGIC) {
+		pr_err(ARMVIRT_NAME ": CPU%u: lowvisor did not start (HYP answered %#x)\n",
+		       smp_processor_id(), ret);
+		return -EIO;
+	}
+	c->installed = true;
+	return 0;
+}
+
+/* IRQs off. */
+static void lv_teardown_this_cpu(void)
+{
+	struct lv_cpu *c = this_cpu_ptr(&lv_cpus);
+
+	if (!c->installed)
+		return;
+	__lv_hvc(LV_HVC_RESET_VECTORS, 0, 0, 0, 0);
+	c->installed = false;
+}
+
+static int lv_cpu_online(unsigned int cpu)
+{
+	unsigned long flags;
+	int ret;
+
+	local_irq_save(flags);
+	ret = lv_install_this_cpu();
+	local_irq_restore(flags);
+	return ret;
+}
+
+static int lv_cpu_offline(unsigned int cpu)
+{
+	unsigned long flags;
+
+	local_irq_save(flags);
+	lv_teardown_this_cpu();
+	local_irq_restore(flags);
+	return 0;
+}
+
+/*
+ * CPU PM: a CPU that lost its state in a low-power state comes back through
+ * cpu_resume, which reinstalls the kernel's stub. IRQs are off here.
+ */
+static void lv_cpu_pm_exit(void)
+{
+	struct lv_cpu *c = this_cpu_ptr(&lv_cpus);
+
+	if (!c->installed || __lv_hvc(LV_HVC_PING, 0, 0, 0, 0) == LV_PING_MAGIC)
+		return;
+	c->installed = false;
+	lv_install_this_cpu();
+}
+
+static int lv_cpu_pm_notify(struct notifier_block *nb, unsigned long action,
+			    void *unused)
+{
+	if (action == CPU_PM_EXIT || action == CPU_PM_ENTER_FAILED)
+		lv_cpu_pm_exit();
+	return NOTIFY_OK;
+}
+
+static struct notifier_block lv_cpu_pm_nb = {
+	.notifier_call = lv_cpu_pm_notify,
+};
+
+static void lv_teardown_ipi(void *unused)
+{
+	lv_teardown_this_cpu();
+}
+
+/*
+ * Reboot and kexec: give every CPU its stub back while all of them are
+ * still online. (A crash kexec skips the notifiers; the lowvisor then
+ * honours HVC_SOFT_RESTART itself.)
+ */
+static int lv_reboot_notify(struct notifier_block *nb, unsigned long action,
+			    void *unused)
+{
+	lv.shutting_down = true;
+	on_each_cpu(lv_teardown_ipi, NULL, 1);
+	return NOTIFY_OK;
+}
+
+static struct notifier_block lv_reboot_nb = {
+	.notifier_call = lv_reboot_notify,
+};
+
+/* Called by the lowvisor, in SVC mode with exceptions masked. */
+void armvirt_hyp_panic(u32 kind, u32 elr, u32 hsr, u32 far)
+{
+	static const char * const kinds[] = {
+		[LV_PANIC_RESET] = "reset", [LV_PANIC_UNDEF] = "undefined instruction",
+		[LV_PANIC_HVC_IN_HYP] = "hvc", [LV_PANIC_PABT] = "prefetch abort",
+		[LV_PANIC_DABT] = "data abort", [LV_PANIC_TRAP] = "trap",
+		[LV_PANIC_IRQ] = "IRQ", [LV_PANIC_FIQ] = "FIQ",
+	};
+
+	panic(ARMVIRT_NAME ": unexpected %s in HYP at %#x (HSR %#x, FAR %#x)\n",
+	      kind < ARRAY_SIZE(kinds) ? kinds[kind] : "exception", elr, hsr, far);
+}
+
+static void lv_free_percpu(void)
+{
+	unsigned int cpu;
+
+	for_each_possible_cpu(cpu) {
+		struct lv_cpu *c = per_cpu_ptr(&lv_cpus, cpu);
+
+		free_page((unsigned long)c->hyp);
+		c->hyp = NULL;
+	}
+}
+
+/* Per-CPU pages and the HYP page tables: everything the lowvisor touches. */
+static int lv_build(void)
+{
+	size_t idmap_size = __lv_idmap_end - __lv_idmap_start;
+	unsigned int cpu;
+	int ret;
+
+	if (idmap_size > LV_IDMAP_ALIGN) {
+		pr_err(ARMVIRT_NAME ": identity-mapped lowvisor code is %zu bytes, more than its alignment (%d)\n",
+		       idmap_size, LV_IDMAP_ALIGN);
+		return -EINVAL;
+	}
+	lv.idmap_pa = armvirt_kaddr_to_phys(__lv_idmap_start);
+	lv.init_pa = armvirt_kaddr_to_phys(lv_hyp_init);
+	ret = hyp_pgtable_init(&lv.pgt);
+	if (ret)
+		return ret;
+	ret = hyp_map_kernel(&lv.pgt, __lv_text_start,
+			     __lv_text_end - __lv_text_start, HYP_PROT_RX);
+	if (!ret)
+		ret = hyp_map_idmap(&lv.pgt, __lv_idmap_start, idmap_size);
+	if (ret == -EEXIST || ret == -ERANGE)
+		pr_err(ARMVIRT_NAME ": lowvisor code at PA %pa cannot be identity-mapped in HYP\n",
+		       &lv.idmap_pa);
+
+	for_each_possible_cpu(cpu) {
+		struct lv_cpu *c = per_cpu_ptr(&lv_cpus, cpu);
+
+		if (ret)
+			break;
+		c->hyp = (struct lv_percpu *)get_zeroed_page(GFP_KERNEL);
+		if (!c->hyp) {
+			ret = -ENOMEM;
+			break;
+		}
+		c->hyp->idmap_pa = (u32)lv.idmap_pa;
+		ret = hyp_map_kernel(&lv.pgt, c->hyp, PAGE_SIZE, HYP_PROT_RW);
+	}
+	if (ret) {
+		lv_free_percpu();
+		hyp_pgtable_free(&lv.pgt);
+		return ret;
+	}
+	lv.httbr = hyp_pgtable_httbr(&lv.pgt);
+	/* HYP fetches and reads this code with its MMU and caches off. */
+	armvirt_dcache_clean_poc(__lv_idmap_start, idmap_size);
+	return 0;
+}
+
+int lowvisor_init(void)
+{
+	int ret;
+
+	lv_check_layout();
+	memset(&lv, 0, sizeof(lv));
+	ret = lv_build();
+	if (ret)
+		return ret;
+
+	cpu_pm_register_notifier(&lv_cpu_pm_nb);
+	register_reboot_notifier(&lv_reboot_nb);
+	/* Installs on every online CPU, or on none if one fails. */
+	ret = cpuhp_setup_state(CPUHP_AP_ONLINE_DYN, "armvirt/lowvisor:online",
+				lv_cpu_online, lv_cpu_offline);
+	if (ret < 0) {
+		unregister_reboot_notifier(&lv_reboot_nb);
+		cpu_pm_unregister_notifier(&lv_cpu_pm_nb);
+		lv_free_percpu();
+		hyp_pgtable_free(&lv.pgt);
+		return ret;
+	}
+	lv.hp_state = ret;
+	return 0;
+}
+
+void lowvisor_exit(void)
+{
+	/* Gives every online CPU its stub back; offline CPUs have it already. */
+	cpuhp_remove_state(lv.hp_state);
+	unregister_reboot_notifier(&lv_reboot_nb);
+	cpu_pm_unregister_notifier(&lv_cpu_pm_nb);
+	lv_free_percpu();
+	hyp_pgtable_free(&lv.pgt);
+}
+
+void lowvisor_get_info(struct lowvisor_info *info)
+{
+	info->text_start = (unsigned long)__lv_text_start;
+	info->text_end = (unsigned long)__lv_text_end;
+	info->vectors = (unsigned long)lv_vectors;
+	info->idmap_pa = lv.idmap_pa;
+	info->httbr = lv.httbr;
+	info->pt_pages = lv.pgt.nr_pages;
+}
+
+struct lv_state_call {
+	struct lv_hyp_state state;
+	unsigned long pcpu_va;
+	u32 stub_hvbar;
+	int ret;
+};
+
+static void lv_get_state_ipi(void *arg)
+{
+	struct lv_cpu *c = this_cpu_ptr(&lv_cpus);
+	struct lv_state_call *call = arg;
+
+	if (!c->installed) {
+		call->ret = -ENODEV;
+		return;
+	}
+	c->seq++;
+	if (__lv_hvc(LV_HVC_GET_STATE, c->seq, 0, 0, 0) != 0 ||
+	    READ_ONCE(c->hyp->state.seq) != c->seq) {
+		call->ret = -EIO;
+		return;
+	}
+	call->state = c->hyp->state;
+	call->pcpu_va = (unsigned long)c->hyp;
+	call->stub_hvbar = c->hyp->stub_hvbar;
+	call->ret = 0;
+}
+
+/* Ask the lowvisor on @cpu what it sees. Caller holds cpus_read_lock(). */
+int lowvisor_get_state(unsigned int cpu, struct lv_hyp_state *state,
+		       unsigned long *pcpu_va, u32 *stub_hvbar)
+{
+	struct lv_state_call call = { .ret = -ENODEV };
+	int ret;
+
+	ret = smp_call_function_single(cpu, lv_get_state_ipi, &call, 1);
+	if (ret)
+		return ret;
+	if (call.ret)
+		return call.ret;
+	*state = call.state;
+	*pcpu_va = call.pcpu_va;
+	*stub_hvbar = call.stub_hvbar;
+	return 0;
+}
+
+/*
+ * Test hook: what a power-down and cpu_resume do to HYP on @cpu (the stub
+ * comes back), between the kernel's own CPU PM enter and exit notifications.
+ */
+static void lv_simulate_pm_loss_ipi(void *arg)
+{
+	int *ret = arg;
+
+	*ret = cpu_pm_enter();
+	if (*ret)
+		return;
+	__lv_hvc(LV_HVC_RESET_VECTORS, 0, 0, 0, 0);
+	cpu_pm_exit();
+	*ret = this_cpu_ptr(&lv_cpus)->installed &&
+	       __lv_hvc(LV_HVC_PING, 0, 0, 0, 0) == LV_PING_MAGIC ? 0 : -EIO;
+}
+
+int lowvisor_simulate_pm_loss(unsigned int cpu)
+{
+	int ret = -ENODEV, err;
+
+	err = smp_call_function_single(cpu, lv_simulate_pm_loss_ipi, &ret, 1);
+	return err ? err : ret;
+}

@@ -1,0 +1,49 @@
+// SPDX-License-Identifier: GPL-2.0-only
+/*
+ * armvirt: KVM-compatible hardware virtualization for 32-bit ARM, as an
+ * out-of-tree module. Load order: check the platform, install the lowvisor
+ * on every CPU, then open /dev/armvirt; unload in reverse.
+ */
+#include <linux/cpumask.h>
+#include <linux/module.h>
+
+#include "armvirt.h"
+
+struct armvirt_platform armvirt_platform;
+
+static int __init armvirt_init(void)
+{
+	int ret;
+
+	ret = armvirt_detect_platform(&armvirt_platform);
+	if (ret)
+		return ret;
+	ret = lowvisor_init();
+	if (ret) {
+		pr_err(ARMVIRT_NAME ": could not install the lowvisor (%d)\n", ret);
+		return ret;
+	}
+	ret = armvirt_dev_init();
+	if (ret) {
+		pr_err(ARMVIRT_NAME ": could not register /dev/armvirt (%d)\n", ret);
+		lowvisor_exit();
+		return ret;
+	}
+	armvirt_debugfs_init();
+	pr_info(ARMVIRT_NAME ": lowvisor installed on %u online CPUs, /dev/armvirt ready\n",
+		num_online_cpus());
+	return 0;
+}
+
+static void __exit armvirt_exit(void)
+{
+	armvirt_debugfs_exit();
+	armvirt_dev_exit();
+	lowvisor_exit();
+}
+
+module_init(armvirt_init);
+module_exit(armvirt_exit);
+
+MODULE_DESCRIPTION("KVM-compatible hypervisor for ARMv7 with the Virtualization Extensions");
+MODULE_LICENSE("GPL");

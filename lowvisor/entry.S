@@ -1,0 +1,123 @@
+/* SPDX-License-Identifier: GPL-2.0-only */
+/*
+ * The lowvisor's exception vectors and its hvc dispatcher.
+ *
+ * Runs in HYP mode with the HYP MMU on, at the kernel's VA of this code.
+ * Every exception into HYP masks A, I and F; nothing here unmasks them.
+ * HTPIDR holds this CPU's struct lv_percpu.
+ */
+#include <linux/linkage.h>
+#include "lowvisor.h"
+
+	.arch	armv7-a
+	.arch_extension virt
+	.arm
+
+	.section .hyp.text, "ax"
+
+/* HVBAR layout (ARM ARM B1.8.1): offset 0x14 takes every trap from PL0/PL1 */
+	.align	5
+ENTRY(lv_vectors)
+	b	lv_panic_reset			@ 0x00: not used
+	b	lv_panic_undef			@ 0x04: undefined instruction in HYP
+	b	lv_panic_hvc_in_hyp		@ 0x08: hvc executed in HYP
+	b	lv_panic_pabt			@ 0x0c: prefetch abort in HYP
+	b	lv_panic_dabt			@ 0x10: data abort in HYP
+	b	lv_hyp_trap			@ 0x14: trap from PL0/PL1
+	b	lv_panic_irq			@ 0x18
+	b	lv_panic_fiq			@ 0x1c
+ENDPROC(lv_vectors)
+
+/*
+ * A trap from the host. Today only hvc reaches us (HCR, HSTR, HCPTR and HDCR
+ * stay as the stub left them: nothing trapped); anything else is a bug.
+ */
+lv_hyp_trap:
+	mrc	p15, 4, ip, c5, c2, 0		@ HSR
+	lsr	ip, ip, #LV_HSR_EC_SHIFT
+	cmp	ip, #LV_HSR_EC_HVC
+	bne	lv_panic_trap
+
+	cmp	r0, #LV_HVC_NR
+	ldrlo	pc, [pc, r0, lsl #2]		@ jump through lv_hvc_table
+	b	lv_hvc_unknown
+lv_hvc_table:
+	.word	lv_hvc_unknown			@ LV_HVC_SET_VECTORS: stub only
+	.word	lv_hyp_soft_restart		@ LV_HVC_SOFT_RESTART
+	.word	lv_hyp_reset			@ LV_HVC_RESET_VECTORS
+	.word	lv_hvc_ping			@ LV_HVC_PING
+	.word	lv_hvc_get_state		@ LV_HVC_GET_STATE
+	.if	(. - lv_hvc_table) != LV_HVC_NR * 4
+	.error	"lv_hvc_table and LV_HVC_NR disagree"
+	.endif
+
+lv_hvc_unknown:
+	ldr	r0, =LV_HVC_STUB_ERR
+	eret
+
+lv_hvc_ping:
+	ldr	r0, =LV_PING_MAGIC
+	eret
+
+/*
+ * Debug: record what HYP sees in this CPU's lv_percpu.state, so that a test
+ * can check that the lowvisor runs in HYP mode, at its own VA, with the MMU
+ * and caches on, on every CPU. r1 = a sequence number to echo.
+ */
+lv_hvc_get_state:
+	mrc	p15, 4, r2, c13, c0, 2		@ HTPIDR
+	add	r2, r2, #LV_PCPU_STATE
+	str	r1, [r2, #LV_STATE_SEQ]
+	mrs	r3, cpsr
+	str	r3, [r2, #LV_STATE_CPSR]
+	mrc	p15, 4, r3, c1, c0, 0		@ HSCTLR
+	str	r3, [r2, #LV_STATE_HSCTLR]
+	mrc	p15, 4, r3, c12, c0, 0		@ HVBAR
+	str	r3, [r2, #LV_STATE_HVBAR]
+	mrc	p15, 4, r3, c2, c0, 2		@ HTCR
+	str	r3, [r2, #LV_STATE_HTCR]
+	adr	r3, lv_hvc_get_state
+	str	r3, [r2, #LV_STATE_PC]
+	str	sp, [r2, #LV_STATE_SP]
+	mrrc	p15, 4, r3, ip, c2		@ HTTBR
+	str	r3, [r2, #LV_STATE_HTTBR_LO]
+	str	ip, [r2, #LV_STATE_HTTBR_HI]
+	mrc	p15, 0, r3, c0, c0, 5		@ MPIDR
+	str	r3, [r2, #LV_STATE_MPIDR]
+	dsb	ish
+	mov	r0, #0
+	eret
+
+/*
+ * An exception HYP cannot handle. No guest state exists yet, so the host's
+ * state is intact: return to the host in SVC mode, exceptions masked, at
+ * armvirt_hyp_panic(kind, elr, hsr, far), which reports and panics.
+ */
+	.macro	lv_panic_entry name, kind
+\name:
+	mov	r0, #\kind
+	b	lv_hyp_panic
+	.endm
+
+	lv_panic_entry lv_panic_reset, LV_PANIC_RESET
+	lv_panic_entry lv_panic_undef, LV_PANIC_UNDEF
+	lv_panic_entry lv_panic_hvc_in_hyp, LV_PANIC_HVC_IN_HYP
+	lv_panic_entry lv_panic_pabt, LV_PANIC_PABT
+	lv_panic_entry lv_panic_dabt, LV_PANIC_DABT
+	lv_panic_entry lv_panic_trap, LV_PANIC_TRAP
+	lv_panic_entry lv_panic_irq, LV_PANIC_IRQ
+	lv_panic_entry lv_panic_fiq, LV_PANIC_FIQ
+
+lv_hyp_panic:
+	mrs	r1, ELR_hyp
+	mrc	p15, 4, r2, c5, c2, 0		@ HSR
+	mrc	p15, 4, r3, c6, c0, 0		@ HDFAR
+	cmp	r0, #LV_PANIC_PABT
+	mrceq	p15, 4, r3, c6, c0, 2		@ HIFAR
+	ldr	ip, =armvirt_hyp_panic
+	msr	ELR_hyp, ip
+	mov	ip, #0x1d3			@ SVC mode, A, I and F masked, ARM
+	msr	SPSR_hyp, ip
+	eret
+
+	.ltorg

@@ -1,0 +1,48 @@
+#!/usr/bin/env bash
+# Boot the emulated ARMv7 board: QEMU virt with the stock Debian armmp-lpae
+# kernel and an initramfs holding armvirt.ko (scripts/mkinitramfs.sh).
+#
+#   board.sh --interactive                the board's shell, armvirt loaded
+#   board.sh --suite NAME [--log FILE]    run the tests of NAME, power off
+# Options: --no-virt (no HYP, no GIC virtualization), --cpu cortex-a15|cortex-a7,
+#          --smp N, --append "ARGS", --timeout SECONDS (whole run; default 600)
+set -euo pipefail
+
+top=$(cd "$(dirname "$0")/.." && pwd)
+virt=on cpu=cortex-a15 smp=2 mem=1024 suite= interactive=0 log= timeout=600 extra=
+while [ $# -gt 0 ]; do
+	case $1 in
+	--interactive) interactive=1 ;;
+	--suite) suite=$2; shift ;;
+	--log) log=$2; shift ;;
+	--no-virt) virt=off ;;
+	--cpu) cpu=$2; shift ;;
+	--smp) smp=$2; shift ;;
+	--mem) mem=$2; shift ;;
+	--append) extra=$2; shift ;;
+	--timeout) timeout=$2; shift ;;
+	*) echo "board.sh: unknown option $1" >&2; exit 2 ;;
+	esac
+	shift
+done
+
+kroot=$(bash "$top/scripts/setup.sh" --print-kdir)
+initrd=$top/build/initramfs-${suite:-interactive}.cpio.gz
+bash "$top/scripts/mkinitramfs.sh" "$initrd" ${suite:+"$suite"}
+
+append="console=ttyAMA0 rdinit=/init panic=-1 oops=panic${suite:+ armvirt.suite=$suite} $extra"
+qemu=(qemu-system-arm -M "virt,highmem=off,virtualization=$virt" -cpu "$cpu"
+      -smp "$smp" -m "$mem" -nic none -no-reboot
+      -kernel "$kroot/vmlinuz" -initrd "$initrd" -append "$append")
+
+if [ "$interactive" = 1 ]; then
+	echo "board: QEMU monitor on Ctrl-A C, quit with Ctrl-A X"
+	exec "${qemu[@]}" -nographic
+fi
+# The watchdog: the whole run, however it hangs, ends after $timeout s.
+if [ -n "$log" ]; then
+	timeout --foreground -k 5 "$timeout" "${qemu[@]}" -nographic \
+		</dev/null >"$log" 2>&1
+else
+	timeout --foreground -k 5 "$timeout" "${qemu[@]}" -nographic </dev/null
+fi

@@ -1,0 +1,57 @@
+/* SPDX-License-Identifier: GPL-2.0-only */
+/* Helpers for test programs running on the board as root. */
+#ifndef ARMVIRT_TESTS_BOARD_H
+#define ARMVIRT_TESTS_BOARD_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#define ARMVIRT_KO	"/armvirt.ko"
+#define ARMVIRT_DEV	"/dev/armvirt"
+#define LOWVISOR_DEBUGFS "/sys/kernel/debug/armvirt/lowvisor"
+#define SIMULATE_PM_DEBUGFS "/sys/kernel/debug/armvirt/simulate_cpu_pm_loss"
+
+/* 0, or the errno of finit_module / delete_module. */
+int module_load(const char *path);
+int module_unload(const char *name);
+bool module_loaded(const char *name);
+
+/* Bytes read (NUL-terminated), or -errno. */
+int read_file(const char *path, char *buf, size_t size);
+/* 0, or -errno. */
+int write_file(const char *path, const char *text);
+
+/* The kernel log; count_lines counts lines containing needle. */
+int dmesg_read(char *buf, size_t size);
+int dmesg_count(const char *needle);
+void dmesg_clear(void);
+
+long meminfo_kb(const char *key);
+unsigned long kernel_taint(void);
+int cpu_set_online(int cpu, bool online);
+int nr_possible_cpus(void);
+bool cpu_is_online(int cpu);
+/* A child process that execs /bin/true exits 0: the host can still work. */
+bool host_can_fork_exec(void);
+
+#define MAX_CPUS 8
+
+struct lowvisor_info {
+	unsigned long text_start, text_end, vectors;
+	unsigned long long idmap_pa, httbr;
+	unsigned long pt_pages;
+};
+
+struct lowvisor_cpu {
+	bool present;		/* a line for this CPU was found */
+	char state[16];		/* installed, offline, error... */
+	unsigned int mode, hsctlr, hvbar, htcr, pc, sp, mpidr, stub_hvbar;
+	unsigned long long httbr;
+	unsigned long pcpu;
+};
+
+/* Parse LOWVISOR_DEBUGFS; 0 or -errno. */
+int lowvisor_read(struct lowvisor_info *info, struct lowvisor_cpu cpus[MAX_CPUS]);
+
+#endif

@@ -1,0 +1,113 @@
+#!/usr/bin/env bash
+# Run the test suites on the emulated boards and summarise.
+#
+# Each board boots with a watchdog on the whole QEMU run, runs every program
+# of its suite (TAP 13 on the console), and powers off. Prints one line per
+# failing check, the tail of the console of a board that failed, and last
+# "N passed, N failed, N skipped"; exits non-zero on any failure.
+#
+#   tests/run.sh [BOARD...]     default: every board below
+set -uo pipefail
+
+top=$(cd "$(dirname "$0")/.." && pwd)
+logdir=$top/build/test-logs
+mkdir -p "$logdir"
+
+# name | suite | board.sh options
+boards=(
+	"a15-hyp|hyp|--cpu cortex-a15"
+	"a7-hyp|hyp|--cpu cortex-a7"
+	"a15-nohyp|nohyp|--cpu cortex-a15 --no-virt"
+)
+timeout=${ARMVIRT_BOARD_TIMEOUT:-600}
+
+# Parse one console log: prints "P F S" on the first line, failures after.
+parse_log() {
+	awk -v board="$1" '
+	function close_test() {
+		if (test == "") return
+		if (plan > seen) {
+			failed += plan - seen
+			print board "/" test ": " plan - seen " planned checks did not run"
+		}
+		if (rc != 0 && !test_failed && plan <= seen) {
+			failed++
+			print board "/" test ": exited with status " rc
+		}
+		test = ""
+	}
+	/^=== armvirt-test / { close_test(); test = $3; plan = 0; seen = 0; rc = -1; test_failed = 0; next }
+	/^=== armvirt-test-end / { sub(/.*rc=/, ""); rc = $1 + 0; close_test(); next }
+	/^=== armvirt-suite-done/ { done = 1; next }
+	test == "" { next }
+	/^1\.\.[0-9]+/ { plan = substr($1, 4) + 0; next }
+	/^ok [0-9]+/ {
+		seen++
+		if ($0 ~ /# SKIP/) skipped++; else passed++
+		next
+	}
+	/^not ok [0-9]+/ {
+		seen++; failed++; test_failed = 1
+		print board "/" test ": " $0
+		next
+	}
+	/^# / { diag[test] = diag[test] "\n    " $0 }
+	END {
+		if (test != "") { rc = -1; close_test() }
+		if (!done) { failed++; print board ": the board did not finish its suite (hang, panic or watchdog)" }
+		printf "%d %d %d\n", passed, failed, skipped > "/dev/stderr"
+	}' "$2"
+}
+
+total_p=0 total_f=0 total_s=0
+selected=("$@")
+
+# Host checks: the kernel code is sparse- and checkpatch-clean.
+host_check() {
+	local name=$1 out
+	shift
+	if out=$("$@" 2>&1); then
+		total_p=$((total_p + 1))
+	else
+		total_f=$((total_f + 1))
+		echo "host/$name: not ok"
+		echo "$out" | tail -n 30
+	fi
+}
+sparse_quiet() {
+	local out
+	out=$(make -C "$top" modules C=2 W=1 2>&1) || { echo "$out"; return 1; }
+	! echo "$out" | grep -E 'warning:|error:'
+}
+if [ ${#selected[@]} -eq 0 ]; then
+	host_check sparse-quiet sparse_quiet
+	host_check checkpatch-clean bash "$top/scripts/checkpatch.sh"
+	echo "host: $total_p passed, $total_f failed"
+fi
+for entry in "${boards[@]}"; do
+	IFS='|' read -r name suite opts <<<"$entry"
+	if [ ${#selected[@]} -gt 0 ] && [[ ! " ${selected[*]} " =~ " $name " ]]; then
+		continue
+	fi
+	log=$logdir/$name.log
+	start=$(date +%s)
+	# shellcheck disable=SC2086
+	bash "$top/scripts/board.sh" --suite "$suite" $opts --timeout "$timeout" \
+		--append "loglevel=4" --log "$log"
+	qemu_rc=$?
+	secs=$(( $(date +%s) - start ))
+	counts=$(parse_log "$name" "$log" 2>&1 >"$logdir/$name.failures")
+	read -r p f s <<<"$counts"
+	[ "$qemu_rc" = 124 ] && echo "$name: watchdog: the board ran longer than ${timeout}s" >>"$logdir/$name.failures" && f=$((f + 1))
+	cat "$logdir/$name.failures"
+	echo "board $name: $p passed, $f failed, $s skipped (${secs}s)"
+	if [ "$f" -gt 0 ]; then
+		echo "---- last 60 lines of the $name console ($log) ----"
+		tail -n 60 "$log"
+		echo "---- end of $name console ----"
+	fi
+	total_p=$((total_p + p)) total_f=$((total_f + f)) total_s=$((total_s + s))
+done
+
+echo "$total_p passed, $total_f failed, $total_s skipped"
+[ "$total_f" -eq 0 ]
