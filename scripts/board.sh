@@ -5,7 +5,8 @@
 #   board.sh --interactive                the board's shell, armvirt loaded
 #   board.sh --suite NAME [--log FILE]    run the tests of NAME, power off
 # Options: --no-virt (no HYP, no GIC virtualization), --cpu cortex-a15|cortex-a7,
-#          --smp N, --append "ARGS", --timeout SECONDS (whole run; default 600)
+#          --smp N, --append "ARGS" (repeatable), --timeout SECONDS (whole run;
+#          default 600)
 set -euo pipefail
 
 top=$(cd "$(dirname "$0")/.." && pwd)
@@ -19,7 +20,7 @@ while [ $# -gt 0 ]; do
 	--cpu) cpu=$2; shift ;;
 	--smp) smp=$2; shift ;;
 	--mem) mem=$2; shift ;;
-	--append) extra=$2; shift ;;
+	--append) extra="$extra $2"; shift ;;
 	--timeout) timeout=$2; shift ;;
 	*) echo "board.sh: unknown option $1" >&2; exit 2 ;;
 	esac

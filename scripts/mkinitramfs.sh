@@ -22,6 +22,8 @@ install -m 0755 "$top/tests/board/init" "$root/init"
 arm-linux-gnueabihf-strip --strip-debug -o "$root/armvirt.ko" "$top/armvirt.ko"
 echo 'root:x:0:0:root:/root:/bin/sh' > "$root/etc/passwd"
 printf 'root:x:0:\nkvm:x:36:\n' > "$root/etc/group"
+mkdir -p "$root/tests/data"
+cp "$top/tests/build/data/"*.bin "$root/tests/data/"
 for suite in "$@"; do
 	mkdir -p "$root/tests/$suite"
 	cp "$top/tests/build/$suite/"* "$root/tests/$suite/"

@@ -13,13 +13,14 @@ top=$(cd "$(dirname "$0")/.." && pwd)
 logdir=$top/build/test-logs
 mkdir -p "$logdir"
 
-# name | suite | board.sh options
+# name | suite | watchdog (s) | board.sh options
 boards=(
-	"a15-hyp|hyp|--cpu cortex-a15"
-	"a7-hyp|hyp|--cpu cortex-a7"
-	"a15-nohyp|nohyp|--cpu cortex-a15 --no-virt"
+	"a15-hyp|hyp|600|--cpu cortex-a15"
+	"a7-hyp|hyp|600|--cpu cortex-a7"
+	"a15-nohyp|nohyp|120|--cpu cortex-a15 --no-virt"
+	"a15-kexec|kexec|120|--cpu cortex-a15"
+	"a15-kdump|kdump|120|--cpu cortex-a15 --append crashkernel=32M"
 )
-timeout=${ARMVIRT_BOARD_TIMEOUT:-600}
 
 # Parse one console log: prints "P F S" on the first line, failures after.
 parse_log() {
@@ -85,7 +86,7 @@ if [ ${#selected[@]} -eq 0 ]; then
 	echo "host: $total_p passed, $total_f failed"
 fi
 for entry in "${boards[@]}"; do
-	IFS='|' read -r name suite opts <<<"$entry"
+	IFS='|' read -r name suite timeout opts <<<"$entry"
 	if [ ${#selected[@]} -gt 0 ] && [[ ! " ${selected[*]} " =~ " $name " ]]; then
 		continue
 	fi
