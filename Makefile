@@ -4,7 +4,7 @@
 #   make            build armvirt.ko (cross-built against the cached Debian
 #                   headers on x86-64; natively on an ARMv7 board with
 #                   KDIR=/lib/modules/$(uname -r)/build)
-#   make check      set up, build, boot the emulated board(s), run the tests
+#   make check      set up, build, boot the emulated boards, run the tests
 #   make run        set up, build, boot the board with armvirt loaded
 #   make setup      install and fetch what the above need (scripts/setup.sh)
 #   make C=1        build with sparse; W=1 for extra warnings
@@ -24,12 +24,23 @@ endif
 
 KMAKE = $(MAKE) -C $(KDIR) M=$(SRC) $(KMAKE_ARGS)
 
-.PHONY: all modules setup check run tests clean checkpatch
+.PHONY: all modules module-flavour setup check run tests clean checkpatch
 
 all: modules
 
 modules:
 	$(KMAKE) modules
+
+# The module for another Debian kernel flavour (FLAVOUR=armmp: non-LPAE), built
+# from a copy of the sources in build/kmod-FLAVOUR, since kbuild writes its
+# output beside them. W=1 and -Werror, like the main build of `make check`.
+FLAVOUR ?= armmp
+FLAVOUR_DIR := $(SRC)/build/kmod-$(FLAVOUR)
+module-flavour:
+	rm -rf $(FLAVOUR_DIR) && mkdir -p $(FLAVOUR_DIR)
+	cp --parents Kbuild $$(find highvisor lowvisor mmu uapi -name '*.[chS]') $(FLAVOUR_DIR)
+	$(MAKE) -C $$(scripts/setup.sh --print-kdir $(FLAVOUR))/build M=$(FLAVOUR_DIR) \
+		ARCH=arm CROSS_COMPILE=arm-linux-gnueabihf- W=1 KCFLAGS=-Werror modules
 
 setup:
 	@bash scripts/setup.sh >/dev/null
@@ -40,6 +51,7 @@ tests:
 # The tests build the module with W=1 and treat any warning as an error.
 check: setup
 	$(MAKE) modules W=1 KCFLAGS=-Werror
+	$(MAKE) module-flavour FLAVOUR=armmp
 	$(MAKE) tests
 	bash tests/run.sh
 

@@ -20,6 +20,7 @@
 #include <linux/percpu.h>
 #include <linux/reboot.h>
 #include <linux/smp.h>
+#include <linux/workqueue.h>
 
 #include "armvirt.h"
 #include "../lowvisor/lowvisor.h"
@@ -77,7 +78,7 @@ static int lv_install_this_cpu(void)
 	struct lv_cpu *c = this_cpu_ptr(&lv_cpus);
 	u32 ret;
 
-	if (lv.shutting_down)
+	if (READ_ONCE(lv.shutting_down))
 		return -ESHUTDOWN;
 	ret = __lv_hvc(LV_HVC_SOFT_RESTART, (u32)lv.init_pa, (u32)c->hyp,
 		       lower_32_bits(lv.httbr), upper_32_bits(lv.httbr));
@@ -163,7 +164,7 @@ static void lv_teardown_ipi(void *unused)
 static int lv_reboot_notify(struct notifier_block *nb, unsigned long action,
 			    void *unused)
 {
-	lv.shutting_down = true;
+	WRITE_ONCE(lv.shutting_down, true);
 	on_each_cpu(lv_teardown_ipi, NULL, 1);
 	return NOTIFY_OK;
 }
@@ -222,29 +223,31 @@ static int lv_build(void)
 	if (ret == -EEXIST || ret == -ERANGE)
 		pr_err(ARMVIRT_NAME ": lowvisor code at PA %pa cannot be identity-mapped in HYP\n",
 		       &lv.idmap_pa);
+	if (ret)
+		goto fail;
 
 	for_each_possible_cpu(cpu) {
 		struct lv_cpu *c = per_cpu_ptr(&lv_cpus, cpu);
 
-		if (ret)
-			break;
 		c->hyp = (struct lv_percpu *)get_zeroed_page(GFP_KERNEL);
 		if (!c->hyp) {
 			ret = -ENOMEM;
-			break;
+			goto fail;
 		}
 		c->hyp->idmap_pa = (u32)lv.idmap_pa;
 		ret = hyp_map_kernel(&lv.pgt, c->hyp, PAGE_SIZE, HYP_PROT_RW);
-	}
-	if (ret) {
-		lv_free_percpu();
-		hyp_pgtable_free(&lv.pgt);
-		return ret;
+		if (ret)
+			goto fail;
 	}
 	lv.httbr = hyp_pgtable_httbr(&lv.pgt);
 	/* HYP fetches and reads this code with its MMU and caches off. */
 	armvirt_dcache_clean_poc(__lv_idmap_start, idmap_size);
 	return 0;
+
+fail:
+	lv_free_percpu();
+	hyp_pgtable_free(&lv.pgt);
+	return ret;
 }
 
 int lowvisor_init(void)
@@ -342,24 +345,30 @@ int lowvisor_get_state(unsigned int cpu, struct lv_hyp_state *state,
 /*
  * Test hook: what a power-down and cpu_resume do to HYP on @cpu (the stub
  * comes back), between the kernel's own CPU PM enter and exit notifications.
+ * Runs in a kworker bound to @cpu with IRQs off, as the idle path would: not
+ * in an IPI, which could interrupt a kernel-mode NEON user.
  */
-static void lv_simulate_pm_loss_ipi(void *arg)
+static long lv_simulate_pm_loss_work(void *unused)
 {
-	int *ret = arg;
+	unsigned long flags;
+	long ret;
 
-	*ret = cpu_pm_enter();
-	if (*ret)
-		return;
-	__lv_hvc(LV_HVC_RESET_VECTORS, 0, 0, 0, 0);
-	cpu_pm_exit();
-	*ret = this_cpu_ptr(&lv_cpus)->installed &&
-	       __lv_hvc(LV_HVC_PING, 0, 0, 0, 0) == LV_PING_MAGIC ? 0 : -EIO;
+	local_irq_save(flags);
+	ret = cpu_pm_enter();
+	if (!ret) {
+		__lv_hvc(LV_HVC_RESET_VECTORS, 0, 0, 0, 0);
+		cpu_pm_exit();
+		ret = this_cpu_ptr(&lv_cpus)->installed &&
+		      __lv_hvc(LV_HVC_PING, 0, 0, 0, 0) == LV_PING_MAGIC ? 0 : -EIO;
+	}
+	local_irq_restore(flags);
+	return ret;
 }
 
+/* Caller holds cpus_read_lock(). */
 int lowvisor_simulate_pm_loss(unsigned int cpu)
 {
-	int ret = -ENODEV, err;
-
-	err = smp_call_function_single(cpu, lv_simulate_pm_loss_ipi, &ret, 1);
-	return err ? err : ret;
+	if (!cpu_online(cpu))
+		return -ENODEV;
+	return work_on_cpu(cpu, lv_simulate_pm_loss_work, NULL);
 }

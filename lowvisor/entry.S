@@ -115,8 +115,11 @@ lv_hyp_panic:
 	cmp	r0, #LV_PANIC_PABT
 	mrceq	p15, 4, r3, c6, c0, 2		@ HIFAR
 	ldr	ip, =armvirt_hyp_panic
+	tst	ip, #1				@ a Thumb-2 kernel's C code?
+	bic	ip, ip, #1
 	msr	ELR_hyp, ip
-	mov	ip, #0x1d3			@ SVC mode, A, I and F masked, ARM
+	mov	ip, #0x1d3			@ SVC mode, A, I and F masked
+	orrne	ip, ip, #0x20			@ CPSR.T
 	msr	SPSR_hyp, ip
 	eret
 

@@ -5,12 +5,14 @@
 #   board.sh --interactive                the board's shell, armvirt loaded
 #   board.sh --suite NAME [--log FILE]    run the tests of NAME, power off
 # Options: --no-virt (no HYP, no GIC virtualization), --cpu cortex-a15|cortex-a7,
+#          --flavour armmp-lpae|armmp (the Debian kernel; armvirt.ko must match:
+#          ARMVIRT_KO names it),
 #          --smp N, --append "ARGS" (repeatable), --timeout SECONDS (whole run;
 #          default 600)
 set -euo pipefail
 
 top=$(cd "$(dirname "$0")/.." && pwd)
-virt=on cpu=cortex-a15 smp=2 mem=1024 suite= interactive=0 log= timeout=600 extra=
+flavour=armmp-lpae virt=on cpu=cortex-a15 smp=2 mem=1024 suite= interactive=0 log= timeout=600 extra=
 while [ $# -gt 0 ]; do
 	case $1 in
 	--interactive) interactive=1 ;;
@@ -18,6 +20,7 @@ while [ $# -gt 0 ]; do
 	--log) log=$2; shift ;;
 	--no-virt) virt=off ;;
 	--cpu) cpu=$2; shift ;;
+	--flavour) flavour=$2; shift ;;
 	--smp) smp=$2; shift ;;
 	--mem) mem=$2; shift ;;
 	--append) extra="$extra $2"; shift ;;
@@ -27,7 +30,7 @@ while [ $# -gt 0 ]; do
 	shift
 done
 
-kroot=$(bash "$top/scripts/setup.sh" --print-kdir)
+kroot=$(bash "$top/scripts/setup.sh" --print-kdir "$flavour")
 initrd=$top/build/initramfs-${suite:-interactive}.cpio.gz
 bash "$top/scripts/mkinitramfs.sh" "$initrd" ${suite:+"$suite"}
 

@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # Build the board's initramfs: a static busybox, tests/board/init as /init,
-# armvirt.ko, and the test programs of the suites given.
+# armvirt.ko ($ARMVIRT_KO, default the one built in the top folder), and the
+# test programs of the suites given.
 #   mkinitramfs.sh OUT.cpio.gz [SUITE...]
 set -euo pipefail
 
@@ -10,7 +11,8 @@ shift
 cache=${ARMVIRT_CACHE:-$top/.cache}
 busybox=$cache/busybox/bin/busybox
 [ -x "$busybox" ] || { echo "mkinitramfs: no $busybox; run scripts/setup.sh" >&2; exit 1; }
-[ -f "$top/armvirt.ko" ] || { echo "mkinitramfs: armvirt.ko not built" >&2; exit 1; }
+ko=${ARMVIRT_KO:-$top/armvirt.ko}	# the module built for the board's kernel
+[ -f "$ko" ] || { echo "mkinitramfs: $ko not built" >&2; exit 1; }
 
 root=$(mktemp -d)
 trap 'rm -rf "$root"' EXIT
@@ -19,7 +21,7 @@ cp "$busybox" "$root/bin/busybox"
 ln -s busybox "$root/bin/sh"
 install -m 0755 "$top/tests/board/init" "$root/init"
 # Debug info only slows every load down (the kernel hashes the whole file).
-arm-linux-gnueabihf-strip --strip-debug -o "$root/armvirt.ko" "$top/armvirt.ko"
+arm-linux-gnueabihf-strip --strip-debug -o "$root/armvirt.ko" "$ko"
 echo 'root:x:0:0:root:/root:/bin/sh' > "$root/etc/passwd"
 printf 'root:x:0:\nkvm:x:36:\n' > "$root/etc/group"
 mkdir -p "$root/tests/data"

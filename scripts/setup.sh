@@ -6,14 +6,16 @@
 # Idempotent: when everything is present it only asks the local apt cache which
 # kernel ABI is current and exits in about a second, without any download.
 #
-# Prints, as its last line, the cache folder of the kernel it set up
-# (.../linux-<abi>) so that callers can use it; `setup.sh --print-kdir` prints
-# only that, without installing anything.
+# Kernels: the armmp-lpae flavour (the board's main kernel) and armmp
+# (non-LPAE, for portability tests); ARMVIRT_FLAVOURS overrides the list.
+#
+# `setup.sh --print-kdir [FLAVOUR]` prints the cache folder of that kernel
+# (.../linux-<abi>-<flavour>, default armmp-lpae) without installing anything.
 set -euo pipefail
 
 top=$(cd "$(dirname "$0")/.." && pwd)
 cache=${ARMVIRT_CACHE:-$top/.cache}
-flavour=${ARMVIRT_FLAVOUR:-armmp-lpae}
+flavours=${ARMVIRT_FLAVOURS:-armmp-lpae armmp}
 
 # Host packages: name:arch as dpkg-query names them.
 host_pkgs=(gcc-arm-linux-gnueabihf libc6-dev-armhf-cross qemu-system-arm
@@ -46,51 +48,45 @@ ensure_armhf() {
 	fi
 }
 
-# The ABI of the current kernel for our flavour, from the local apt indexes:
-# the image metapackage depends on linux-image-<abi>-<flavour>.
+# The ABI of the current kernel of each flavour, from the local apt indexes:
+# the image metapackage depends on linux-image-<abi>-<flavour>. One apt-cache
+# call for all flavours (each call costs a second or more).
+declare -A abis
+load_abis() {
+	local f line
+	abis=()
+	while read -r line; do
+		for f in $flavours armmp-lpae; do
+			[[ $line =~ Depends:\ linux-image-(.*)-$f:armhf$ ]] &&
+				abis[$f]=${BASH_REMATCH[1]}
+		done
+	done < <(apt-cache depends $(for f in $flavours armmp-lpae; do
+		echo "linux-image-$f:armhf"; done | sort -u) 2>/dev/null)
+	return 0
+}
 current_abi() {
-	apt-cache depends "linux-image-$flavour:armhf" 2>/dev/null |
-		sed -n "s/.*Depends: linux-image-\(.*\)-$flavour:armhf$/\1/p" | head -n1
+	echo "${abis[$1]:-}"
 }
 
 # Download one package and unpack it into a folder.
 fetch_extract() {
 	local pkg=$1 dest=$2 tmp
-	tmp=$(mktemp -d); chmod 755 "$tmp"
+	tmp=$(mktemp -d)
+	# apt downloads as the _apt user where that user exists
+	chown _apt "$tmp" 2>/dev/null || true
 	(cd "$tmp" && apt-get download -q "$pkg" >&2)
 	mkdir -p "$dest"
 	dpkg-deb -x "$tmp"/*.deb "$dest"
 	rm -rf "$tmp"
 }
 
-print_kdir_only=0
-[ "${1:-}" = --print-kdir ] && print_kdir_only=1
-
-if [ "$print_kdir_only" = 0 ]; then
-	[ "$(id -u)" = 0 ] || { log "run as root (it installs packages)"; exit 1; }
-	need_update=0
-	ensure_armhf
-	missing=$(missing_pkgs)
-	[ -n "$missing" ] && need_update=1
-	[ -z "$(current_abi)" ] && need_update=1
-	[ "$need_update" = 1 ] && apt_update
-	missing=$(missing_pkgs)
-	if [ -n "$missing" ]; then
-		log "installing:" $missing
-		DEBIAN_FRONTEND=noninteractive apt-get install -y -q \
-			--no-install-recommends $missing >&2
-	fi
-fi
-
-abi=$(current_abi)
-[ -n "$abi" ] || { log "no linux-image-$flavour:armhf in the apt indexes"; exit 1; }
-kroot=$cache/linux-$abi-$flavour
-if [ "$print_kdir_only" = 1 ]; then
-	echo "$kroot"
-	exit 0
-fi
-
-if [ ! -e "$kroot/.complete" ]; then
+# Image and headers of one flavour, extracted and made usable for kbuild.
+fetch_kernel() {
+	local flavour=$1 abi kroot hdr
+	abi=$(current_abi "$flavour")
+	[ -n "$abi" ] || { log "no linux-image-$flavour:armhf in the apt indexes"; exit 1; }
+	kroot=$cache/linux-$abi-$flavour
+	[ -e "$kroot/.complete" ] && return
 	log "fetching the Debian $abi-$flavour kernel and headers"
 	rm -rf "$kroot"
 	fetch_extract "linux-image-$abi-$flavour:armhf" "$kroot"
@@ -106,7 +102,41 @@ if [ ! -e "$kroot/.complete" ]; then
 	ln -sfn "usr/src/linux-headers-$abi-$flavour" "$kroot/build"
 	ln -sfn "$(ls "$kroot"/boot/vmlinuz-*)" "$kroot/vmlinuz"
 	touch "$kroot/.complete"
+}
+
+if [ "${1:-}" = --print-kdir ]; then
+	flavour=${2:-armmp-lpae}
+	flavours=$flavour
+	load_abis
+	abi=$(current_abi "$flavour")
+	[ -n "$abi" ] || exit 1
+	echo "$cache/linux-$abi-$flavour"
+	exit 0
 fi
+
+[ "$(id -u)" = 0 ] || { log "run as root (it installs packages)"; exit 1; }
+need_update=0
+ensure_armhf
+missing=$(missing_pkgs)
+[ -n "$missing" ] && need_update=1
+load_abis
+for f in $flavours; do
+	[ -z "$(current_abi "$f")" ] && need_update=1
+done
+if [ "$need_update" = 1 ]; then
+	apt_update
+	load_abis
+fi
+missing=$(missing_pkgs)
+if [ -n "$missing" ]; then
+	log "installing:" $missing
+	DEBIAN_FRONTEND=noninteractive apt-get install -y -q \
+		--no-install-recommends $missing >&2
+fi
+
+for f in $flavours; do
+	fetch_kernel "$f"
+done
 
 bb=$cache/busybox
 if [ ! -x "$bb/bin/busybox" ]; then
@@ -114,5 +144,3 @@ if [ ! -x "$bb/bin/busybox" ]; then
 	rm -rf "$bb"
 	fetch_extract "busybox-static:armhf" "$bb"
 fi
-
-echo "$kroot"

@@ -13,13 +13,14 @@ top=$(cd "$(dirname "$0")/.." && pwd)
 logdir=$top/build/test-logs
 mkdir -p "$logdir"
 
-# name | suite | watchdog (s) | board.sh options
+# name | suite | watchdog (s) | kernel flavour | board.sh options
 boards=(
-	"a15-hyp|hyp|600|--cpu cortex-a15"
-	"a7-hyp|hyp|600|--cpu cortex-a7"
-	"a15-nohyp|nohyp|120|--cpu cortex-a15 --no-virt"
-	"a15-kexec|kexec|120|--cpu cortex-a15"
-	"a15-kdump|kdump|120|--cpu cortex-a15 --append crashkernel=32M"
+	"a15-hyp|hyp|600|armmp-lpae|--cpu cortex-a15"
+	"a7-hyp|hyp|600|armmp-lpae|--cpu cortex-a7"
+	"a15-nolpae-hyp|hyp|600|armmp|--cpu cortex-a15"
+	"a15-nohyp|nohyp|120|armmp-lpae|--cpu cortex-a15 --no-virt"
+	"a15-kexec|kexec|120|armmp-lpae|--cpu cortex-a15"
+	"a15-kdump|kdump|120|armmp-lpae|--cpu cortex-a15 --append crashkernel=32M"
 )
 
 # Parse one console log: prints "P F S" on the first line, failures after.
@@ -86,15 +87,21 @@ if [ ${#selected[@]} -eq 0 ]; then
 	echo "host: $total_p passed, $total_f failed"
 fi
 for entry in "${boards[@]}"; do
-	IFS='|' read -r name suite timeout opts <<<"$entry"
+	IFS='|' read -r name suite timeout flavour opts <<<"$entry"
 	if [ ${#selected[@]} -gt 0 ] && [[ ! " ${selected[*]} " =~ " $name " ]]; then
 		continue
 	fi
 	log=$logdir/$name.log
 	start=$(date +%s)
+	ko=$top/armvirt.ko
+	if [ "$flavour" != armmp-lpae ]; then
+		ko=$top/build/kmod-$flavour/armvirt.ko
+		[ -f "$ko" ] || make -s -C "$top" module-flavour FLAVOUR="$flavour" >"$logdir/kmod-$flavour.log" 2>&1 ||
+			{ echo "$name: armvirt.ko does not build for $flavour:"; tail -n 30 "$logdir/kmod-$flavour.log"; }
+	fi
 	# shellcheck disable=SC2086
-	bash "$top/scripts/board.sh" --suite "$suite" $opts --timeout "$timeout" \
-		--append "loglevel=4" --log "$log"
+	ARMVIRT_KO=$ko bash "$top/scripts/board.sh" --suite "$suite" --flavour "$flavour" \
+		$opts --timeout "$timeout" --append "loglevel=4" --log "$log"
 	qemu_rc=$?
 	secs=$(( $(date +%s) - start ))
 	counts=$(parse_log "$name" "$log" 2>&1 >"$logdir/$name.failures")

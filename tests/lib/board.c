@@ -119,6 +119,19 @@ long meminfo_kb(const char *key)
 	return -1;
 }
 
+long pcp_free_kb(void)
+{
+	static char buf[32768];
+	long pages = 0;
+	char *p;
+
+	if (read_file("/proc/zoneinfo", buf, sizeof(buf)) < 0)
+		return -1;
+	for (p = buf; (p = strstr(p, "count:")); p += 6)
+		pages += strtol(p + 6, NULL, 10);
+	return pages * (sysconf(_SC_PAGESIZE) / 1024);
+}
+
 unsigned long kernel_taint(void)
 {
 	char buf[32];

@@ -28,6 +28,8 @@ int dmesg_count(const char *needle);
 void dmesg_clear(void);
 
 long meminfo_kb(const char *key);
+/* Free pages held on the per-CPU lists, which MemFree does not count. */
+long pcp_free_kb(void);
 unsigned long kernel_taint(void);
 int cpu_set_online(int cpu, bool online);
 int nr_possible_cpus(void);
