@@ -6,6 +6,7 @@
 #                   KDIR=/lib/modules/$(uname -r)/build)
 #   make check      set up, build, boot the emulated boards, run the tests
 #   make run        set up, build, boot the board with armvirt loaded
+#   make bench      set up, build, run the benchmarks on the board
 #   make setup      install and fetch what the above need (scripts/setup.sh)
 #   make C=1        build with sparse; W=1 for extra warnings
 
@@ -24,7 +25,7 @@ endif
 
 KMAKE = $(MAKE) -C $(KDIR) M=$(SRC) $(KMAKE_ARGS)
 
-.PHONY: all modules module-flavour setup check run tests clean checkpatch
+.PHONY: all modules module-flavour setup check run bench tests clean checkpatch
 
 all: modules
 
@@ -54,6 +55,11 @@ check: setup
 	$(MAKE) module-flavour FLAVOUR=armmp
 	$(MAKE) tests
 	bash tests/run.sh
+
+bench: setup
+	$(MAKE) modules
+	$(MAKE) tests
+	bash scripts/bench.sh
 
 run: setup
 	$(MAKE) modules

@@ -55,6 +55,7 @@ void lowvisor_get_info(struct lowvisor_info *info);
 int lowvisor_get_state(unsigned int cpu, struct lv_hyp_state *state,
 		       unsigned long *pcpu_va, u32 *stub_hvbar);
 int lowvisor_simulate_pm_loss(unsigned int cpu);
+int lowvisor_bench_hvc(unsigned int iterations, u64 *hvc_ps, u64 *call_ps);
 
 /* /dev/armvirt (dev.c) */
 int armvirt_dev_init(void);

@@ -7,6 +7,8 @@
  *   simulate_cpu_pm_loss   write a CPU number: CPU PM enter, HYP state lost
  *                          as in a power-down, CPU PM exit; fails unless
  *                          the lowvisor is back
+ *   bench_hvc              read: the cost of a null hvc round trip into the
+ *                          lowvisor and of a plain call, on the reading CPU
  */
 #include <linux/cpu.h>
 #include <linux/debugfs.h>
@@ -53,6 +55,22 @@ static int lowvisor_show(struct seq_file *m, void *unused)
 }
 DEFINE_SHOW_ATTRIBUTE(lowvisor);
 
+#define BENCH_HVC_ITERATIONS 20000
+
+static int bench_hvc_show(struct seq_file *m, void *unused)
+{
+	u64 hvc_ps, call_ps;
+	int ret;
+
+	ret = lowvisor_bench_hvc(BENCH_HVC_ITERATIONS, &hvc_ps, &call_ps);
+	if (ret)
+		return ret;
+	seq_printf(m, "iterations=%u hvc_null_ps=%llu call_null_ps=%llu\n",
+		   BENCH_HVC_ITERATIONS, hvc_ps, call_ps);
+	return 0;
+}
+DEFINE_SHOW_ATTRIBUTE(bench_hvc);
+
 static ssize_t simulate_pm_write(struct file *file, const char __user *ubuf,
 				 size_t count, loff_t *ppos)
 {
@@ -83,6 +101,8 @@ void armvirt_debugfs_init(void)
 			    &lowvisor_fops);
 	debugfs_create_file("simulate_cpu_pm_loss", 0200, armvirt_debugfs,
 			    NULL, &simulate_pm_fops);
+	debugfs_create_file("bench_hvc", 0400, armvirt_debugfs, NULL,
+			    &bench_hvc_fops);
 }
 
 void armvirt_debugfs_exit(void)
