@@ -94,8 +94,13 @@ static int hyp_map_page(struct hyp_pgtable *pt, u32 va, phys_addr_t pa,
 	return 0;
 }
 
-int hyp_map_kernel(struct hyp_pgtable *pt, const void *start, size_t size,
-		   enum hyp_prot prot)
+/*
+ * Map the pages of kernel memory holding [start, start + size): at their
+ * kernel VA, or at VA == PA for the identity map (which lives in HYP's 32-bit
+ * VA space).
+ */
+static int hyp_map_range(struct hyp_pgtable *pt, const void *start, size_t size,
+			 bool identity, enum hyp_prot prot)
 {
 	unsigned long va = (unsigned long)start & PAGE_MASK;
 	unsigned long end = PAGE_ALIGN((unsigned long)start + size);
@@ -106,7 +111,9 @@ int hyp_map_kernel(struct hyp_pgtable *pt, const void *start, size_t size,
 		pa = armvirt_kaddr_to_phys((void *)va);
 		if (!pa)
 			return -EFAULT;
-		ret = hyp_map_page(pt, va, pa, prot);
+		if (identity && (u64)pa > U32_MAX - PAGE_SIZE + 1)
+			return -ERANGE;
+		ret = hyp_map_page(pt, identity ? (u32)pa : va, pa, prot);
 		if (ret)
 			return ret;
 	}
@@ -114,24 +121,15 @@ int hyp_map_kernel(struct hyp_pgtable *pt, const void *start, size_t size,
 	return 0;
 }
 
+int hyp_map_kernel(struct hyp_pgtable *pt, const void *start, size_t size,
+		   enum hyp_prot prot)
+{
+	return hyp_map_range(pt, start, size, false, prot);
+}
+
 int hyp_map_idmap(struct hyp_pgtable *pt, const void *start, size_t size)
 {
-	unsigned long va = (unsigned long)start & PAGE_MASK;
-	unsigned long end = PAGE_ALIGN((unsigned long)start + size);
-	phys_addr_t pa;
-	int ret;
-
-	for (; va < end; va += PAGE_SIZE) {
-		pa = armvirt_kaddr_to_phys((void *)va);
-		/* The identity map lives in HYP's 32-bit VA space. */
-		if (!pa || (u64)pa > U32_MAX - PAGE_SIZE + 1)
-			return -ERANGE;
-		ret = hyp_map_page(pt, (u32)pa, pa, HYP_PROT_RX);
-		if (ret)
-			return ret;
-	}
-	dsb(ishst);
-	return 0;
+	return hyp_map_range(pt, start, size, true, HYP_PROT_RX);
 }
 
 int hyp_pgtable_init(struct hyp_pgtable *pt)

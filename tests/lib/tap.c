@@ -24,33 +24,36 @@ static void vline(const char *prefix, const char *fmt, va_list ap,
 	fflush(stdout);
 }
 
-bool tap_ok(bool cond, const char *fmt, ...)
+/* Counts and prints one check. */
+static bool vreport(bool cond, const char *fmt, va_list ap)
 {
 	char prefix[32];
-	va_list ap;
 
 	ran++;
 	if (!cond)
 		failed++;
 	snprintf(prefix, sizeof(prefix), "%sok %d ", cond ? "" : "not ", ran);
-	va_start(ap, fmt);
 	vline(prefix, fmt, ap, "\n");
+	return cond;
+}
+
+bool tap_ok(bool cond, const char *fmt, ...)
+{
+	va_list ap;
+
+	va_start(ap, fmt);
+	vreport(cond, fmt, ap);
 	va_end(ap);
 	return cond;
 }
 
 bool tap_eq_ll(long long actual, long long expected, const char *fmt, ...)
 {
-	char prefix[32];
 	bool cond = actual == expected;
 	va_list ap;
 
-	ran++;
-	if (!cond)
-		failed++;
-	snprintf(prefix, sizeof(prefix), "%sok %d ", cond ? "" : "not ", ran);
 	va_start(ap, fmt);
-	vline(prefix, fmt, ap, "\n");
+	vreport(cond, fmt, ap);
 	va_end(ap);
 	if (!cond)
 		tap_diag("expected %lld (%#llx), got %lld (%#llx)",
