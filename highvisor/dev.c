@@ -7,13 +7,7 @@
 #include <linux/module.h>
 
 #include "armvirt.h"
-#include "armvirt_kvm.h"
-
-/* KVM_CHECK_EXTENSION: nothing optional is implemented yet. */
-static long armvirt_check_extension(unsigned long cap)
-{
-	return 0;
-}
+#include "vm.h"
 
 static long armvirt_dev_ioctl(struct file *filp, unsigned int ioctl,
 			      unsigned long arg)
@@ -27,7 +21,13 @@ static long armvirt_dev_ioctl(struct file *filp, unsigned int ioctl,
 		}
 		return KVM_API_VERSION;
 	case KVM_CHECK_EXTENSION:
-		return armvirt_check_extension(arg);
+		return armvirt_check_extension(NULL, arg);
+	case KVM_CREATE_VM:
+		return armvirt_create_vm(arg);
+	case KVM_GET_VCPU_MMAP_SIZE:
+		if (arg)
+			return -EINVAL;
+		return PAGE_SIZE;	/* kvm_run only: no coalesced MMIO page */
 	default:
 		pr_debug_ratelimited(ARMVIRT_NAME ": unknown ioctl %#x on /dev/armvirt\n",
 				     ioctl);

@@ -34,11 +34,9 @@ static bool unprivileged_open_refused(void)
 
 int main(void)
 {
-	static const unsigned long caps[] = {
-		KVM_CAP_IRQCHIP, KVM_CAP_USER_MEMORY, KVM_CAP_NR_VCPUS,
-		KVM_CAP_ONE_REG, KVM_CAP_ARM_PSCI_0_2, 100000, ~0UL,
-	};
-	int fd, i, opened = 0;
+	/* Capabilities KVM never had; the known ones are checked in 35-vm-api. */
+	static const unsigned long caps[] = { 1000, 100000, 0x7fffffff, ~0UL };
+	int fd, i, opened = 0, vm;
 	char byte;
 	bool all_zero = true;
 
@@ -54,11 +52,13 @@ int main(void)
 	for (i = 0; i < (int)(sizeof(caps) / sizeof(caps[0])); i++)
 		if (ioctl(fd, KVM_CHECK_EXTENSION, caps[i]) != 0)
 			all_zero = false;
-	tap_ok(all_zero, "check-extension-zero-for-unimplemented");
+	tap_ok(all_zero, "check-extension-zero-for-unknown-caps");
 
 	tap_eq(errno_of(ioctl(fd, _IO(KVMIO, 0xff))), ENOTTY, "unknown-kvm-ioctl-is-enotty");
 	tap_eq(errno_of(ioctl(fd, _IOW('X', 1, int), 0)), ENOTTY, "foreign-ioctl-is-enotty");
-	tap_eq(errno_of(ioctl(fd, KVM_CREATE_VM, 0)), ENOTTY, "create-vm-not-yet-is-enotty");
+	vm = ioctl(fd, KVM_CREATE_VM, 0);
+	tap_ok(vm >= 0 && vm != fd, "create-vm-returns-a-new-fd");
+	close(vm);
 	tap_ok(read(fd, &byte, 1) < 0 && write(fd, &byte, 1) < 0, "read-write-refused");
 	tap_ok(mmap(NULL, 4096, PROT_READ, MAP_SHARED, fd, 0) == MAP_FAILED,
 	       "mmap-of-system-fd-refused");

@@ -1,0 +1,210 @@
+// SPDX-License-Identifier: GPL-2.0-only
+/*
+ * The vCPU file descriptor: its shared kvm_run page, KVM_ARM_VCPU_INIT, the
+ * register and MP-state ioctls. Running a vCPU (KVM_RUN) arrives with the
+ * world switch.
+ */
+#include <linux/anon_inodes.h>
+#include <linux/fs.h>
+#include <linux/mm.h>
+#include <linux/module.h>
+#include <linux/slab.h>
+#include <linux/uaccess.h>
+
+#include "armvirt.h"
+#include "vm.h"
+
+static vm_fault_t vcpu_run_fault(struct vm_fault *vmf)
+{
+	struct armvirt_vcpu *vcpu = vmf->vma->vm_file->private_data;
+	struct page *page;
+
+	if (vmf->pgoff != 0)
+		return VM_FAULT_SIGBUS;
+	page = virt_to_page(vcpu->run);
+	get_page(page);
+	vmf->page = page;
+	return 0;
+}
+
+static const struct vm_operations_struct vcpu_run_vm_ops = {
+	.fault = vcpu_run_fault,
+};
+
+static int armvirt_vcpu_mmap(struct file *filp, struct vm_area_struct *vma)
+{
+	vma->vm_ops = &vcpu_run_vm_ops;
+	return 0;
+}
+
+/* As in KVM, a vCPU lives as long as its VM: closing its fd only drops a VM reference. */
+static int armvirt_vcpu_release(struct inode *inode, struct file *filp)
+{
+	struct armvirt_vcpu *vcpu = filp->private_data;
+
+	armvirt_vm_put(vcpu->vm);
+	return 0;
+}
+
+void armvirt_vcpu_free(struct armvirt_vcpu *vcpu)
+{
+	free_page((unsigned long)vcpu->run);
+	kfree(vcpu);
+}
+
+/* KVM_ARM_VCPU_INIT: the target must be this host's; features are checked as KVM did. */
+static int vcpu_init(struct armvirt_vcpu *vcpu, const struct kvm_vcpu_init *init)
+{
+	int target = armvirt_preferred_target();
+	unsigned int i;
+	bool set;
+
+	if (target < 0 || init->target != (u32)target) {
+		pr_warn_ratelimited(ARMVIRT_NAME ": KVM_ARM_VCPU_INIT target %u; this host runs target %d\n",
+				    init->target, target);
+		return -EINVAL;
+	}
+	for (i = 0; i < sizeof(init->features) * 8; i++) {
+		set = init->features[i / 32] & (1U << (i % 32));
+		if (set && i >= ARMVIRT_VCPU_FEATURES) {
+			pr_warn_ratelimited(ARMVIRT_NAME ": KVM_ARM_VCPU_INIT: unknown feature %u\n", i);
+			return -ENOENT;
+		}
+		/* Later calls must ask for the same features as the first. */
+		if (vcpu->initialized && i < ARMVIRT_VCPU_FEATURES &&
+		    test_bit(i, &vcpu->features) != set)
+			return -EINVAL;
+	}
+	vcpu->features = init->features[0] & (BIT(ARMVIRT_VCPU_FEATURES) - 1);
+	vcpu->target = target;
+	vcpu->initialized = true;
+	armvirt_reset_core_regs(vcpu);
+	vcpu->power_off = test_bit(KVM_ARM_VCPU_POWER_OFF, &vcpu->features);
+	return 0;
+}
+
+static int vcpu_reg_list(struct armvirt_vcpu *vcpu, struct kvm_reg_list __user *ulist)
+{
+	struct kvm_reg_list list;
+	u64 room;
+
+	if (copy_from_user(&list, ulist, sizeof(list)))
+		return -EFAULT;
+	room = list.n;
+	list.n = armvirt_num_regs(vcpu);
+	if (copy_to_user(ulist, &list, sizeof(list)))
+		return -EFAULT;
+	if (room < list.n)
+		return -E2BIG;
+	return armvirt_copy_reg_indices(vcpu, ulist->reg);
+}
+
+static long vcpu_ioctl_locked(struct armvirt_vcpu *vcpu, unsigned int ioctl,
+			      void __user *argp)
+{
+	struct kvm_vcpu_init init;
+	struct kvm_mp_state mp;
+	struct kvm_one_reg reg;
+
+	switch (ioctl) {
+	case KVM_ARM_VCPU_INIT:
+		if (copy_from_user(&init, argp, sizeof(init)))
+			return -EFAULT;
+		return vcpu_init(vcpu, &init);
+	case KVM_GET_ONE_REG:
+	case KVM_SET_ONE_REG:
+		if (!vcpu->initialized)
+			return -ENOEXEC;
+		if (copy_from_user(&reg, argp, sizeof(reg)))
+			return -EFAULT;
+		return ioctl == KVM_GET_ONE_REG ? armvirt_get_one_reg(vcpu, &reg) :
+						  armvirt_set_one_reg(vcpu, &reg);
+	case KVM_GET_REG_LIST:
+		if (!vcpu->initialized)
+			return -ENOEXEC;
+		return vcpu_reg_list(vcpu, argp);
+	case KVM_GET_MP_STATE:
+		mp.mp_state = vcpu->power_off ? KVM_MP_STATE_STOPPED :
+						KVM_MP_STATE_RUNNABLE;
+		return copy_to_user(argp, &mp, sizeof(mp)) ? -EFAULT : 0;
+	case KVM_SET_MP_STATE:
+		if (copy_from_user(&mp, argp, sizeof(mp)))
+			return -EFAULT;
+		if (mp.mp_state != KVM_MP_STATE_RUNNABLE &&
+		    mp.mp_state != KVM_MP_STATE_STOPPED)
+			return -EINVAL;
+		vcpu->power_off = mp.mp_state == KVM_MP_STATE_STOPPED;
+		return 0;
+	case KVM_GET_REGS:
+	case KVM_SET_REGS:
+		return -EINVAL;	/* 32-bit ARM uses ONE_REG, as in KVM */
+	default:
+		pr_debug_ratelimited(ARMVIRT_NAME ": unknown vCPU ioctl %#x\n", ioctl);
+		return -ENOTTY;
+	}
+}
+
+static long armvirt_vcpu_ioctl(struct file *filp, unsigned int ioctl,
+			       unsigned long arg)
+{
+	struct armvirt_vcpu *vcpu = filp->private_data;
+	long ret;
+
+	if (vcpu->vm->mm != current->mm) {
+		pr_warn_ratelimited(ARMVIRT_NAME ": vCPU ioctl from a process other than its VMM\n");
+		return -EIO;
+	}
+	if (mutex_lock_killable(&vcpu->mutex))
+		return -EINTR;
+	ret = vcpu_ioctl_locked(vcpu, ioctl, (void __user *)arg);
+	mutex_unlock(&vcpu->mutex);
+	return ret;
+}
+
+static const struct file_operations armvirt_vcpu_fops = {
+	.owner		= THIS_MODULE,
+	.release	= armvirt_vcpu_release,
+	.unlocked_ioctl	= armvirt_vcpu_ioctl,
+	.mmap		= armvirt_vcpu_mmap,
+	.llseek		= noop_llseek,
+};
+
+/* KVM_CREATE_VCPU: returns the new vCPU's fd. Caller holds vm->lock. */
+int armvirt_create_vcpu(struct armvirt_vm *vm, unsigned long id)
+{
+	struct armvirt_vcpu *vcpu;
+	char name[24];
+	int fd;
+
+	if (id >= ARMVIRT_MAX_VCPUS) {
+		pr_warn_ratelimited(ARMVIRT_NAME ": KVM_CREATE_VCPU id %lu; at most %d vCPUs\n",
+				    id, ARMVIRT_MAX_VCPUS);
+		return -EINVAL;
+	}
+	if (vm->vcpus[id])
+		return -EEXIST;
+
+	vcpu = kzalloc(sizeof(*vcpu), GFP_KERNEL_ACCOUNT);
+	if (!vcpu)
+		return -ENOMEM;
+	vcpu->run = (struct kvm_run *)get_zeroed_page(GFP_KERNEL_ACCOUNT);
+	if (!vcpu->run) {
+		kfree(vcpu);
+		return -ENOMEM;
+	}
+	vcpu->vm = vm;
+	vcpu->id = id;
+	mutex_init(&vcpu->mutex);
+
+	kref_get(&vm->ref);
+	snprintf(name, sizeof(name), "armvirt-vcpu:%lu", id);
+	fd = anon_inode_getfd(name, &armvirt_vcpu_fops, vcpu, O_RDWR | O_CLOEXEC);
+	if (fd < 0) {
+		armvirt_vcpu_free(vcpu);
+		armvirt_vm_put(vm);	/* not the last reference: the caller's fd holds one */
+		return fd;
+	}
+	vm->vcpus[id] = vcpu;
+	vm->nr_vcpus++;
+	return fd;
+}

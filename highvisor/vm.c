@@ -1,0 +1,150 @@
+// SPDX-License-Identifier: GPL-2.0-only
+/*
+ * The VM file descriptor: KVM_CREATE_VM makes one; it owns the memory slots
+ * and the vCPUs, and answers KVM_CHECK_EXTENSION for its VM.
+ */
+#include <linux/anon_inodes.h>
+#include <linux/cpumask.h>
+#include <linux/file.h>
+#include <linux/fs.h>
+#include <linux/module.h>
+#include <linux/sched/mm.h>
+#include <linux/slab.h>
+#include <linux/uaccess.h>
+#include <asm/cputype.h>
+
+#include "armvirt.h"
+#include "vm.h"
+
+/* KVM_CHECK_EXTENSION, on the system fd (vm == NULL) and on VM fds. */
+long armvirt_check_extension(struct armvirt_vm *vm, unsigned long cap)
+{
+	switch (cap) {
+	case KVM_CAP_USER_MEMORY:
+	case KVM_CAP_DESTROY_MEMORY_REGION_WORKS:
+	case KVM_CAP_JOIN_MEMORY_REGIONS_WORKS:
+	case KVM_CAP_READONLY_MEM:
+	case KVM_CAP_ONE_REG:
+	case KVM_CAP_MP_STATE:
+		return 1;
+	case KVM_CAP_NR_MEMSLOTS:
+		return ARMVIRT_NR_MEMSLOTS;
+	case KVM_CAP_NR_VCPUS:
+		return min_t(unsigned int, num_online_cpus(), ARMVIRT_MAX_VCPUS);
+	case KVM_CAP_MAX_VCPUS:
+	case KVM_CAP_MAX_VCPU_ID:
+		return ARMVIRT_MAX_VCPUS;
+	default:
+		return 0;
+	}
+}
+
+/* The KVM_ARM_TARGET_* of this host's CPUs, or -ENODEV. */
+int armvirt_preferred_target(void)
+{
+	switch (read_cpuid_part()) {
+	case ARM_CPU_PART_CORTEX_A7:
+		return KVM_ARM_TARGET_CORTEX_A7;
+	case ARM_CPU_PART_CORTEX_A15:
+		return KVM_ARM_TARGET_CORTEX_A15;
+	default:
+		return -ENODEV;
+	}
+}
+
+static void armvirt_vm_free(struct kref *ref)
+{
+	struct armvirt_vm *vm = container_of(ref, struct armvirt_vm, ref);
+	unsigned int i;
+
+	for (i = 0; i < ARMVIRT_MAX_VCPUS; i++)
+		if (vm->vcpus[i])
+			armvirt_vcpu_free(vm->vcpus[i]);
+	mmdrop(vm->mm);
+	kfree(vm);
+}
+
+void armvirt_vm_put(struct armvirt_vm *vm)
+{
+	kref_put(&vm->ref, armvirt_vm_free);
+}
+
+static int armvirt_vm_release(struct inode *inode, struct file *filp)
+{
+	armvirt_vm_put(filp->private_data);
+	return 0;
+}
+
+static long armvirt_vm_ioctl(struct file *filp, unsigned int ioctl,
+			     unsigned long arg)
+{
+	struct armvirt_vm *vm = filp->private_data;
+	void __user *argp = (void __user *)arg;
+	struct kvm_userspace_memory_region mem;
+	struct kvm_vcpu_init init;
+	long ret;
+
+	if (vm->mm != current->mm) {
+		pr_warn_ratelimited(ARMVIRT_NAME ": VM ioctl from a process other than its VMM\n");
+		return -EIO;
+	}
+
+	switch (ioctl) {
+	case KVM_CHECK_EXTENSION:
+		return armvirt_check_extension(vm, arg);
+	case KVM_SET_USER_MEMORY_REGION:
+		if (copy_from_user(&mem, argp, sizeof(mem)))
+			return -EFAULT;
+		mutex_lock(&vm->lock);
+		ret = armvirt_set_memory_region(vm, &mem);
+		mutex_unlock(&vm->lock);
+		return ret;
+	case KVM_CREATE_VCPU:
+		mutex_lock(&vm->lock);
+		ret = armvirt_create_vcpu(vm, arg);
+		mutex_unlock(&vm->lock);
+		return ret;
+	case KVM_ARM_PREFERRED_TARGET:
+		ret = armvirt_preferred_target();
+		if (ret < 0)
+			return ret;
+		memset(&init, 0, sizeof(init));
+		init.target = ret;
+		return copy_to_user(argp, &init, sizeof(init)) ? -EFAULT : 0;
+	default:
+		pr_debug_ratelimited(ARMVIRT_NAME ": unknown VM ioctl %#x\n", ioctl);
+		return -ENOTTY;
+	}
+}
+
+static const struct file_operations armvirt_vm_fops = {
+	.owner		= THIS_MODULE,
+	.release	= armvirt_vm_release,
+	.unlocked_ioctl	= armvirt_vm_ioctl,
+	.llseek		= noop_llseek,
+};
+
+/* KVM_CREATE_VM: returns the new VM's fd. */
+int armvirt_create_vm(unsigned long type)
+{
+	struct armvirt_vm *vm;
+	int fd;
+
+	if (type) {
+		pr_warn_ratelimited(ARMVIRT_NAME ": KVM_CREATE_VM type %lu; only type 0 exists\n",
+				    type);
+		return -EINVAL;
+	}
+	vm = kzalloc(sizeof(*vm), GFP_KERNEL_ACCOUNT);
+	if (!vm)
+		return -ENOMEM;
+	kref_init(&vm->ref);
+	mutex_init(&vm->lock);
+	mmgrab(current->mm);
+	vm->mm = current->mm;
+
+	fd = anon_inode_getfd("armvirt-vm", &armvirt_vm_fops, vm, O_RDWR | O_CLOEXEC);
+	if (fd < 0)
+		armvirt_vm_put(vm);
+	return fd;
+}
