@@ -56,6 +56,7 @@ int lowvisor_get_state(unsigned int cpu, struct lv_hyp_state *state,
 		       unsigned long *pcpu_va, u32 *stub_hvbar);
 int lowvisor_simulate_pm_loss(unsigned int cpu);
 int lowvisor_bench_hvc(unsigned int iterations, u64 *hvc_ps, u64 *call_ps);
+void lowvisor_selftest_hyp_panic(void);
 
 /* /dev/armvirt (dev.c) */
 int armvirt_dev_init(void);

@@ -9,13 +9,21 @@
  *                          the lowvisor is back
  *   bench_hvc              read: the cost of a null hvc round trip into the
  *                          lowvisor and of a plain call, on the reading CPU
+ *   hyp_panic_selftest     write 1: an undefined instruction in HYP, which
+ *                          panics the host; only with hyp_panic_selftest=1
  */
 #include <linux/cpu.h>
 #include <linux/debugfs.h>
 #include <linux/kstrtox.h>
+#include <linux/module.h>
 #include <linux/seq_file.h>
 
 #include "armvirt.h"
+
+static bool hyp_panic_selftest;
+module_param(hyp_panic_selftest, bool, 0400);
+MODULE_PARM_DESC(hyp_panic_selftest,
+		 "Test only: offer debugfs armvirt/hyp_panic_selftest, which panics the host from HYP");
 
 static struct dentry *armvirt_debugfs;
 
@@ -88,6 +96,28 @@ static ssize_t simulate_pm_write(struct file *file, const char __user *ubuf,
 	return ret ? ret : count;
 }
 
+static ssize_t hyp_panic_write(struct file *file, const char __user *ubuf,
+			       size_t count, loff_t *ppos)
+{
+	bool go;
+	int ret;
+
+	ret = kstrtobool_from_user(ubuf, count, &go);
+	if (ret)
+		return ret;
+	if (go) {
+		pr_emerg(ARMVIRT_NAME ": HYP panic self-test: executing an undefined instruction in HYP\n");
+		lowvisor_selftest_hyp_panic();
+	}
+	return count;
+}
+
+static const struct file_operations hyp_panic_fops = {
+	.owner	= THIS_MODULE,
+	.write	= hyp_panic_write,
+	.llseek	= noop_llseek,
+};
+
 static const struct file_operations simulate_pm_fops = {
 	.owner	= THIS_MODULE,
 	.write	= simulate_pm_write,
@@ -103,6 +133,9 @@ void armvirt_debugfs_init(void)
 			    NULL, &simulate_pm_fops);
 	debugfs_create_file("bench_hvc", 0400, armvirt_debugfs, NULL,
 			    &bench_hvc_fops);
+	if (hyp_panic_selftest)
+		debugfs_create_file("hyp_panic_selftest", 0200, armvirt_debugfs,
+				    NULL, &hyp_panic_fops);
 }
 
 void armvirt_debugfs_exit(void)

@@ -382,6 +382,15 @@ int lowvisor_bench_hvc(unsigned int iterations, u64 *hvc_ps, u64 *call_ps)
 	return sink == 2 * iterations * LV_PING_MAGIC ? 0 : -EIO;
 }
 
+/* Test hook: an undefined instruction in HYP; the host panics. */
+void lowvisor_selftest_hyp_panic(void)
+{
+	local_irq_disable();
+	__lv_hvc(LV_HVC_SELFTEST_UNDEF, 0, 0, 0, 0);
+	/* Not reached: the lowvisor returns to armvirt_hyp_panic(). */
+	local_irq_enable();
+}
+
 /*
  * Test hook: what a power-down and cpu_resume do to HYP on @cpu (the stub
  * comes back), between the kernel's own CPU PM enter and exit notifications.

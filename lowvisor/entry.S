@@ -47,6 +47,7 @@ lv_hvc_table:
 	.word	lv_hyp_reset			@ LV_HVC_RESET_VECTORS
 	.word	lv_hvc_ping			@ LV_HVC_PING
 	.word	lv_hvc_get_state		@ LV_HVC_GET_STATE
+	.word	lv_hvc_selftest_undef		@ LV_HVC_SELFTEST_UNDEF
 	.if	(. - lv_hvc_table) != LV_HVC_NR * 4
 	.error	"lv_hvc_table and LV_HVC_NR disagree"
 	.endif
@@ -89,6 +90,13 @@ lv_hvc_get_state:
 	eret
 
 /*
+ * Test of the panic path below: the highvisor only makes this call when the
+ * module was loaded with hyp_panic_selftest=1.
+ */
+lv_hvc_selftest_undef:
+	udf	#0
+
+/*
  * An exception HYP cannot handle. No guest state exists yet, so the host's
  * state is intact: return to the host in SVC mode, exceptions masked, at
  * armvirt_hyp_panic(kind, elr, hsr, far), which reports and panics.
@@ -120,7 +128,7 @@ lv_hyp_panic:
 	msr	ELR_hyp, ip
 	mov	ip, #0x1d3			@ SVC mode, A, I and F masked
 	orrne	ip, ip, #0x20			@ CPSR.T
-	msr	SPSR_hyp, ip
+	msr	spsr_cxsf, ip			@ our own SPSR: the banked form is UNDEFINED in HYP
 	eret
 
 	.ltorg

@@ -20,7 +20,8 @@
 #define LV_HVC_RESET_VECTORS	2	/* put the kernel's stub back */
 #define LV_HVC_PING		3	/* returns LV_PING_MAGIC */
 #define LV_HVC_GET_STATE	4	/* r1: sequence number; fills lv_percpu.state */
-#define LV_HVC_NR		5
+#define LV_HVC_SELFTEST_UNDEF	5	/* test only: an undefined instruction in HYP */
+#define LV_HVC_NR		6
 
 /* What the kernel's stub answers to a function it does not know. */
 #define LV_HVC_STUB_ERR		0x0badca11

@@ -13,14 +13,16 @@ top=$(cd "$(dirname "$0")/.." && pwd)
 logdir=$top/build/test-logs
 mkdir -p "$logdir"
 
-# name | suite | watchdog (s) | kernel flavour | board.sh options
+# name | suite | watchdog (s) | kernel flavour | board.sh options | a line the
+# console must show (an extra check)
 boards=(
-	"a15-hyp|hyp|600|armmp-lpae|--cpu cortex-a15"
-	"a7-hyp|hyp|600|armmp-lpae|--cpu cortex-a7"
-	"a15-nolpae-hyp|hyp|600|armmp|--cpu cortex-a15"
-	"a15-nohyp|nohyp|120|armmp-lpae|--cpu cortex-a15 --no-virt"
-	"a15-kexec|kexec|120|armmp-lpae|--cpu cortex-a15"
-	"a15-kdump|kdump|120|armmp-lpae|--cpu cortex-a15 --append crashkernel=32M"
+	"a15-hyp|hyp|600|armmp-lpae|--cpu cortex-a15|"
+	"a7-hyp|hyp|600|armmp-lpae|--cpu cortex-a7|"
+	"a15-nolpae-hyp|hyp|600|armmp|--cpu cortex-a15|"
+	"a15-nohyp|nohyp|120|armmp-lpae|--cpu cortex-a15 --no-virt|"
+	"a15-kexec|kexec|120|armmp-lpae|--cpu cortex-a15|"
+	"a15-kdump|kdump|120|armmp-lpae|--cpu cortex-a15 --append crashkernel=32M|"
+	"a15-hyp-panic|hyppanic|120|armmp-lpae|--cpu cortex-a15 --append crashkernel=32M|Kernel panic - not syncing: armvirt: unexpected undefined instruction in HYP at"
 )
 
 # Parse one console log: prints "P F S" on the first line, failures after.
@@ -87,7 +89,7 @@ if [ ${#selected[@]} -eq 0 ]; then
 	echo "host: $total_p passed, $total_f failed"
 fi
 for entry in "${boards[@]}"; do
-	IFS='|' read -r name suite timeout flavour opts <<<"$entry"
+	IFS='|' read -r name suite timeout flavour opts must_log <<<"$entry"
 	if [ ${#selected[@]} -gt 0 ] && [[ ! " ${selected[*]} " =~ " $name " ]]; then
 		continue
 	fi
@@ -107,6 +109,14 @@ for entry in "${boards[@]}"; do
 	counts=$(parse_log "$name" "$log" 2>&1 >"$logdir/$name.failures")
 	read -r p f s <<<"$counts"
 	[ "$qemu_rc" = 124 ] && echo "$name: watchdog: the board ran longer than ${timeout}s" >>"$logdir/$name.failures" && f=$((f + 1))
+	if [ -n "$must_log" ]; then
+		if grep -qF "$must_log" "$log"; then
+			p=$((p + 1))
+		else
+			echo "$name: the console lacks \"$must_log\"" >>"$logdir/$name.failures"
+			f=$((f + 1))
+		fi
+	fi
 	cat "$logdir/$name.failures"
 	echo "board $name: $p passed, $f failed, $s skipped (${secs}s)"
 	if [ "$f" -gt 0 ]; then

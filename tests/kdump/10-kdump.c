@@ -6,37 +6,17 @@
  * board off). Needs crashkernel= on the kernel command line.
  */
 #define _GNU_SOURCE
-#include <stdio.h>
-#include <stdlib.h>
-#include <string.h>
-
 #include "board.h"
 #include "kexec.h"
 #include "tap.h"
-
-static unsigned long crash_region(void)
-{
-	static char buf[8192];
-	char *p;
-
-	if (read_file("/proc/iomem", buf, sizeof(buf)) < 0)
-		return 0;
-	p = strstr(buf, " : Crash kernel");
-	if (!p)
-		return 0;
-	while (p > buf && p[-1] != '\n')
-		p--;
-	while (*p == ' ')
-		p++;
-	return strtoul(p, NULL, 16);
-}
 
 int main(void)
 {
 	unsigned long base;
 
 	tap_plan(4);
-	base = crash_region();
+	tap_eq(module_load(ARMVIRT_KO), 0, "armvirt-loads");
+	base = kexec_crash_region();
 	if (!base)
 		tap_bail("no \"Crash kernel\" region in /proc/iomem (crashkernel= missing?)");
 	if (!kexec_prepare_payload(base, true))

@@ -9,6 +9,7 @@
 #include <sys/reboot.h>
 #include <unistd.h>
 
+#include "board.h"
 #include "kexec.h"
 #include "tap.h"
 
@@ -17,6 +18,7 @@
 int main(void)
 {
 	tap_plan(4);
+	tap_eq(module_load(ARMVIRT_KO), 0, "armvirt-loads");
 	if (!kexec_prepare_payload(PAYLOAD_PA, false))
 		tap_bail("no payload to kexec");
 	sync();

@@ -12,16 +12,21 @@
 
 #include "board.h"
 
-int module_load(const char *path)
+int module_load_params(const char *path, const char *params)
 {
 	int fd = open(path, O_RDONLY | O_CLOEXEC);
 	int ret;
 
 	if (fd < 0)
 		return errno;
-	ret = syscall(SYS_finit_module, fd, "", 0) ? errno : 0;
+	ret = syscall(SYS_finit_module, fd, params, 0) ? errno : 0;
 	close(fd);
 	return ret;
+}
+
+int module_load(const char *path)
+{
+	return module_load_params(path, "");
 }
 
 int module_unload(const char *name)

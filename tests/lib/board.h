@@ -14,6 +14,7 @@
 
 /* 0, or the errno of finit_module / delete_module. */
 int module_load(const char *path);
+int module_load_params(const char *path, const char *params);
 int module_unload(const char *name);
 bool module_loaded(const char *name);
 
