@@ -52,7 +52,6 @@ tests:
 # The tests build the module with W=1 and treat any warning as an error.
 check: setup
 	$(MAKE) modules W=1 KCFLAGS=-Werror
-	$(MAKE) module-flavour FLAVOUR=armmp
 	$(MAKE) tests
 	bash tests/run.sh
 

@@ -1,14 +1,13 @@
 // SPDX-License-Identifier: GPL-2.0-only
 /*
- * ONE_REG access to the core registers (group KVM_REG_ARM_CORE): the index
- * in the ID is the 32-bit word offset in struct kvm_regs, as in KVM. Other
- * register groups (CP15, VFP, timer, demux, firmware) arrive with the state
- * they describe.
+ * The core registers (group KVM_REG_ARM_CORE): the index in the ID is the
+ * 32-bit word offset in struct kvm_regs, as in KVM.
  */
 #include <linux/uaccess.h>
 #include <asm/ptrace.h>
 
 #include "armvirt.h"
+#include "regs.h"
 #include "vm.h"
 
 #define CORE_INDEX_MASK	(~(KVM_REG_ARCH_MASK | KVM_REG_SIZE_MASK | KVM_REG_ARM_CORE))
@@ -21,38 +20,21 @@ void armvirt_reset_core_regs(struct armvirt_vcpu *vcpu)
 	vcpu->regs.usr_regs.uregs[16] = SVC_MODE | PSR_A_BIT | PSR_I_BIT | PSR_F_BIT;
 }
 
-static bool is_core_reg(u64 id)
-{
-	return (id & KVM_REG_ARCH_MASK) == KVM_REG_ARM &&
-	       (id & KVM_REG_ARM_COPROC_MASK) == KVM_REG_ARM_CORE;
-}
-
 /* The register's word in struct kvm_regs, or NULL for an unknown ID. */
 static u32 *core_reg(struct armvirt_vcpu *vcpu, u64 id)
 {
 	u64 index = id & CORE_INDEX_MASK;
 
-	if (!is_core_reg(id) || KVM_REG_SIZE(id) != 4 ||
-	    index >= ARMVIRT_NR_CORE_REGS)
+	if (KVM_REG_SIZE(id) != 4 || index >= ARMVIRT_NR_CORE_REGS)
 		return NULL;
 	return (u32 *)&vcpu->regs + index;
 }
 
-static int unknown_reg(u64 id)
+static int core_get(struct armvirt_vcpu *vcpu, u64 id, void __user *uaddr)
 {
-	pr_debug_ratelimited(ARMVIRT_NAME ": no register %#llx\n", id);
-	return -ENOENT;
-}
+	u32 *val = core_reg(vcpu, id);
 
-int armvirt_get_one_reg(struct armvirt_vcpu *vcpu, const struct kvm_one_reg *reg)
-{
-	u32 *val = core_reg(vcpu, reg->id);
-
-	if ((reg->id & ~KVM_REG_SIZE_MASK) >> 32 != KVM_REG_ARM >> 32)
-		return -EINVAL;
-	if (!val)
-		return unknown_reg(reg->id);
-	return put_user(*val, (u32 __user *)(unsigned long)reg->addr);
+	return val ? put_user(*val, (u32 __user *)uaddr) : -ENOENT;
 }
 
 static bool valid_guest_mode(u32 cpsr)
@@ -70,16 +52,14 @@ static bool valid_guest_mode(u32 cpsr)
 	}
 }
 
-int armvirt_set_one_reg(struct armvirt_vcpu *vcpu, const struct kvm_one_reg *reg)
+static int core_set(struct armvirt_vcpu *vcpu, u64 id, const void __user *uaddr)
 {
-	u32 *val = core_reg(vcpu, reg->id);
+	u32 *val = core_reg(vcpu, id);
 	u32 new;
 
-	if ((reg->id & ~KVM_REG_SIZE_MASK) >> 32 != KVM_REG_ARM >> 32)
-		return -EINVAL;
 	if (!val)
-		return unknown_reg(reg->id);
-	if (get_user(new, (u32 __user *)(unsigned long)reg->addr))
+		return -ENOENT;
+	if (get_user(new, (const u32 __user *)uaddr))
 		return -EFAULT;
 	if (val == (u32 *)&vcpu->regs + CPSR_INDEX && !valid_guest_mode(new)) {
 		pr_warn_ratelimited(ARMVIRT_NAME ": CPSR %#x names a mode a guest cannot be in\n",
@@ -90,17 +70,19 @@ int armvirt_set_one_reg(struct armvirt_vcpu *vcpu, const struct kvm_one_reg *reg
 	return 0;
 }
 
-unsigned long armvirt_num_regs(struct armvirt_vcpu *vcpu)
-{
-	return ARMVIRT_NR_CORE_REGS;
-}
-
-int armvirt_copy_reg_indices(struct armvirt_vcpu *vcpu, u64 __user *uindices)
+static int core_list(struct armvirt_vcpu *vcpu, u64 __user *uids)
 {
 	unsigned int i;
 
-	for (i = 0; i < ARMVIRT_NR_CORE_REGS; i++)
-		if (put_user(ARMVIRT_CORE_REG_ID(i), uindices + i))
+	for (i = 0; uids && i < ARMVIRT_NR_CORE_REGS; i++)
+		if (put_user(ARMVIRT_CORE_REG_ID(i), uids + i))
 			return -EFAULT;
-	return 0;
+	return ARMVIRT_NR_CORE_REGS;
 }
+
+const struct reg_group core_reg_group = {
+	.coproc = KVM_REG_ARM_CORE,
+	.get = core_get,
+	.set = core_set,
+	.list = core_list,
+};

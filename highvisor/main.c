@@ -8,6 +8,7 @@
 #include <linux/module.h>
 
 #include "armvirt.h"
+#include "regs.h"
 
 struct armvirt_platform armvirt_platform;
 
@@ -18,6 +19,8 @@ static int __init armvirt_init(void)
 	ret = armvirt_detect_platform(&armvirt_platform);
 	if (ret)
 		return ret;
+	armvirt_read_host_id_regs();
+	armvirt_read_host_vfp_ids();
 	ret = lowvisor_init();
 	if (ret) {
 		pr_err(ARMVIRT_NAME ": could not install the lowvisor (%d)\n", ret);

@@ -79,6 +79,8 @@ static int vcpu_init(struct armvirt_vcpu *vcpu, const struct kvm_vcpu_init *init
 	vcpu->target = target;
 	vcpu->initialized = true;
 	armvirt_reset_core_regs(vcpu);
+	armvirt_reset_cp15_regs(vcpu);
+	armvirt_reset_vfp_regs(vcpu);
 	vcpu->power_off = test_bit(KVM_ARM_VCPU_POWER_OFF, &vcpu->features);
 	return 0;
 }

@@ -16,6 +16,7 @@
 #include <linux/types.h>
 
 #include "armvirt_kvm.h"
+#include "regs.h"
 
 #define ARMVIRT_MAX_VCPUS	8	/* the GICv2 limit, as KVM/ARM */
 #define ARMVIRT_NR_MEMSLOTS	32	/* KVM_USER_MEM_SLOTS of 32-bit ARM */
@@ -52,6 +53,8 @@ struct armvirt_vcpu {
 	unsigned long features;	/* KVM_ARM_VCPU_* bits */
 	bool power_off;		/* KVM_MP_STATE_STOPPED */
 	struct kvm_regs regs;	/* core registers, by ONE_REG index */
+	u32 cp15[NR_CP15_REGS];	/* CP15 registers, by enum cp15_index */
+	struct armvirt_vfp vfp;	/* VFP/NEON registers */
 };
 
 /* vm.c */
@@ -69,8 +72,7 @@ int armvirt_create_vcpu(struct armvirt_vm *vm, unsigned long id);
 /* When the VM goes */
 void armvirt_vcpu_free(struct armvirt_vcpu *vcpu);
 
-/* core_regs.c; caller holds vcpu->mutex */
-void armvirt_reset_core_regs(struct armvirt_vcpu *vcpu);
+/* one_reg.c; caller holds vcpu->mutex */
 int armvirt_get_one_reg(struct armvirt_vcpu *vcpu, const struct kvm_one_reg *reg);
 int armvirt_set_one_reg(struct armvirt_vcpu *vcpu, const struct kvm_one_reg *reg);
 unsigned long armvirt_num_regs(struct armvirt_vcpu *vcpu);

@@ -98,7 +98,8 @@ for entry in "${boards[@]}"; do
 	ko=$top/armvirt.ko
 	if [ "$flavour" != armmp-lpae ]; then
 		ko=$top/build/kmod-$flavour/armvirt.ko
-		[ -f "$ko" ] || make -s -C "$top" module-flavour FLAVOUR="$flavour" >"$logdir/kmod-$flavour.log" 2>&1 ||
+		# Always rebuilt from the current sources: a stale copy would test old code.
+		make -s -C "$top" module-flavour FLAVOUR="$flavour" >"$logdir/kmod-$flavour.log" 2>&1 ||
 			{ echo "$name: armvirt.ko does not build for $flavour:"; tail -n 30 "$logdir/kmod-$flavour.log"; }
 	fi
 	# shellcheck disable=SC2086

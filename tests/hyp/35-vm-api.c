@@ -144,15 +144,126 @@ static void check_memslots(int vm)
 	munmap(rom, MiB);
 }
 
+#define MIDR_ID		ARM_CP15_REG32(0, 0, 0, 0)
+#define MPIDR_ID	ARM_CP15_REG32(0, 0, 0, 5)
+#define SCTLR_ID	ARM_CP15_REG32(0, 1, 0, 0)
+#define ACTLR_ID	ARM_CP15_REG32(0, 1, 0, 1)
+#define TTBR0_32_ID	ARM_CP15_REG32(0, 2, 0, 0)
+#define TTBR0_64_ID	ARM_CP15_REG64(0, 2)
+#define L2CTLR_ID	ARM_CP15_REG32(1, 9, 0, 2)
+#define VFP_ID(size, n)	(KVM_REG_ARM | (size) | KVM_REG_ARM_VFP | (n))
+#define CCSIDR_ID(n)	(KVM_REG_ARM | KVM_REG_SIZE_U32 | KVM_REG_ARM_DEMUX | \
+			 KVM_REG_ARM_DEMUX_ID_CCSIDR | (n))
+#define MAX_REGS	256
+
+static unsigned long long reg_ids[MAX_REGS + 1];
+static unsigned int nr_reg_ids;
+
+static bool listed(unsigned long long id)
+{
+	for (unsigned int i = 0; i < nr_reg_ids; i++)
+		if (reg_ids[i] == id)
+			return true;
+	return false;
+}
+
+/* KVM_GET_REG_LIST, and every listed register read and written back. */
+static void check_reg_list(int vcpu)
+{
+	struct kvm_reg_list *rl = (struct kvm_reg_list *)reg_ids;
+	unsigned long long val;
+	unsigned int i, bad = 0;
+
+	rl->n = 0;
+	tap_ok(err_of(ioctl(vcpu, KVM_GET_REG_LIST, rl)) == E2BIG && rl->n > 38 &&
+	       rl->n <= MAX_REGS, "reg-list-too-small-is-e2big-with-count");
+	nr_reg_ids = rl->n;
+	rl->n = MAX_REGS;
+	tap_ok(ioctl(vcpu, KVM_GET_REG_LIST, rl) == 0 && rl->n == nr_reg_ids,
+	       "reg-list-returns-every-register");
+	memmove(reg_ids, reg_ids + 1, nr_reg_ids * sizeof(reg_ids[0]));
+	tap_diag("%u registers listed", nr_reg_ids);
+
+	for (i = 0; i < 38 && reg_ids[i] == ARMVIRT_CORE_REG_ID(i); i++)
+		;
+	tap_ok(i == 38 && reg_ids[38] == MIDR_ID, "reg-list-core-then-id-registers");
+	tap_ok(listed(MPIDR_ID) && listed(SCTLR_ID) && listed(TTBR0_64_ID) &&
+	       listed(TTBR0_32_ID) && listed(ARM_CP15_REG64(0, 7)) &&
+	       listed(ARM_CP15_REG32(0, 14, 1, 0)) && listed(VFP_ID(KVM_REG_SIZE_U64, 0)) &&
+	       listed(VFP_ID(KVM_REG_SIZE_U32, KVM_REG_ARM_VFP_FPEXC)) && listed(CCSIDR_ID(0)),
+	       "reg-list-has-cp15-vfp-and-ccsidr-registers");
+	for (i = 0; i < nr_reg_ids; i++) {
+		val = 0;
+		if (one_reg(vcpu, KVM_GET_ONE_REG, reg_ids[i], &val) ||
+		    one_reg(vcpu, KVM_SET_ONE_REG, reg_ids[i], &val)) {
+			if (!bad++)
+				tap_diag("register %#llx does not read and write back", reg_ids[i]);
+		}
+	}
+	tap_eq(bad, 0, "every-listed-register-reads-and-writes-back");
+}
+
+static void check_cp15_and_vfp(int vcpu, int target)
+{
+	unsigned long long v64 = 0x1122334455667788ULL, d;
+	unsigned int val, midr;
+
+	tap_eq(one_reg(vcpu, KVM_GET_ONE_REG, SCTLR_ID, &val) ? 0 : val,
+	       target == KVM_ARM_TARGET_CORTEX_A7 ? 0x00c50878 : 0x00c50078,
+	       "sctlr-resets-to-the-target-value");
+	tap_ok(one_reg(vcpu, KVM_GET_ONE_REG, MPIDR_ID, &val) == 0 && (val & 0xffffff) == 0 &&
+	       one_reg(vcpu, KVM_GET_ONE_REG, ACTLR_ID, &val) == 0 && !(val & (1 << 6)),
+	       "vcpu-0-alone-has-affinity-0-and-no-smp-bit");
+	tap_ok(one_reg(vcpu, KVM_GET_ONE_REG, MIDR_ID, &midr) == 0 &&
+	       ((midr >> 4) & 0xfff) == (target == KVM_ARM_TARGET_CORTEX_A7 ? 0xc07 : 0xc0f),
+	       "midr-is-the-host-cpu");
+	val = midr ^ 1;
+	tap_eq(one_reg(vcpu, KVM_SET_ONE_REG, MIDR_ID, &val), EINVAL, "invariant-midr-rejects-another-value");
+	tap_ok(one_reg(vcpu, KVM_SET_ONE_REG, TTBR0_64_ID, &v64) == 0 &&
+	       one_reg(vcpu, KVM_GET_ONE_REG, TTBR0_32_ID, &val) == 0 && val == 0x55667788,
+	       "ttbr0-32-bit-view-is-the-low-half");
+	d = 0xfedcba9876543210ULL;
+	tap_ok(one_reg(vcpu, KVM_SET_ONE_REG, VFP_ID(KVM_REG_SIZE_U64, 31), &d) == 0 &&
+	       (d = 0, one_reg(vcpu, KVM_GET_ONE_REG, VFP_ID(KVM_REG_SIZE_U64, 31), &d)) == 0 &&
+	       d == 0xfedcba9876543210ULL, "vfp-d31-reads-back");
+	val = 0x12345678;
+	tap_ok(one_reg(vcpu, KVM_SET_ONE_REG, VFP_ID(KVM_REG_SIZE_U32, KVM_REG_ARM_VFP_FPSID), &val) == EINVAL &&
+	       one_reg(vcpu, KVM_GET_ONE_REG, CCSIDR_ID(0), &val) == 0 &&
+	       (val ^= 1, one_reg(vcpu, KVM_SET_ONE_REG, CCSIDR_ID(0), &val)) == EINVAL,
+	       "fpsid-and-ccsidr-are-invariant");
+	tap_ok(one_reg(vcpu, KVM_GET_ONE_REG, CCSIDR_ID(13), &val) == ENOENT &&
+	       one_reg(vcpu, KVM_GET_ONE_REG, VFP_ID(KVM_REG_SIZE_U32, 0x1002), &val) == ENOENT &&
+	       one_reg(vcpu, KVM_GET_ONE_REG, VFP_ID(KVM_REG_SIZE_U32, 3), &val) == ENOENT,
+	       "unknown-demux-and-vfp-ids-are-enoent");
+}
+
+/*
+ * INIT once all 8 vCPUs exist: vCPU 5 is core 1 of cluster 1 (MPIDR Aff1 1,
+ * Aff0 1), ACTLR has the SMP bit, and L2CTLR counts 4 cores in its cluster.
+ */
+static void check_smp_reset(int vcpu5, int target)
+{
+	struct kvm_vcpu_init init = { .target = target };
+	unsigned int mpidr = 0, actlr = 0, l2ctlr = 0;
+
+	tap_ok(ioctl(vcpu5, KVM_ARM_VCPU_INIT, &init) == 0 &&
+	       one_reg(vcpu5, KVM_GET_ONE_REG, MPIDR_ID, &mpidr) == 0 &&
+	       one_reg(vcpu5, KVM_GET_ONE_REG, ACTLR_ID, &actlr) == 0 &&
+	       one_reg(vcpu5, KVM_GET_ONE_REG, L2CTLR_ID, &l2ctlr) == 0,
+	       "vcpu-5-initialises");
+	tap_eq(mpidr & 0xffffff, 0x101, "vcpu-5-mpidr-is-cluster-1-core-1");
+	tap_ok((actlr & (1 << 6)) && ((l2ctlr >> 24) & 3) == 3,
+	       "smp-bit-and-l2ctlr-core-count-follow-the-vcpus");
+}
+
 static void check_vcpu(int vm, int target)
 {
 	struct kvm_vcpu_init init = { .target = target };
-	unsigned long long list[40] = { 0 };
-	struct kvm_reg_list *rl = (struct kvm_reg_list *)list;
+	unsigned long long list[2] = { 0 };
 	struct kvm_mp_state mp;
 	struct kvm_run *run;
 	unsigned int val, i, ok;
-	int vcpu, other;
+	int vcpu, other, vcpu5;
 
 	vcpu = ioctl(vm, KVM_CREATE_VCPU, 0);
 	tap_ok(vcpu >= 0, "create-vcpu-0");
@@ -163,7 +274,7 @@ static void check_vcpu(int vm, int target)
 	       "kvm-run-page-maps");
 
 	tap_ok(one_reg(vcpu, KVM_GET_ONE_REG, CPSR_ID, &val) == ENOEXEC &&
-	       err_of(ioctl(vcpu, KVM_GET_REG_LIST, rl)) == ENOEXEC,
+	       err_of(ioctl(vcpu, KVM_GET_REG_LIST, (struct kvm_reg_list *)list)) == ENOEXEC,
 	       "registers-before-init-are-enoexec");
 	init.target = target ^ 1;
 	tap_eq(err_of(ioctl(vcpu, KVM_ARM_VCPU_INIT, &init)), EINVAL, "init-other-target-is-einval");
@@ -197,13 +308,8 @@ static void check_vcpu(int vm, int target)
 	       "arm64-register-id-is-einval");
 	tap_eq(one_reg(vcpu, KVM_GET_ONE_REG, CPSR_ID, (void *)16), EFAULT, "bad-value-pointer-is-efault");
 
-	rl->n = 0;
-	tap_ok(err_of(ioctl(vcpu, KVM_GET_REG_LIST, rl)) == E2BIG && rl->n == 38,
-	       "reg-list-too-small-is-e2big-with-count");
-	rl->n = 38;
-	for (i = 0, ok = ioctl(vcpu, KVM_GET_REG_LIST, rl) == 0; ok && i < 38; i++)
-		ok = rl->reg[i] == ARMVIRT_CORE_REG_ID(i);
-	tap_ok(ok, "reg-list-names-the-38-core-registers");
+	check_reg_list(vcpu);
+	check_cp15_and_vfp(vcpu, target);
 
 	tap_ok(ioctl(vcpu, KVM_GET_MP_STATE, &mp) == 0 && mp.mp_state == KVM_MP_STATE_STOPPED,
 	       "power-off-feature-starts-stopped");
@@ -220,14 +326,18 @@ static void check_vcpu(int vm, int target)
 	       err_of(ioctl(vcpu, KVM_CREATE_VM, 0)) == ENOTTY,
 	       "ioctls-on-the-wrong-fd-are-enotty");
 
-	for (i = 1, ok = 0; i < 8; i++) {
+	for (i = 1, ok = 0, vcpu5 = -1; i < 8; i++) {
 		other = ioctl(vm, KVM_CREATE_VCPU, i);
 		ok += other >= 0;
-		if (other >= 0)
+		if (i == 5)
+			vcpu5 = other;
+		else if (other >= 0)
 			close(other);
 	}
 	tap_eq(ok, 7, "vcpus-1-to-7-created");
 	tap_eq(err_of(ioctl(vm, KVM_CREATE_VCPU, 1)), EEXIST, "closed-vcpu-id-stays-taken");
+	check_smp_reset(vcpu5, target);
+	close(vcpu5);
 
 	/* The vCPU keeps its VM alive: closing the VM fd first is fine. */
 	close(vm);
@@ -260,7 +370,7 @@ int main(void)
 	int vm, target, i, ok, round;
 	long before, after;
 
-	tap_plan(56);
+	tap_plan(70);
 	if (!module_loaded("armvirt") && module_load(ARMVIRT_KO))
 		tap_bail("armvirt does not load");
 	sys_fd = open(ARMVIRT_DEV, O_RDWR | O_CLOEXEC);
