@@ -84,7 +84,7 @@ static int check_hyp_boot(struct armvirt_platform *plat)
 	iounmap(gicc);
 
 	if (!(ctlr & GICC_CTLR_EOIMODENS)) {
-		pr_err(ARMVIRT_NAME ": kernel not booted in HYP mode (GIC not in split EOI mode, GICC_CTLR %#x); boot it in HYP mode (enable virtualization in the boot loader)\n",
+		pr_err(ARMVIRT_NAME ": kernel not booted in HYP mode (GIC not in split EOI mode, GICC_CTLR %#x); boot it in HYP mode, and describe the GIC CPU interface as 8 KiB in the device tree\n",
 		       ctlr);
 		return -ENODEV;
 	}
