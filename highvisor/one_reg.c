@@ -1,10 +1,10 @@
 // SPDX-License-Identifier: GPL-2.0-only
 /*
  * KVM_GET_ONE_REG, KVM_SET_ONE_REG and KVM_GET_REG_LIST: dispatch by register
- * group. The list comes in KVM/ARM's order: core registers, then CP15 (the
- * invariant ID registers first), VFP, and the CCSIDR demux registers.
- * (KVM also listed firmware and timer registers; they arrive with PSCI and
- * the virtual timer.)
+ * group. The list comes in KVM/ARM's order: core registers, firmware
+ * registers, then CP15 (the invariant ID registers first), VFP, and the
+ * CCSIDR demux registers. (KVM listed the timer registers after the firmware
+ * ones; they arrive with the virtual timer.)
  */
 #include <linux/kernel.h>
 #include <linux/uaccess.h>
@@ -14,7 +14,8 @@
 #include "vm.h"
 
 static const struct reg_group *const groups[] = {
-	&core_reg_group, &cp15_reg_group, &vfp_reg_group, &demux_reg_group,
+	&core_reg_group, &fw_reg_group, &cp15_reg_group, &vfp_reg_group,
+	&demux_reg_group,
 };
 
 int reg_to_user(void __user *uaddr, const void *val, u64 id)

@@ -46,9 +46,13 @@ struct reg_group {
 };
 
 extern const struct reg_group core_reg_group;
+extern const struct reg_group fw_reg_group;
 extern const struct reg_group cp15_reg_group;	/* includes the ID registers */
 extern const struct reg_group vfp_reg_group;
 extern const struct reg_group demux_reg_group;
+
+/* The PSCI version a vCPU offers (fw_regs.c) */
+u32 armvirt_psci_version(struct armvirt_vcpu *vcpu);
 
 /* Reset on KVM_ARM_VCPU_INIT; caller holds vcpu->mutex. */
 void armvirt_reset_core_regs(struct armvirt_vcpu *vcpu);

@@ -36,6 +36,8 @@ struct armvirt_vm {
 	struct kref ref;
 	struct mm_struct *mm;	/* the VMM's; only it may use the VM */
 
+	u32 psci_version;	/* 0: the default; READ_ONCE/WRITE_ONCE */
+
 	struct mutex lock;	/* protects the fields below */
 	struct armvirt_memslot slots[ARMVIRT_NR_MEMSLOTS];
 	struct armvirt_vcpu *vcpus[ARMVIRT_MAX_VCPUS];	/* by vCPU id */

@@ -186,7 +186,10 @@ static void check_reg_list(int vcpu)
 
 	for (i = 0; i < 38 && reg_ids[i] == ARMVIRT_CORE_REG_ID(i); i++)
 		;
-	tap_ok(i == 38 && reg_ids[38] == MIDR_ID, "reg-list-core-then-id-registers");
+	tap_ok(i == 38 && reg_ids[38] == KVM_REG_ARM_PSCI_VERSION &&
+	       reg_ids[39] == KVM_REG_ARM_SMCCC_ARCH_WORKAROUND_1 &&
+	       reg_ids[40] == KVM_REG_ARM_SMCCC_ARCH_WORKAROUND_2 && reg_ids[41] == MIDR_ID,
+	       "reg-list-core-firmware-then-id-registers");
 	tap_ok(listed(MPIDR_ID) && listed(SCTLR_ID) && listed(TTBR0_64_ID) &&
 	       listed(TTBR0_32_ID) && listed(ARM_CP15_REG64(0, 7)) &&
 	       listed(ARM_CP15_REG32(0, 14, 1, 0)) && listed(VFP_ID(KVM_REG_SIZE_U64, 0)) &&
@@ -235,6 +238,27 @@ static void check_cp15_and_vfp(int vcpu, int target)
 	       one_reg(vcpu, KVM_GET_ONE_REG, VFP_ID(KVM_REG_SIZE_U32, 0x1002), &val) == ENOENT &&
 	       one_reg(vcpu, KVM_GET_ONE_REG, VFP_ID(KVM_REG_SIZE_U32, 3), &val) == ENOENT,
 	       "unknown-demux-and-vfp-ids-are-enoent");
+}
+
+/* Firmware registers of a vCPU with the PSCI_0_2 feature. */
+static void check_fw_regs(int vcpu, int target)
+{
+	unsigned long long v = 0, wa1 = target == KVM_ARM_TARGET_CORTEX_A7 ? 2 : 1;
+
+	tap_ok(one_reg(vcpu, KVM_GET_ONE_REG, KVM_REG_ARM_PSCI_VERSION, &v) == 0 && v == 0x10000 &&
+	       (v = 2, one_reg(vcpu, KVM_SET_ONE_REG, KVM_REG_ARM_PSCI_VERSION, &v)) == 0 &&
+	       (v = 0, one_reg(vcpu, KVM_GET_ONE_REG, KVM_REG_ARM_PSCI_VERSION, &v)) == 0 && v == 2 &&
+	       (v = 1, one_reg(vcpu, KVM_SET_ONE_REG, KVM_REG_ARM_PSCI_VERSION, &v)) == EINVAL &&
+	       (v = 3, one_reg(vcpu, KVM_SET_ONE_REG, KVM_REG_ARM_PSCI_VERSION, &v)) == EINVAL,
+	       "psci-version-1.0-by-default-0.2-settable-0.1-refused");
+	tap_ok(one_reg(vcpu, KVM_GET_ONE_REG, KVM_REG_ARM_SMCCC_ARCH_WORKAROUND_1, &v) == 0 &&
+	       v == wa1 &&
+	       (v = wa1 + 1, one_reg(vcpu, KVM_SET_ONE_REG, KVM_REG_ARM_SMCCC_ARCH_WORKAROUND_1, &v)) == EINVAL,
+	       "workaround-1-is-the-host-level-and-no-more-can-be-set");
+	tap_ok(one_reg(vcpu, KVM_GET_ONE_REG, KVM_REG_ARM_SMCCC_ARCH_WORKAROUND_2, &v) == 0 && v == 1 &&
+	       (v = 2, one_reg(vcpu, KVM_SET_ONE_REG, KVM_REG_ARM_SMCCC_ARCH_WORKAROUND_2, &v)) == EINVAL &&
+	       one_reg(vcpu, KVM_GET_ONE_REG, KVM_REG_ARM_FW_REG(3), &v) == ENOENT,
+	       "workaround-2-unknown-and-other-firmware-ids-enoent");
 }
 
 /*
@@ -310,6 +334,7 @@ static void check_vcpu(int vm, int target)
 
 	check_reg_list(vcpu);
 	check_cp15_and_vfp(vcpu, target);
+	check_fw_regs(vcpu, target);
 
 	tap_ok(ioctl(vcpu, KVM_GET_MP_STATE, &mp) == 0 && mp.mp_state == KVM_MP_STATE_STOPPED,
 	       "power-off-feature-starts-stopped");
@@ -370,7 +395,7 @@ int main(void)
 	int vm, target, i, ok, round;
 	long before, after;
 
-	tap_plan(70);
+	tap_plan(73);
 	if (!module_loaded("armvirt") && module_load(ARMVIRT_KO))
 		tap_bail("armvirt does not load");
 	sys_fd = open(ARMVIRT_DEV, O_RDWR | O_CLOEXEC);
