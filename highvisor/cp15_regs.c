@@ -126,7 +126,7 @@ static const struct cp15_reg *find_cp15_reg(u64 id)
 	if (!cp15_key_from_id(id, &key))
 		return NULL;
 	for (i = 0; i < ARRAY_SIZE(cp15_regs); i++)
-		if (!memcmp(&cp15_regs[i].key, &key, sizeof(key)))
+		if (cp15_key_equal(&cp15_regs[i].key, &key))
 			return &cp15_regs[i];
 	return NULL;
 }

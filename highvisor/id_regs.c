@@ -126,7 +126,7 @@ static struct id_reg *find_id_reg(u64 id)
 	if (!cp15_key_from_id(id, &key) || key.is_64)
 		return NULL;
 	for (i = 0; i < ARRAY_SIZE(id_regs); i++)
-		if (!memcmp(&id_regs[i].key, &key, sizeof(key)))
+		if (cp15_key_equal(&id_regs[i].key, &key))
 			return &id_regs[i];
 	return NULL;
 }

@@ -127,6 +127,12 @@ static int lv_cpu_offline(unsigned int cpu)
 	return 0;
 }
 
+/* IRQs off: is this CPU's HYP our lowvisor (and not the kernel's stub)? */
+static bool lv_answers_here(void)
+{
+	return __lv_hvc(LV_HVC_PING, 0, 0, 0, 0) == LV_PING_MAGIC;
+}
+
 /*
  * CPU PM: a CPU that lost its state in a low-power state comes back through
  * cpu_resume, which reinstalls the kernel's stub. IRQs are off here.
@@ -135,7 +141,7 @@ static void lv_cpu_pm_exit(void)
 {
 	struct lv_cpu *c = this_cpu_ptr(&lv_cpus);
 
-	if (!c->installed || __lv_hvc(LV_HVC_PING, 0, 0, 0, 0) == LV_PING_MAGIC)
+	if (!c->installed || lv_answers_here())
 		return;
 	c->installed = false;
 	lv_install_this_cpu();
@@ -407,8 +413,7 @@ static long lv_simulate_pm_loss_work(void *unused)
 	if (!ret) {
 		__lv_hvc(LV_HVC_RESET_VECTORS, 0, 0, 0, 0);
 		cpu_pm_exit();
-		ret = this_cpu_ptr(&lv_cpus)->installed &&
-		      __lv_hvc(LV_HVC_PING, 0, 0, 0, 0) == LV_PING_MAGIC ? 0 : -EIO;
+		ret = this_cpu_ptr(&lv_cpus)->installed && lv_answers_here() ? 0 : -EIO;
 	}
 	local_irq_restore(flags);
 	return ret;

@@ -52,6 +52,12 @@ bool cp15_key_from_id(u64 id, struct cp15_key *key)
 	return !(id & ~fields);	/* no stray bits */
 }
 
+bool cp15_key_equal(const struct cp15_key *a, const struct cp15_key *b)
+{
+	return a->crn == b->crn && a->crm == b->crm && a->op1 == b->op1 &&
+	       a->op2 == b->op2 && a->is_64 == b->is_64;
+}
+
 u64 cp15_key_to_id(const struct cp15_key *key)
 {
 	return key->is_64 ? ARM_CP15_REG64(key->op1, key->crm) :

@@ -72,6 +72,7 @@ struct cp15_key {
 	bool is_64;
 };
 bool cp15_key_from_id(u64 id, struct cp15_key *key);
+bool cp15_key_equal(const struct cp15_key *a, const struct cp15_key *b);
 u64 cp15_key_to_id(const struct cp15_key *key);
 
 /* Copy a register of KVM_REG_SIZE(id) bytes (4 or 8) to or from userspace. */

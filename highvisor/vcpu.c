@@ -207,6 +207,6 @@ int armvirt_create_vcpu(struct armvirt_vm *vm, unsigned long id)
 		return fd;
 	}
 	vm->vcpus[id] = vcpu;
-	vm->nr_vcpus++;
+	WRITE_ONCE(vm->nr_vcpus, vm->nr_vcpus + 1);
 	return fd;
 }

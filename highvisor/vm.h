@@ -41,7 +41,7 @@ struct armvirt_vm {
 	struct mutex lock;	/* protects the fields below */
 	struct armvirt_memslot slots[ARMVIRT_NR_MEMSLOTS];
 	struct armvirt_vcpu *vcpus[ARMVIRT_MAX_VCPUS];	/* by vCPU id */
-	unsigned int nr_vcpus;
+	unsigned int nr_vcpus;	/* only grows; read without the lock (READ_ONCE) */
 };
 
 struct armvirt_vcpu {

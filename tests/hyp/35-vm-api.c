@@ -384,12 +384,6 @@ static bool child_is_refused(int vm)
 	       !WEXITSTATUS(status);
 }
 
-static long used_kb(void)
-{
-	write_file("/proc/sys/vm/drop_caches", "3");
-	return meminfo_kb("MemTotal") - meminfo_kb("MemFree") - pcp_free_kb();
-}
-
 int main(void)
 {
 	int vm, target, i, ok, round;
@@ -428,7 +422,7 @@ int main(void)
 	 * A first round fills the kernel's object caches; the second is measured.
 	 */
 	for (round = 0, ok = 0; round < 2; round++) {
-		before = used_kb();
+		before = memory_in_use_kb();
 		for (i = 0; i < 200; i++) {
 			int v = ioctl(sys_fd, KVM_CREATE_VM, 0);
 			int c0 = ioctl(v, KVM_CREATE_VCPU, 0), c1 = ioctl(v, KVM_CREATE_VCPU, 1);
@@ -438,7 +432,7 @@ int main(void)
 			close(v);
 			close(c0);
 		}
-		after = used_kb();
+		after = memory_in_use_kb();
 	}
 	tap_eq(ok, 400, "2x200-vms-with-2-vcpus-created");
 	tap_diag("memory in use before %ld KiB, after %ld KiB", before, after);

@@ -5,7 +5,6 @@
  */
 #define _GNU_SOURCE
 #include <stdio.h>
-#include <unistd.h>
 
 #include "board.h"
 #include "lowvisor_check.h"
@@ -17,14 +16,6 @@
  * every third cycle would exceed this. Measured noise: under 16 KiB.
  */
 #define MAX_GROWTH_KB	128
-
-/* Memory in use, not counting caches or free pages on the per-CPU lists. */
-static long used_kb(void)
-{
-	sync();
-	write_file("/proc/sys/vm/drop_caches", "3");
-	return meminfo_kb("MemTotal") - meminfo_kb("MemFree") - pcp_free_kb();
-}
 
 int main(void)
 {
@@ -38,7 +29,7 @@ int main(void)
 	/* Warm up: the first cycle fills caches that stay. */
 	module_load(ARMVIRT_KO);
 	module_unload("armvirt");
-	before = used_kb();
+	before = memory_in_use_kb();
 	slab_before = meminfo_kb("SUnreclaim");
 
 	for (i = 0; i < CYCLES; i++) {
@@ -46,7 +37,7 @@ int main(void)
 		installed += lowvisor_everywhere(why, sizeof(why));
 		unloads += module_unload("armvirt") == 0;
 	}
-	after = used_kb();
+	after = memory_in_use_kb();
 	slab_after = meminfo_kb("SUnreclaim");
 
 	tap_eq(loads, CYCLES, "%d-loads-succeed", CYCLES);

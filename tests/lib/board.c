@@ -137,6 +137,13 @@ long pcp_free_kb(void)
 	return pages * (sysconf(_SC_PAGESIZE) / 1024);
 }
 
+long memory_in_use_kb(void)
+{
+	sync();
+	write_file("/proc/sys/vm/drop_caches", "3");
+	return meminfo_kb("MemTotal") - meminfo_kb("MemFree") - pcp_free_kb();
+}
+
 unsigned long kernel_taint(void)
 {
 	char buf[32];

@@ -31,6 +31,8 @@ void dmesg_clear(void);
 long meminfo_kb(const char *key);
 /* Free pages held on the per-CPU lists, which MemFree does not count. */
 long pcp_free_kb(void);
+/* Memory in use, after dropping caches, not counting per-CPU free pages. */
+long memory_in_use_kb(void);
 unsigned long kernel_taint(void);
 int cpu_set_online(int cpu, bool online);
 int nr_possible_cpus(void);
