@@ -55,6 +55,10 @@ void lowvisor_get_info(struct lowvisor_info *info);
 int lowvisor_get_state(unsigned int cpu, struct lv_hyp_state *state,
 		       unsigned long *pcpu_va, u32 *stub_hvbar);
 int lowvisor_simulate_pm_loss(unsigned int cpu);
+struct lv_vcpu;
+int lowvisor_map_vcpu(struct lv_vcpu *hyp);
+void lowvisor_unmap_vcpu(struct lv_vcpu *hyp);
+int lowvisor_run_vcpu(struct lv_vcpu *hyp);
 int lowvisor_bench_hvc(unsigned int iterations, u64 *hvc_ps, u64 *call_ps);
 void lowvisor_selftest_hyp_panic(void);
 
@@ -65,6 +69,8 @@ void armvirt_dev_exit(void);
 /* debugfs (debugfs.c) */
 void armvirt_debugfs_init(void);
 void armvirt_debugfs_exit(void);
+struct dentry;
+void armvirt_debugfs_vcpus_init(struct dentry *parent);
 
 /* The hvc call into HYP (hvc.S); a4 travels in ip. */
 u32 __lv_hvc(u32 fn, u32 a1, u32 a2, u32 a3, u32 a4);

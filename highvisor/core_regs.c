@@ -16,8 +16,8 @@
 /* Architectural reset: SVC mode, A, I and F masked, everything else zero. */
 void armvirt_reset_core_regs(struct armvirt_vcpu *vcpu)
 {
-	memset(&vcpu->regs, 0, sizeof(vcpu->regs));
-	vcpu->regs.usr_regs.uregs[16] = SVC_MODE | PSR_A_BIT | PSR_I_BIT | PSR_F_BIT;
+	memset(&vcpu->hyp->ctxt.regs, 0, sizeof(vcpu->hyp->ctxt.regs));
+	vcpu->hyp->ctxt.regs.usr_regs.uregs[16] = SVC_MODE | PSR_A_BIT | PSR_I_BIT | PSR_F_BIT;
 }
 
 /* The register's word in struct kvm_regs, or NULL for an unknown ID. */
@@ -27,7 +27,7 @@ static u32 *core_reg(struct armvirt_vcpu *vcpu, u64 id)
 
 	if (KVM_REG_SIZE(id) != 4 || index >= ARMVIRT_NR_CORE_REGS)
 		return NULL;
-	return (u32 *)&vcpu->regs + index;
+	return (u32 *)&vcpu->hyp->ctxt.regs + index;
 }
 
 static int core_get(struct armvirt_vcpu *vcpu, u64 id, void __user *uaddr)
@@ -61,7 +61,7 @@ static int core_set(struct armvirt_vcpu *vcpu, u64 id, const void __user *uaddr)
 		return -ENOENT;
 	if (get_user(new, (const u32 __user *)uaddr))
 		return -EFAULT;
-	if (val == (u32 *)&vcpu->regs + CPSR_INDEX && !valid_guest_mode(new)) {
+	if (val == (u32 *)&vcpu->hyp->ctxt.regs + CPSR_INDEX && !valid_guest_mode(new)) {
 		pr_warn_ratelimited(ARMVIRT_NAME ": CPSR %#x names a mode a guest cannot be in\n",
 				    new);
 		return -EINVAL;

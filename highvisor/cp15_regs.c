@@ -25,7 +25,7 @@ enum cp15_reset {
 
 struct cp15_reg {
 	struct cp15_key key;
-	enum cp15_index reg;
+	unsigned int reg;	/* index in lv_ctxt.cp15[] */
 	enum cp15_reset reset;
 	u32 val;
 };
@@ -112,9 +112,9 @@ void armvirt_reset_cp15_regs(struct armvirt_vcpu *vcpu)
 
 	for (i = 0; i < ARRAY_SIZE(cp15_regs); i++) {
 		r = &cp15_regs[i];
-		vcpu->cp15[r->reg] = reset_value(vcpu, r);
+		vcpu->hyp->ctxt.cp15[r->reg] = reset_value(vcpu, r);
 		if (r->key.is_64)
-			vcpu->cp15[r->reg + 1] = CP15_UNKNOWN_HI;
+			vcpu->hyp->ctxt.cp15[r->reg + 1] = CP15_UNKNOWN_HI;
 	}
 }
 
@@ -136,14 +136,14 @@ static int cp15_get(struct armvirt_vcpu *vcpu, u64 id, void __user *uaddr)
 {
 	const struct cp15_reg *r = find_cp15_reg(id);
 
-	return r ? reg_to_user(uaddr, &vcpu->cp15[r->reg], id) : id_reg_get(id, uaddr);
+	return r ? reg_to_user(uaddr, &vcpu->hyp->ctxt.cp15[r->reg], id) : id_reg_get(id, uaddr);
 }
 
 static int cp15_set(struct armvirt_vcpu *vcpu, u64 id, const void __user *uaddr)
 {
 	const struct cp15_reg *r = find_cp15_reg(id);
 
-	return r ? reg_from_user(&vcpu->cp15[r->reg], uaddr, id) : id_reg_set(id, uaddr);
+	return r ? reg_from_user(&vcpu->hyp->ctxt.cp15[r->reg], uaddr, id) : id_reg_set(id, uaddr);
 }
 
 /* The ID registers first, then the table, as KVM listed them. */

@@ -11,6 +11,7 @@
  *                          lowvisor and of a plain call, on the reading CPU
  *   hyp_panic_selftest     write 1: an undefined instruction in HYP, which
  *                          panics the host; only with hyp_panic_selftest=1
+ *   vcpus/, vmid_rollovers see debugfs_vcpu.c
  */
 #include <linux/cpu.h>
 #include <linux/debugfs.h>
@@ -136,6 +137,7 @@ void armvirt_debugfs_init(void)
 	if (hyp_panic_selftest)
 		debugfs_create_file("hyp_panic_selftest", 0200, armvirt_debugfs,
 				    NULL, &hyp_panic_fops);
+	armvirt_debugfs_vcpus_init(armvirt_debugfs);
 }
 
 void armvirt_debugfs_exit(void)

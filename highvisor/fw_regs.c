@@ -53,6 +53,12 @@ static u64 host_workaround_1_level(void)
 	}
 }
 
+/* Does the guest's SMCCC_ARCH_WORKAROUND_1 call do something here? */
+bool armvirt_smccc_wa1_available(void)
+{
+	return host_workaround_1_level() == KVM_REG_ARM_SMCCC_ARCH_WORKAROUND_1_AVAIL;
+}
+
 /* 32-bit ARM has no SSBD interface: the host cannot say. */
 #define HOST_WORKAROUND_2_LEVEL	KVM_REG_ARM_SMCCC_ARCH_WORKAROUND_2_UNKNOWN
 

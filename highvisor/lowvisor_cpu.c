@@ -18,6 +18,7 @@
 #include <linux/ktime.h>
 #include <linux/math64.h>
 #include <linux/mm.h>
+#include <linux/mutex.h>
 #include <linux/panic.h>
 #include <linux/percpu.h>
 #include <linux/reboot.h>
@@ -25,16 +26,19 @@
 #include <linux/workqueue.h>
 
 #include "armvirt.h"
+#include "../lowvisor/ctxt.h"
 #include "../lowvisor/lowvisor.h"
 #include "../mmu/hyp_pgtable.h"
 
-/* The page each CPU shares with HYP; offsets in lowvisor.h. */
+/* The page each CPU shares with HYP, its stack above; offsets in lowvisor.h. */
 struct lv_percpu {
 	u32 stub_hvbar;			/* written by HYP at install */
 	u32 stub_hsctlr;		/* written by HYP at install */
 	u32 idmap_pa;			/* written by us, read by HYP */
-	u32 reserved;
+	u32 vcpu;			/* HYP's: the guest loaded, or 0 */
 	struct lv_hyp_state state;	/* written by HYP on GET_STATE */
+	u32 pad[2];
+	struct lv_vcpu host;		/* HYP's: the host's state while a guest runs */
 };
 
 struct lv_cpu {
@@ -47,6 +51,7 @@ static DEFINE_PER_CPU(struct lv_cpu, lv_cpus);
 
 static struct lowvisor {
 	struct hyp_pgtable pgt;
+	struct mutex pgt_lock;		/* HYP mappings made after load */
 	phys_addr_t idmap_pa;		/* PA of __lv_idmap_start */
 	phys_addr_t init_pa;		/* PA of lv_hyp_init */
 	u64 httbr;
@@ -59,7 +64,9 @@ static void lv_check_layout(void)
 	BUILD_BUG_ON(offsetof(struct lv_percpu, stub_hvbar) != LV_PCPU_STUB_HVBAR);
 	BUILD_BUG_ON(offsetof(struct lv_percpu, stub_hsctlr) != LV_PCPU_STUB_HSCTLR);
 	BUILD_BUG_ON(offsetof(struct lv_percpu, idmap_pa) != LV_PCPU_IDMAP_PA);
+	BUILD_BUG_ON(offsetof(struct lv_percpu, vcpu) != LV_PCPU_VCPU);
 	BUILD_BUG_ON(offsetof(struct lv_percpu, state) != LV_PCPU_STATE);
+	BUILD_BUG_ON(offsetof(struct lv_percpu, host) != LV_PCPU_HOST);
 	BUILD_BUG_ON(offsetof(struct lv_hyp_state, seq) != LV_STATE_SEQ);
 	BUILD_BUG_ON(offsetof(struct lv_hyp_state, cpsr) != LV_STATE_CPSR);
 	BUILD_BUG_ON(offsetof(struct lv_hyp_state, hsctlr) != LV_STATE_HSCTLR);
@@ -70,7 +77,7 @@ static void lv_check_layout(void)
 	BUILD_BUG_ON(offsetof(struct lv_hyp_state, httbr_lo) != LV_STATE_HTTBR_LO);
 	BUILD_BUG_ON(offsetof(struct lv_hyp_state, httbr_hi) != LV_STATE_HTTBR_HI);
 	BUILD_BUG_ON(offsetof(struct lv_hyp_state, mpidr) != LV_STATE_MPIDR);
-	BUILD_BUG_ON(sizeof(struct lv_percpu) > LV_PCPU_SIZE / 4);
+	BUILD_BUG_ON(sizeof(struct lv_percpu) > LV_PCPU_SIZE / 4 * 3);	/* leave a stack */
 	BUILD_BUG_ON(LV_PCPU_SIZE != PAGE_SIZE);
 }
 
@@ -264,6 +271,7 @@ int lowvisor_init(void)
 
 	lv_check_layout();
 	memset(&lv, 0, sizeof(lv));
+	mutex_init(&lv.pgt_lock);
 	ret = lv_build();
 	if (ret)
 		return ret;
@@ -292,6 +300,42 @@ void lowvisor_exit(void)
 	cpu_pm_unregister_notifier(&lv_cpu_pm_nb);
 	lv_free_percpu();
 	hyp_pgtable_free(&lv.pgt);
+}
+
+/*
+ * A vCPU's struct lv_vcpu page, mapped in HYP at its kernel VA while the
+ * vCPU exists. Entries are only added to tables HYP may be walking: no TLB
+ * maintenance is needed for that (a faulting entry is never cached).
+ */
+int lowvisor_map_vcpu(struct lv_vcpu *hyp)
+{
+	int ret;
+
+	mutex_lock(&lv.pgt_lock);
+	ret = hyp_map_kernel(&lv.pgt, hyp, PAGE_SIZE, HYP_PROT_RW);
+	mutex_unlock(&lv.pgt_lock);
+	return ret;
+}
+
+void lowvisor_unmap_vcpu(struct lv_vcpu *hyp)
+{
+	mutex_lock(&lv.pgt_lock);
+	hyp_unmap_kernel(&lv.pgt, hyp, PAGE_SIZE);
+	preempt_disable();
+	__lv_hvc(LV_HVC_TLB_FLUSH_HYP, 0, 0, 0, 0);	/* every CPU's HYP TLB */
+	preempt_enable();
+	mutex_unlock(&lv.pgt_lock);
+}
+
+/*
+ * Enter the guest of @hyp on this CPU until its next exit. IRQs off.
+ * Returns 0, or -ENODEV if this CPU has no lowvisor.
+ */
+int lowvisor_run_vcpu(struct lv_vcpu *hyp)
+{
+	if (!this_cpu_ptr(&lv_cpus)->installed)
+		return -ENODEV;
+	return __lv_hvc(LV_HVC_VCPU_RUN, (u32)hyp, 0, 0, 0) ? -EIO : 0;
 }
 
 void lowvisor_get_info(struct lowvisor_info *info)

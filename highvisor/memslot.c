@@ -44,13 +44,34 @@ static int check_vmas(unsigned long hva, u64 size, bool writable)
 	return ret;
 }
 
+/*
+ * Replace (or, with @new NULL, delete) a slot. The guest loses the stage-2
+ * mappings of the old one before the new one is visible.
+ */
+static void update_slot(struct armvirt_vm *vm, struct armvirt_memslot *slot,
+			const struct armvirt_memslot *new)
+{
+	bool flush = false;
+
+	spin_lock(&vm->s2.lock);
+	if (slot->npages)
+		flush = armvirt_unmap_slot(vm, slot);
+	if (new)
+		*slot = *new;
+	else
+		memset(slot, 0, sizeof(*slot));
+	spin_unlock(&vm->s2.lock);
+	if (flush)
+		armvirt_vm_flush_tlb(vm);
+}
+
 int armvirt_set_memory_region(struct armvirt_vm *vm,
 			      const struct kvm_userspace_memory_region *mem)
 {
 	u32 id = mem->slot & 0xffff, as_id = mem->slot >> 16;
 	u64 npages = mem->memory_size >> PAGE_SHIFT;
 	u64 base_gfn = mem->guest_phys_addr >> PAGE_SHIFT;
-	struct armvirt_memslot *slot, *other;
+	struct armvirt_memslot *slot, *other, new;
 	bool create_or_move;
 	int i, ret;
 
@@ -76,7 +97,7 @@ int armvirt_set_memory_region(struct armvirt_vm *vm,
 	if (!npages) {
 		if (!slot->npages)
 			return bad_region(mem, "deleting an empty slot");
-		memset(slot, 0, sizeof(*slot));
+		update_slot(vm, slot, NULL);
 		return 0;
 	}
 
@@ -117,9 +138,10 @@ int armvirt_set_memory_region(struct armvirt_vm *vm,
 		return ret;
 	}
 
-	slot->base_gfn = base_gfn;
-	slot->npages = npages;
-	slot->userspace_addr = mem->userspace_addr;
-	slot->flags = mem->flags;
+	new.base_gfn = base_gfn;
+	new.npages = npages;
+	new.userspace_addr = mem->userspace_addr;
+	new.flags = mem->flags;
+	update_slot(vm, slot, &new);
 	return 0;
 }

@@ -10,29 +10,7 @@
 
 #include <linux/types.h>
 
-/* Indices into armvirt_vcpu.cp15[]; 64-bit registers take two (low first). */
-enum cp15_index {
-	CP15_NONE,		/* table entries that trap but store nothing */
-	C0_MPIDR, C0_CSSELR,
-	C1_SCTLR, C1_ACTLR, C1_CPACR,
-	C2_TTBR0, C2_TTBR0_HIGH, C2_TTBR1, C2_TTBR1_HIGH, C2_TTBCR,
-	C3_DACR,
-	C5_DFSR, C5_IFSR, C5_ADFSR, C5_AIFSR,
-	C6_DFAR, C6_IFAR,
-	C7_PAR, C7_PAR_HIGH,
-	C9_L2CTLR,
-	C10_PRRR, C10_NMRR, C10_AMAIR0, C10_AMAIR1,
-	C12_VBAR,
-	C13_CID, C13_TID_URW, C13_TID_URO, C13_TID_PRIV,
-	C14_CNTKCTL,
-	NR_CP15_REGS
-};
-
-/* The guest's VFP/NEON registers */
-struct armvirt_vfp {
-	u64 fpregs[32];
-	u32 fpexc, fpscr, fpinst, fpinst2;
-};
+#include "../lowvisor/ctxt.h"	/* CP15 indices, struct armvirt_vfp */
 
 struct armvirt_vcpu;
 
@@ -53,6 +31,7 @@ extern const struct reg_group demux_reg_group;
 
 /* The PSCI version a vCPU offers (fw_regs.c) */
 u32 armvirt_psci_version(struct armvirt_vcpu *vcpu);
+bool armvirt_smccc_wa1_available(void);
 
 /* Reset on KVM_ARM_VCPU_INIT; caller holds vcpu->mutex. */
 void armvirt_reset_core_regs(struct armvirt_vcpu *vcpu);

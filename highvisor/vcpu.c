@@ -1,17 +1,20 @@
 // SPDX-License-Identifier: GPL-2.0-only
 /*
  * The vCPU file descriptor: its shared kvm_run page, KVM_ARM_VCPU_INIT, the
- * register and MP-state ioctls. Running a vCPU (KVM_RUN) arrives with the
- * world switch.
+ * register and MP-state ioctls, KVM_RUN (run.c); and how other vCPUs and
+ * the VM reach a vCPU: requests, kicks and its power state.
  */
 #include <linux/anon_inodes.h>
 #include <linux/fs.h>
 #include <linux/mm.h>
 #include <linux/module.h>
+#include <linux/sched.h>
 #include <linux/slab.h>
+#include <linux/smp.h>
 #include <linux/uaccess.h>
 
 #include "armvirt.h"
+#include "run.h"
 #include "vm.h"
 
 static vm_fault_t vcpu_run_fault(struct vm_fault *vmf)
@@ -48,8 +51,54 @@ static int armvirt_vcpu_release(struct inode *inode, struct file *filp)
 
 void armvirt_vcpu_free(struct armvirt_vcpu *vcpu)
 {
+	armvirt_debugfs_vcpu_remove(vcpu);
+	lowvisor_unmap_vcpu(vcpu->hyp);
+	free_page((unsigned long)vcpu->hyp);
 	free_page((unsigned long)vcpu->run);
 	kfree(vcpu);
+}
+
+static void vcpu_kick_ipi(void *unused)
+{
+	/* The IPI itself made the guest exit. */
+}
+
+/*
+ * Ask @vcpu to look at its requests before it next enters its guest: wake
+ * it if it sleeps, and make it leave its guest if it is in one. Paired with
+ * the check run.c makes with IRQs off after setting IN_GUEST_MODE.
+ */
+void armvirt_vcpu_request(struct armvirt_vcpu *vcpu, enum armvirt_request req)
+{
+	int cpu;
+
+	set_bit(req, &vcpu->requests);
+	smp_mb__after_atomic();	/* the request before the mode */
+	if (READ_ONCE(vcpu->mode) == IN_GUEST_MODE) {
+		cpu = READ_ONCE(vcpu->cpu);
+		if (cpu != get_cpu())
+			smp_call_function_single(cpu, vcpu_kick_ipi, NULL, 0);
+		put_cpu();
+	}
+	wake_up_interruptible(&vcpu->wq);
+}
+
+bool armvirt_vcpu_powered_off(struct armvirt_vcpu *vcpu)
+{
+	bool off;
+
+	spin_lock(&vcpu->power_lock);
+	off = vcpu->power_off;
+	spin_unlock(&vcpu->power_lock);
+	return off;
+}
+
+void armvirt_vcpu_set_power_off(struct armvirt_vcpu *vcpu, bool off)
+{
+	spin_lock(&vcpu->power_lock);
+	vcpu->power_off = off;
+	spin_unlock(&vcpu->power_lock);
+	armvirt_vcpu_request(vcpu, off ? REQ_SLEEP : REQ_KICK);
 }
 
 /* KVM_ARM_VCPU_INIT: the target must be this host's; features are checked as KVM did. */
@@ -81,7 +130,9 @@ static int vcpu_init(struct armvirt_vcpu *vcpu, const struct kvm_vcpu_init *init
 	armvirt_reset_core_regs(vcpu);
 	armvirt_reset_cp15_regs(vcpu);
 	armvirt_reset_vfp_regs(vcpu);
-	vcpu->power_off = test_bit(KVM_ARM_VCPU_POWER_OFF, &vcpu->features);
+	armvirt_vcpu_init_traps(vcpu);
+	vcpu->mmio_pending = false;
+	armvirt_vcpu_set_power_off(vcpu, test_bit(KVM_ARM_VCPU_POWER_OFF, &vcpu->features));
 	return 0;
 }
 
@@ -102,8 +153,9 @@ static int vcpu_reg_list(struct armvirt_vcpu *vcpu, struct kvm_reg_list __user *
 }
 
 static long vcpu_ioctl_locked(struct armvirt_vcpu *vcpu, unsigned int ioctl,
-			      void __user *argp)
+			      unsigned long arg)
 {
+	void __user *argp = (void __user *)arg;
 	struct kvm_vcpu_init init;
 	struct kvm_mp_state mp;
 	struct kvm_one_reg reg;
@@ -125,9 +177,13 @@ static long vcpu_ioctl_locked(struct armvirt_vcpu *vcpu, unsigned int ioctl,
 		if (!vcpu->initialized)
 			return -ENOEXEC;
 		return vcpu_reg_list(vcpu, argp);
+	case KVM_RUN:
+		if (arg)
+			return -EINVAL;	/* as KVM */
+		return armvirt_vcpu_run(vcpu);
 	case KVM_GET_MP_STATE:
-		mp.mp_state = vcpu->power_off ? KVM_MP_STATE_STOPPED :
-						KVM_MP_STATE_RUNNABLE;
+		mp.mp_state = armvirt_vcpu_powered_off(vcpu) ? KVM_MP_STATE_STOPPED :
+							       KVM_MP_STATE_RUNNABLE;
 		return copy_to_user(argp, &mp, sizeof(mp)) ? -EFAULT : 0;
 	case KVM_SET_MP_STATE:
 		if (copy_from_user(&mp, argp, sizeof(mp)))
@@ -135,7 +191,7 @@ static long vcpu_ioctl_locked(struct armvirt_vcpu *vcpu, unsigned int ioctl,
 		if (mp.mp_state != KVM_MP_STATE_RUNNABLE &&
 		    mp.mp_state != KVM_MP_STATE_STOPPED)
 			return -EINVAL;
-		vcpu->power_off = mp.mp_state == KVM_MP_STATE_STOPPED;
+		armvirt_vcpu_set_power_off(vcpu, mp.mp_state == KVM_MP_STATE_STOPPED);
 		return 0;
 	case KVM_GET_REGS:
 	case KVM_SET_REGS:
@@ -158,7 +214,7 @@ static long armvirt_vcpu_ioctl(struct file *filp, unsigned int ioctl,
 	}
 	if (mutex_lock_killable(&vcpu->mutex))
 		return -EINTR;
-	ret = vcpu_ioctl_locked(vcpu, ioctl, (void __user *)arg);
+	ret = vcpu_ioctl_locked(vcpu, ioctl, arg);
 	mutex_unlock(&vcpu->mutex);
 	return ret;
 }
@@ -190,13 +246,20 @@ int armvirt_create_vcpu(struct armvirt_vm *vm, unsigned long id)
 	if (!vcpu)
 		return -ENOMEM;
 	vcpu->run = (struct kvm_run *)get_zeroed_page(GFP_KERNEL_ACCOUNT);
-	if (!vcpu->run) {
+	vcpu->hyp = (struct lv_vcpu *)get_zeroed_page(GFP_KERNEL_ACCOUNT);
+	if (!vcpu->run || !vcpu->hyp || lowvisor_map_vcpu(vcpu->hyp)) {
+		free_page((unsigned long)vcpu->hyp);
+		free_page((unsigned long)vcpu->run);
 		kfree(vcpu);
 		return -ENOMEM;
 	}
 	vcpu->vm = vm;
 	vcpu->id = id;
 	mutex_init(&vcpu->mutex);
+	spin_lock_init(&vcpu->power_lock);
+	init_waitqueue_head(&vcpu->wq);
+	vcpu->mode = OUTSIDE_GUEST_MODE;
+	armvirt_debugfs_vcpu_add(vcpu);
 
 	kref_get(&vm->ref);
 	snprintf(name, sizeof(name), "armvirt-vcpu:%lu", id);

@@ -41,7 +41,7 @@ static const u16 vfp_sysregs[] = {
 
 void armvirt_reset_vfp_regs(struct armvirt_vcpu *vcpu)
 {
-	memset(&vcpu->vfp, 0, sizeof(vcpu->vfp));	/* FPEXC.EN clear, as at reset */
+	memset(&vcpu->hyp->ctxt.vfp, 0, sizeof(vcpu->hyp->ctxt.vfp));	/* FPEXC.EN clear, as at reset */
 }
 
 /* Storage of a register, or NULL; *invariant gets the value of an invariant one. */
@@ -49,13 +49,13 @@ static u32 *vfp_storage(struct armvirt_vcpu *vcpu, u32 index, u32 *invariant)
 {
 	switch (index) {
 	case KVM_REG_ARM_VFP_FPEXC:
-		return &vcpu->vfp.fpexc;
+		return &vcpu->hyp->ctxt.vfp.fpexc;
 	case KVM_REG_ARM_VFP_FPSCR:
-		return &vcpu->vfp.fpscr;
+		return &vcpu->hyp->ctxt.vfp.fpscr;
 	case KVM_REG_ARM_VFP_FPINST:
-		return &vcpu->vfp.fpinst;
+		return &vcpu->hyp->ctxt.vfp.fpinst;
 	case KVM_REG_ARM_VFP_FPINST2:
-		return &vcpu->vfp.fpinst2;
+		return &vcpu->hyp->ctxt.vfp.fpinst2;
 	case KVM_REG_ARM_VFP_MVFR0:
 		*invariant = host_mvfr0;
 		return invariant;
@@ -79,7 +79,7 @@ static void *vfp_reg(struct armvirt_vcpu *vcpu, u64 id, u32 *invariant)
 		   KVM_REG_ARM_VFP_MASK))
 		return NULL;
 	if (index < nr_fpregs)
-		return KVM_REG_SIZE(id) == 8 ? &vcpu->vfp.fpregs[index] : NULL;
+		return KVM_REG_SIZE(id) == 8 ? &vcpu->hyp->ctxt.vfp.fpregs[index] : NULL;
 	if (KVM_REG_SIZE(id) != 4)
 		return NULL;
 	return vfp_storage(vcpu, index, invariant);

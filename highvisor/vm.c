@@ -26,6 +26,10 @@ long armvirt_check_extension(struct armvirt_vm *vm, unsigned long cap)
 	case KVM_CAP_READONLY_MEM:
 	case KVM_CAP_ONE_REG:
 	case KVM_CAP_MP_STATE:
+	case KVM_CAP_SYNC_MMU:
+	case KVM_CAP_IMMEDIATE_EXIT:
+	case KVM_CAP_ARM_PSCI:
+	case KVM_CAP_ARM_PSCI_0_2:
 		return 1;
 	case KVM_CAP_NR_MEMSLOTS:
 		return ARMVIRT_NR_MEMSLOTS;
@@ -60,6 +64,7 @@ static void armvirt_vm_free(struct kref *ref)
 	for (i = 0; i < ARMVIRT_MAX_VCPUS; i++)
 		if (vm->vcpus[i])
 			armvirt_vcpu_free(vm->vcpus[i]);
+	armvirt_guest_mem_destroy(vm);
 	mmdrop(vm->mm);
 	kfree(vm);
 }
@@ -124,11 +129,13 @@ static const struct file_operations armvirt_vm_fops = {
 	.llseek		= noop_llseek,
 };
 
+static atomic_t vm_debug_ids = ATOMIC_INIT(0);
+
 /* KVM_CREATE_VM: returns the new VM's fd. */
 int armvirt_create_vm(unsigned long type)
 {
 	struct armvirt_vm *vm;
-	int fd;
+	int fd, ret;
 
 	if (type) {
 		pr_warn_ratelimited(ARMVIRT_NAME ": KVM_CREATE_VM type %lu; only type 0 exists\n",
@@ -140,8 +147,14 @@ int armvirt_create_vm(unsigned long type)
 		return -ENOMEM;
 	kref_init(&vm->ref);
 	mutex_init(&vm->lock);
+	vm->debug_id = atomic_inc_return(&vm_debug_ids);
 	mmgrab(current->mm);
 	vm->mm = current->mm;
+	ret = armvirt_guest_mem_init(vm);
+	if (ret) {
+		armvirt_vm_put(vm);
+		return ret;
+	}
 
 	fd = anon_inode_getfd("armvirt-vm", &armvirt_vm_fops, vm, O_RDWR | O_CLOEXEC);
 	if (fd < 0)

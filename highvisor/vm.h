@@ -3,20 +3,32 @@
  * VMs and vCPUs as the highvisor keeps them.
  *
  * Lock order (outermost first):
- *   armvirt_vcpu.mutex  - held across every ioctl on a vCPU fd
- *   armvirt_vm.lock     - memslots and the vCPU table
+ *   armvirt_vcpu.mutex       - held across every ioctl on a vCPU fd
+ *   armvirt_vm.lock          - memslots (writers) and the vCPU table
+ *   armvirt_vm.s2.lock       - stage 2, MMU notifier counts, memslots (readers)
+ *   armvirt_vcpu.power_lock  - a vCPU's power state and pending reset
  * A VM lives while its fd or any of its vCPU fds is open (armvirt_vm.ref).
+ *
+ * A vCPU enters its guest with preemption and IRQs off (run.c), and keeps
+ * them off in the host until the guest exits; everything else here runs in
+ * process context.
  */
 #ifndef ARMVIRT_HIGHVISOR_VM_H
 #define ARMVIRT_HIGHVISOR_VM_H
 
 #include <linux/kref.h>
 #include <linux/mm_types.h>
+#include <linux/mmu_notifier.h>
 #include <linux/mutex.h>
+#include <linux/spinlock.h>
 #include <linux/types.h>
+#include <linux/wait.h>
 
 #include "armvirt_kvm.h"
 #include "regs.h"
+#include "exit_stats.h"
+#include "../mmu/stage2.h"
+#include "../mmu/vmid.h"
 
 #define ARMVIRT_MAX_VCPUS	8	/* the GICv2 limit, as KVM/ARM */
 #define ARMVIRT_NR_MEMSLOTS	32	/* KVM_USER_MEM_SLOTS of 32-bit ARM */
@@ -37,26 +49,76 @@ struct armvirt_vm {
 	struct mm_struct *mm;	/* the VMM's; only it may use the VM */
 
 	u32 psci_version;	/* 0: the default; READ_ONCE/WRITE_ONCE */
+	unsigned int debug_id;	/* names its vCPUs in debugfs */
 
 	struct mutex lock;	/* protects the fields below */
-	struct armvirt_memslot slots[ARMVIRT_NR_MEMSLOTS];
-	struct armvirt_vcpu *vcpus[ARMVIRT_MAX_VCPUS];	/* by vCPU id */
+	struct armvirt_memslot slots[ARMVIRT_NR_MEMSLOTS];	/* also s2.lock */
+	struct armvirt_vcpu *vcpus[ARMVIRT_MAX_VCPUS];	/* by vCPU id; set once */
 	unsigned int nr_vcpus;	/* only grows; read without the lock (READ_ONCE) */
+
+	struct stage2 s2;	/* s2.lock also protects mn_seq and mn_active */
+	struct mmu_notifier mn;
+	bool mn_registered;
+	unsigned long mn_seq;	/* bumped when an invalidation ends */
+	int mn_active;		/* invalidations in progress */
+	struct armvirt_vmid vmid;
+	int __percpu *last_vcpu_ran;	/* per host CPU; preemption off */
 };
+
+/* Why a vCPU must stop before (re-)entering its guest: bits of vcpu->requests */
+enum armvirt_request {
+	REQ_SLEEP,		/* powered off: block until powered on */
+	REQ_RESET,		/* PSCI CPU_ON: reset to vcpu->reset_state */
+	REQ_KICK,		/* just leave the guest and look again */
+};
+
+/* What PSCI CPU_ON asks of a vCPU, applied by the vCPU itself. */
+struct armvirt_reset_state {
+	u32 pc;
+	u32 r0;
+	bool thumb;
+	bool big_endian;
+};
+
+/* The access of a pending MMIO read, finished at the next KVM_RUN. */
+struct armvirt_mmio_access {
+	bool is_write;
+	bool sign_extend;
+	bool big_endian;
+	u8 len;			/* 1, 2, 4 or 8 (a pair of registers) */
+	u8 rt, rt2;		/* registers read or written */
+	bool writeback;		/* the base register changes too */
+	u8 rn;
+	u32 rn_value;		/* its new value */
+	bool thumb32;		/* the instruction's length: 4 or 2 bytes */
+};
+
+enum vcpu_mode { OUTSIDE_GUEST_MODE, IN_GUEST_MODE };
 
 struct armvirt_vcpu {
 	struct armvirt_vm *vm;	/* holds a reference */
 	unsigned int id;
 	struct kvm_run *run;	/* one page, shared with the VMM by mmap */
 
-	struct mutex mutex;	/* protects the fields below */
+	struct lv_vcpu *hyp;	/* registers and trap state: one page, mapped in HYP */
+
+	struct mutex mutex;	/* protects the fields below, and *hyp */
 	bool initialized;	/* KVM_ARM_VCPU_INIT done */
 	u32 target;
 	unsigned long features;	/* KVM_ARM_VCPU_* bits */
+	bool mmio_pending;	/* a KVM_EXIT_MMIO read waits for its data */
+	struct armvirt_mmio_access mmio;
+	struct armvirt_exit_stats stats;	/* read locklessly by debugfs */
+	struct dentry *debugfs;
+
+	/* Set by other vCPUs and the VM: */
+	unsigned long requests;	/* enum armvirt_request bits (atomic bitops) */
+	int mode;		/* enum vcpu_mode, READ_ONCE/WRITE_ONCE */
+	int cpu;		/* where it runs while IN_GUEST_MODE */
+	wait_queue_head_t wq;	/* blocked in WFI or powered off */
+	spinlock_t power_lock;	/* protects the fields below */
 	bool power_off;		/* KVM_MP_STATE_STOPPED */
-	struct kvm_regs regs;	/* core registers, by ONE_REG index */
-	u32 cp15[NR_CP15_REGS];	/* CP15 registers, by enum cp15_index */
-	struct armvirt_vfp vfp;	/* VFP/NEON registers */
+	struct armvirt_reset_state reset_state;	/* with REQ_RESET */
 };
 
 /* vm.c */
@@ -73,6 +135,24 @@ int armvirt_set_memory_region(struct armvirt_vm *vm,
 int armvirt_create_vcpu(struct armvirt_vm *vm, unsigned long id);
 /* When the VM goes */
 void armvirt_vcpu_free(struct armvirt_vcpu *vcpu);
+/* Ask a vCPU to stop and look at its requests: wakes or IPIs it. */
+void armvirt_vcpu_request(struct armvirt_vcpu *vcpu, enum armvirt_request req);
+bool armvirt_vcpu_powered_off(struct armvirt_vcpu *vcpu);
+void armvirt_vcpu_set_power_off(struct armvirt_vcpu *vcpu, bool off);
+
+/* guest_mem.c */
+int armvirt_guest_mem_init(struct armvirt_vm *vm);
+void armvirt_guest_mem_destroy(struct armvirt_vm *vm);
+struct armvirt_memslot *armvirt_find_slot(struct armvirt_vm *vm, u64 gfn);
+bool armvirt_unmap_slot(struct armvirt_vm *vm, const struct armvirt_memslot *slot);
+u64 armvirt_vttbr(struct armvirt_vm *vm);
+void armvirt_vm_flush_tlb(struct armvirt_vm *vm);
+int armvirt_stage2_fault(struct armvirt_vcpu *vcpu, u64 ipa, bool write_fault);
+int armvirt_read_guest(struct armvirt_vm *vm, u64 ipa, void *buf, size_t len);
+void armvirt_flush_guest_dcache(struct armvirt_vm *vm);
+
+/* run.c; caller holds vcpu->mutex */
+int armvirt_vcpu_run(struct armvirt_vcpu *vcpu);
 
 /* one_reg.c; caller holds vcpu->mutex */
 int armvirt_get_one_reg(struct armvirt_vcpu *vcpu, const struct kvm_one_reg *reg);

@@ -8,6 +8,7 @@
  */
 #include <linux/linkage.h>
 #include "lowvisor.h"
+#include "ctxt.h"
 
 	.arch	armv7-a
 	.arch_extension virt
@@ -24,19 +25,27 @@ ENTRY(lv_vectors)
 	b	lv_panic_pabt			@ 0x0c: prefetch abort in HYP
 	b	lv_panic_dabt			@ 0x10: data abort in HYP
 	b	lv_hyp_trap			@ 0x14: trap from PL0/PL1
-	b	lv_panic_irq			@ 0x18
-	b	lv_panic_fiq			@ 0x1c
+	b	lv_hyp_irq			@ 0x18: IRQ while a guest runs
+	b	lv_hyp_fiq			@ 0x1c: FIQ while a guest runs
 ENDPROC(lv_vectors)
 
 /*
- * A trap from the host. Today only hvc reaches us (HCR, HSTR, HCPTR and HDCR
- * stay as the stub left them: nothing trapped); anything else is a bug.
+ * A trap: the guest's if one is loaded (switch.S). Otherwise the host's,
+ * which only ever traps with hvc (HCR, HSTR, HCPTR and HDCR stay as the
+ * stub left them for the host: nothing trapped); anything else is a bug.
  */
 lv_hyp_trap:
+	push	{r0, r1}
+	mrc	p15, 4, r0, c13, c0, 2		@ HTPIDR
+	ldr	r0, [r0, #LV_PCPU_VCPU]
+	cmp	r0, #0
+	bne	lv_guest_trap
+	pop	{r0, r1}
 	mrc	p15, 4, ip, c5, c2, 0		@ HSR
 	lsr	ip, ip, #LV_HSR_EC_SHIFT
 	cmp	ip, #LV_HSR_EC_HVC
-	bne	lv_panic_trap
+	movne	r0, #LV_PANIC_TRAP
+	bne	lv_hyp_panic
 
 	cmp	r0, #LV_HVC_NR
 	ldrlo	pc, [pc, r0, lsl #2]		@ jump through lv_hvc_table
@@ -48,6 +57,10 @@ lv_hvc_table:
 	.word	lv_hvc_ping			@ LV_HVC_PING
 	.word	lv_hvc_get_state		@ LV_HVC_GET_STATE
 	.word	lv_hvc_selftest_undef		@ LV_HVC_SELFTEST_UNDEF
+	.word	lv_vcpu_run			@ LV_HVC_VCPU_RUN
+	.word	lv_tlb_flush_vmid		@ LV_HVC_TLB_FLUSH_VMID
+	.word	lv_tlb_flush_all		@ LV_HVC_TLB_FLUSH_ALL
+	.word	lv_tlb_flush_hyp		@ LV_HVC_TLB_FLUSH_HYP
 	.if	(. - lv_hvc_table) != LV_HVC_NR * 4
 	.error	"lv_hvc_table and LV_HVC_NR disagree"
 	.endif
@@ -96,15 +109,26 @@ lv_hvc_get_state:
 lv_hvc_selftest_undef:
 	udf	#0
 
+/* Interrupts reach HYP only while a guest runs (HCR.IMO, HCR.FMO). */
+lv_hyp_irq:
+	push	{r0, r1}
+	mov	r0, #LV_EXIT_IRQ
+	b	lv_guest_irq
+lv_hyp_fiq:
+	push	{r0, r1}
+	mov	r0, #LV_EXIT_FIQ
+	b	lv_guest_irq
+
 /*
- * An exception HYP cannot handle. No guest state exists yet, so the host's
- * state is intact: return to the host in SVC mode, exceptions masked, at
- * armvirt_hyp_panic(kind, elr, hsr, far), which reports and panics.
+ * An exception HYP cannot handle. With a guest loaded, lv_hyp_fault leaves
+ * it first; then, with the host's state intact, lv_hyp_panic returns to the
+ * host in SVC mode, exceptions masked, at armvirt_hyp_panic(kind, elr, hsr,
+ * far), which reports and panics.
  */
 	.macro	lv_panic_entry name, kind
 \name:
 	mov	r0, #\kind
-	b	lv_hyp_panic
+	b	lv_hyp_fault
 	.endm
 
 	lv_panic_entry lv_panic_reset, LV_PANIC_RESET
@@ -112,11 +136,8 @@ lv_hvc_selftest_undef:
 	lv_panic_entry lv_panic_hvc_in_hyp, LV_PANIC_HVC_IN_HYP
 	lv_panic_entry lv_panic_pabt, LV_PANIC_PABT
 	lv_panic_entry lv_panic_dabt, LV_PANIC_DABT
-	lv_panic_entry lv_panic_trap, LV_PANIC_TRAP
-	lv_panic_entry lv_panic_irq, LV_PANIC_IRQ
-	lv_panic_entry lv_panic_fiq, LV_PANIC_FIQ
 
-lv_hyp_panic:
+ENTRY(lv_hyp_panic)
 	mrs	r1, ELR_hyp
 	mrc	p15, 4, r2, c5, c2, 0		@ HSR
 	mrc	p15, 4, r3, c6, c0, 0		@ HDFAR
@@ -130,5 +151,6 @@ lv_hyp_panic:
 	orrne	ip, ip, #0x20			@ CPSR.T
 	msr	spsr_cxsf, ip			@ our own SPSR: the banked form is UNDEFINED in HYP
 	eret
+ENDPROC(lv_hyp_panic)
 
 	.ltorg

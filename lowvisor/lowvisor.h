@@ -21,7 +21,11 @@
 #define LV_HVC_PING		3	/* returns LV_PING_MAGIC */
 #define LV_HVC_GET_STATE	4	/* r1: sequence number; fills lv_percpu.state */
 #define LV_HVC_SELFTEST_UNDEF	5	/* test only: an undefined instruction in HYP */
-#define LV_HVC_NR		6
+#define LV_HVC_VCPU_RUN		6	/* r1: struct lv_vcpu; see lv_vcpu.exit */
+#define LV_HVC_TLB_FLUSH_VMID	7	/* r1:r2: the VM's VTTBR */
+#define LV_HVC_TLB_FLUSH_ALL	8	/* every VMID (generation rollover) */
+#define LV_HVC_TLB_FLUSH_HYP	9	/* HYP's own entries (after an unmap) */
+#define LV_HVC_NR		10
 
 /* What the kernel's stub answers to a function it does not know. */
 #define LV_HVC_STUB_ERR		0x0badca11
@@ -37,7 +41,9 @@
 #define LV_PCPU_STUB_HVBAR	0x00
 #define LV_PCPU_STUB_HSCTLR	0x04
 #define LV_PCPU_IDMAP_PA	0x08
+#define LV_PCPU_VCPU		0x0c	/* the guest's lv_vcpu while one is loaded, else 0 */
 #define LV_PCPU_STATE		0x10
+#define LV_PCPU_HOST		0x40	/* struct lv_vcpu: the host's state while a guest runs */
 #define LV_STATE_SEQ		0x00
 #define LV_STATE_CPSR		0x04
 #define LV_STATE_HSCTLR		0x08
@@ -101,9 +107,29 @@
 #define LV_HMAIR0		0x000004ff
 #define LV_HMAIR1		0x00000000
 
-/* HSR (B3.13.6): exception class of an HVC from a non-HYP mode */
+/* HSR (B3.13.6) */
 #define LV_HSR_EC_SHIFT		26
+#define LV_HSR_EC_CP10		0x07	/* VFP/NEON access, HCPTR trap */
 #define LV_HSR_EC_HVC		0x12
+#define LV_HSR_EC_IABT_LOW	0x20	/* prefetch abort from PL0/PL1 */
+#define LV_HSR_EC_DABT_LOW	0x24	/* data abort from PL0/PL1 */
+#define LV_HSR_ISV		(1 << 24)
+#define LV_HSR_S1PTW		(1 << 7)
+#define LV_HSR_FSC_TYPE		0x3c
+#define LV_HSR_FSC_PERM		0x0c	/* long-descriptor permission fault, any level */
+
+/* HCPTR (B4.1.56) */
+#define LV_HCPTR_TCP10		(1 << 10)
+#define LV_HCPTR_TCP11		(1 << 11)
+#define LV_HCPTR_TTA		(1 << 20)
+
+/*
+ * VTCR (B4.1.159): a 40-bit IPA space (T0SZ = -8, S = 1) walked from level
+ * 1 (SL0 = 1), tables inner and outer write-back write-allocate, inner
+ * shareable, as HTCR.
+ */
+#define LV_VTCR			((1U << 31) | (3 << 12) | (1 << 10) | (1 << 8) | \
+				 (1 << 6) | (1 << 4) | 8)
 
 #ifndef __ASSEMBLY__
 #include <linux/types.h>

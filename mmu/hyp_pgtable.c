@@ -127,6 +127,26 @@ int hyp_map_kernel(struct hyp_pgtable *pt, const void *start, size_t size,
 	return hyp_map_range(pt, start, size, false, prot);
 }
 
+/* Remove what hyp_map_kernel() mapped; the caller flushes HYP's TLB. */
+void hyp_unmap_kernel(struct hyp_pgtable *pt, const void *start, size_t size)
+{
+	unsigned long va = (unsigned long)start & PAGE_MASK;
+	unsigned long end = PAGE_ALIGN((unsigned long)start + size);
+	u64 *l2, *l3;
+
+	for (; va < end; va += PAGE_SIZE) {
+		if ((pt->l1[va >> 30] & LPAE_DESC_TYPE_MASK) != LPAE_DESC_VALID_TABLE)
+			continue;
+		l2 = table_of(pt->l1[va >> 30]);
+		if ((l2[(va >> 21) & (HYP_PTRS_PER_TABLE - 1)] & LPAE_DESC_TYPE_MASK) !=
+		    LPAE_DESC_VALID_TABLE)
+			continue;
+		l3 = table_of(l2[(va >> 21) & (HYP_PTRS_PER_TABLE - 1)]);
+		WRITE_ONCE(l3[(va >> 12) & (HYP_PTRS_PER_TABLE - 1)], 0);
+	}
+	dsb(ishst);
+}
+
 int hyp_map_idmap(struct hyp_pgtable *pt, const void *start, size_t size)
 {
 	return hyp_map_range(pt, start, size, true, HYP_PROT_RX);

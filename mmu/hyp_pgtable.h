@@ -12,8 +12,8 @@
 #include <linux/types.h>
 
 /*
- * Built while the module loads and torn down when it unloads; never changed
- * while a lowvisor uses it, so it needs no lock.
+ * Built while the module loads and torn down when it unloads. Mappings
+ * added later (vCPU pages) are serialised by the caller (lowvisor_cpu.c).
  */
 struct hyp_pgtable {
 	u64 *l1;		/* 4 entries of 1 GiB (HTCR.T0SZ = 0) */
@@ -32,6 +32,7 @@ u64 hyp_pgtable_httbr(const struct hyp_pgtable *pt);
 /* Map [start, start + size) of kernel memory (lowmem, vmalloc or module) at its kernel VA. */
 int hyp_map_kernel(struct hyp_pgtable *pt, const void *start, size_t size,
 		   enum hyp_prot prot);
+void hyp_unmap_kernel(struct hyp_pgtable *pt, const void *start, size_t size);
 /* Map the page(s) holding [start, start + size) at VA == PA. */
 int hyp_map_idmap(struct hyp_pgtable *pt, const void *start, size_t size);
 

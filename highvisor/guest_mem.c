@@ -1,0 +1,321 @@
+// SPDX-License-Identifier: GPL-2.0-only
+/*
+ * Guest memory: stage-2 faults on memslot addresses, filled from the VMM's
+ * pages, and an MMU notifier that takes them back out whenever the host
+ * unmaps, migrates, swaps or write-protects them. Pages are not pinned:
+ * a stage-2 entry lives only as long as the host's mapping behind it.
+ *
+ * Locking: vm->s2.lock (a spinlock) protects the stage-2 tables, the
+ * notifier's sequence count and active count, and (for readers) the
+ * memslots, which change only with both vm->lock and vm->s2.lock held.
+ *
+ * The fault path reads mn_seq, looks the page up (which may sleep), then
+ * maps it under the lock only if no invalidation started or ran since; else
+ * the guest retries. This is KVM's mmu_notifier_seq protocol.
+ */
+#include <linux/highmem.h>
+#include <linux/mm.h>
+#include <linux/mmu_notifier.h>
+#include <linux/percpu.h>
+#include <linux/sched.h>
+#include <linux/uaccess.h>
+#include <linux/version.h>
+
+#include "armvirt.h"
+#include "vm.h"
+#include "../lowvisor/lowvisor.h"
+
+#if LINUX_VERSION_CODE < KERNEL_VERSION(5, 11, 0)
+#define kmap_local_page(page)	kmap_atomic(page)
+#define kunmap_local(addr)	kunmap_atomic(addr)
+#endif
+
+void armvirt_dcache_flush_poc(const void *start, size_t size);
+void armvirt_icache_inval_all(void);
+
+/* Under vm->lock or vm->s2.lock. */
+struct armvirt_memslot *armvirt_find_slot(struct armvirt_vm *vm, u64 gfn)
+{
+	struct armvirt_memslot *slot;
+	int i;
+
+	for (i = 0; i < ARMVIRT_NR_MEMSLOTS; i++) {
+		slot = &vm->slots[i];
+		if (slot->npages && gfn >= slot->base_gfn &&
+		    gfn < slot->base_gfn + slot->npages)
+			return slot;
+	}
+	return NULL;
+}
+
+static unsigned long slot_gfn_to_hva(const struct armvirt_memslot *slot, u64 gfn)
+{
+	return slot->userspace_addr + ((gfn - slot->base_gfn) << PAGE_SHIFT);
+}
+
+u64 armvirt_vttbr(struct armvirt_vm *vm)
+{
+	return (u64)stage2_table_pa(&vm->s2) | ((u64)vm->vmid.vmid << 48);
+}
+
+/* Drop every TLB entry of the VM, on every CPU. Any context but hard IRQ. */
+void armvirt_vm_flush_tlb(struct armvirt_vm *vm)
+{
+	u64 vttbr;
+
+	if (!READ_ONCE(vm->vmid.vmid))
+		return;		/* never ran: no entries */
+	vttbr = armvirt_vttbr(vm);
+	preempt_disable();
+	__lv_hvc(LV_HVC_TLB_FLUSH_VMID, lower_32_bits(vttbr), upper_32_bits(vttbr), 0, 0);
+	preempt_enable();
+}
+
+/* Under vm->s2.lock: unmap the guest pages backed by [start, end) of the VMM. */
+static bool unmap_hva_range(struct armvirt_vm *vm, unsigned long start,
+			    unsigned long end)
+{
+	struct armvirt_memslot *slot;
+	unsigned long s, e;
+	bool unmapped = false;
+	int i;
+
+	for (i = 0; i < ARMVIRT_NR_MEMSLOTS; i++) {
+		slot = &vm->slots[i];
+		if (!slot->npages)
+			continue;
+		s = max(start, (unsigned long)slot->userspace_addr);
+		e = min(end, (unsigned long)(slot->userspace_addr +
+					     (slot->npages << PAGE_SHIFT)));
+		if (s >= e)
+			continue;
+		unmapped |= stage2_unmap_range(&vm->s2,
+			((slot->base_gfn << PAGE_SHIFT) + s - slot->userspace_addr),
+			e - s);
+	}
+	return unmapped;
+}
+
+/* Under vm->s2.lock, with vm->lock: a slot goes or moves. */
+bool armvirt_unmap_slot(struct armvirt_vm *vm, const struct armvirt_memslot *slot)
+{
+	vm->mn_seq++;	/* a fault that looked at the old slot must retry */
+	return stage2_unmap_range(&vm->s2, slot->base_gfn << PAGE_SHIFT,
+				  slot->npages << PAGE_SHIFT);
+}
+
+static struct armvirt_vm *mn_to_vm(struct mmu_notifier *mn)
+{
+	return container_of(mn, struct armvirt_vm, mn);
+}
+
+/* May run where sleeping is not allowed: takes only the spinlock. */
+static int vm_mn_invalidate_start(struct mmu_notifier *mn,
+				  const struct mmu_notifier_range *range)
+{
+	struct armvirt_vm *vm = mn_to_vm(mn);
+	bool flush;
+
+	spin_lock(&vm->s2.lock);
+	vm->mn_active++;
+	flush = unmap_hva_range(vm, range->start, range->end);
+	spin_unlock(&vm->s2.lock);
+	if (flush)
+		armvirt_vm_flush_tlb(vm);
+	return 0;
+}
+
+static void vm_mn_invalidate_end(struct mmu_notifier *mn,
+				 const struct mmu_notifier_range *range)
+{
+	struct armvirt_vm *vm = mn_to_vm(mn);
+
+	spin_lock(&vm->s2.lock);
+	vm->mn_seq++;
+	vm->mn_active--;
+	spin_unlock(&vm->s2.lock);
+}
+
+/* The VMM's address space goes away (exit or exec): the guest loses all memory. */
+static void vm_mn_release(struct mmu_notifier *mn, struct mm_struct *mm)
+{
+	struct armvirt_vm *vm = mn_to_vm(mn);
+	bool flush;
+
+	spin_lock(&vm->s2.lock);
+	vm->mn_seq++;
+	flush = unmap_hva_range(vm, 0, ULONG_MAX);
+	spin_unlock(&vm->s2.lock);
+	if (flush)
+		armvirt_vm_flush_tlb(vm);
+}
+
+static const struct mmu_notifier_ops vm_mn_ops = {
+	.invalidate_range_start	= vm_mn_invalidate_start,
+	.invalidate_range_end	= vm_mn_invalidate_end,
+	.release		= vm_mn_release,
+};
+
+int armvirt_guest_mem_init(struct armvirt_vm *vm)
+{
+	int cpu, ret;
+
+	vm->last_vcpu_ran = alloc_percpu(int);
+	if (!vm->last_vcpu_ran)
+		return -ENOMEM;
+	for_each_possible_cpu(cpu)
+		*per_cpu_ptr(vm->last_vcpu_ran, cpu) = -1;
+	ret = stage2_init(&vm->s2);
+	if (ret)
+		goto err_percpu;
+	vm->mn.ops = &vm_mn_ops;
+	ret = mmu_notifier_register(&vm->mn, vm->mm);
+	if (ret)
+		goto err_s2;
+	vm->mn_registered = true;
+	return 0;
+
+err_s2:
+	stage2_free(&vm->s2);
+err_percpu:
+	free_percpu(vm->last_vcpu_ran);
+	vm->last_vcpu_ran = NULL;
+	return ret;
+}
+
+/* The last reference is gone: no vCPU runs, no notifier will call again. */
+void armvirt_guest_mem_destroy(struct armvirt_vm *vm)
+{
+	if (vm->mn_registered)
+		mmu_notifier_unregister(&vm->mn, vm->mm);
+	if (vm->s2.l1) {
+		armvirt_vm_flush_tlb(vm);
+		stage2_free(&vm->s2);
+	}
+	free_percpu(vm->last_vcpu_ran);
+}
+
+/* Make a page's contents visible to a guest that may run with caches off. */
+static void flush_page_for_guest(struct page *page)
+{
+	void *va = kmap_local_page(page);
+
+	armvirt_dcache_flush_poc(va, PAGE_SIZE);
+	kunmap_local(va);
+}
+
+/*
+ * The VMM's page behind @hva. A read fault on a writable slot still maps
+ * the page writable when the VMM's own mapping already is (no copy on
+ * write forced), saving the guest a second fault on its first write.
+ */
+static int get_guest_page(unsigned long hva, bool write_fault, bool slot_writable,
+			  struct page **page, bool *writable)
+{
+	if (!write_fault && slot_writable &&
+	    get_user_page_fast_only(hva, FOLL_WRITE, page)) {
+		*writable = true;
+		return 0;
+	}
+	*writable = write_fault;
+	if (get_user_pages_fast(hva, 1, write_fault ? FOLL_WRITE : 0, page) != 1)
+		return -EFAULT;
+	return 0;
+}
+
+/*
+ * A stage-2 translation or permission fault at @ipa. Returns 1 when the
+ * guest can retry (the page is mapped, or a racing invalidation asks for a
+ * retry), 0 when the address is not guest RAM for this access (MMIO, or a
+ * write to a read-only slot), or a negative errno.
+ */
+int armvirt_stage2_fault(struct armvirt_vcpu *vcpu, u64 ipa, bool write_fault)
+{
+	struct armvirt_vm *vm = vcpu->vm;
+	struct stage2_cache cache = { };
+	struct armvirt_memslot *slot;
+	unsigned long hva = 0, seq;
+	bool slot_writable = false, writable;
+	struct page *page;
+	int ret;
+
+	spin_lock(&vm->s2.lock);
+	slot = armvirt_find_slot(vm, ipa >> PAGE_SHIFT);
+	if (slot) {
+		hva = slot_gfn_to_hva(slot, ipa >> PAGE_SHIFT);
+		slot_writable = !(slot->flags & KVM_MEM_READONLY);
+	}
+	seq = vm->mn_seq;
+	spin_unlock(&vm->s2.lock);
+	if (!slot || (write_fault && !slot_writable))
+		return 0;
+	smp_rmb();	/* the sequence before the page lookup */
+
+	ret = get_guest_page(hva, write_fault, slot_writable, &page, &writable);
+	if (ret) {
+		pr_warn_ratelimited(ARMVIRT_NAME ": guest IPA %#llx: the VMM's memory at %#lx is not there\n",
+				    ipa, hva);
+		return ret;
+	}
+	ret = stage2_cache_topup(&cache);
+	if (ret)
+		goto out;
+	flush_page_for_guest(page);
+
+	spin_lock(&vm->s2.lock);
+	if (vm->mn_active || vm->mn_seq != seq) {
+		spin_unlock(&vm->s2.lock);
+		ret = 1;	/* the page changed under us: let the guest fault again */
+		goto out;
+	}
+	ret = stage2_map_page(&vm->s2, &cache, ipa & PAGE_MASK,
+			      page_to_phys(page), writable);
+	spin_unlock(&vm->s2.lock);
+	if (ret == 1)
+		armvirt_vm_flush_tlb(vm);	/* a read-only entry became writable */
+	if (ret >= 0) {
+		armvirt_icache_inval_all();
+		ret = 1;
+	}
+	if (writable)
+		set_page_dirty_lock(page);
+out:
+	put_page(page);
+	stage2_cache_free(&cache);
+	return ret;
+}
+
+/* Copy guest memory at @ipa (within one page) for the instruction decoder. */
+int armvirt_read_guest(struct armvirt_vm *vm, u64 ipa, void *buf, size_t len)
+{
+	struct armvirt_memslot *slot;
+	unsigned long hva = 0;
+
+	if (offset_in_page(ipa) + len > PAGE_SIZE)
+		return -EINVAL;
+	mutex_lock(&vm->lock);
+	slot = armvirt_find_slot(vm, ipa >> PAGE_SHIFT);
+	if (slot)
+		hva = slot_gfn_to_hva(slot, ipa >> PAGE_SHIFT) + offset_in_page(ipa);
+	mutex_unlock(&vm->lock);
+	if (!hva)
+		return -EFAULT;
+	return copy_from_user(buf, (const void __user *)hva, len) ? -EFAULT : 0;
+}
+
+static void flush_pa(phys_addr_t pa, void *arg)
+{
+	flush_page_for_guest(pfn_to_page(PHYS_PFN(pa)));
+}
+
+/*
+ * The guest cleaned or invalidated its data cache by set/way: as KVM did,
+ * clean and invalidate everything it has mapped to the point of coherency,
+ * by VA, which is safe for the host and right on any host CPU.
+ */
+void armvirt_flush_guest_dcache(struct armvirt_vm *vm)
+{
+	spin_lock(&vm->s2.lock);
+	stage2_for_each_page(&vm->s2, flush_pa, NULL);
+	spin_unlock(&vm->s2.lock);
+}

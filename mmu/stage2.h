@@ -1,0 +1,45 @@
+/* SPDX-License-Identifier: GPL-2.0-only */
+/*
+ * A VM's stage-2 translation tables (long-descriptor format, ARM ARM B3.6):
+ * guest IPA to host PA, 40-bit IPA, walked from level 1 (VTCR in
+ * lowvisor.h). Only 4 KiB pages are mapped.
+ */
+#ifndef ARMVIRT_MMU_STAGE2_H
+#define ARMVIRT_MMU_STAGE2_H
+
+#include <linux/spinlock.h>
+#include <linux/types.h>
+
+struct stage2 {
+	u64 *l1;		/* 1024 entries, two pages, 8 KiB aligned */
+	spinlock_t lock;	/* the tables; taken inside armvirt_vm.lock */
+	unsigned long nr_table_pages;	/* under lock */
+	unsigned long nr_mapped;	/* pages mapped, under lock */
+};
+
+/* Table pages allocated before the lock is taken: a map needs at most two. */
+struct stage2_cache {
+	void *pages[2];
+	int nr;
+};
+
+int stage2_init(struct stage2 *s2);
+void stage2_free(struct stage2 *s2);	/* no mapping may remain in use */
+phys_addr_t stage2_table_pa(const struct stage2 *s2);
+
+int stage2_cache_topup(struct stage2_cache *c);
+void stage2_cache_free(struct stage2_cache *c);
+
+/*
+ * Under s2->lock. Map returns 1 if it replaced a valid entry (the caller
+ * then flushes the VMID's TLB entries), 0 if the slot was empty.
+ */
+int stage2_map_page(struct stage2 *s2, struct stage2_cache *c, u64 ipa,
+		    phys_addr_t pa, bool writable);
+/* Under s2->lock. Returns true if any page was unmapped (flush the TLB). */
+bool stage2_unmap_range(struct stage2 *s2, u64 ipa, u64 size);
+/* Under s2->lock: call @fn for the host PA of every mapped page. */
+void stage2_for_each_page(struct stage2 *s2,
+			  void (*fn)(phys_addr_t pa, void *arg), void *arg);
+
+#endif /* ARMVIRT_MMU_STAGE2_H */
