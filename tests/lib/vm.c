@@ -68,12 +68,16 @@ static int vcpu_init(struct tvm *vm, int id)
 int tvm_create(struct tvm *vm, const char *name, size_t ram_size, int nr_vcpus)
 {
 	struct kvm_userspace_memory_region r = { 0 };
+	unsigned int left;
 	int i, ret;
 
 	memset(vm, 0, sizeof(*vm));
 	vm->sys_fd = vm->vm_fd = -1;
 	for (i = 0; i < TVM_MAX_VCPUS; i++)
 		vm->vcpu[i].fd = -1;
+	/* A runaway guest ends its test program, not the whole board run. */
+	left = alarm(0);
+	alarm(left ? left : TVM_TIMEOUT_S);
 	vm->sys_fd = open("/dev/armvirt", O_RDWR | O_CLOEXEC);
 	if (vm->sys_fd < 0)
 		return fail("/dev/armvirt");

@@ -16,6 +16,7 @@
 #include "guest_abi.h"
 
 #define TVM_MAX_VCPUS	8
+#define TVM_TIMEOUT_S	120	/* tvm_create() sets this alarm unless one is set */
 
 struct tvm_vcpu {
 	int fd;
