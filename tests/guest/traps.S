@@ -1,0 +1,86 @@
+/* SPDX-License-Identifier: GPL-2.0-only */
+/*
+ * CP15, CP14 and other trapped instructions, as the hypervisor emulates
+ * them: each result is reported in order for tests/hyp/63-guest-traps.c.
+ * The guest's undefined-instruction handler reports 0xdd and resumes.
+ */
+#include "guest_abi.h"
+
+	.arch	armv7-a
+	.arch_extension virt
+	.arch_extension sec
+	.arm
+	.text
+	.global	_start
+
+	.macro	report reg
+	str	\reg, [r8]
+	.endm
+
+_start:
+	ldr	r8, =UCALL_VALUE
+	cps	#0x1b				@ UND mode's stack
+	ldr	sp, =GUEST_STACK_TOP - 0x1000
+	cps	#0x13
+	ldr	sp, =GUEST_STACK_TOP
+	ldr	r0, =vectors
+	mcr	p15, 0, r0, c12, c0, 0		@ VBAR
+	isb
+
+	mrc	p15, 0, r0, c1, c0, 1		@ 1: ACTLR (HCR.TAC)
+	report	r0
+	mvn	r1, #0
+	mcr	p15, 0, r1, c1, c0, 1		@ a write, ignored
+	mrc	p15, 0, r0, c1, c0, 1		@ 2: ACTLR unchanged
+	report	r0
+	mrc	p15, 1, r0, c9, c0, 2		@ 3: L2CTLR (HCR.TIDCP)
+	report	r0
+	mrc	p15, 0, r0, c9, c12, 0		@ 4: PMCR (HDCR.TPMCR): zero
+	report	r0
+	mrc	p14, 0, r0, c0, c0, 0		@ 5: DBGDIDR (HDCR.TDA): zero
+	report	r0
+	mrc	p15, 0, r0, c0, c0, 0		@ 6: MIDR (VPIDR)
+	report	r0
+	mrc	p15, 0, r0, c0, c0, 5		@ 7: MPIDR (VMPIDR)
+	report	r0
+	mrc	p15, 4, r0, c15, c0, 0		@ 8: CBAR (HSTR.T15): zero
+	report	r0
+	mcr	p15, 0, r0, c15, c0, 0		@ 9: an unknown c15 register: undefined
+	smc	#0				@ 10: no secure monitor: undefined
+	mov	r5, #7
+	movs	r0, #0				@ Z set
+	mrcne	p15, 0, r5, c1, c0, 1		@ condition fails: does nothing
+	report	r5				@ 11: 7
+	mov	r0, #0
+	mcr	p15, 0, r0, c7, c14, 2		@ DCCISW (HCR.TSW): done by VA
+	wfe					@ (HCR.TWE): the thread yields
+	mov	r0, #0x5e7
+	report	r0				@ 12: still running
+
+	ldr	r0, =PSCI_SYSTEM_OFF
+	hvc	#0
+	b	.
+
+und_handler:
+	push	{r0}
+	mov	r0, #0xdd
+	report	r0
+	pop	{r0}
+	movs	pc, lr
+
+unexpected:
+	ldr	r0, =UCALL_FAIL
+	str	lr, [r0]
+	b	.
+
+	.ltorg
+	.align	5
+vectors:
+	b	unexpected
+	b	und_handler
+	b	unexpected
+	b	unexpected
+	b	unexpected
+	b	unexpected
+	b	unexpected
+	b	unexpected
