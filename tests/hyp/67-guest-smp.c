@@ -1,0 +1,172 @@
+// SPDX-License-Identifier: GPL-2.0-only
+/*
+ * Two VMs of two vCPUs each running at once (tests/guest/smp.S: PSCI
+ * CPU_ON, CPU_OFF, AFFINITY_INFO), one vCPU thread moved between host CPUs
+ * all along, then a VMM killed with SIGKILL while its guest runs, after
+ * which the module unloads.
+ */
+#define _GNU_SOURCE
+#include <errno.h>
+#include <pthread.h>
+#include <sched.h>
+#include <signal.h>
+#include <stdatomic.h>
+#include <string.h>
+#include <sys/syscall.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+#include "board.h"
+#include "tap.h"
+#include "vm.h"
+
+#define COUNT	20000000
+
+struct vm_run {
+	struct tvm vm;
+	pthread_t thread[2];
+	atomic_int tid0;
+	atomic_int running0;
+	uint32_t values[8];
+	int nr_values;
+	struct ucall last;
+	int err1;
+};
+
+static void on_signal(int sig)
+{
+}
+
+static void *run_vcpu0(void *arg)
+{
+	struct vm_run *r = arg;
+	struct ucall uc;
+
+	atomic_store(&r->tid0, (int)syscall(SYS_gettid));
+	for (;;) {
+		uc = tvm_run_ucall(&r->vm.vcpu[0]);
+		if (uc.kind != UC_VALUE || r->nr_values == 8)
+			break;
+		r->values[r->nr_values++] = uc.value;
+	}
+	r->last = uc;
+	atomic_store(&r->running0, 0);
+	return NULL;
+}
+
+/* vCPU 1 runs until it powers off; its KVM_RUN then sleeps until a signal. */
+static void *run_vcpu1(void *arg)
+{
+	struct vm_run *r = arg;
+
+	r->err1 = tvm_run_once(&r->vm.vcpu[1]);
+	return NULL;
+}
+
+static void start(struct vm_run *r, uint32_t mode)
+{
+	if (tvm_create(&r->vm, "smp", 1 << 20, 2))
+		tap_bail("cannot create a 2-vCPU VM");
+	tvm_set_core_reg(&r->vm.vcpu[0], 0, mode);
+	atomic_store(&r->running0, 1);
+	pthread_create(&r->thread[0], NULL, run_vcpu0, r);
+	pthread_create(&r->thread[1], NULL, run_vcpu1, r);
+}
+
+static void finish(struct vm_run *r)
+{
+	pthread_join(r->thread[0], NULL);
+	pthread_kill(r->thread[1], SIGUSR1);
+	pthread_join(r->thread[1], NULL);
+}
+
+static void check(struct vm_run *r, const char *vm)
+{
+	static const uint32_t expected[8] = { 0, (uint32_t)-4, 0x5ec0, 0, COUNT, COUNT, 0, 1 };
+	int i, bad = 0;
+
+	for (i = 0; i < 8; i++) {
+		uint32_t got = i == 3 ? r->values[i] & 0xff : r->values[i];
+		uint32_t want = i == 3 ? 1 : expected[i];
+
+		if (i >= r->nr_values || got != want) {
+			tap_diag("%s: value %d: expected %#x, got %#x", vm, i + 1, want,
+				 i < r->nr_values ? got : 0);
+			bad++;
+		}
+	}
+	tap_ok(!bad, "%s-cpu-on-count-cpu-off-affinity-info-all-as-expected", vm);
+	tap_ok(r->last.kind == UC_SYSTEM_EVENT, "%s-powers-off", vm);
+	tap_eq(r->err1, EINTR, "%s-powered-off-vcpu-sleeps-until-a-signal", vm);
+}
+
+/* The child VMM: a 2-vCPU guest spinning forever; tells the parent when it runs. */
+static void child_vmm(int ready_fd)
+{
+	static struct vm_run r;
+	struct ucall uc;
+
+	if (tvm_create(&r.vm, "smp", 1 << 20, 2))
+		_exit(2);
+	tvm_set_core_reg(&r.vm.vcpu[0], 0, 1);
+	pthread_create(&r.thread[1], NULL, run_vcpu1, &r);
+	uc = tvm_run_ucall(&r.vm.vcpu[0]);
+	if (uc.kind != UC_VALUE || write(ready_fd, "r", 1) != 1)
+		_exit(3);
+	tvm_run_ucall(&r.vm.vcpu[0]);	/* the second report, then it spins */
+	tvm_run_ucall(&r.vm.vcpu[0]);
+	_exit(4);
+}
+
+int main(void)
+{
+	static struct vm_run a, b;
+	struct sigaction sa;
+	int moves = 0, status, pipefd[2];
+	cpu_set_t cpus;
+	pid_t pid;
+	char c;
+
+	tap_plan(12);
+	if (!module_loaded("armvirt") && module_load(ARMVIRT_KO))
+		tap_bail("armvirt does not load");
+	memset(&sa, 0, sizeof(sa));
+	sa.sa_handler = on_signal;
+	sigaction(SIGUSR1, &sa, NULL);
+
+	start(&a, 0);
+	start(&b, 0);
+	while (atomic_load(&a.running0) || atomic_load(&b.running0)) {
+		if (atomic_load(&a.running0) && atomic_load(&a.tid0)) {
+			CPU_ZERO(&cpus);
+			CPU_SET(moves % 2, &cpus);
+			moves += sched_setaffinity(atomic_load(&a.tid0), sizeof(cpus), &cpus) == 0;
+		}
+		usleep(2000);
+	}
+	finish(&a);
+	finish(&b);
+	check(&a, "vm-a");
+	check(&b, "vm-b");
+	tap_ok(moves >= 10, "a-vcpu-thread-was-moved-between-cpus-while-running (%d times)", moves);
+	tvm_destroy(&a.vm);
+	tvm_destroy(&b.vm);
+
+	if (pipe(pipefd))
+		tap_bail("pipe");
+	pid = fork();
+	if (pid == 0) {
+		close(pipefd[0]);
+		child_vmm(pipefd[1]);
+	}
+	close(pipefd[1]);
+	tap_ok(read(pipefd[0], &c, 1) == 1, "child-vmm-guest-runs");
+	usleep(300 * 1000);
+	kill(pid, SIGKILL);
+	waitpid(pid, &status, 0);
+	tap_ok(WIFSIGNALED(status) && WTERMSIG(status) == SIGKILL, "vmm-killed-with-sigkill-while-guest-runs");
+	tap_eq(module_unload("armvirt"), 0, "module-unloads-after-the-killed-vmm");
+	tap_eq(module_load(ARMVIRT_KO), 0, "module-loads-again");
+	tap_ok(host_can_fork_exec(), "host-still-works");
+	tap_finish();
+}
