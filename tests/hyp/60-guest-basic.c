@@ -24,6 +24,9 @@ static void check_run_before_init(void)
 		tap_bail("cannot create a VM");
 	fd = ioctl(vm.vm_fd, KVM_CREATE_VCPU, 0);
 	tap_eq(ioctl(fd, KVM_RUN, 0) ? errno : 0, ENOEXEC, "run-before-vcpu-init-is-enoexec");
+	tap_ok(ioctl(vm.vm_fd, KVM_RUN, 0) && errno == ENOTTY &&
+	       ioctl(vm.sys_fd, KVM_RUN, 0) && errno == ENOTTY,
+	       "kvm-run-on-a-vm-or-system-fd-is-enotty");
 	close(fd);
 	tvm_destroy(&vm);
 }
@@ -33,7 +36,7 @@ int main(void)
 	struct tvm vm;
 	struct ucall uc;
 
-	tap_plan(12);
+	tap_plan(13);
 	if (!module_loaded("armvirt") && module_load(ARMVIRT_KO))
 		tap_bail("armvirt does not load");
 
