@@ -118,14 +118,29 @@ static bool condition_holds(u32 cond, u32 cpsr)
 	     v = cpsr & BIT(28), result;
 
 	switch (cond >> 1) {
-	case 0: result = z; break;			/* EQ */
-	case 1: result = c; break;			/* CS */
-	case 2: result = n; break;			/* MI */
-	case 3: result = v; break;			/* VS */
-	case 4: result = c && !z; break;		/* HI */
-	case 5: result = n == v; break;			/* GE */
-	case 6: result = n == v && !z; break;		/* GT */
-	default: return true;				/* AL */
+	case 0:			/* EQ, NE */
+		result = z;
+		break;
+	case 1:			/* CS, CC */
+		result = c;
+		break;
+	case 2:			/* MI, PL */
+		result = n;
+		break;
+	case 3:			/* VS, VC */
+		result = v;
+		break;
+	case 4:			/* HI, LS */
+		result = c && !z;
+		break;
+	case 5:			/* GE, LT */
+		result = n == v;
+		break;
+	case 6:			/* GT, LE */
+		result = n == v && !z;
+		break;
+	default:		/* AL */
+		return true;
 	}
 	return (cond & 1) ? !result : result;
 }

@@ -23,7 +23,10 @@ int armvirt_vcpu_block(struct armvirt_vcpu *vcpu)
 	return 1;
 }
 
-/* WFI blocks; WFE only yields, a spinning guest's hint (B4.1.65 TWE). */
+/*
+ * WFI blocks. WFE is a spinning guest's hint that it waits for another
+ * vCPU (B4.1.65 TWE): leave the CPU if the scheduler has other work.
+ */
 static int handle_wfx(struct armvirt_vcpu *vcpu)
 {
 	bool is_wfe = vcpu->hyp->hsr & 1;
@@ -31,7 +34,7 @@ static int handle_wfx(struct armvirt_vcpu *vcpu)
 	vcpu_skip_instr(vcpu, vcpu->hyp->hsr & HSR_IL);
 	if (is_wfe) {
 		vcpu_count_exit(vcpu, EXIT_WFE);
-		yield();
+		cond_resched();
 		return 1;
 	}
 	vcpu_count_exit(vcpu, EXIT_WFI);

@@ -19,19 +19,11 @@
 #include <linux/percpu.h>
 #include <linux/sched.h>
 #include <linux/uaccess.h>
-#include <linux/version.h>
 
 #include "armvirt.h"
 #include "vm.h"
 #include "../lowvisor/lowvisor.h"
-
-#if LINUX_VERSION_CODE < KERNEL_VERSION(5, 11, 0)
-#define kmap_local_page(page)	kmap_atomic(page)
-#define kunmap_local(addr)	kunmap_atomic(addr)
-#endif
-
-void armvirt_dcache_flush_poc(const void *start, size_t size);
-void armvirt_icache_inval_all(void);
+#include "../mmu/cache.h"
 
 /* Under vm->lock or vm->s2.lock. */
 struct armvirt_memslot *armvirt_find_slot(struct armvirt_vm *vm, u64 gfn)
@@ -84,9 +76,9 @@ static bool unmap_hva_range(struct armvirt_vm *vm, unsigned long start,
 		slot = &vm->slots[i];
 		if (!slot->npages)
 			continue;
-		s = max(start, (unsigned long)slot->userspace_addr);
-		e = min(end, (unsigned long)(slot->userspace_addr +
-					     (slot->npages << PAGE_SHIFT)));
+		s = max_t(unsigned long, start, slot->userspace_addr);
+		e = min_t(unsigned long, end,
+			  slot->userspace_addr + (slot->npages << PAGE_SHIFT));
 		if (s >= e)
 			continue;
 		unmapped |= stage2_unmap_range(&vm->s2,

@@ -28,6 +28,7 @@
 #include "armvirt.h"
 #include "../lowvisor/ctxt.h"
 #include "../lowvisor/lowvisor.h"
+#include "../mmu/cache.h"
 #include "../mmu/hyp_pgtable.h"
 
 /* The page each CPU shares with HYP, its stack above; offsets in lowvisor.h. */

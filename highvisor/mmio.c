@@ -71,6 +71,24 @@ static int fetch_guest_insn(struct armvirt_vcpu *vcpu, u32 *insn, bool *thumb32)
 	return 0;
 }
 
+/*
+ * An access that cannot be emulated stops the vCPU with a clear exit, as
+ * KVM does for an emulation failure (KVM/ARM 5.6 failed KVM_RUN with
+ * ENOSYS instead): the instruction, the pc and the faulting address.
+ */
+static int emulation_failure(struct armvirt_vcpu *vcpu, u32 insn)
+{
+	struct kvm_run *run = vcpu->run;
+
+	run->exit_reason = KVM_EXIT_INTERNAL_ERROR;
+	run->internal.suberror = KVM_INTERNAL_ERROR_EMULATION;
+	run->internal.ndata = 3;
+	run->internal.data[0] = insn;
+	run->internal.data[1] = *vcpu_pc(vcpu);
+	run->internal.data[2] = vcpu->hyp->hdfar;
+	return 0;
+}
+
 static int access_from_syndrome(struct armvirt_vcpu *vcpu, struct armvirt_mmio_access *a)
 {
 	u32 hsr = vcpu->hyp->hsr;
@@ -83,9 +101,10 @@ static int access_from_syndrome(struct armvirt_vcpu *vcpu, struct armvirt_mmio_a
 	return 0;
 }
 
+/* Returns 0, or 1 after an emulation failure exit was set up. */
 static int access_from_insn(struct armvirt_vcpu *vcpu, struct armvirt_mmio_access *a)
 {
-	bool thumb = *vcpu_cpsr(vcpu) & CPSR_T, thumb32;
+	bool thumb = *vcpu_cpsr(vcpu) & CPSR_T, thumb32 = false;
 	u32 insn = 0;
 	int ret;
 
@@ -94,10 +113,11 @@ static int access_from_insn(struct armvirt_vcpu *vcpu, struct armvirt_mmio_acces
 		ret = armvirt_decode_mmio_insn(vcpu, insn, thumb32, thumb,
 					       vcpu->hyp->hdfar, a);
 	if (ret) {
-		pr_warn_ratelimited(ARMVIRT_NAME ": vCPU %u: cannot emulate MMIO by %s instruction %#x at %#x (address %#x); KVM_RUN fails with ENOSYS\n",
+		pr_warn_ratelimited(ARMVIRT_NAME ": vCPU %u: cannot emulate MMIO by %s instruction %#x at %#x (address %#x): KVM_EXIT_INTERNAL_ERROR\n",
 				    vcpu->id, thumb ? "Thumb" : "ARM", insn,
 				    *vcpu_pc(vcpu), vcpu->hyp->hdfar);
-		return -ENOSYS;
+		emulation_failure(vcpu, insn);
+		return 1;
 	}
 	a->thumb32 = !thumb || thumb32;
 	vcpu_count_exit(vcpu, EXIT_MMIO_DECODED);
@@ -116,11 +136,11 @@ int armvirt_handle_mmio(struct armvirt_vcpu *vcpu, u64 ipa)
 	else
 		ret = access_from_insn(vcpu, &a);
 	if (ret)
-		return ret;
+		return 0;	/* the emulation failure exit */
 	if (!a.is_write && a.rt == 15) {
-		pr_warn_ratelimited(ARMVIRT_NAME ": vCPU %u: MMIO load into the pc at %#x; KVM_RUN fails with ENOSYS\n",
+		pr_warn_ratelimited(ARMVIRT_NAME ": vCPU %u: MMIO load into the pc at %#x: KVM_EXIT_INTERNAL_ERROR\n",
 				    vcpu->id, *vcpu_pc(vcpu));
-		return -ENOSYS;
+		return emulation_failure(vcpu, 0);
 	}
 	a.big_endian = *vcpu_cpsr(vcpu) & CPSR_E;
 

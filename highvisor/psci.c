@@ -9,6 +9,7 @@
 
 #include "armvirt.h"
 #include "run.h"
+#include "../mmu/cache.h"
 
 #define PSCI_0_2_FN(n)		(0x84000000U + (n))
 #define PSCI_VERSION		PSCI_0_2_FN(0)
@@ -48,8 +49,6 @@
 #define PSCI_VERSION_0_1	0
 #define PSCI_VERSION_0_2	2
 #define MPIDR_AFFINITY_MASK	0x00ffffffU
-
-void armvirt_bp_invalidate_local(void);	/* mmu/cache.S */
 
 /* The vCPU whose MPIDR affinity is @mpidr, or NULL. */
 static struct armvirt_vcpu *vcpu_by_mpidr(struct armvirt_vm *vm, u32 mpidr)

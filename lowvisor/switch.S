@@ -14,7 +14,7 @@
  */
 #include <linux/linkage.h>
 #include "lowvisor.h"
-#include "switch-sr.h"
+#include "switch-sr.S"
 
 	.arch	armv7-a
 	.arch_extension virt

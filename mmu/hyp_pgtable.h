@@ -39,6 +39,4 @@ int hyp_map_idmap(struct hyp_pgtable *pt, const void *start, size_t size);
 /* Physical address of any kernel address this module can see. */
 phys_addr_t armvirt_kaddr_to_phys(const void *addr);
 
-void armvirt_dcache_clean_poc(const void *start, size_t size);
-
 #endif /* ARMVIRT_MMU_HYP_PGTABLE_H */

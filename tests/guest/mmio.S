@@ -3,7 +3,8 @@
  * Every kind of MMIO access the highvisor must emulate, in a fixed order
  * that tests/hyp/61-guest-mmio.c follows event by event: each width, sign
  * extension, pre- and post-indexed writeback, register offsets, LDRD/STRD,
- * in ARM and in Thumb-2, and with big-endian data (SETEND BE).
+ * in ARM and in Thumb-2, and with big-endian data (SETEND BE); last, an
+ * access no syndrome or decoder describes (LDM), which the host skips.
  * r4: the test device, r8: the ucall value port.
  */
 #include "guest_abi.h"
@@ -107,6 +108,9 @@ thumb_part:
 	report	r6
 	report	r7
 
+	/* what cannot be emulated (a load multiple) stops with a clear exit */
+cannot_emulate:
+	ldm.w	r4, {r0, r1}
 	ldr	r0, =PSCI_SYSTEM_OFF
 	hvc	#0
 	b	.

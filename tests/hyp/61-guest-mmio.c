@@ -122,11 +122,13 @@ static bool check_event(const struct event *e, struct ucall uc, struct kvm_run *
 
 int main(void)
 {
+	struct kvm_run *run;
 	struct tvm vm;
 	struct ucall uc;
 	unsigned int i;
+	uint32_t pc;
 
-	tap_plan(NR_EVENTS + 2);
+	tap_plan(NR_EVENTS + 3);
 	if (!module_loaded("armvirt") && module_load(ARMVIRT_KO))
 		tap_bail("armvirt does not load");
 	if (tvm_create(&vm, "mmio", 1 << 20, 1))
@@ -140,6 +142,14 @@ int main(void)
 			tap_bail("the guest went off the expected sequence");
 		}
 	}
+	uc = tvm_run_ucall(&vm.vcpu[0]);
+	run = vm.vcpu[0].run;
+	pc = tvm_core_reg(&vm.vcpu[0], 15);
+	tap_ok(uc.kind == UC_OTHER_EXIT && uc.value == KVM_EXIT_INTERNAL_ERROR &&
+	       run->internal.suberror == KVM_INTERNAL_ERROR_EMULATION &&
+	       run->internal.data[1] == pc && run->internal.data[2] == BASE,
+	       "ldm-to-mmio-is-an-emulation-failure-exit (exit %d, pc %#x)", uc.value, pc);
+	tvm_set_core_reg(&vm.vcpu[0], 15, pc + 4);	/* the VMM skips it */
 	uc = tvm_run_ucall(&vm.vcpu[0]);
 	tap_ok(uc.kind == UC_SYSTEM_EVENT, "guest-powers-off-after-the-sequence");
 	tap_ok(tvm_exit_count(0, "mmio_decoded") >= NR_DOUBLES,

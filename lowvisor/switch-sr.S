@@ -1,13 +1,13 @@
 /* SPDX-License-Identifier: GPL-2.0-only */
 /*
+ * Included by switch.S (as KVM/ARM's interrupts_head.S was by its
+ * interrupts.S), not built on its own.
+ *
  * Save and restore macros of the world switch, one per piece of state. Each
  * takes the struct lv_ctxt (or struct lv_vcpu) in \base, which must be r0 or
  * r1, and may clobber r2-r12. None uses lr: in HYP mode lr is LR_usr, part
  * of the state being switched (ARM ARM B9.2.1).
  */
-#ifndef ARMVIRT_LOWVISOR_SWITCH_SR_H
-#define ARMVIRT_LOWVISOR_SWITCH_SR_H
-
 #include "ctxt.h"
 
 #define FPEXC_EN		(1 << 30)
@@ -313,4 +313,3 @@
 	isb
 .endm
 
-#endif /* ARMVIRT_LOWVISOR_SWITCH_SR_H */
