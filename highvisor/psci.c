@@ -46,7 +46,7 @@
 #define PSCI_AFFINITY_OFF	1
 #define PSCI_TOS_NOT_PRESENT_MP	2
 
-#define PSCI_VERSION_0_1	0
+#define PSCI_VERSION_0_1	1	/* major << 16 | minor */
 #define PSCI_VERSION_0_2	2
 #define MPIDR_AFFINITY_MASK	0x00ffffffU
 
