@@ -87,15 +87,19 @@ static void check_caps(int vm)
 	tap_ok(ioctl(sys_fd, KVM_CHECK_EXTENSION, KVM_CAP_USER_MEMORY) == 1 &&
 	       ioctl(vm, KVM_CHECK_EXTENSION, KVM_CAP_ONE_REG) == 1 &&
 	       ioctl(vm, KVM_CHECK_EXTENSION, KVM_CAP_READONLY_MEM) == 1 &&
-	       ioctl(vm, KVM_CHECK_EXTENSION, KVM_CAP_MP_STATE) == 1,
+	       ioctl(vm, KVM_CHECK_EXTENSION, KVM_CAP_MP_STATE) == 1 &&
+	       ioctl(vm, KVM_CHECK_EXTENSION, KVM_CAP_ARM_PSCI) == 1 &&
+	       ioctl(vm, KVM_CHECK_EXTENSION, KVM_CAP_ARM_PSCI_0_2) == 1 &&
+	       ioctl(vm, KVM_CHECK_EXTENSION, KVM_CAP_IMMEDIATE_EXIT) == 1 &&
+	       ioctl(vm, KVM_CHECK_EXTENSION, KVM_CAP_SYNC_MMU) == 1,
 	       "caps-for-what-exists-are-1");
 	tap_eq(ioctl(vm, KVM_CHECK_EXTENSION, KVM_CAP_NR_MEMSLOTS), 32, "cap-nr-memslots-32");
 	tap_eq(ioctl(vm, KVM_CHECK_EXTENSION, KVM_CAP_MAX_VCPUS), 8, "cap-max-vcpus-8");
 	tap_eq(ioctl(sys_fd, KVM_CHECK_EXTENSION, KVM_CAP_NR_VCPUS), online < 8 ? online : 8,
 	       "cap-nr-vcpus-online-cpus");
-	tap_ok(ioctl(vm, KVM_CHECK_EXTENSION, KVM_CAP_ARM_PSCI_0_2) == 0 &&
-	       ioctl(vm, KVM_CHECK_EXTENSION, KVM_CAP_IRQCHIP) == 0 &&
-	       ioctl(vm, KVM_CHECK_EXTENSION, KVM_CAP_IMMEDIATE_EXIT) == 0,
+	tap_ok(ioctl(vm, KVM_CHECK_EXTENSION, KVM_CAP_IRQCHIP) == 0 &&
+	       ioctl(vm, KVM_CHECK_EXTENSION, KVM_CAP_COALESCED_MMIO) == 0 &&
+	       ioctl(vm, KVM_CHECK_EXTENSION, KVM_CAP_ARM_SET_DEVICE_ADDR) == 0,
 	       "caps-not-yet-implemented-are-0");
 }
 
