@@ -3,13 +3,8 @@
  * The smallest useful guest: compute 1 + 2 + ... + 100, report it through
  * the ucall page, power off with PSCI SYSTEM_OFF.
  */
-#include "guest_abi.h"
+#include "guest.h"
 
-	.arch	armv7-a
-	.arch_extension virt
-	.arm
-	.text
-	.global	_start
 _start:
 	mov	r0, #0
 	mov	r1, #100
@@ -18,7 +13,5 @@ _start:
 	bne	1b
 	ldr	r2, =UCALL_VALUE
 	str	r0, [r2]
-	ldr	r0, =PSCI_SYSTEM_OFF
-	hvc	#0
-	b	.
+	power_off
 	.ltorg

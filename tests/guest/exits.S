@@ -4,13 +4,8 @@
  * loop alone, then of an hvc the highvisor answers (PSCI_VERSION), then of
  * an MMIO write the VMM answers; a ucall after each phase.
  */
-#include "guest_abi.h"
+#include "guest.h"
 
-	.arch	armv7-a
-	.arch_extension virt
-	.arm
-	.text
-	.global	_start
 _start:
 	mov	r5, r0
 	ldr	r8, =UCALL_VALUE
@@ -30,7 +25,5 @@ _start:
 	subs	r4, r4, #1
 	bne	3b
 	str	r4, [r8]
-	ldr	r0, =PSCI_SYSTEM_OFF
-	hvc	#0
-	b	.
+	power_off
 	.ltorg

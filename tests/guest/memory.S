@@ -5,21 +5,11 @@
  * file, RAM pages the VMM replaces, a slot deleted and one unmapped under
  * the guest. Each step reports what the guest saw.
  */
-#include "guest_abi.h"
+#include "guest.h"
 
 #define RO_SLOT		0x50000000
 #define FILE_SLOT	0x60000000
 #define NO_SLOT		0x70000000
-
-	.arch	armv7-a
-	.arch_extension virt
-	.arm
-	.text
-	.global	_start
-
-	.macro	report reg
-	str	\reg, [r8]
-	.endm
 
 _start:
 	ldr	r8, =UCALL_VALUE
@@ -52,7 +42,5 @@ _start:
 	ldr	r1, =FILE_SLOT + 0x1000
 	ldr	r0, [r1]			@ memory unmapped by the VMM: KVM_RUN fails
 	report	r0
-	ldr	r0, =PSCI_SYSTEM_OFF
-	hvc	#0
-	b	.
+	power_off
 	.ltorg

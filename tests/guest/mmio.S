@@ -7,17 +7,8 @@
  * access no syndrome or decoder describes (LDM), which the host skips.
  * r4: the test device, r8: the ucall value port.
  */
-#include "guest_abi.h"
+#include "guest.h"
 
-	.syntax	unified
-	.arch	armv7-a
-	.arch_extension virt
-	.text
-	.global	_start
-
-	.macro	report reg
-	str	\reg, [r8]
-	.endm
 
 	.arm
 _start:
@@ -111,7 +102,5 @@ thumb_part:
 	/* what cannot be emulated (a load multiple) stops with a clear exit */
 cannot_emulate:
 	ldm.w	r4, {r0, r1}
-	ldr	r0, =PSCI_SYSTEM_OFF
-	hvc	#0
-	b	.
+	power_off
 	.ltorg

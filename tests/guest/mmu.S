@@ -6,7 +6,7 @@
  * data-abort handlers. Each step reports through the ucall page (mapped as
  * device memory); tests/hyp/62-guest-mmu.c checks the sequence.
  */
-#include "guest_abi.h"
+#include "guest.h"
 
 #define L1_TABLE	(GUEST_RAM_BASE + 0x8000)	/* 16 KiB aligned */
 #define SECT_NORMAL	((1 << 12) | (3 << 10) | (1 << 3) | (1 << 2) | 2)	/* TEX 1, AP 3, C, B: write-back */
@@ -19,18 +19,8 @@
 #define MODE_UND	0x1b
 #define MODE_SYS	0x1f
 
-	.arch	armv7-a
-	.arch_extension virt
-	.arm
-	.text
-	.global	_start
-
-	.macro	report reg
-	ldr	ip, =UCALL_VALUE
-	str	\reg, [ip]
-	.endm
-
 _start:
+	ldr	r8, =UCALL_VALUE
 	/* stacks of each mode, vectors */
 	ldr	sp, =GUEST_STACK_TOP
 	cps	#MODE_ABT
@@ -110,9 +100,7 @@ _start:
 	ldr	r0, =UCALL_DONE
 	mov	r1, #0
 	str	r1, [r0]
-	ldr	r0, =PSCI_SYSTEM_OFF
-	hvc	#0
-	b	.
+	power_off
 
 svc_handler:
 	push	{r0, r1, ip}
@@ -146,19 +134,4 @@ dabt_handler:
 	pop	{r0, ip}
 	subs	pc, lr, #4			@ skip the faulting load
 
-unexpected:
-	ldr	r0, =UCALL_FAIL
-	str	lr, [r0]
-	b	.
-
-	.ltorg
-	.align	5
-vectors:
-	b	unexpected			@ reset
-	b	und_handler
-	b	svc_handler
-	b	unexpected			@ prefetch abort
-	b	dabt_handler
-	b	unexpected
-	b	unexpected			@ IRQ
-	b	unexpected			@ FIQ
+	vector_table und=und_handler, svc=svc_handler, dabt=dabt_handler

@@ -4,7 +4,7 @@
  * order (tests/hyp/69-guest-psci.c); then a jump into device memory, whose
  * prefetch abort the hypervisor injects, and PSCI SYSTEM_RESET.
  */
-#include "guest_abi.h"
+#include "guest.h"
 
 #define PSCI_VERSION		0x84000000
 #define PSCI_MIGRATE_INFO_TYPE	0x84000006
@@ -12,12 +12,6 @@
 #define SMCCC_VERSION		0x80000000
 #define SMCCC_ARCH_FEATURES	0x80000001
 #define SMCCC_ARCH_WORKAROUND_1	0x80008000
-
-	.arch	armv7-a
-	.arch_extension virt
-	.arm
-	.text
-	.global	_start
 
 	.macro	call fn, arg=0
 	ldr	r0, =\fn
@@ -65,19 +59,4 @@ pabt_handler:
 	ldr	lr, =after_pabt
 	movs	pc, lr
 
-unexpected:
-	ldr	r0, =UCALL_FAIL
-	str	lr, [r0]
-	b	.
-
-	.ltorg
-	.align	5
-vectors:
-	b	unexpected
-	b	unexpected
-	b	unexpected
-	b	pabt_handler
-	b	unexpected
-	b	unexpected
-	b	unexpected
-	b	unexpected
+	vector_table pabt=pabt_handler

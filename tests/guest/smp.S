@@ -6,7 +6,7 @@
  * CPU_OFF, vCPU 0 reports what it saw. With r0 = 1 at start, vCPU 0 spins
  * forever instead (for the kill test).
  */
-#include "guest_abi.h"
+#include "guest.h"
 
 #define COUNT		20000000
 #define DATA		(GUEST_RAM_BASE + 0x20000)
@@ -17,16 +17,6 @@
 #define MPIDR1		(DATA + 0x88)
 #define ERRORS		(DATA + 0xc0)
 #define PSCI_AFFINITY_INFO	0x84000004
-
-	.arch	armv7-a
-	.arch_extension virt
-	.arm
-	.text
-	.global	_start
-
-	.macro	report reg
-	str	\reg, [r8]
-	.endm
 
 _start:
 	ldr	r8, =UCALL_VALUE
@@ -74,9 +64,7 @@ _start:
 	cmp	r0, #1				@ OFF
 	bne	2b
 	report	r0				@ 8: 1
-	ldr	r0, =PSCI_SYSTEM_OFF
-	hvc	#0
-	b	.
+	power_off
 
 secondary:
 	ldr	r1, =CTX1

@@ -4,18 +4,8 @@
  * them: each result is reported in order for tests/hyp/63-guest-traps.c.
  * The guest's undefined-instruction handler reports 0xdd and resumes.
  */
-#include "guest_abi.h"
+#include "guest.h"
 
-	.arch	armv7-a
-	.arch_extension virt
-	.arch_extension sec
-	.arm
-	.text
-	.global	_start
-
-	.macro	report reg
-	str	\reg, [r8]
-	.endm
 
 _start:
 	ldr	r8, =UCALL_VALUE
@@ -57,9 +47,7 @@ _start:
 	mov	r0, #0x5e7
 	report	r0				@ 12: still running
 
-	ldr	r0, =PSCI_SYSTEM_OFF
-	hvc	#0
-	b	.
+	power_off
 
 und_handler:
 	push	{r0}
@@ -68,19 +56,4 @@ und_handler:
 	pop	{r0}
 	movs	pc, lr
 
-unexpected:
-	ldr	r0, =UCALL_FAIL
-	str	lr, [r0]
-	b	.
-
-	.ltorg
-	.align	5
-vectors:
-	b	unexpected
-	b	und_handler
-	b	unexpected
-	b	unexpected
-	b	unexpected
-	b	unexpected
-	b	unexpected
-	b	unexpected
+	vector_table und=und_handler

@@ -5,16 +5,9 @@
  * check every register still holds it. UCALL_FAIL reports the first
  * register found changed (32: FPSCR).
  */
-#include "guest_abi.h"
+#include "guest.h"
 
 #define ROUNDS	200
-
-	.arch	armv7-a
-	.arch_extension virt
-	.fpu	neon
-	.arm
-	.text
-	.global	_start
 
 	.macro	fill n
 	add	r2, r1, #\n
@@ -72,9 +65,7 @@ round:
 	ldr	r0, =UCALL_DONE
 	mov	r1, #0
 	str	r1, [r0]
-	ldr	r0, =PSCI_SYSTEM_OFF
-	hvc	#0
-	b	.
+	power_off
 
 fail:
 	ldr	r1, =UCALL_FAIL

@@ -3,14 +3,10 @@
  * Blocking and signals: report 1, WFI, report 2, then spin until the host
  * writes a non-zero word at FLAG (in guest RAM), report 3, power off.
  */
-#include "guest_abi.h"
+#include "guest.h"
 
 #define FLAG	(GUEST_RAM_BASE + 0x10000)
 
-	.arch	armv7-a
-	.arch_extension virt
-	.arm
-	.text
 	.global	_start
 _start:
 	ldr	r8, =UCALL_VALUE
@@ -25,7 +21,5 @@ _start:
 	beq	1b
 	mov	r0, #3
 	str	r0, [r8]
-	ldr	r0, =PSCI_SYSTEM_OFF
-	hvc	#0
-	b	.
+	power_off
 	.ltorg
