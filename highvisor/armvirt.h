@@ -26,6 +26,7 @@ struct armvirt_platform {
 extern struct armvirt_platform armvirt_platform;
 
 int armvirt_detect_platform(struct armvirt_platform *plat);
+struct device_node *armvirt_gic_node(void);
 
 /* The lowvisor on every CPU (lowvisor_cpu.c) */
 struct lv_hyp_state {

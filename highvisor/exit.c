@@ -10,16 +10,31 @@
 #include "armvirt.h"
 #include "run.h"
 #include "../lowvisor/lowvisor.h"
+#include "../timer/vtimer.h"
+#include "../vgic/vgic.h"
+
+/* An interrupt for the vCPU: its timer fired, or the vGIC has one pending. */
+static bool vcpu_has_interrupt(struct armvirt_vcpu *vcpu)
+{
+	if (!vcpu->vm->vgic)
+		return false;
+	return vtimer_should_fire(vcpu) || vgic_vcpu_pending(vcpu);
+}
 
 /*
  * Block in WFI until the vCPU has something to do: a request (power,
- * reset, a kick that will later carry interrupts) or a signal. The
- * thread sleeps: a guest in WFI costs the host nothing.
+ * reset, a kick), an interrupt (the vGIC's, or its timer's, which an
+ * hrtimer watches) or a signal. The thread sleeps: a guest in WFI costs
+ * the host nothing.
  */
 int armvirt_vcpu_block(struct armvirt_vcpu *vcpu)
 {
+	if (vcpu->vm->vgic)
+		vtimer_block_start(vcpu);
 	wait_event_interruptible(vcpu->wq, READ_ONCE(vcpu->requests) ||
-				 signal_pending(current));
+				 signal_pending(current) || vcpu_has_interrupt(vcpu));
+	if (vcpu->vm->vgic)
+		vtimer_block_end(vcpu);
 	return 1;
 }
 

@@ -277,6 +277,28 @@ out:
 	return ret;
 }
 
+/*
+ * Map a host device frame (the GICV) into the guest. Caller holds vm->lock.
+ * It stays until the VM goes; no memslot may cover it.
+ */
+int armvirt_map_device(struct armvirt_vm *vm, u64 ipa, phys_addr_t pa, u64 size)
+{
+	struct stage2_cache cache = { };
+	u64 off;
+	int ret = 0;
+
+	for (off = 0; off < size && !ret; off += PAGE_SIZE) {
+		ret = stage2_cache_topup(&cache);
+		if (ret)
+			break;
+		spin_lock(&vm->s2.lock);
+		ret = stage2_map_device_page(&vm->s2, &cache, ipa + off, pa + off);
+		spin_unlock(&vm->s2.lock);
+	}
+	stage2_cache_free(&cache);
+	return ret < 0 ? ret : 0;
+}
+
 /* Copy guest memory at @ipa (within one page) for the instruction decoder. */
 int armvirt_read_guest(struct armvirt_vm *vm, u64 ipa, void *buf, size_t len)
 {

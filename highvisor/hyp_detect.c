@@ -29,6 +29,12 @@ static const struct of_device_id gic_with_virt_ids[] = {
 	{ }
 };
 
+/* The host's GIC node (the caller puts it), or NULL. */
+struct device_node *armvirt_gic_node(void)
+{
+	return of_find_matching_node(NULL, gic_with_virt_ids);
+}
+
 static int check_cpu(struct armvirt_platform *plat)
 {
 	plat->id_pfr1 = read_cpuid_ext(CPUID_EXT_PFR1);

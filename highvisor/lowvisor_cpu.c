@@ -30,6 +30,7 @@
 #include "../lowvisor/lowvisor.h"
 #include "../mmu/cache.h"
 #include "../mmu/hyp_pgtable.h"
+#include "../vgic/vgic.h"
 
 /* The page each CPU shares with HYP, its stack above; offsets in lowvisor.h. */
 struct lv_percpu {
@@ -121,6 +122,8 @@ static int lv_cpu_online(unsigned int cpu)
 
 	local_irq_save(flags);
 	ret = lv_install_this_cpu();
+	if (!ret)
+		vgic_hw_cpu_online();
 	local_irq_restore(flags);
 	return ret;
 }
@@ -130,6 +133,7 @@ static int lv_cpu_offline(unsigned int cpu)
 	unsigned long flags;
 
 	local_irq_save(flags);
+	vgic_hw_cpu_offline();
 	lv_teardown_this_cpu();
 	local_irq_restore(flags);
 	return 0;

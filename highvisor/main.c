@@ -1,14 +1,16 @@
 // SPDX-License-Identifier: GPL-2.0-only
 /*
  * armvirt: KVM-compatible hardware virtualization for 32-bit ARM, as an
- * out-of-tree module. Load order: check the platform, install the lowvisor
- * on every CPU, then open /dev/armvirt; unload in reverse.
+ * out-of-tree module. Load order: check the platform, take the GIC's
+ * virtual interface, install the lowvisor on every CPU, then open
+ * /dev/armvirt; unload in reverse.
  */
 #include <linux/cpumask.h>
 #include <linux/module.h>
 
 #include "armvirt.h"
 #include "regs.h"
+#include "../vgic/vgic.h"
 
 struct armvirt_platform armvirt_platform;
 
@@ -21,15 +23,20 @@ static int __init armvirt_init(void)
 		return ret;
 	armvirt_read_host_id_regs();
 	armvirt_read_host_vfp_ids();
+	ret = vgic_hw_init();
+	if (ret)
+		return ret;
 	ret = lowvisor_init();
 	if (ret) {
 		pr_err(ARMVIRT_NAME ": could not install the lowvisor (%d)\n", ret);
+		vgic_hw_exit();
 		return ret;
 	}
 	ret = armvirt_dev_init();
 	if (ret) {
 		pr_err(ARMVIRT_NAME ": could not register /dev/armvirt (%d)\n", ret);
 		lowvisor_exit();
+		vgic_hw_exit();
 		return ret;
 	}
 	armvirt_debugfs_init();
@@ -43,6 +50,7 @@ static void __exit armvirt_exit(void)
 	armvirt_debugfs_exit();
 	armvirt_dev_exit();
 	lowvisor_exit();
+	vgic_hw_exit();
 }
 
 module_init(armvirt_init);

@@ -16,6 +16,7 @@
 #include "armvirt.h"
 #include "run.h"
 #include "../lowvisor/lowvisor.h"
+#include "../vgic/vgic.h"
 
 /* One register's worth of bytes, in the guest's order */
 static void reg_to_bytes(u32 val, u8 *buf, unsigned int len, bool big_endian)
@@ -124,11 +125,40 @@ static int access_from_insn(struct armvirt_vcpu *vcpu, struct armvirt_mmio_acces
 	return 0;
 }
 
+static void mmio_finish(struct armvirt_vcpu *vcpu, const struct armvirt_mmio_access *a,
+			const u8 *data);
+
+/*
+ * Devices emulated in the kernel (the vGIC's distributor): registers are
+ * little-endian, so a big-endian guest sees them byte-swapped, as on
+ * hardware. True if the access was one of theirs, done.
+ */
+static bool kernel_device_access(struct armvirt_vcpu *vcpu, u64 ipa,
+				 const struct armvirt_mmio_access *a, u8 *data)
+{
+	u32 val = 0;
+
+	if (!vcpu->vm->vgic)
+		return false;
+	if (a->is_write)
+		val = bytes_to_reg(data, min_t(unsigned int, a->len, 4), false);
+	if (!vgic_dist_mmio(vcpu, ipa, min_t(unsigned int, a->len, 4), a->is_write, &val))
+		return false;
+	if (!a->is_write) {
+		memset(data, 0, 8);
+		reg_to_bytes(val, data, min_t(unsigned int, a->len, 4), false);
+	}
+	vcpu_count_exit(vcpu, EXIT_MMIO_KERNEL);
+	mmio_finish(vcpu, a, data);
+	return true;
+}
+
 int armvirt_handle_mmio(struct armvirt_vcpu *vcpu, u64 ipa)
 {
 	struct armvirt_mmio_access a = { .rt2 = 0xff };
 	struct kvm_run *run = vcpu->run;
 	unsigned int word_len;
+	u8 data[8] = { };
 	int ret;
 
 	if (vcpu->hyp->hsr & HSR_DABT_ISV)
@@ -144,34 +174,39 @@ int armvirt_handle_mmio(struct armvirt_vcpu *vcpu, u64 ipa)
 	}
 	a.big_endian = *vcpu_cpsr(vcpu) & CPSR_E;
 
+	if (a.is_write) {
+		word_len = min_t(unsigned int, a.len, 4);
+		reg_to_bytes(*vcpu_reg(vcpu, a.rt), data, word_len, a.big_endian);
+		if (a.len == 8)
+			reg_to_bytes(*vcpu_reg(vcpu, a.rt2), data + 4, 4, a.big_endian);
+	}
+	if (kernel_device_access(vcpu, ipa, &a, data))
+		return 1;
+
 	run->exit_reason = KVM_EXIT_MMIO;
 	run->mmio.phys_addr = ipa;
 	run->mmio.len = a.len;
 	run->mmio.is_write = a.is_write;
-	memset(run->mmio.data, 0, sizeof(run->mmio.data));
-	if (a.is_write) {
-		word_len = min_t(unsigned int, a.len, 4);
-		reg_to_bytes(*vcpu_reg(vcpu, a.rt), run->mmio.data, word_len, a.big_endian);
-		if (a.len == 8)
-			reg_to_bytes(*vcpu_reg(vcpu, a.rt2), run->mmio.data + 4, 4,
-				     a.big_endian);
-		vcpu_count_exit(vcpu, EXIT_MMIO_WRITE);
-	} else {
-		vcpu_count_exit(vcpu, EXIT_MMIO_READ);
-	}
+	memcpy(run->mmio.data, data, sizeof(run->mmio.data));
+	vcpu_count_exit(vcpu, a.is_write ? EXIT_MMIO_WRITE : EXIT_MMIO_READ);
 	vcpu->mmio = a;
 	vcpu->mmio_pending = true;
 	return 0;
 }
 
-/* At the next KVM_RUN: the loaded value, the new base register, the next pc. */
+/* At the next KVM_RUN: the VMM's answer goes in. */
 void armvirt_mmio_complete(struct armvirt_vcpu *vcpu)
 {
-	const struct armvirt_mmio_access *a = &vcpu->mmio;
-	const u8 *data = vcpu->run->mmio.data;
+	vcpu->mmio_pending = false;
+	mmio_finish(vcpu, &vcpu->mmio, vcpu->run->mmio.data);
+}
+
+/* The loaded value, the new base register, the next pc. */
+static void mmio_finish(struct armvirt_vcpu *vcpu, const struct armvirt_mmio_access *a,
+			const u8 *data)
+{
 	u32 val;
 
-	vcpu->mmio_pending = false;
 	if (!a->is_write) {
 		val = bytes_to_reg(data, min_t(unsigned int, a->len, 4), a->big_endian);
 		if (a->sign_extend && a->len == 1)

@@ -16,6 +16,8 @@
 #include "armvirt.h"
 #include "run.h"
 #include "../lowvisor/ctxt.h"
+#include "../timer/vtimer.h"
+#include "../vgic/vgic.h"
 
 static void check_ctxt_layout(void)
 {
@@ -141,7 +143,13 @@ static int vcpu_enter_guest(struct armvirt_vcpu *vcpu)
 		preempt_enable();
 		return 1;	/* look again */
 	}
+	if (vm->vgic) {
+		vtimer_flush(vcpu);
+		vgic_flush_lrs(vcpu);
+	}
 	ret = lowvisor_run_vcpu(hyp);
+	if (vm->vgic)
+		vgic_fold_lrs(vcpu);
 	WRITE_ONCE(vcpu->mode, OUTSIDE_GUEST_MODE);
 	local_irq_enable();
 	preempt_enable();
@@ -165,6 +173,12 @@ int armvirt_vcpu_run(struct armvirt_vcpu *vcpu)
 	check_ctxt_layout();
 	if (!vcpu->initialized)
 		return -ENOEXEC;
+	if (!vcpu->has_run && vcpu->vm->vgic) {
+		ret = vgic_init_for_run(vcpu);
+		if (ret)
+			return ret;
+	}
+	vcpu->has_run = true;
 	if (vcpu->mmio_pending)
 		armvirt_mmio_complete(vcpu);
 	if (READ_ONCE(run->immediate_exit)) {

@@ -16,6 +16,8 @@
 #include "armvirt.h"
 #include "run.h"
 #include "vm.h"
+#include "../timer/vtimer.h"
+#include "../vgic/vgic.h"
 
 static vm_fault_t vcpu_run_fault(struct vm_fault *vmf)
 {
@@ -131,6 +133,9 @@ static int vcpu_init(struct armvirt_vcpu *vcpu, const struct kvm_vcpu_init *init
 	armvirt_reset_cp15_regs(vcpu);
 	armvirt_reset_vfp_regs(vcpu);
 	armvirt_vcpu_init_traps(vcpu);
+	vcpu->hyp->ctxt.timer.cntv_ctl = 0;
+	vcpu->hyp->ctxt.timer.cntv_cval = 0;
+	vcpu->hyp->ctxt.timer.cntvoff = vcpu->vm->cntvoff;
 	vcpu->mmio_pending = false;
 	armvirt_vcpu_set_power_off(vcpu, test_bit(KVM_ARM_VCPU_POWER_OFF, &vcpu->features));
 	return 0;
@@ -241,6 +246,8 @@ int armvirt_create_vcpu(struct armvirt_vm *vm, unsigned long id)
 	}
 	if (vm->vcpus[id])
 		return -EEXIST;
+	if (vm->vgic && vm->vgic->initialized)
+		return -EBUSY;	/* the vGIC was sized for the vCPUs it saw */
 
 	vcpu = kzalloc(sizeof(*vcpu), GFP_KERNEL_ACCOUNT);
 	if (!vcpu)
@@ -259,6 +266,7 @@ int armvirt_create_vcpu(struct armvirt_vm *vm, unsigned long id)
 	spin_lock_init(&vcpu->power_lock);
 	init_waitqueue_head(&vcpu->wq);
 	vcpu->mode = OUTSIDE_GUEST_MODE;
+	vtimer_vcpu_init(vcpu);
 	armvirt_debugfs_vcpu_add(vcpu);
 
 	kref_get(&vm->ref);

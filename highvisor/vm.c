@@ -15,6 +15,8 @@
 
 #include "armvirt.h"
 #include "vm.h"
+#include "../timer/vtimer.h"
+#include "../vgic/vgic.h"
 
 /* KVM_CHECK_EXTENSION, on the system fd (vm == NULL) and on VM fds. */
 long armvirt_check_extension(struct armvirt_vm *vm, unsigned long cap)
@@ -30,6 +32,9 @@ long armvirt_check_extension(struct armvirt_vm *vm, unsigned long cap)
 	case KVM_CAP_IMMEDIATE_EXIT:
 	case KVM_CAP_ARM_PSCI:
 	case KVM_CAP_ARM_PSCI_0_2:
+	case KVM_CAP_IRQCHIP:
+	case KVM_CAP_DEVICE_CTRL:
+	case KVM_CAP_ARM_SET_DEVICE_ADDR:
 		return 1;
 	case KVM_CAP_NR_MEMSLOTS:
 		return ARMVIRT_NR_MEMSLOTS;
@@ -64,6 +69,7 @@ static void armvirt_vm_free(struct kref *ref)
 	for (i = 0; i < ARMVIRT_MAX_VCPUS; i++)
 		if (vm->vcpus[i])
 			armvirt_vcpu_free(vm->vcpus[i]);
+	vgic_destroy(vm);
 	armvirt_guest_mem_destroy(vm);
 	mmdrop(vm->mm);
 	kfree(vm);
@@ -86,6 +92,9 @@ static long armvirt_vm_ioctl(struct file *filp, unsigned int ioctl,
 	struct armvirt_vm *vm = filp->private_data;
 	void __user *argp = (void __user *)arg;
 	struct kvm_userspace_memory_region mem;
+	struct kvm_arm_device_addr dev_addr;
+	struct kvm_create_device cd;
+	struct kvm_irq_level irq;
 	struct kvm_vcpu_init init;
 	long ret;
 
@@ -109,6 +118,31 @@ static long armvirt_vm_ioctl(struct file *filp, unsigned int ioctl,
 		ret = armvirt_create_vcpu(vm, arg);
 		mutex_unlock(&vm->lock);
 		return ret;
+	case KVM_CREATE_IRQCHIP:
+		mutex_lock(&vm->lock);
+		ret = vgic_create(vm);
+		mutex_unlock(&vm->lock);
+		return ret;
+	case KVM_CREATE_DEVICE:
+		if (copy_from_user(&cd, argp, sizeof(cd)))
+			return -EFAULT;
+		ret = vgic_create_device(vm, &cd);
+		if (ret)
+			return ret;
+		return copy_to_user(argp, &cd, sizeof(cd)) ? -EFAULT : 0;
+	case KVM_ARM_SET_DEVICE_ADDR:
+		if (copy_from_user(&dev_addr, argp, sizeof(dev_addr)))
+			return -EFAULT;
+		if ((dev_addr.id >> KVM_ARM_DEVICE_ID_SHIFT) != KVM_ARM_DEVICE_VGIC_V2)
+			return -ENODEV;
+		mutex_lock(&vm->lock);
+		ret = vgic_set_addr(vm, dev_addr.id & 0xffff, dev_addr.addr);
+		mutex_unlock(&vm->lock);
+		return ret;
+	case KVM_IRQ_LINE:
+		if (copy_from_user(&irq, argp, sizeof(irq)))
+			return -EFAULT;
+		return vgic_irq_line(vm, irq.irq, irq.level);
 	case KVM_ARM_PREFERRED_TARGET:
 		ret = armvirt_preferred_target();
 		if (ret < 0)
@@ -148,6 +182,7 @@ int armvirt_create_vm(unsigned long type)
 	kref_init(&vm->ref);
 	mutex_init(&vm->lock);
 	vm->debug_id = atomic_inc_return(&vm_debug_ids);
+	vm->cntvoff = vtimer_host_counter();	/* the guest's virtual counter starts at 0 */
 	mmgrab(current->mm);
 	vm->mm = current->mm;
 	ret = armvirt_guest_mem_init(vm);

@@ -16,6 +16,7 @@
 #ifndef ARMVIRT_HIGHVISOR_VM_H
 #define ARMVIRT_HIGHVISOR_VM_H
 
+#include <linux/hrtimer.h>
 #include <linux/kref.h>
 #include <linux/mm_types.h>
 #include <linux/mmu_notifier.h>
@@ -43,6 +44,7 @@ struct armvirt_memslot {
 };
 
 struct armvirt_vcpu;
+struct vgic_dist;
 
 struct armvirt_vm {
 	struct kref ref;
@@ -63,6 +65,10 @@ struct armvirt_vm {
 	int mn_active;		/* invalidations in progress */
 	struct armvirt_vmid vmid;
 	int __percpu *last_vcpu_ran;	/* per host CPU; preemption off */
+
+	struct vgic_dist *vgic;	/* set once, under lock; NULL: no in-kernel GIC */
+	bool gicv_mapped;	/* under lock */
+	u64 cntvoff;		/* the virtual counter's offset, every vCPU's */
 };
 
 /* Why a vCPU must stop before (re-)entering its guest: bits of vcpu->requests */
@@ -106,7 +112,9 @@ struct armvirt_vcpu {
 	bool initialized;	/* KVM_ARM_VCPU_INIT done */
 	u32 target;
 	unsigned long features;	/* KVM_ARM_VCPU_* bits */
+	bool has_run;		/* KVM_RUN was called */
 	bool mmio_pending;	/* a KVM_EXIT_MMIO read waits for its data */
+	struct hrtimer wfi_timer;	/* wakes it in WFI when its timer fires */
 	struct armvirt_mmio_access mmio;
 	struct armvirt_exit_stats stats;	/* read locklessly by debugfs */
 	struct dentry *debugfs;
@@ -149,6 +157,7 @@ u64 armvirt_vttbr(struct armvirt_vm *vm);
 void armvirt_vm_flush_tlb(struct armvirt_vm *vm);
 int armvirt_stage2_fault(struct armvirt_vcpu *vcpu, u64 ipa, bool write_fault);
 int armvirt_read_guest(struct armvirt_vm *vm, u64 ipa, void *buf, size_t len);
+int armvirt_map_device(struct armvirt_vm *vm, u64 ipa, phys_addr_t pa, u64 size);
 void armvirt_flush_guest_dcache(struct armvirt_vm *vm);
 
 /* run.c; caller holds vcpu->mutex */

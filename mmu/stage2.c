@@ -24,6 +24,8 @@
 #define S2_AP_WRITE		BIT_ULL(7)
 #define S2_SH_INNER		(3ULL << 8)
 #define S2_AF			BIT_ULL(10)
+#define S2_MEMATTR_DEVICE	(0x1ULL << 2)
+#define S2_XN			BIT_ULL(54)
 
 #define S2_L1_ENTRIES		1024
 #define S2_ENTRIES		512
@@ -112,16 +114,31 @@ static u64 *next_table(struct stage2 *s2, struct stage2_cache *c, u64 *entry)
 	return page;
 }
 
+static int stage2_set_entry(struct stage2 *s2, struct stage2_cache *c, u64 ipa, u64 desc);
+
 int stage2_map_page(struct stage2 *s2, struct stage2_cache *c, u64 ipa,
 		    phys_addr_t pa, bool writable)
 {
 	u64 desc = ((u64)pa & S2_ADDR_MASK) | S2_PAGE | S2_MEMATTR_NORMAL_WB |
 		   S2_AP_READ | S2_SH_INNER | S2_AF;
+
+	if (writable)
+		desc |= S2_AP_WRITE;
+	return stage2_set_entry(s2, c, ipa, desc);
+}
+
+int stage2_map_device_page(struct stage2 *s2, struct stage2_cache *c, u64 ipa,
+			   phys_addr_t pa)
+{
+	return stage2_set_entry(s2, c, ipa, ((u64)pa & S2_ADDR_MASK) | S2_PAGE |
+				S2_MEMATTR_DEVICE | S2_AP_READ | S2_AP_WRITE | S2_AF | S2_XN);
+}
+
+static int stage2_set_entry(struct stage2 *s2, struct stage2_cache *c, u64 ipa, u64 desc)
+{
 	u64 *l2, *l3, old;
 
 	lockdep_assert_held(&s2->lock);
-	if (writable)
-		desc |= S2_AP_WRITE;
 	l2 = next_table(s2, c, &s2->l1[L1_INDEX(ipa)]);
 	if (!l2)
 		return -ENOMEM;

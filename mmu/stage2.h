@@ -36,6 +36,9 @@ void stage2_cache_free(struct stage2_cache *c);
  */
 int stage2_map_page(struct stage2 *s2, struct stage2_cache *c, u64 ipa,
 		    phys_addr_t pa, bool writable);
+/* Under s2->lock: a device page (the GICV frame), read-write, never executable. */
+int stage2_map_device_page(struct stage2 *s2, struct stage2_cache *c, u64 ipa,
+			   phys_addr_t pa);
 /* Under s2->lock. Returns true if any page was unmapped (flush the TLB). */
 bool stage2_unmap_range(struct stage2 *s2, u64 ipa, u64 size);
 /* Under s2->lock: call @fn for the host PA of every mapped page. */

@@ -273,6 +273,76 @@ struct kvm_run {
 #define KVM_ARM_VCPU_INIT	_IOW(KVMIO, 0xae, struct kvm_vcpu_init)
 #define KVM_GET_REG_LIST	_IOWR(KVMIO, 0xb0, struct kvm_reg_list)
 
+/* ---- Interrupts and the in-kernel virtual GICv2 ----------------------- */
+
+/* KVM_IRQ_LINE's irq: type [31:24], vCPU index [23:16], interrupt number [15:0] */
+#define KVM_ARM_IRQ_TYPE_SHIFT		24
+#define KVM_ARM_IRQ_TYPE_MASK		0xff
+#define KVM_ARM_IRQ_VCPU_SHIFT		16
+#define KVM_ARM_IRQ_VCPU_MASK		0xff
+#define KVM_ARM_IRQ_NUM_SHIFT		0
+#define KVM_ARM_IRQ_NUM_MASK		0xffff
+#define KVM_ARM_IRQ_TYPE_CPU		0	/* the vCPU's IRQ or FIQ line: no vGIC */
+#define KVM_ARM_IRQ_TYPE_SPI		1
+#define KVM_ARM_IRQ_TYPE_PPI		2
+#define KVM_ARM_IRQ_CPU_IRQ		0
+#define KVM_ARM_IRQ_CPU_FIQ		1
+#define KVM_ARM_IRQ_GIC_MAX		127
+
+struct kvm_irq_level {
+	union {
+		__u32 irq;
+		__s32 status;
+	};
+	__u32 level;
+};
+
+/* KVM_ARM_SET_DEVICE_ADDR: id = device << 16 | address type */
+struct kvm_arm_device_addr {
+	__u64 id;
+	__u64 addr;
+};
+#define KVM_ARM_DEVICE_ID_SHIFT		16
+#define KVM_ARM_DEVICE_TYPE_SHIFT	0
+#define KVM_ARM_DEVICE_VGIC_V2		0
+#define KVM_VGIC_V2_ADDR_TYPE_DIST	0
+#define KVM_VGIC_V2_ADDR_TYPE_CPU	1
+#define KVM_VGIC_V2_DIST_SIZE		0x1000
+#define KVM_VGIC_V2_CPU_SIZE		0x2000
+
+struct kvm_create_device {
+	__u32 type;	/* KVM_DEV_TYPE_* */
+	__u32 fd;	/* out */
+	__u32 flags;	/* KVM_CREATE_DEVICE_TEST */
+};
+#define KVM_CREATE_DEVICE_TEST		1
+#define KVM_DEV_TYPE_ARM_VGIC_V2	5
+
+struct kvm_device_attr {
+	__u32 flags;
+	__u32 group;
+	__u64 attr;
+	__u64 addr;	/* userspace address of the value */
+};
+#define KVM_DEV_ARM_VGIC_GRP_ADDR	0
+#define KVM_DEV_ARM_VGIC_GRP_DIST_REGS	1
+#define KVM_DEV_ARM_VGIC_GRP_CPU_REGS	2
+#define KVM_DEV_ARM_VGIC_GRP_NR_IRQS	3
+#define KVM_DEV_ARM_VGIC_GRP_CTRL	4
+#define KVM_DEV_ARM_VGIC_CTRL_INIT	0
+/* DIST_REGS and CPU_REGS attr: vCPU index [39:32], register offset [31:0] */
+#define KVM_DEV_ARM_VGIC_CPUID_SHIFT	32
+#define KVM_DEV_ARM_VGIC_CPUID_MASK	(0xffULL << KVM_DEV_ARM_VGIC_CPUID_SHIFT)
+#define KVM_DEV_ARM_VGIC_OFFSET_MASK	0xffffffffULL
+
+#define KVM_CREATE_IRQCHIP	_IO(KVMIO, 0x60)
+#define KVM_IRQ_LINE		_IOW(KVMIO, 0x61, struct kvm_irq_level)
+#define KVM_ARM_SET_DEVICE_ADDR	_IOW(KVMIO, 0xab, struct kvm_arm_device_addr)
+#define KVM_CREATE_DEVICE	_IOWR(KVMIO, 0xe0, struct kvm_create_device)
+#define KVM_SET_DEVICE_ATTR	_IOW(KVMIO, 0xe1, struct kvm_device_attr)
+#define KVM_GET_DEVICE_ATTR	_IOW(KVMIO, 0xe2, struct kvm_device_attr)
+#define KVM_HAS_DEVICE_ATTR	_IOW(KVMIO, 0xe3, struct kvm_device_attr)
+
 /* ---- KVM_CHECK_EXTENSION capability numbers --------------------------- */
 
 #define KVM_CAP_IRQCHIP				0

@@ -30,7 +30,7 @@
 	.endm
 
 	/* VBAR must point at "vectors"; an unexpected exception reports its lr. */
-	.macro	vector_table und=unexpected, svc=unexpected, pabt=unexpected, dabt=unexpected
+	.macro	vector_table und=unexpected, svc=unexpected, pabt=unexpected, dabt=unexpected, irq=unexpected
 unexpected:
 	ldr	r0, =UCALL_FAIL
 	str	lr, [r0]
@@ -44,7 +44,7 @@ vectors:
 	b	\pabt
 	b	\dabt
 	b	unexpected			@ not used
-	b	unexpected			@ IRQ
+	b	\irq
 	b	unexpected			@ FIQ
 	.endm
 

@@ -1,0 +1,373 @@
+// SPDX-License-Identifier: GPL-2.0-only
+/*
+ * The virtual GICv2's state and its delivery through the list registers.
+ *
+ * Before each guest entry (IRQs off, on the CPU that will run it) the
+ * vCPU's active interrupts, then its pending enabled ones by priority, go
+ * into the GICH list registers; after the exit their state comes back.
+ * More interrupts than list registers: the underflow maintenance interrupt
+ * brings the guest out when they run low, and the rest go in then. Level
+ * interrupts carry the EOI maintenance bit, so their line is looked at
+ * again when the guest is done with them.
+ */
+#include <linux/slab.h>
+#include <linux/sort.h>
+#include <linux/uaccess.h>
+
+#include "vgic.h"
+#include "vgic-regs.h"
+#include "../highvisor/armvirt.h"
+#include "../highvisor/run.h"
+#include "../highvisor/vm.h"
+#include "../timer/vtimer.h"
+
+#define VGIC_ADDR_UNSET		(~0ULL)
+
+struct vgic_irq *vgic_get_irq(struct vgic_dist *d, struct armvirt_vcpu *vcpu, u32 intid)
+{
+	if (intid < VGIC_NR_PRIVATE)
+		return vcpu ? &d->cpus[vcpu->id]->private[intid] : NULL;
+	if (intid < d->nr_irqs)
+		return &d->spis[intid - VGIC_NR_PRIVATE];
+	return NULL;
+}
+
+static bool irq_is_pending(u32 intid, const struct vgic_irq *irq)
+{
+	if (intid < VGIC_NR_SGIS)
+		return irq->sgi_sources;
+	return irq->pending_latch || (!irq->edge && irq->line_level);
+}
+
+/* The vCPU an SPI goes to: the lowest-numbered target, as KVM/ARM did. */
+static struct armvirt_vcpu *spi_target(struct armvirt_vm *vm, const struct vgic_irq *irq)
+{
+	unsigned int id;
+
+	if (!irq->targets)
+		return NULL;
+	id = __ffs(irq->targets);
+	return id < ARMVIRT_MAX_VCPUS ? READ_ONCE(vm->vcpus[id]) : NULL;
+}
+
+/* After an interrupt became pending: make its vCPU look (process context). */
+void vgic_kick_target(struct armvirt_vm *vm, u32 intid, struct vgic_irq *irq,
+		      struct armvirt_vcpu *vcpu)
+{
+	struct armvirt_vcpu *target = intid < VGIC_NR_PRIVATE ? vcpu : spi_target(vm, irq);
+
+	if (target)
+		armvirt_vcpu_request(target, REQ_KICK);
+}
+
+int vgic_create(struct armvirt_vm *vm)
+{
+	struct vgic_dist *d;
+	unsigned int i;
+
+	lockdep_assert_held(&vm->lock);
+	if (vm->vgic)
+		return -EEXIST;
+	for (i = 0; i < ARMVIRT_MAX_VCPUS; i++)
+		if (vm->vcpus[i] && vm->vcpus[i]->has_run)
+			return -EBUSY;
+	d = kzalloc(sizeof(*d), GFP_KERNEL_ACCOUNT);
+	if (!d)
+		return -ENOMEM;
+	spin_lock_init(&d->lock);
+	d->dist_base = VGIC_ADDR_UNSET;
+	d->cpu_base = VGIC_ADDR_UNSET;
+	vm->vgic = d;
+	return 0;
+}
+
+void vgic_destroy(struct armvirt_vm *vm)
+{
+	struct vgic_dist *d = vm->vgic;
+	unsigned int i;
+
+	if (!d)
+		return;
+	for (i = 0; i < ARRAY_SIZE(d->cpus); i++) {
+		if (d->cpus[i])
+			kfree(d->cpus[i]->scratch);
+		kfree(d->cpus[i]);
+	}
+	kfree(d->spis);
+	kfree(d);
+	vm->vgic = NULL;
+}
+
+static void reset_irq(struct vgic_irq *irq, u32 intid, unsigned int vcpu_id)
+{
+	memset(irq, 0, sizeof(*irq));
+	irq->lr_vcpu = -1;
+	if (intid < VGIC_NR_SGIS) {
+		irq->enabled = true;	/* SGIs are always enabled in GICv2 */
+		irq->edge = true;
+	}
+	if (intid < VGIC_NR_PRIVATE)
+		irq->targets = BIT(vcpu_id);
+}
+
+/* Allocate the interrupts for the VM's vCPUs. Caller holds vm->lock. */
+int vgic_init(struct armvirt_vm *vm)
+{
+	struct vgic_dist *d = vm->vgic;
+	unsigned int i, j, nr_vcpus = vm->nr_vcpus;
+
+	if (d->initialized)
+		return 0;
+	if (!nr_vcpus)
+		return -EBUSY;
+	if (!d->nr_irqs)
+		d->nr_irqs = VGIC_DEFAULT_IRQS;
+	d->spis = kcalloc(d->nr_irqs - VGIC_NR_PRIVATE, sizeof(*d->spis), GFP_KERNEL_ACCOUNT);
+	if (!d->spis)
+		return -ENOMEM;
+	for (i = 0; i < d->nr_irqs - VGIC_NR_PRIVATE; i++)
+		reset_irq(&d->spis[i], i + VGIC_NR_PRIVATE, 0);
+	for (i = 0; i < nr_vcpus; i++) {
+		d->cpus[i] = kzalloc(sizeof(*d->cpus[i]), GFP_KERNEL_ACCOUNT);
+		if (!d->cpus[i])
+			return -ENOMEM;	/* freed with the VM */
+		for (j = 0; j < VGIC_NR_PRIVATE; j++)
+			reset_irq(&d->cpus[i]->private[j], j, i);
+		d->cpus[i]->scratch = kcalloc(d->nr_irqs, sizeof(struct lr_candidate),
+					      GFP_KERNEL_ACCOUNT);
+		if (!d->cpus[i]->scratch)
+			return -ENOMEM;
+	}
+	d->initialized = true;
+	return 0;
+}
+
+/* First KVM_RUN with a vGIC: initialise it and map the GICV frame. */
+int vgic_init_for_run(struct armvirt_vcpu *vcpu)
+{
+	struct armvirt_vm *vm = vcpu->vm;
+	struct vgic_dist *d = vm->vgic;
+	int ret = 0;
+
+	mutex_lock(&vm->lock);
+	if (d->dist_base == VGIC_ADDR_UNSET || d->cpu_base == VGIC_ADDR_UNSET) {
+		pr_warn_ratelimited(ARMVIRT_NAME ": the vGIC's distributor and CPU interface addresses must be set before KVM_RUN\n");
+		ret = -ENXIO;
+		goto out;
+	}
+	ret = vgic_init(vm);
+	if (!ret && !vm->gicv_mapped) {
+		ret = armvirt_map_device(vm, d->cpu_base, vgic_hw_gicv_base(),
+					 KVM_VGIC_V2_CPU_SIZE);
+		vm->gicv_mapped = !ret;
+	}
+out:
+	mutex_unlock(&vm->lock);
+	return ret;
+}
+
+/* KVM_IRQ_LINE: the line of an SPI, or of a vCPU's PPI, goes up or down. */
+int vgic_irq_line(struct armvirt_vm *vm, u32 irq_field, bool level)
+{
+	u32 type = (irq_field >> KVM_ARM_IRQ_TYPE_SHIFT) & KVM_ARM_IRQ_TYPE_MASK;
+	u32 vcpu_id = (irq_field >> KVM_ARM_IRQ_VCPU_SHIFT) & KVM_ARM_IRQ_VCPU_MASK;
+	u32 intid = (irq_field >> KVM_ARM_IRQ_NUM_SHIFT) & KVM_ARM_IRQ_NUM_MASK;
+	struct vgic_dist *d = vm->vgic;
+	struct armvirt_vcpu *vcpu = NULL;
+	struct vgic_irq *irq;
+	unsigned long flags;
+	bool pending;
+
+	if (!d || !d->initialized)
+		return -ENODEV;
+	switch (type) {
+	case KVM_ARM_IRQ_TYPE_SPI:
+		if (intid < VGIC_NR_PRIVATE)
+			return -EINVAL;
+		break;
+	case KVM_ARM_IRQ_TYPE_PPI:
+		if (intid < VGIC_NR_SGIS || intid >= VGIC_NR_PRIVATE ||
+		    vcpu_id >= ARMVIRT_MAX_VCPUS || !d->cpus[vcpu_id])
+			return -EINVAL;
+		vcpu = vm->vcpus[vcpu_id];
+		break;
+	default:
+		return -EINVAL;	/* the vCPU's own IRQ line only exists without a vGIC */
+	}
+	irq = vgic_get_irq(d, vcpu, intid);
+	if (!irq)
+		return -EINVAL;
+
+	spin_lock_irqsave(&d->lock, flags);
+	if (irq->edge && level && !irq->line_level)
+		irq->pending_latch = true;
+	irq->line_level = level;
+	pending = irq_is_pending(intid, irq) && irq->enabled;
+	spin_unlock_irqrestore(&d->lock, flags);
+	if (pending)
+		vgic_kick_target(vm, intid, irq, vcpu);
+	return 0;
+}
+
+/* The timer's line, set by the vCPU itself. Under no lock; IRQs may be off. */
+void vgic_set_ppi_level(struct armvirt_vcpu *vcpu, u32 intid, bool level)
+{
+	struct vgic_dist *d = vcpu->vm->vgic;
+	unsigned long flags;
+
+	spin_lock_irqsave(&d->lock, flags);
+	d->cpus[vcpu->id]->private[intid].line_level = level;
+	spin_unlock_irqrestore(&d->lock, flags);
+}
+
+/* Is something pending for @vcpu (a reason to leave WFI)? */
+bool vgic_vcpu_pending(struct armvirt_vcpu *vcpu)
+{
+	struct armvirt_vm *vm = vcpu->vm;
+	struct vgic_dist *d = vm->vgic;
+	struct vgic_irq *irq;
+	unsigned long flags;
+	bool found = false;
+	u32 i;
+
+	if (!d || !d->initialized)
+		return false;
+	spin_lock_irqsave(&d->lock, flags);
+	for (i = 0; d->enabled && i < d->nr_irqs && !found; i++) {
+		irq = vgic_get_irq(d, vcpu, i);
+		if (i >= VGIC_NR_PRIVATE && spi_target(vm, irq) != vcpu)
+			continue;
+		found = irq->enabled && irq_is_pending(i, irq);
+	}
+	spin_unlock_irqrestore(&d->lock, flags);
+	return found;
+}
+
+/* Active first (the guest must be able to finish them), then by priority. */
+static int cmp_candidates(const void *a, const void *b)
+{
+	const struct lr_candidate *x = a, *y = b;
+
+	if (x->active != y->active)
+		return x->active ? -1 : 1;
+	if (x->priority != y->priority)
+		return x->priority - y->priority;
+	return x->intid - y->intid;
+}
+
+/* Under d->lock: what this vCPU should see, in @cand (room for VGIC_MAX_IRQS). */
+static int collect_candidates(struct armvirt_vcpu *vcpu, struct lr_candidate *cand)
+{
+	struct armvirt_vm *vm = vcpu->vm;
+	struct vgic_dist *d = vm->vgic;
+	struct vgic_irq *irq;
+	int n = 0;
+	u32 i;
+
+	for (i = 0; i < d->nr_irqs; i++) {
+		irq = vgic_get_irq(d, vcpu, i);
+		if (irq->lr_vcpu >= 0 && irq->lr_vcpu != vcpu->id)
+			continue;	/* active on another vCPU */
+		if (!irq->active) {
+			if (!d->enabled || !irq->enabled || !irq_is_pending(i, irq))
+				continue;
+			if (i >= VGIC_NR_PRIVATE && spi_target(vm, irq) != vcpu)
+				continue;
+		}
+		cand[n].intid = i;
+		cand[n].priority = irq->priority;
+		cand[n].active = irq->active;
+		if (i >= VGIC_NR_SGIS)
+			cand[n].source = 0;
+		else if (irq->active)
+			cand[n].source = irq->active_source;
+		else
+			cand[n].source = __ffs(irq->sgi_sources);
+		n++;
+	}
+	return n;
+}
+
+void vgic_flush_lrs(struct armvirt_vcpu *vcpu)
+{
+	struct vgic_dist *d = vcpu->vm->vgic;
+	struct vgic_cpu *c;
+	struct lr_candidate *cand;
+	struct vgic_irq *irq;
+	int i, n, nr_lrs = vgic_hw_nr_lrs();
+	u32 lr, hcr = GICH_HCR_EN;
+
+	if (!d || !d->initialized)
+		return;
+	c = d->cpus[vcpu->id];
+	cand = c->scratch;
+	spin_lock(&d->lock);
+	n = collect_candidates(vcpu, cand);
+	sort(cand, n, sizeof(*cand), cmp_candidates, NULL);
+	if (n > nr_lrs) {
+		hcr |= GICH_HCR_UIE;
+		n = nr_lrs;
+	}
+	for (i = 0; i < n; i++) {
+		irq = vgic_get_irq(d, vcpu, cand[i].intid);
+		lr = cand[i].intid | (u32)(irq->priority >> 3) << GICH_LR_PRIO_SHIFT;
+		if (cand[i].intid < VGIC_NR_SGIS)
+			lr |= (u32)cand[i].source << GICH_LR_CPUID_SHIFT;
+		if (irq->active)
+			lr |= GICH_LR_ACTIVE;
+		/* An active SGI goes back alone: its next one may come from elsewhere. */
+		if (irq_is_pending(cand[i].intid, irq) && irq->enabled &&
+		    !(irq->active && cand[i].intid < VGIC_NR_SGIS)) {
+			lr |= GICH_LR_PENDING;
+			if (cand[i].intid < VGIC_NR_SGIS)
+				irq->sgi_sources &= ~BIT(cand[i].source);
+			else
+				irq->pending_latch = false;
+			if (!irq->edge)
+				lr |= GICH_LR_EOI;	/* look at the line again after EOI */
+		}
+		irq->lr_vcpu = vcpu->id;
+		c->lr_intid[i] = cand[i].intid;
+		c->lr_source[i] = cand[i].source;
+		vgic_hw_write(lr, GICH_LR(i));
+	}
+	c->nr_lrs_used = n;
+	spin_unlock(&d->lock);
+	vgic_hw_write(c->vmcr, GICH_VMCR);
+	vgic_hw_write(c->apr, GICH_APR);
+	vgic_hw_write(hcr, GICH_HCR);
+}
+
+void vgic_fold_lrs(struct armvirt_vcpu *vcpu)
+{
+	struct vgic_dist *d = vcpu->vm->vgic;
+	struct vgic_irq *irq;
+	struct vgic_cpu *c;
+	int i;
+	u32 lr;
+
+	if (!d || !d->initialized)
+		return;
+	c = d->cpus[vcpu->id];
+	c->vmcr = vgic_hw_read(GICH_VMCR);
+	c->apr = vgic_hw_read(GICH_APR);
+	vgic_hw_write(0, GICH_HCR);	/* no maintenance interrupts in the host */
+	spin_lock(&d->lock);
+	for (i = 0; i < c->nr_lrs_used; i++) {
+		lr = vgic_hw_read(GICH_LR(i));
+		vgic_hw_write(0, GICH_LR(i));
+		irq = vgic_get_irq(d, vcpu, c->lr_intid[i]);
+		irq->active = lr & GICH_LR_ACTIVE;
+		if (irq->active)
+			irq->active_source = c->lr_source[i];
+		if (lr & GICH_LR_PENDING) {
+			if (c->lr_intid[i] < VGIC_NR_SGIS)
+				irq->sgi_sources |= BIT(c->lr_source[i]);
+			else if (irq->edge)
+				irq->pending_latch = true;
+		}
+		irq->lr_vcpu = irq->active ? vcpu->id : -1;
+	}
+	c->nr_lrs_used = 0;
+	spin_unlock(&d->lock);
+}

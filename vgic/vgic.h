@@ -1,0 +1,103 @@
+/* SPDX-License-Identifier: GPL-2.0-only */
+/*
+ * The virtual GICv2: an emulated distributor, and the guest's CPU
+ * interface on the hardware's GICV, fed through the GICH list registers.
+ *
+ * Locking: vgic_dist.lock (a spinlock, taken with IRQs off) protects every
+ * vgic_irq of the VM and the distributor's own fields. It nests inside
+ * armvirt_vm.lock and is never held across sleeping. The per-vCPU
+ * vgic_cpu is only touched by its vCPU's thread (with vcpu->mutex), except
+ * through the distributor's lock.
+ */
+#ifndef ARMVIRT_VGIC_H
+#define ARMVIRT_VGIC_H
+
+#include <linux/spinlock.h>
+#include <linux/types.h>
+
+#define VGIC_NR_PRIVATE		32	/* SGIs 0-15, PPIs 16-31 */
+#define VGIC_NR_SGIS		16
+#define VGIC_MAX_IRQS		1024
+#define VGIC_DEFAULT_IRQS	128	/* as KVM/ARM, when NR_IRQS is not set */
+#define VGIC_MAX_LRS		16
+#define VGIC_TIMER_PPI		27	/* the virtual timer */
+#define VGIC_MAINT_PPI		25
+
+struct armvirt_vm;
+struct armvirt_vcpu;
+
+/* A list register's worth of interrupt, while choosing what goes in */
+struct lr_candidate {
+	u32 intid;
+	u8 priority;
+	u8 source;
+	bool active;
+};
+
+/* One interrupt as the distributor sees it (under vgic_dist.lock) */
+struct vgic_irq {
+	u8 priority;
+	u8 targets;		/* SPIs: vCPU mask (GICD_ITARGETSR) */
+	u8 sgi_sources;		/* SGIs: pending from these vCPUs */
+	u8 active_source;	/* SGIs: the source of the active one */
+	bool enabled;
+	bool edge;		/* GICD_ICFGR: edge-triggered */
+	bool line_level;	/* level-triggered: the input line */
+	bool pending_latch;	/* edge, or set by GICD_ISPENDR */
+	bool active;
+	s8 lr_vcpu;		/* the vCPU with it in a list register, or -1 */
+};
+
+/* Per vCPU */
+struct vgic_cpu {
+	struct vgic_irq private[VGIC_NR_PRIVATE];
+	u32 vmcr, apr;		/* GICH_VMCR and GICH_APR while not running */
+	u32 lr_intid[VGIC_MAX_LRS];	/* what each LR held at entry */
+	u8 lr_source[VGIC_MAX_LRS];
+	int nr_lrs_used;
+	struct lr_candidate *scratch;	/* nr_irqs entries */
+};
+
+struct vgic_dist {
+	spinlock_t lock;
+	bool initialized;	/* KVM_DEV_ARM_VGIC_CTRL_INIT or first run */
+	bool enabled;		/* GICD_CTLR */
+	u32 nr_irqs;		/* including the private ones */
+	u64 dist_base, cpu_base;	/* guest IPAs; ~0 until set */
+	struct vgic_irq *spis;	/* nr_irqs - 32 */
+	struct vgic_cpu *cpus[8];	/* by vCPU id, once initialized */
+};
+
+/* vgic-hw.c: the host's GICH, its maintenance and virtual timer interrupts */
+int vgic_hw_init(void);
+void vgic_hw_exit(void);
+void vgic_hw_cpu_online(void);
+void vgic_hw_cpu_offline(void);
+int vgic_hw_nr_lrs(void);
+u32 vgic_hw_read(unsigned int off);
+void vgic_hw_write(u32 val, unsigned int off);
+phys_addr_t vgic_hw_gicv_base(void);
+int vgic_hw_timer_irq(void);
+
+/* vgic.c */
+int vgic_create(struct armvirt_vm *vm);
+int vgic_init(struct armvirt_vm *vm);	/* caller holds vm->lock */
+struct kvm_create_device;
+int vgic_create_device(struct armvirt_vm *vm, struct kvm_create_device *cd);
+void vgic_destroy(struct armvirt_vm *vm);
+int vgic_set_addr(struct armvirt_vm *vm, u32 type, u64 addr);
+int vgic_irq_line(struct armvirt_vm *vm, u32 irq, bool level);
+int vgic_init_for_run(struct armvirt_vcpu *vcpu);
+void vgic_flush_lrs(struct armvirt_vcpu *vcpu);	/* IRQs off, before entry */
+void vgic_fold_lrs(struct armvirt_vcpu *vcpu);	/* IRQs off, after exit */
+bool vgic_vcpu_pending(struct armvirt_vcpu *vcpu);
+void vgic_set_ppi_level(struct armvirt_vcpu *vcpu, u32 intid, bool level);
+struct vgic_irq *vgic_get_irq(struct vgic_dist *d, struct armvirt_vcpu *vcpu, u32 intid);
+void vgic_kick_target(struct armvirt_vm *vm, u32 intid, struct vgic_irq *irq,
+		      struct armvirt_vcpu *vcpu);
+
+/* vgic-dist.c: guest accesses to the distributor; true if @ipa is its */
+bool vgic_dist_mmio(struct armvirt_vcpu *vcpu, u64 ipa, unsigned int len,
+		    bool is_write, u32 *val);
+
+#endif /* ARMVIRT_VGIC_H */
