@@ -3,8 +3,8 @@
  * KVM_GET_ONE_REG, KVM_SET_ONE_REG and KVM_GET_REG_LIST: dispatch by register
  * group. The list comes in KVM/ARM's order: core registers, firmware
  * registers, then CP15 (the invariant ID registers first), VFP, and the
- * CCSIDR demux registers. (KVM listed the timer registers after the firmware
- * ones; they arrive with the virtual timer.)
+ * CCSIDR demux registers, with the virtual timer's between the firmware and
+ * the CP15 ones (their IDs are CP15 ones: that group claims them first).
  */
 #include <linux/kernel.h>
 #include <linux/uaccess.h>
@@ -14,7 +14,7 @@
 #include "vm.h"
 
 static const struct reg_group *const groups[] = {
-	&core_reg_group, &fw_reg_group, &cp15_reg_group, &vfp_reg_group,
+	&core_reg_group, &fw_reg_group, &timer_reg_group, &cp15_reg_group, &vfp_reg_group,
 	&demux_reg_group,
 };
 
@@ -69,7 +69,8 @@ static const struct reg_group *group_of(u64 id)
 	unsigned int i;
 
 	for (i = 0; i < ARRAY_SIZE(groups); i++)
-		if ((id & KVM_REG_ARM_COPROC_MASK) == groups[i]->coproc)
+		if ((id & KVM_REG_ARM_COPROC_MASK) == groups[i]->coproc &&
+		    (!groups[i]->owns || groups[i]->owns(id)))
 			return groups[i];
 	return NULL;
 }

@@ -17,6 +17,7 @@ struct armvirt_vcpu;
 /* A group of ONE_REG registers (one_reg.c dispatches by group). */
 struct reg_group {
 	u64 coproc;	/* the KVM_REG_ARM_COPROC_MASK field */
+	bool (*owns)(u64 id);	/* optional: a few IDs of a coproc shared with a later group */
 	int (*get)(struct armvirt_vcpu *vcpu, u64 id, void __user *uaddr);
 	int (*set)(struct armvirt_vcpu *vcpu, u64 id, const void __user *uaddr);
 	/* Writes the IDs if @uids is not NULL; returns the count or -EFAULT. */
@@ -25,6 +26,7 @@ struct reg_group {
 
 extern const struct reg_group core_reg_group;
 extern const struct reg_group fw_reg_group;
+extern const struct reg_group timer_reg_group;	/* timer/vtimer_regs.c */
 extern const struct reg_group cp15_reg_group;	/* includes the ID registers */
 extern const struct reg_group vfp_reg_group;
 extern const struct reg_group demux_reg_group;

@@ -1,0 +1,236 @@
+/* SPDX-License-Identifier: GPL-2.0-only */
+/*
+ * SMP through the vGIC (tests/hyp/71-guest-smp-vgic.c): vCPU 0 starts the
+ * others with PSCI CPU_ON; every vCPU turns on its MMU (shareable RAM, for
+ * exclusives) and its GIC CPU interface. Then, by MODE:
+ *  0  IPI ping-pong: every vCPU pings every other one ROUNDS times (SGI 1);
+ *     the pinged one answers (SGI 2) to the source the GIC names;
+ *  1  a spinlock (LDREX/STREX) around a shared counter, ROUNDS times each.
+ * vCPU 0 waits for all, then reports the total of pongs, or the counter.
+ */
+#include "guest.h"
+
+#define GICD		0x08000000
+#define GICC		0x08010000
+#define DATA		(GUEST_RAM_BASE + 0x20000)
+#define NR_VCPUS	(DATA + 0x00)		/* written by the host */
+#define MODE		(DATA + 0x04)
+#define ROUNDS		(DATA + 0x08)
+#define LOCK		(DATA + 0x40)
+#define COUNTER		(DATA + 0x80)
+#define DONE		(DATA + 0xc0)
+#define PONGS		(DATA + 0x100)		/* one cache line per vCPU */
+#define L1_TABLE	(GUEST_RAM_BASE + 0x8000)
+#define SECT_RAM	((1 << 16) | (1 << 12) | (3 << 10) | (1 << 3) | (1 << 2) | 2)
+#define SECT_DEVICE	((3 << 10) | (1 << 4) | (1 << 2) | 2)
+
+	/* r9 = this vCPU's number, from MPIDR (affinity 1 * 4 + affinity 0) */
+	.macro	my_id
+	mrc	p15, 0, r9, c0, c0, 5
+	and	r0, r9, #0xff00
+	and	r9, r9, #0xff
+	add	r9, r9, r0, lsr #6
+	.endm
+
+	.macro	atomic_inc addr
+	ldr	r1, =\addr
+1:	ldrex	r0, [r1]
+	add	r0, r0, #1
+	strex	r2, r0, [r1]
+	cmp	r2, #0
+	bne	1b
+	dmb
+	.endm
+
+_start:
+	my_id
+	ldr	r8, =UCALL_VALUE
+	ldr	r0, =GUEST_STACK_TOP
+	sub	sp, r0, r9, lsl #13		@ 8 KiB of stacks per vCPU
+	cps	#0x12
+	sub	sp, r0, r9, lsl #13
+	sub	sp, sp, #0x1000			@ the IRQ stack below
+	cps	#0x13
+	ldr	r0, =vectors
+	mcr	p15, 0, r0, c12, c0, 0
+	cmp	r9, #0
+	bne	setup
+
+	/* vCPU 0: the page tables, then the others */
+	ldr	r0, =L1_TABLE
+	mov	r1, #0
+	mov	r2, #4096
+1:	str	r1, [r0], #4
+	subs	r2, r2, #1
+	bne	1b
+	ldr	r0, =L1_TABLE
+	ldr	r1, =(GUEST_RAM_BASE | SECT_RAM)
+	ldr	r2, =(GUEST_RAM_BASE >> 20) * 4
+	str	r1, [r0, r2]
+	ldr	r1, =(GICD | SECT_DEVICE)	@ GICD and GICC share a MiB
+	ldr	r2, =(GICD >> 20) * 4
+	str	r1, [r0, r2]
+	ldr	r1, =(UCALL_BASE | SECT_DEVICE)
+	ldr	r2, =(UCALL_BASE >> 20) * 4
+	str	r1, [r0, r2]
+	dsb
+	ldr	r0, =GICD
+	mov	r1, #1
+	str	r1, [r0]			@ GICD_CTLR
+	ldr	r4, =NR_VCPUS
+	ldr	r4, [r4]
+	mov	r5, #1
+2:	cmp	r5, r4
+	bhs	setup
+	ldr	r0, =PSCI_CPU_ON
+	and	r1, r5, #3			@ MPIDR affinity of vCPU r5
+	lsr	r2, r5, #2
+	orr	r1, r1, r2, lsl #8
+	adr	r2, _start
+	mov	r3, #0
+	hvc	#0
+	add	r5, r5, #1
+	b	2b
+
+setup:
+	ldr	r0, =L1_TABLE
+	mov	r1, #0
+	mcr	p15, 0, r1, c2, c0, 2		@ TTBCR
+	mcr	p15, 0, r0, c2, c0, 0		@ TTBR0
+	mov	r1, #1
+	mcr	p15, 0, r1, c3, c0, 0		@ DACR: domain 0 client
+	mcr	p15, 0, r1, c8, c7, 0		@ TLBIALL
+	dsb
+	isb
+	mrc	p15, 0, r1, c1, c0, 0
+	orr	r1, r1, #(1 << 0) | (1 << 2)
+	orr	r1, r1, #(1 << 12)
+	mcr	p15, 0, r1, c1, c0, 0		@ MMU and caches on
+	isb
+	ldr	r0, =GICC
+	mov	r1, #0xf0
+	str	r1, [r0, #0x04]			@ GICC_PMR
+	mov	r1, #1
+	str	r1, [r0, #0x00]			@ GICC_CTLR
+	cpsie	i
+	ldr	r0, =MODE
+	ldr	r0, [r0]
+	cmp	r0, #1
+	beq	lock_counter
+
+pingpong:
+	ldr	r4, =NR_VCPUS
+	ldr	r4, [r4]
+	ldr	r6, =ROUNDS
+	ldr	r6, [r6]
+	mov	r7, #0				@ pongs expected so far
+	ldr	r10, =PONGS
+	add	r10, r10, r9, lsl #6		@ mine
+3:	mov	r5, #0				@ each other vCPU in turn
+4:	cmp	r5, r9
+	beq	6f
+	mov	r0, #0x10000
+	lsl	r0, r0, r5			@ target list: vCPU r5
+	orr	r0, r0, #1			@ SGI 1: ping
+	ldr	r1, =GICD + 0xf00
+	str	r0, [r1]
+	add	r7, r7, #1
+5:	cpsid	i				@ no lost wake-up between the check and WFI
+	ldr	r0, [r10]
+	cmp	r0, r7
+	wfilo
+	cpsie	i
+	blo	5b
+6:	add	r5, r5, #1
+	cmp	r5, r4
+	blo	4b
+	subs	r6, r6, #1
+	bne	3b
+	b	finish
+
+lock_counter:
+	ldr	r6, =ROUNDS
+	ldr	r6, [r6]
+	ldr	r1, =LOCK
+	mov	r2, #1
+7:	ldrex	r0, [r1]
+	cmp	r0, #0
+	wfene					@ held: yield (HCR.TWE)
+	bne	7b
+	strex	r0, r2, [r1]
+	cmp	r0, #0
+	bne	7b
+	dmb
+	ldr	r3, =COUNTER
+	ldr	r0, [r3]
+	add	r0, r0, #1
+	str	r0, [r3]
+	dmb
+	mov	r0, #0
+	str	r0, [r1]			@ release
+	dsb
+	sev
+	subs	r6, r6, #1
+	bne	7b
+
+finish:					/* go on answering pings until all are done */
+	atomic_inc DONE
+	ldr	r4, =NR_VCPUS
+	ldr	r4, [r4]
+	ldr	r1, =DONE
+9:	ldr	r0, [r1]
+	cmp	r0, r4
+	wfelo
+	blo	9b
+	cmp	r9, #0
+	beq	8f
+	ldr	r0, =PSCI_CPU_OFF
+	hvc	#0
+	b	.
+8:
+	ldr	r0, =MODE
+	ldr	r0, [r0]
+	cmp	r0, #1
+	ldreq	r0, =COUNTER
+	ldreq	r0, [r0]
+	beq	11f
+	mov	r0, #0				@ the sum of every vCPU's pongs
+	ldr	r1, =PONGS
+	mov	r2, #0
+10:	ldr	r3, [r1, r2, lsl #6]
+	add	r0, r0, r3
+	add	r2, r2, #1
+	cmp	r2, r4
+	blo	10b
+11:	report	r0
+	power_off
+
+irq_handler:
+	push	{r0-r3, lr}
+	ldr	r1, =GICC
+	ldr	r0, [r1, #0x0c]			@ GICC_IAR
+	ldr	r3, =0x3ff
+	and	r2, r0, r3
+	cmp	r2, #1				@ ping: answer the source
+	bne	12f
+	lsr	r3, r0, #10
+	and	r3, r3, #7
+	mov	r2, #0x10000
+	lsl	r2, r2, r3
+	orr	r2, r2, #2			@ SGI 2: pong
+	ldr	r3, =GICD + 0xf00
+	str	r2, [r3]
+	b	13f
+12:	cmp	r2, #2				@ pong: count it
+	bne	13f
+	ldr	r3, =PONGS
+	add	r3, r3, r9, lsl #6
+	ldr	r2, [r3]
+	add	r2, r2, #1
+	str	r2, [r3]
+13:	str	r0, [r1, #0x10]			@ GICC_EOIR
+	pop	{r0-r3, lr}
+	subs	pc, lr, #4
+
+	.ltorg
+	vector_table irq=irq_handler

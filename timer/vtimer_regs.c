@@ -1,0 +1,99 @@
+// SPDX-License-Identifier: GPL-2.0-only
+/*
+ * The virtual timer through ONE_REG, in KVM/ARM's IDs and list place (after
+ * the firmware registers): CNTV_CTL, the virtual count, CNTV_CVAL. Setting
+ * the count moves the VM's CNTVOFF, for every vCPU, as KVM/ARM did: a VM
+ * restored on another host keeps a continuous virtual counter.
+ * Caller holds vcpu->mutex.
+ */
+#include <linux/uaccess.h>
+
+#include "vtimer.h"
+#include "../highvisor/regs.h"
+#include "../highvisor/vm.h"
+
+static const u64 timer_reg_ids[] = {
+	KVM_REG_ARM_TIMER_CTL,
+	KVM_REG_ARM_TIMER_CNT,
+	KVM_REG_ARM_TIMER_CVAL,
+};
+
+static bool timer_owns(u64 id)
+{
+	return id == KVM_REG_ARM_TIMER_CTL || id == KVM_REG_ARM_TIMER_CNT ||
+	       id == KVM_REG_ARM_TIMER_CVAL;
+}
+
+static int timer_get(struct armvirt_vcpu *vcpu, u64 id, void __user *uaddr)
+{
+	struct lv_timer *t = &vcpu->hyp->ctxt.timer;
+	u64 val;
+
+	switch (id) {
+	case KVM_REG_ARM_TIMER_CTL:
+		val = t->cntv_ctl;
+		break;
+	case KVM_REG_ARM_TIMER_CNT:
+		val = vtimer_host_counter() - t->cntvoff;
+		break;
+	case KVM_REG_ARM_TIMER_CVAL:
+		val = t->cntv_cval;
+		break;
+	default:
+		return -ENOENT;
+	}
+	return reg_to_user(uaddr, &val, id);
+}
+
+/* Every vCPU of the VM gets the new offset at its next entry. */
+static void set_vm_cntvoff(struct armvirt_vm *vm, u64 cntvoff)
+{
+	unsigned int i;
+
+	mutex_lock(&vm->lock);
+	vm->cntvoff = cntvoff;
+	for (i = 0; i < ARMVIRT_MAX_VCPUS; i++)
+		if (vm->vcpus[i])
+			WRITE_ONCE(vm->vcpus[i]->hyp->ctxt.timer.cntvoff, cntvoff);
+	mutex_unlock(&vm->lock);
+}
+
+static int timer_set(struct armvirt_vcpu *vcpu, u64 id, const void __user *uaddr)
+{
+	struct lv_timer *t = &vcpu->hyp->ctxt.timer;
+	u64 val = 0;
+
+	if (!timer_owns(id))
+		return -ENOENT;
+	if (reg_from_user(&val, uaddr, id))
+		return -EFAULT;
+	switch (id) {
+	case KVM_REG_ARM_TIMER_CTL:
+		t->cntv_ctl = val & 3;	/* ISTATUS is the hardware's to say */
+		break;
+	case KVM_REG_ARM_TIMER_CNT:
+		set_vm_cntvoff(vcpu->vm, vtimer_host_counter() - val);
+		break;
+	default:
+		t->cntv_cval = val;
+	}
+	return 0;
+}
+
+static int timer_list(struct armvirt_vcpu *vcpu, u64 __user *uids)
+{
+	unsigned int i;
+
+	for (i = 0; uids && i < ARRAY_SIZE(timer_reg_ids); i++)
+		if (put_user(timer_reg_ids[i], uids + i))
+			return -EFAULT;
+	return ARRAY_SIZE(timer_reg_ids);
+}
+
+const struct reg_group timer_reg_group = {
+	.coproc = 15ULL << KVM_REG_ARM_COPROC_SHIFT,	/* CP15 */
+	.owns = timer_owns,
+	.get = timer_get,
+	.set = timer_set,
+	.list = timer_list,
+};
