@@ -61,6 +61,132 @@ static int vgic_set_nr_irqs(struct vgic_dist *d, u32 nr)
 	return 0;
 }
 
+/* GICC registers (as the guest's GICV shows them) in and out of GICH_VMCR (IHI 0048B 5.3.4) */
+#define GICC_CTLR		0x00
+#define GICC_PMR		0x04
+#define GICC_BPR		0x08
+#define GICC_ABPR		0x1c
+#define GICC_APR0		0xd0
+#define VMCR_CTLR_MASK		0x21f	/* the enables, AckCtl, FIQEn, CBPR; EOImode */
+#define VMCR_ABP_SHIFT		18
+#define VMCR_BP_SHIFT		21
+#define VMCR_PMR_SHIFT		27
+
+static bool cpu_reg_known(u32 offset)
+{
+	return offset == GICC_CTLR || offset == GICC_PMR || offset == GICC_BPR ||
+	       offset == GICC_ABPR || offset == GICC_APR0;
+}
+
+static int cpu_reg_access(struct vgic_cpu *c, u32 offset, bool is_write, u32 *val)
+{
+	u32 shift, mask;
+
+	switch (offset) {
+	case GICC_CTLR:
+		shift = 0;
+		mask = VMCR_CTLR_MASK;
+		break;
+	case GICC_PMR:
+		if (is_write)
+			*val >>= 3;	/* five priority bits */
+		shift = VMCR_PMR_SHIFT;
+		mask = 0x1f << VMCR_PMR_SHIFT;
+		break;
+	case GICC_BPR:
+		shift = VMCR_BP_SHIFT;
+		mask = 7 << VMCR_BP_SHIFT;
+		break;
+	case GICC_ABPR:
+		shift = VMCR_ABP_SHIFT;
+		mask = 7 << VMCR_ABP_SHIFT;
+		break;
+	case GICC_APR0:
+		if (is_write)
+			c->apr = *val;
+		else
+			*val = c->apr;
+		return 0;
+	default:
+		return -ENXIO;
+	}
+	if (is_write) {
+		c->vmcr = (c->vmcr & ~mask) | ((*val << shift) & mask);
+	} else {
+		*val = (c->vmcr & mask) >> shift;
+		if (offset == GICC_PMR)
+			*val <<= 3;
+	}
+	return 0;
+}
+
+/* No vCPU of the VM may run while its GIC state is read or written. */
+static bool lock_all_vcpus(struct armvirt_vm *vm)
+{
+	int i, j;
+
+	for (i = 0; i < ARMVIRT_MAX_VCPUS; i++) {
+		if (vm->vcpus[i] && !mutex_trylock(&vm->vcpus[i]->mutex)) {
+			for (j = 0; j < i; j++)
+				if (vm->vcpus[j])
+					mutex_unlock(&vm->vcpus[j]->mutex);
+			return false;
+		}
+	}
+	return true;
+}
+
+static void unlock_all_vcpus(struct armvirt_vm *vm)
+{
+	int i;
+
+	for (i = 0; i < ARMVIRT_MAX_VCPUS; i++)
+		if (vm->vcpus[i])
+			mutex_unlock(&vm->vcpus[i]->mutex);
+}
+
+/*
+ * KVM_DEV_ARM_VGIC_GRP_DIST_REGS and CPU_REGS: one 32-bit register, at
+ * an offset, as a vCPU sees it, for saving and restoring a VM.
+ */
+static int vgic_regs_attr(struct armvirt_vm *vm, unsigned int ioctl,
+			  const struct kvm_device_attr *attr)
+{
+	u32 __user *uaddr = u64_to_user_ptr(attr->addr);
+	u32 cpuid = (attr->attr & KVM_DEV_ARM_VGIC_CPUID_MASK) >> KVM_DEV_ARM_VGIC_CPUID_SHIFT;
+	u32 offset = attr->attr & KVM_DEV_ARM_VGIC_OFFSET_MASK;
+	bool is_write = ioctl == KVM_SET_DEVICE_ATTR, dist;
+	struct vgic_dist *d = vm->vgic;
+	struct armvirt_vcpu *vcpu;
+	u32 val = 0;
+	int ret = 0;
+
+	dist = attr->group == KVM_DEV_ARM_VGIC_GRP_DIST_REGS;
+	if (cpuid >= ARMVIRT_MAX_VCPUS || !vm->vcpus[cpuid])
+		return -EINVAL;
+	if (dist ? offset >= KVM_VGIC_V2_DIST_SIZE || (offset & 3) || offset == 0xf00 :
+		   !cpu_reg_known(offset))
+		return -ENXIO;
+	if (ioctl == KVM_HAS_DEVICE_ATTR)
+		return 0;
+	ret = vgic_init(vm);
+	if (ret)
+		return ret;
+	if (is_write && get_user(val, uaddr))
+		return -EFAULT;
+	if (!lock_all_vcpus(vm))
+		return -EBUSY;
+	vcpu = vm->vcpus[cpuid];
+	if (dist)
+		vgic_dist_access(vcpu, offset, 4, is_write, &val);
+	else
+		ret = cpu_reg_access(d->cpus[cpuid], offset, is_write, &val);
+	unlock_all_vcpus(vm);
+	if (!ret && !is_write)
+		ret = put_user(val, uaddr);
+	return ret;
+}
+
 static int vgic_attr(struct armvirt_vm *vm, unsigned int ioctl, const struct kvm_device_attr *attr)
 {
 	void __user *uaddr = u64_to_user_ptr(attr->addr);
@@ -96,8 +222,11 @@ static int vgic_attr(struct armvirt_vm *vm, unsigned int ioctl, const struct kvm
 		if (ioctl == KVM_HAS_DEVICE_ATTR)
 			return 0;
 		return vgic_init(vm);
+	case KVM_DEV_ARM_VGIC_GRP_DIST_REGS:
+	case KVM_DEV_ARM_VGIC_GRP_CPU_REGS:
+		return vgic_regs_attr(vm, ioctl, attr);
 	default:
-		return -ENXIO;	/* DIST_REGS and CPU_REGS: not yet */
+		return -ENXIO;
 	}
 }
 

@@ -255,20 +255,28 @@ bool vgic_dist_mmio(struct armvirt_vcpu *vcpu, u64 ipa, unsigned int len,
 		    bool is_write, u32 *val)
 {
 	struct vgic_dist *d = vcpu->vm->vgic;
-	struct dist_access a = { .vcpu = vcpu, .d = d };
-	const struct dist_region *r;
-	unsigned long flags;
-	u32 offset;
 
 	if (!d || !d->initialized || ipa < d->dist_base ||
 	    ipa >= d->dist_base + KVM_VGIC_V2_DIST_SIZE)
 		return false;
-	offset = ipa - d->dist_base;
+	vgic_dist_access(vcpu, ipa - d->dist_base, len, is_write, val);
+	return true;
+}
+
+/* A distributor register as @vcpu sees it; also for KVM_DEV_ARM_VGIC_GRP_DIST_REGS. */
+void vgic_dist_access(struct armvirt_vcpu *vcpu, u32 offset, unsigned int len,
+		      bool is_write, u32 *val)
+{
+	struct vgic_dist *d = vcpu->vm->vgic;
+	struct dist_access a = { .vcpu = vcpu, .d = d };
+	const struct dist_region *r;
+	unsigned long flags;
+
 	r = find_region(offset);
 	if (!is_write)
 		*val = 0;
 	if (!r || (offset & (len - 1)) || !(len == 4 || (len == 1 && r->byte_ok)))
-		return true;	/* RAZ/WI */
+		return;	/* RAZ/WI */
 
 	spin_lock_irqsave(&d->lock, flags);
 	if (r->bits_per_irq) {
@@ -290,5 +298,4 @@ bool vgic_dist_mmio(struct armvirt_vcpu *vcpu, u64 ipa, unsigned int len,
 			if (vcpu_of(&a, i) && vcpu_of(&a, i) != vcpu)
 				armvirt_vcpu_request(vcpu_of(&a, i), REQ_KICK);
 	}
-	return true;
 }

@@ -268,12 +268,11 @@ static int collect_candidates(struct armvirt_vcpu *vcpu, struct lr_candidate *ca
 		irq = vgic_get_irq(d, vcpu, i);
 		if (irq->lr_vcpu >= 0 && irq->lr_vcpu != vcpu->id)
 			continue;	/* active on another vCPU */
-		if (!irq->active) {
-			if (!d->enabled || !irq->enabled || !irq_is_pending(i, irq))
-				continue;
-			if (i >= VGIC_NR_PRIVATE && spi_target(vm, irq) != vcpu)
-				continue;
-		}
+		/* An SPI nobody holds goes to its target, active or pending. */
+		if (i >= VGIC_NR_PRIVATE && irq->lr_vcpu < 0 && spi_target(vm, irq) != vcpu)
+			continue;
+		if (!irq->active && (!d->enabled || !irq->enabled || !irq_is_pending(i, irq)))
+			continue;
 		cand[n].intid = i;
 		cand[n].priority = irq->priority;
 		cand[n].active = irq->active;

@@ -99,5 +99,7 @@ void vgic_kick_target(struct armvirt_vm *vm, u32 intid, struct vgic_irq *irq,
 /* vgic-dist.c: guest accesses to the distributor; true if @ipa is its */
 bool vgic_dist_mmio(struct armvirt_vcpu *vcpu, u64 ipa, unsigned int len,
 		    bool is_write, u32 *val);
+void vgic_dist_access(struct armvirt_vcpu *vcpu, u32 offset, unsigned int len,
+		      bool is_write, u32 *val);
 
 #endif /* ARMVIRT_VGIC_H */
