@@ -29,6 +29,7 @@ const char *const armvirt_exit_names[NR_EXIT_KINDS] = {
 	[EXIT_MMIO_WRITE] = "mmio_write",
 	[EXIT_MMIO_DECODED] = "mmio_decoded",
 	[EXIT_MMIO_KERNEL] = "mmio_kernel",
+	[EXIT_IOEVENTFD] = "ioeventfd",
 	[EXIT_UNDEF] = "undef_injected",
 	[EXIT_ABORT] = "abort_injected",
 	[EXIT_SIGNAL] = "signal",

@@ -20,6 +20,7 @@ enum armvirt_exit_kind {
 	EXIT_MMIO_WRITE,
 	EXIT_MMIO_DECODED,	/* of those, decoded from the instruction */
 	EXIT_MMIO_KERNEL,	/* emulated in the kernel (the vGIC distributor) */
+	EXIT_IOEVENTFD,		/* a write that signalled an ioeventfd */
 	EXIT_UNDEF,		/* undefined instruction injected */
 	EXIT_ABORT,		/* data or prefetch abort injected */
 	EXIT_SIGNAL,		/* back to the VMM for a signal */

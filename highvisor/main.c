@@ -10,6 +10,7 @@
 
 #include "armvirt.h"
 #include "regs.h"
+#include "vm.h"
 #include "../vgic/vgic.h"
 
 struct armvirt_platform armvirt_platform;
@@ -23,13 +24,19 @@ static int __init armvirt_init(void)
 		return ret;
 	armvirt_read_host_id_regs();
 	armvirt_read_host_vfp_ids();
-	ret = vgic_hw_init();
+	ret = armvirt_eventfd_init();
 	if (ret)
 		return ret;
+	ret = vgic_hw_init();
+	if (ret) {
+		armvirt_eventfd_exit();
+		return ret;
+	}
 	ret = lowvisor_init();
 	if (ret) {
 		pr_err(ARMVIRT_NAME ": could not install the lowvisor (%d)\n", ret);
 		vgic_hw_exit();
+		armvirt_eventfd_exit();
 		return ret;
 	}
 	ret = armvirt_dev_init();
@@ -37,6 +44,7 @@ static int __init armvirt_init(void)
 		pr_err(ARMVIRT_NAME ": could not register /dev/armvirt (%d)\n", ret);
 		lowvisor_exit();
 		vgic_hw_exit();
+		armvirt_eventfd_exit();
 		return ret;
 	}
 	armvirt_debugfs_init();
@@ -51,6 +59,7 @@ static void __exit armvirt_exit(void)
 	armvirt_dev_exit();
 	lowvisor_exit();
 	vgic_hw_exit();
+	armvirt_eventfd_exit();
 }
 
 module_init(armvirt_init);

@@ -182,6 +182,13 @@ int armvirt_handle_mmio(struct armvirt_vcpu *vcpu, u64 ipa)
 	}
 	if (kernel_device_access(vcpu, ipa, &a, data))
 		return 1;
+	if (a.is_write && armvirt_ioeventfd_write(vcpu->vm, ipa, a.len,
+						  bytes_to_reg(data, min_t(unsigned int, a.len, 4), false) |
+						  (a.len == 8 ? (u64)bytes_to_reg(data + 4, 4, false) << 32 : 0))) {
+		vcpu_count_exit(vcpu, EXIT_IOEVENTFD);
+		mmio_finish(vcpu, &a, data);
+		return 1;
+	}
 
 	run->exit_reason = KVM_EXIT_MMIO;
 	run->mmio.phys_addr = ipa;

@@ -35,6 +35,9 @@ long armvirt_check_extension(struct armvirt_vm *vm, unsigned long cap)
 	case KVM_CAP_IRQCHIP:
 	case KVM_CAP_DEVICE_CTRL:
 	case KVM_CAP_ARM_SET_DEVICE_ADDR:
+	case KVM_CAP_IRQFD:
+	case KVM_CAP_IRQFD_RESAMPLE:
+	case KVM_CAP_IOEVENTFD:
 		return 1;
 	case KVM_CAP_NR_MEMSLOTS:
 		return ARMVIRT_NR_MEMSLOTS;
@@ -69,6 +72,8 @@ static void armvirt_vm_free(struct kref *ref)
 	for (i = 0; i < ARMVIRT_MAX_VCPUS; i++)
 		if (vm->vcpus[i])
 			armvirt_vcpu_free(vm->vcpus[i]);
+	armvirt_irqfds_release(vm);
+	armvirt_ioeventfds_release(vm);
 	vgic_destroy(vm);
 	armvirt_guest_mem_destroy(vm);
 	mmdrop(vm->mm);
@@ -95,6 +100,8 @@ static long armvirt_vm_ioctl(struct file *filp, unsigned int ioctl,
 	struct kvm_arm_device_addr dev_addr;
 	struct kvm_create_device cd;
 	struct kvm_irq_level irq;
+	struct kvm_ioeventfd ioeventfd;
+	struct kvm_irqfd irqfd;
 	struct kvm_vcpu_init init;
 	long ret;
 
@@ -139,6 +146,14 @@ static long armvirt_vm_ioctl(struct file *filp, unsigned int ioctl,
 		ret = vgic_set_addr(vm, dev_addr.id & 0xffff, dev_addr.addr);
 		mutex_unlock(&vm->lock);
 		return ret;
+	case KVM_IRQFD:
+		if (copy_from_user(&irqfd, argp, sizeof(irqfd)))
+			return -EFAULT;
+		return armvirt_irqfd(vm, &irqfd);
+	case KVM_IOEVENTFD:
+		if (copy_from_user(&ioeventfd, argp, sizeof(ioeventfd)))
+			return -EFAULT;
+		return armvirt_ioeventfd(vm, &ioeventfd);
 	case KVM_IRQ_LINE:
 		if (copy_from_user(&irq, argp, sizeof(irq)))
 			return -EFAULT;
@@ -182,6 +197,9 @@ int armvirt_create_vm(unsigned long type)
 	kref_init(&vm->ref);
 	mutex_init(&vm->lock);
 	vm->debug_id = atomic_inc_return(&vm_debug_ids);
+	spin_lock_init(&vm->irqfd_lock);
+	INIT_LIST_HEAD(&vm->irqfds);
+	INIT_LIST_HEAD(&vm->ioeventfds);
 	vm->cntvoff = vtimer_host_counter();	/* the guest's virtual counter starts at 0 */
 	mmgrab(current->mm);
 	vm->mm = current->mm;

@@ -67,6 +67,9 @@ struct armvirt_vm {
 	int __percpu *last_vcpu_ran;	/* per host CPU; preemption off */
 
 	struct vgic_dist *vgic;	/* set once, under lock; NULL: no in-kernel GIC */
+	spinlock_t irqfd_lock;	/* protects irqfds (eventfd.c) */
+	struct list_head irqfds;
+	struct list_head ioeventfds;	/* under lock */
 	bool gicv_mapped;	/* under lock */
 	u64 cntvoff;		/* the virtual counter's offset, every vCPU's */
 };
@@ -159,6 +162,17 @@ int armvirt_stage2_fault(struct armvirt_vcpu *vcpu, u64 ipa, bool write_fault);
 int armvirt_read_guest(struct armvirt_vm *vm, u64 ipa, void *buf, size_t len);
 int armvirt_map_device(struct armvirt_vm *vm, u64 ipa, phys_addr_t pa, u64 size);
 void armvirt_flush_guest_dcache(struct armvirt_vm *vm);
+
+/* eventfd.c */
+struct kvm_irqfd;
+struct kvm_ioeventfd;
+int armvirt_eventfd_init(void);
+void armvirt_eventfd_exit(void);
+int armvirt_irqfd(struct armvirt_vm *vm, const struct kvm_irqfd *args);
+void armvirt_irqfds_release(struct armvirt_vm *vm);
+int armvirt_ioeventfd(struct armvirt_vm *vm, const struct kvm_ioeventfd *args);
+bool armvirt_ioeventfd_write(struct armvirt_vm *vm, u64 addr, u32 len, u64 value);
+void armvirt_ioeventfds_release(struct armvirt_vm *vm);
 
 /* run.c; caller holds vcpu->mutex */
 int armvirt_vcpu_run(struct armvirt_vcpu *vcpu);

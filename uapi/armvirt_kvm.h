@@ -335,7 +335,33 @@ struct kvm_device_attr {
 #define KVM_DEV_ARM_VGIC_CPUID_MASK	(0xffULL << KVM_DEV_ARM_VGIC_CPUID_SHIFT)
 #define KVM_DEV_ARM_VGIC_OFFSET_MASK	0xffffffffULL
 
+/* KVM_IRQFD: an eventfd raises SPI gsi + 32 */
+struct kvm_irqfd {
+	__u32 fd;
+	__u32 gsi;
+	__u32 flags;
+	__u32 resamplefd;
+	__u8 pad[16];
+};
+#define KVM_IRQFD_FLAG_DEASSIGN		(1 << 0)
+#define KVM_IRQFD_FLAG_RESAMPLE		(1 << 1)
+
+/* KVM_IOEVENTFD: a guest write to addr signals an eventfd */
+struct kvm_ioeventfd {
+	__u64 datamatch;
+	__u64 addr;
+	__u32 len;	/* 1, 2, 4, 8, or 0 for any */
+	__s32 fd;
+	__u32 flags;
+	__u8 pad[36];
+};
+#define KVM_IOEVENTFD_FLAG_DATAMATCH	(1 << 0)
+#define KVM_IOEVENTFD_FLAG_PIO		(1 << 1)
+#define KVM_IOEVENTFD_FLAG_DEASSIGN	(1 << 2)
+
 #define KVM_CREATE_IRQCHIP	_IO(KVMIO, 0x60)
+#define KVM_IRQFD		_IOW(KVMIO, 0x76, struct kvm_irqfd)
+#define KVM_IOEVENTFD		_IOW(KVMIO, 0x79, struct kvm_ioeventfd)
 #define KVM_IRQ_LINE		_IOW(KVMIO, 0x61, struct kvm_irq_level)
 #define KVM_ARM_SET_DEVICE_ADDR	_IOW(KVMIO, 0xab, struct kvm_arm_device_addr)
 #define KVM_CREATE_DEVICE	_IOWR(KVMIO, 0xe0, struct kvm_create_device)
@@ -354,9 +380,12 @@ struct kvm_device_attr {
 #define KVM_CAP_SYNC_MMU			16
 #define KVM_CAP_DESTROY_MEMORY_REGION_WORKS	21
 #define KVM_CAP_JOIN_MEMORY_REGIONS_WORKS	30
+#define KVM_CAP_IRQFD				32
+#define KVM_CAP_IOEVENTFD			36
 #define KVM_CAP_MAX_VCPUS			66
 #define KVM_CAP_ONE_REG				70
 #define KVM_CAP_READONLY_MEM			81
+#define KVM_CAP_IRQFD_RESAMPLE			82
 #define KVM_CAP_ARM_PSCI			87
 #define KVM_CAP_ARM_SET_DEVICE_ADDR		88
 #define KVM_CAP_DEVICE_CTRL			89

@@ -10,6 +10,7 @@
  * interrupts carry the EOI maintenance bit, so their line is looked at
  * again when the guest is done with them.
  */
+#include <linux/eventfd.h>
 #include <linux/slab.h>
 #include <linux/sort.h>
 #include <linux/uaccess.h>
@@ -220,6 +221,17 @@ void vgic_set_ppi_level(struct armvirt_vcpu *vcpu, u32 intid, bool level)
 	spin_unlock_irqrestore(&d->lock, flags);
 }
 
+/* A resampling irqfd's SPI: on EOI its line drops and @ctx is signalled. */
+void vgic_set_resample(struct armvirt_vm *vm, u32 intid, struct eventfd_ctx *ctx)
+{
+	struct vgic_dist *d = vm->vgic;
+	unsigned long flags;
+
+	spin_lock_irqsave(&d->lock, flags);
+	d->spis[intid - VGIC_NR_PRIVATE].resample = ctx;
+	spin_unlock_irqrestore(&d->lock, flags);
+}
+
 /* Is something pending for @vcpu (a reason to leave WFI)? */
 bool vgic_vcpu_pending(struct armvirt_vcpu *vcpu)
 {
@@ -314,9 +326,13 @@ void vgic_flush_lrs(struct armvirt_vcpu *vcpu)
 			lr |= (u32)cand[i].source << GICH_LR_CPUID_SHIFT;
 		if (irq->active)
 			lr |= GICH_LR_ACTIVE;
-		/* An active SGI goes back alone: its next one may come from elsewhere. */
+		/*
+		 * An active interrupt goes back alone, unless an edge came
+		 * meanwhile: an SGI's next one may come from elsewhere, and a
+		 * level line is looked at again only once the guest EOIs.
+		 */
 		if (irq_is_pending(cand[i].intid, irq) && irq->enabled &&
-		    !(irq->active && cand[i].intid < VGIC_NR_SGIS)) {
+		    !(irq->active && (cand[i].intid < VGIC_NR_SGIS || !irq->edge))) {
 			lr |= GICH_LR_PENDING;
 			if (cand[i].intid < VGIC_NR_SGIS)
 				irq->sgi_sources &= ~BIT(cand[i].source);
@@ -366,6 +382,11 @@ void vgic_fold_lrs(struct armvirt_vcpu *vcpu)
 				irq->pending_latch = true;
 		}
 		irq->lr_vcpu = irq->active ? vcpu->id : -1;
+		/* EOIed: a resampling irqfd's line drops, and its VMM hears of it. */
+		if (irq->resample && !(lr & (GICH_LR_ACTIVE | GICH_LR_PENDING))) {
+			irq->line_level = false;
+			eventfd_signal(irq->resample, 1);
+		}
 	}
 	c->nr_lrs_used = 0;
 	spin_unlock(&d->lock);

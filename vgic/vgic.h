@@ -46,6 +46,7 @@ struct vgic_irq {
 	bool pending_latch;	/* edge, or set by GICD_ISPENDR */
 	bool active;
 	s8 lr_vcpu;		/* the vCPU with it in a list register, or -1 */
+	struct eventfd_ctx *resample;	/* a resampling irqfd: signalled on EOI */
 };
 
 /* Per vCPU */
@@ -92,6 +93,8 @@ void vgic_flush_lrs(struct armvirt_vcpu *vcpu);	/* IRQs off, before entry */
 void vgic_fold_lrs(struct armvirt_vcpu *vcpu);	/* IRQs off, after exit */
 bool vgic_vcpu_pending(struct armvirt_vcpu *vcpu);
 void vgic_set_ppi_level(struct armvirt_vcpu *vcpu, u32 intid, bool level);
+struct eventfd_ctx;
+void vgic_set_resample(struct armvirt_vm *vm, u32 intid, struct eventfd_ctx *ctx);
 struct vgic_irq *vgic_get_irq(struct vgic_dist *d, struct armvirt_vcpu *vcpu, u32 intid);
 void vgic_kick_target(struct armvirt_vm *vm, u32 intid, struct vgic_irq *irq,
 		      struct armvirt_vcpu *vcpu);

@@ -38,21 +38,6 @@ static int attr(int fd, unsigned long req, uint32_t group, uint64_t a, void *val
 	return ioctl(fd, req, &at) ? errno : 0;
 }
 
-static int make_vgic(struct tvm *vm)
-{
-	struct kvm_create_device cd = { .type = KVM_DEV_TYPE_ARM_VGIC_V2 };
-	uint64_t dist = 0x08000000, cpu = 0x08010000;
-	uint32_t nr = 64;
-
-	if (ioctl(vm->vm_fd, KVM_CREATE_DEVICE, &cd) ||
-	    attr(cd.fd, KVM_SET_DEVICE_ATTR, KVM_DEV_ARM_VGIC_GRP_ADDR, KVM_VGIC_V2_ADDR_TYPE_DIST, &dist) ||
-	    attr(cd.fd, KVM_SET_DEVICE_ATTR, KVM_DEV_ARM_VGIC_GRP_ADDR, KVM_VGIC_V2_ADDR_TYPE_CPU, &cpu) ||
-	    attr(cd.fd, KVM_SET_DEVICE_ATTR, KVM_DEV_ARM_VGIC_GRP_NR_IRQS, 0, &nr) ||
-	    attr(cd.fd, KVM_SET_DEVICE_ATTR, KVM_DEV_ARM_VGIC_GRP_CTRL, KVM_DEV_ARM_VGIC_CTRL_INIT, NULL))
-		return -1;
-	return cd.fd;
-}
-
 /* Registers a restore writes: the "set" and plain ones, not the "clear" ones or read-only IDs. */
 static bool restorable(uint32_t off)
 {
@@ -82,7 +67,7 @@ int main(void)
 	tap_plan(10);
 	if (!module_loaded("armvirt") && module_load(ARMVIRT_KO))
 		tap_bail("armvirt does not load");
-	if (tvm_create(&a, "migrate", RAM_SIZE, 1) || (dev_a = make_vgic(&a)) < 0)
+	if (tvm_create(&a, "migrate", RAM_SIZE, 1) || (dev_a = tvm_create_vgic(&a, 64)) < 0)
 		tap_bail("cannot create the VM with its vGIC");
 	do
 		tick = next_value(&a, "ticks before");
@@ -114,7 +99,7 @@ int main(void)
 	tvm_destroy(&a);
 
 	/* restore into a new VM */
-	if (tvm_create(&b, NULL, RAM_SIZE, 1) || (dev_b = make_vgic(&b)) < 0)
+	if (tvm_create(&b, NULL, RAM_SIZE, 1) || (dev_b = tvm_create_vgic(&b, 64)) < 0)
 		tap_bail("cannot create the second VM");
 	memcpy(b.ram, s.ram, RAM_SIZE);
 	bad = 0;

@@ -216,6 +216,27 @@ void tvm_set_core_reg(struct tvm_vcpu *v, unsigned int index, uint32_t val)
 	tvm_set_reg(v, ARMVIRT_CORE_REG_ID(index), &val);
 }
 
+static int device_attr(int fd, uint32_t group, uint64_t attr, void *val)
+{
+	struct kvm_device_attr a = { .group = group, .attr = attr, .addr = (unsigned long)val };
+
+	return ioctl(fd, KVM_SET_DEVICE_ATTR, &a);
+}
+
+int tvm_create_vgic(struct tvm *vm, uint32_t nr_irqs)
+{
+	struct kvm_create_device cd = { .type = KVM_DEV_TYPE_ARM_VGIC_V2 };
+	uint64_t dist = TVM_GICD, cpu = TVM_GICC;
+
+	if (ioctl(vm->vm_fd, KVM_CREATE_DEVICE, &cd) ||
+	    device_attr(cd.fd, KVM_DEV_ARM_VGIC_GRP_ADDR, KVM_VGIC_V2_ADDR_TYPE_DIST, &dist) ||
+	    device_attr(cd.fd, KVM_DEV_ARM_VGIC_GRP_ADDR, KVM_VGIC_V2_ADDR_TYPE_CPU, &cpu) ||
+	    device_attr(cd.fd, KVM_DEV_ARM_VGIC_GRP_NR_IRQS, 0, &nr_irqs) ||
+	    device_attr(cd.fd, KVM_DEV_ARM_VGIC_GRP_CTRL, KVM_DEV_ARM_VGIC_CTRL_INIT, NULL))
+		return fail("creating the vGIC");
+	return cd.fd;
+}
+
 void *tvm_gpa(struct tvm *vm, uint64_t gpa)
 {
 	return (char *)vm->ram + (gpa - GUEST_RAM_BASE);

@@ -66,6 +66,15 @@ int tvm_set_reg(struct tvm_vcpu *v, uint64_t id, const void *val);
 uint32_t tvm_core_reg(struct tvm_vcpu *v, unsigned int index);
 void tvm_set_core_reg(struct tvm_vcpu *v, unsigned int index, uint32_t val);
 
+/*
+ * An in-kernel vGIC v2 through KVM_CREATE_DEVICE: distributor at
+ * 0x08000000, CPU interface at 0x08010000, @nr_irqs, initialised.
+ * Returns the device fd, or -errno.
+ */
+#define TVM_GICD	0x08000000
+#define TVM_GICC	0x08010000
+int tvm_create_vgic(struct tvm *vm, uint32_t nr_irqs);
+
 /* The VMM's view of guest RAM at @gpa */
 void *tvm_gpa(struct tvm *vm, uint64_t gpa);
 

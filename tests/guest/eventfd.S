@@ -1,0 +1,75 @@
+/* SPDX-License-Identifier: GPL-2.0-only */
+/*
+ * Interrupts from irqfds and a doorbell through an ioeventfd
+ * (tests/hyp/73-guest-eventfd.c drives the phases): SPI 41 (edge) and 42
+ * (level, from a resampling irqfd) are reported by the IRQ handler; the
+ * main loop rings TESTDEV_BASE + 0x100 with 0x1234 and reports 2, 3, done.
+ */
+#include "guest.h"
+
+#define GICD		0x08000000
+#define GICC		0x08010000
+#define PHASE		(GUEST_RAM_BASE + 0x10000)
+
+	.macro	wait_phase n
+1:	ldr	r0, =PHASE
+	ldr	r0, [r0]
+	cmp	r0, #\n
+	wfilo
+	blo	1b
+	.endm
+
+_start:
+	ldr	r8, =UCALL_VALUE
+	cps	#0x12
+	ldr	sp, =GUEST_STACK_TOP - 0x1000
+	cps	#0x13
+	ldr	sp, =GUEST_STACK_TOP
+	ldr	r0, =vectors
+	mcr	p15, 0, r0, c12, c0, 0
+	ldr	r0, =GICD
+	ldr	r1, =(3 << 9)
+	str	r1, [r0, #0x104]		@ ISENABLER1: SPIs 41, 42
+	ldr	r1, =(2 << 18)
+	str	r1, [r0, #0xc08]		@ ICFGR2: SPI 41 edge, 42 level
+	mov	r1, #1
+	strb	r1, [r0, #0x829]		@ ITARGETSR
+	strb	r1, [r0, #0x82a]
+	str	r1, [r0]			@ GICD_CTLR
+	ldr	r0, =GICC
+	mov	r1, #0xf0
+	str	r1, [r0, #0x04]
+	mov	r1, #1
+	str	r1, [r0]
+	cpsie	i
+	mov	r0, #1
+	report	r0
+	wait_phase 2
+	ldr	r0, =TESTDEV_BASE + 0x100
+	ldr	r1, =0x1234
+	str	r1, [r0]			@ the doorbell: no exit to the VMM
+	mov	r0, #2
+	report	r0
+	wait_phase 3
+	mov	r0, #3
+	report	r0
+	wait_phase 4
+	ldr	r0, =UCALL_DONE
+	mov	r1, #0
+	str	r1, [r0]
+	power_off
+
+irq_handler:
+	push	{r0-r3, lr}
+	ldr	r1, =GICC
+	ldr	r0, [r1, #0x0c]
+	ldr	r2, =0x3ff
+	and	r3, r0, r2
+	cmp	r3, r2
+	strne	r3, [r8]			@ report the interrupt
+	strne	r0, [r1, #0x10]			@ EOI
+	pop	{r0-r3, lr}
+	subs	pc, lr, #4
+
+	.ltorg
+	vector_table irq=irq_handler

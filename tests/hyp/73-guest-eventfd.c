@@ -1,0 +1,110 @@
+// SPDX-License-Identifier: GPL-2.0-only
+/*
+ * irqfd and ioeventfd with a guest (tests/guest/eventfd.S): an eventfd
+ * write raises an SPI without KVM_IRQ_LINE; a resampling irqfd's level
+ * drops when the guest EOIs it and its resample eventfd says so; a guest
+ * write to an ioeventfd's address signals it without an exit to the VMM;
+ * a deassigned irqfd raises nothing.
+ */
+#define _GNU_SOURCE
+#include <errno.h>
+#include <stdio.h>
+#include <sys/eventfd.h>
+#include <sys/ioctl.h>
+#include <unistd.h>
+
+#include "board.h"
+#include "tap.h"
+#include "vm.h"
+
+#define PHASE_GPA	(GUEST_RAM_BASE + 0x10000)
+
+static struct tvm vm;
+
+static uint32_t next_value(const char *step)
+{
+	struct ucall uc = tvm_run_ucall(&vm.vcpu[0]);
+
+	if (uc.kind != UC_VALUE)
+		tap_bail("%s: exit kind %d value %#x", step, uc.kind, uc.value);
+	return uc.value;
+}
+
+static uint64_t eventfd_count(int fd)
+{
+	uint64_t v = 0;
+
+	return read(fd, &v, sizeof(v)) == sizeof(v) ? v : 0;
+}
+
+static void kick(int fd)
+{
+	uint64_t one = 1;
+
+	if (write(fd, &one, sizeof(one)) != sizeof(one))
+		tap_bail("eventfd write");
+}
+
+int main(void)
+{
+	int edge_fd, level_fd, resample_fd, door_fd, dev;
+	struct kvm_irqfd edge = { 0 }, level = { 0 };
+	struct kvm_ioeventfd door = { 0 };
+	volatile uint32_t *phase;
+	struct ucall uc;
+
+	tap_plan(12);
+	if (!module_loaded("armvirt") && module_load(ARMVIRT_KO))
+		tap_bail("armvirt does not load");
+	if (tvm_create(&vm, "eventfd", 1 << 20, 1) || (dev = tvm_create_vgic(&vm, 64)) < 0)
+		tap_bail("cannot create the VM");
+	phase = tvm_gpa(&vm, PHASE_GPA);
+	edge_fd = eventfd(0, EFD_CLOEXEC | EFD_NONBLOCK);
+	level_fd = eventfd(0, EFD_CLOEXEC | EFD_NONBLOCK);
+	resample_fd = eventfd(0, EFD_CLOEXEC | EFD_NONBLOCK);
+	door_fd = eventfd(0, EFD_CLOEXEC | EFD_NONBLOCK);
+	edge.fd = edge_fd;
+	edge.gsi = 41 - 32;
+	level.fd = level_fd;
+	level.gsi = 42 - 32;
+	level.flags = KVM_IRQFD_FLAG_RESAMPLE;
+	level.resamplefd = resample_fd;
+	door.addr = TESTDEV_BASE + 0x100;
+	door.len = 4;
+	door.datamatch = 0x1234;
+	door.flags = KVM_IOEVENTFD_FLAG_DATAMATCH;
+	door.fd = door_fd;
+	tap_ok(ioctl(vm.vm_fd, KVM_IRQFD, &edge) == 0 && ioctl(vm.vm_fd, KVM_IRQFD, &level) == 0 &&
+	       ioctl(vm.vm_fd, KVM_IOEVENTFD, &door) == 0, "assign-irqfds-and-ioeventfd");
+	tap_eq(ioctl(vm.vm_fd, KVM_IOEVENTFD, &door) ? errno : 0, EEXIST, "same-ioeventfd-twice-is-eexist");
+
+	tap_eq(next_value("ready"), 1, "guest-ready");
+	kick(edge_fd);
+	tap_eq(next_value("irqfd"), 41, "irqfd-write-raises-its-spi");
+	*phase = 2;
+	tap_eq(next_value("doorbell"), 2, "ioeventfd-write-completes-without-an-exit");
+	tap_eq(eventfd_count(door_fd), 1, "ioeventfd-is-signalled");
+	tap_ok(tvm_exit_count(0, "ioeventfd") == 1 && tvm_exit_count(0, "mmio_write") >= 2,
+	       "debugfs-counts-the-doorbell-apart");
+
+	kick(level_fd);
+	tap_eq(next_value("resample irq"), 42, "resampling-irqfd-raises-its-level-spi");
+	*phase = 3;
+	tap_eq(next_value("after eoi"), 3, "level-drops-at-eoi-no-second-delivery");
+	tap_eq(eventfd_count(resample_fd), 1, "resample-eventfd-signalled-at-eoi");
+
+	edge.flags = KVM_IRQFD_FLAG_DEASSIGN;
+	ioctl(vm.vm_fd, KVM_IRQFD, &edge);
+	kick(edge_fd);
+	*phase = 4;
+	uc = tvm_run_ucall(&vm.vcpu[0]);
+	tap_ok(uc.kind == UC_DONE, "deassigned-irqfd-raises-nothing (exit %d value %u)", uc.kind, uc.value);
+	close(edge_fd);
+	close(level_fd);
+	close(resample_fd);
+	close(door_fd);
+	close(dev);
+	tvm_destroy(&vm);
+	tap_ok(host_can_fork_exec(), "host-still-works");
+	tap_finish();
+}
