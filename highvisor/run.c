@@ -148,8 +148,10 @@ static int vcpu_enter_guest(struct armvirt_vcpu *vcpu)
 		vgic_flush_lrs(vcpu);
 	}
 	ret = lowvisor_run_vcpu(hyp);
-	if (vm->vgic)
+	if (vm->vgic) {
 		vgic_fold_lrs(vcpu);
+		vtimer_unflush(vcpu);
+	}
 	WRITE_ONCE(vcpu->mode, OUTSIDE_GUEST_MODE);
 	local_irq_enable();
 	preempt_enable();

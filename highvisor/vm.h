@@ -118,6 +118,7 @@ struct armvirt_vcpu {
 	bool has_run;		/* KVM_RUN was called */
 	bool mmio_pending;	/* a KVM_EXIT_MMIO read waits for its data */
 	struct hrtimer wfi_timer;	/* wakes it in WFI when its timer fires */
+	bool vtimer_held;	/* the physical PPI held active for the guest */
 	struct armvirt_mmio_access mmio;
 	struct armvirt_exit_stats stats;	/* read locklessly by debugfs */
 	struct dentry *debugfs;

@@ -65,8 +65,17 @@ void vtimer_flush(struct armvirt_vcpu *vcpu)
 	int irq = vgic_hw_timer_irq();
 
 	vgic_set_ppi_level(vcpu, VGIC_TIMER_PPI, level);
-	if (irq)
-		irq_set_irqchip_state(irq, IRQCHIP_STATE_ACTIVE, level);
+	vcpu->vtimer_held = level && irq;
+	if (vcpu->vtimer_held)
+		irq_set_irqchip_state(irq, IRQCHIP_STATE_ACTIVE, true);
+}
+
+/* After the exit, on the same CPU: no CPU keeps the PPI held for a guest that left. */
+void vtimer_unflush(struct armvirt_vcpu *vcpu)
+{
+	if (vcpu->vtimer_held)
+		irq_set_irqchip_state(vgic_hw_timer_irq(), IRQCHIP_STATE_ACTIVE, false);
+	vcpu->vtimer_held = false;
 }
 
 /* A vCPU goes to sleep in WFI: wake it when its timer would fire. */

@@ -36,8 +36,11 @@ static int request_exit_irq(struct device_node *np, int index, const char *name)
 	int irq, ret;
 
 	irq = np ? irq_of_parse_and_map(np, index) : 0;
-	if (irq <= 0)
+	if (irq <= 0) {
+		pr_warn(ARMVIRT_NAME ": no %s interrupt in the device tree (%pOF); guests see it late\n",
+			name, np);
 		return 0;
+	}
 	ret = request_percpu_irq(irq, vgic_exit_irq_handler, name, &vgic_irq_cookie);
 	if (ret) {
 		pr_warn(ARMVIRT_NAME ": cannot request %s interrupt %d (%d); guests see it late\n",
@@ -66,6 +69,8 @@ int vgic_hw_init(void)
 	np = of_find_compatible_node(NULL, NULL, "arm,armv7-timer");
 	hw.timer_irq = request_exit_irq(np, 2, "armvirt-vtimer");	/* the virtual timer */
 	of_node_put(np);
+	pr_info(ARMVIRT_NAME ": vGIC: %d list registers, maintenance interrupt %d, virtual timer interrupt %d\n",
+		hw.nr_lrs, hw.maint_irq, hw.timer_irq);
 	return 0;
 }
 

@@ -1,0 +1,160 @@
+/* SPDX-License-Identifier: GPL-2.0-only */
+/*
+ * The virtual timer as a guest sees it (tests/hyp/74-guest-timer.c checks
+ * the reports): disabled or masked, it never interrupts (but a masked one
+ * shows ISTATUS); unmasked, it interrupts at once; armed while the guest
+ * runs, and while it sleeps in WFI, it interrupts on time. Delays are
+ * reported in microseconds of the guest's own virtual counter.
+ */
+#include "guest.h"
+
+#define GICD		0x08000000
+#define GICC		0x08010000
+#define IRQS		(GUEST_RAM_BASE + 0x10000)	/* timer interrupts taken */
+#define LATE		(GUEST_RAM_BASE + 0x10004)	/* CNTVCT - CVAL at the last one */
+
+/* r0 = microseconds -> r0:r1 = CNTVCT + that many ticks (r2, r3 clobbered) */
+	.macro	deadline_in_us
+	mrc	p15, 0, r2, c14, c0, 0		@ CNTFRQ
+	ldr	r3, =1000000
+	udiv	r2, r2, r3			@ ticks per microsecond
+	mul	r2, r0, r2
+	mrrc	p15, 1, r0, r1, c14		@ CNTVCT
+	adds	r0, r0, r2
+	adc	r1, r1, #0
+	.endm
+
+	/* busy-wait r0 microseconds */
+	.macro	spin_us
+	deadline_in_us
+1:	mrrc	p15, 1, r2, r3, c14
+	cmp	r3, r1
+	cmpeq	r2, r0
+	blo	1b
+	.endm
+
+	/* report the timer interrupts taken so far */
+	.macro	report_irqs
+	ldr	r0, =IRQS
+	ldr	r0, [r0]
+	report	r0
+	.endm
+
+	/* ticks in r0 -> microseconds in r0 */
+	.macro	ticks_to_us
+	mrc	p15, 0, r2, c14, c0, 0
+	ldr	r3, =1000000
+	udiv	r2, r2, r3
+	udiv	r0, r0, r2
+	.endm
+
+_start:
+	ldr	r8, =UCALL_VALUE
+	cps	#0x12
+	ldr	sp, =GUEST_STACK_TOP - 0x1000
+	cps	#0x13
+	ldr	sp, =GUEST_STACK_TOP
+	ldr	r0, =vectors
+	mcr	p15, 0, r0, c12, c0, 0
+	ldr	r0, =GICD
+	ldr	r1, =(1 << 27)
+	str	r1, [r0, #0x100]
+	mov	r1, #1
+	str	r1, [r0]
+	ldr	r0, =GICC
+	mov	r1, #0xf0
+	str	r1, [r0, #0x04]
+	mov	r1, #1
+	str	r1, [r0]
+	cpsie	i
+
+	/* 1: disabled, deadline passed: nothing */
+	mov	r0, #1000
+	deadline_in_us
+	mcrr	p15, 3, r0, r1, c14		@ CNTV_CVAL
+	mov	r0, #0
+	mcr	p15, 0, r0, c14, c3, 1		@ CNTV_CTL: disabled
+	ldr	r0, =5000
+	spin_us
+	report_irqs				@ 0
+
+	/* 2: enabled but masked: nothing, yet ISTATUS */
+	mov	r0, #3				@ ENABLE | IMASK
+	mcr	p15, 0, r0, c14, c3, 1
+	isb
+	ldr	r0, =5000
+	spin_us
+	report_irqs				@ 0
+	mrc	p15, 0, r0, c14, c3, 1
+	and	r0, r0, #4
+	report	r0				@ 4: ISTATUS
+
+	/* 3: unmasked: at once */
+	mrrc	p15, 1, r4, r5, c14
+	mov	r0, #1
+	mcr	p15, 0, r0, c14, c3, 1
+	isb
+2:	ldr	r0, =IRQS
+	ldr	r0, [r0]
+	cmp	r0, #1
+	blo	2b
+	mrrc	p15, 1, r0, r1, c14
+	sub	r0, r0, r4
+	ticks_to_us
+	report	r0				@ microseconds from unmask to the handler
+
+	/* 4: 2 ms ahead while running */
+	ldr	r0, =2000
+	deadline_in_us
+	mcrr	p15, 3, r0, r1, c14
+	mov	r0, #1
+	mcr	p15, 0, r0, c14, c3, 1
+	isb
+3:	ldr	r0, =IRQS
+	ldr	r0, [r0]
+	cmp	r0, #2
+	blo	3b
+	ldr	r0, =LATE
+	ldr	r0, [r0]
+	ticks_to_us
+	report	r0				@ microseconds late
+
+	/* 5: 2 ms ahead while in WFI */
+	ldr	r0, =2000
+	deadline_in_us
+	mcrr	p15, 3, r0, r1, c14
+	mov	r0, #1
+	mcr	p15, 0, r0, c14, c3, 1
+	isb
+4:	wfi
+	ldr	r0, =IRQS
+	ldr	r0, [r0]
+	cmp	r0, #3
+	blo	4b
+	ldr	r0, =LATE
+	ldr	r0, [r0]
+	ticks_to_us
+	report	r0				@ microseconds late
+	power_off
+
+irq_handler:
+	push	{r0-r5, lr}
+	ldr	r4, =GICC
+	ldr	r5, [r4, #0x0c]			@ IAR
+	mrrc	p15, 1, r0, r1, c14		@ CNTVCT
+	mrrc	p15, 3, r2, r3, c14		@ CNTV_CVAL
+	sub	r0, r0, r2
+	ldr	r1, =LATE
+	str	r0, [r1]
+	mov	r0, #0
+	mcr	p15, 0, r0, c14, c3, 1		@ disarm
+	ldr	r1, =IRQS
+	ldr	r0, [r1]
+	add	r0, r0, #1
+	str	r0, [r1]
+	str	r5, [r4, #0x10]			@ EOIR
+	pop	{r0-r5, lr}
+	subs	pc, lr, #4
+
+	.ltorg
+	vector_table irq=irq_handler
