@@ -36,10 +36,11 @@ modules:
 # from a copy of the sources in build/kmod-FLAVOUR, since kbuild writes its
 # output beside them. W=1 and -Werror, like the main build of `make check`.
 FLAVOUR ?= armmp
+KERNEL_DIRS := highvisor lowvisor mmu uapi vgic timer
 FLAVOUR_DIR := $(SRC)/build/kmod-$(FLAVOUR)
 module-flavour:
 	rm -rf $(FLAVOUR_DIR) && mkdir -p $(FLAVOUR_DIR)
-	cp --parents Kbuild $$(find highvisor lowvisor mmu uapi -name '*.[chS]') $(FLAVOUR_DIR)
+	cp --parents Kbuild $$(find $(KERNEL_DIRS) -name '*.[chS]') $(FLAVOUR_DIR)
 	$(MAKE) -C $$(scripts/setup.sh --print-kdir $(FLAVOUR))/build M=$(FLAVOUR_DIR) \
 		ARCH=arm CROSS_COMPILE=arm-linux-gnueabihf- W=1 KCFLAGS=-Werror modules
 
