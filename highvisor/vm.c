@@ -69,11 +69,12 @@ static void armvirt_vm_free(struct kref *ref)
 	struct armvirt_vm *vm = container_of(ref, struct armvirt_vm, ref);
 	unsigned int i;
 
+	/* No irqfd injection may run once vCPUs start to go. */
+	armvirt_irqfds_release(vm);
+	armvirt_ioeventfds_release(vm);
 	for (i = 0; i < ARMVIRT_MAX_VCPUS; i++)
 		if (vm->vcpus[i])
 			armvirt_vcpu_free(vm->vcpus[i]);
-	armvirt_irqfds_release(vm);
-	armvirt_ioeventfds_release(vm);
 	vgic_destroy(vm);
 	armvirt_guest_mem_destroy(vm);
 	mmdrop(vm->mm);

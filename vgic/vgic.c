@@ -232,7 +232,11 @@ void vgic_set_resample(struct armvirt_vm *vm, u32 intid, struct eventfd_ctx *ctx
 	spin_unlock_irqrestore(&d->lock, flags);
 }
 
-/* Is something pending for @vcpu (a reason to leave WFI)? */
+/*
+ * Is something pending for @vcpu that its CPU interface would signal (a
+ * reason to leave WFI)? As KVM/ARM: enabled, pending, not active, above
+ * the guest's priority mask.
+ */
 bool vgic_vcpu_pending(struct armvirt_vcpu *vcpu)
 {
 	struct armvirt_vm *vm = vcpu->vm;
@@ -240,16 +244,18 @@ bool vgic_vcpu_pending(struct armvirt_vcpu *vcpu)
 	struct vgic_irq *irq;
 	unsigned long flags;
 	bool found = false;
-	u32 i;
+	u32 i, pmr;
 
 	if (!d || !d->initialized)
 		return false;
+	pmr = (d->cpus[vcpu->id]->vmcr >> 27) << 3;
 	spin_lock_irqsave(&d->lock, flags);
 	for (i = 0; d->enabled && i < d->nr_irqs && !found; i++) {
 		irq = vgic_get_irq(d, vcpu, i);
 		if (i >= VGIC_NR_PRIVATE && spi_target(vm, irq) != vcpu)
 			continue;
-		found = irq->enabled && irq_is_pending(i, irq);
+		found = irq->enabled && irq_is_pending(i, irq) && !irq->active &&
+			irq->priority < pmr;
 	}
 	spin_unlock_irqrestore(&d->lock, flags);
 	return found;

@@ -62,6 +62,7 @@ int main(void)
 	tap_eq(tvm_exit_count(0, "psci"), 1, "debugfs-counts-one-psci-call");
 	tap_ok(tvm_exit_count(0, "runs") >= 2, "debugfs-counts-guest-entries (%ld)",
 	       tvm_exit_count(0, "runs"));
+	tvm_diag_exit_counts(0);
 	tvm_destroy(&vm);
 	tap_finish();
 }

@@ -80,6 +80,8 @@ static struct ucall run_guest(int n, uint32_t mode, uint32_t rounds, double *sec
 		pthread_kill(r.threads[i], SIGUSR1);
 		pthread_join(r.threads[i], NULL);
 	}
+	for (i = 0; i < 2; i++)
+		tvm_diag_exit_counts(i);
 	*secs = (t1.tv_sec - t0.tv_sec) + (t1.tv_nsec - t0.tv_nsec) / 1e9;
 	tvm_destroy(&r.vm);
 	return uc;

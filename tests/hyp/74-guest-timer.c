@@ -49,6 +49,7 @@ int main(void)
 	us = next_value("wfi");
 	tap_ok(us < LATE_BOUND_US, "timer-fires-on-time-in-wfi (%u us late)", us);
 	tap_ok(tvm_run_ucall(&vm.vcpu[0]).kind == UC_SYSTEM_EVENT, "guest-powers-off");
+	tvm_diag_exit_counts(0);
 	tvm_destroy(&vm);
 	tap_finish();
 }

@@ -11,6 +11,7 @@
 #include <unistd.h>
 
 #include "board.h"
+#include "tap.h"
 #include "vm.h"
 
 #define CORE_PC		ARMVIRT_CORE_REG_ID(15)
@@ -240,6 +241,26 @@ int tvm_create_vgic(struct tvm *vm, uint32_t nr_irqs)
 void *tvm_gpa(struct tvm *vm, uint64_t gpa)
 {
 	return (char *)vm->ram + (gpa - GUEST_RAM_BASE);
+}
+
+void tvm_diag_exit_counts(int vcpu_id)
+{
+	static const char *const names[] = {
+		"runs", "irq", "wfi", "wfe", "cp15", "cp14", "set_way", "psci", "hvc_other",
+		"mem_fault", "mmio_read", "mmio_write", "mmio_decoded", "mmio_kernel",
+		"ioeventfd", "undef_injected", "abort_injected", "signal",
+	};
+	char line[512];
+	size_t len = 0, i;
+	long n;
+
+	line[0] = 0;
+	for (i = 0; i < sizeof(names) / sizeof(names[0]); i++) {
+		n = tvm_exit_count(vcpu_id, names[i]);
+		if (n > 0 && len < sizeof(line))
+			len += snprintf(line + len, sizeof(line) - len, " %s=%ld", names[i], n);
+	}
+	tap_diag("vCPU %d exit counters:%s", vcpu_id, line);
 }
 
 long tvm_exit_count(int vcpu_id, const char *name)

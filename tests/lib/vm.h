@@ -80,5 +80,7 @@ void *tvm_gpa(struct tvm *vm, uint64_t gpa);
 
 /* An exit counter of the vCPU from debugfs (armvirt/vcpus/<pid>-*-<id>), or -1. */
 long tvm_exit_count(int vcpu_id, const char *name);
+/* The non-zero exit counters of the vCPU, as one "name=count ..." TAP comment. */
+void tvm_diag_exit_counts(int vcpu_id);
 
 #endif
