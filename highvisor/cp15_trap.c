@@ -12,6 +12,7 @@
 
 #include "armvirt.h"
 #include "run.h"
+#include "../timer/vtimer.h"
 
 struct cp15_access {
 	struct cp15_key key;
@@ -37,7 +38,7 @@ static bool access_reg(struct armvirt_vcpu *vcpu, const struct cp15_access *p,
 	return true;
 }
 
-/* PMU, debug, L2ECTLR, the physical timer (until timer/ emulates it): RAZ/WI, as KVM/ARM */
+/* PMU, debug, L2ECTLR: RAZ/WI, as KVM/ARM */
 static bool access_raz_wi(struct armvirt_vcpu *vcpu, const struct cp15_access *p,
 			  const struct cp15_trap *t)
 {
@@ -45,6 +46,28 @@ static bool access_raz_wi(struct armvirt_vcpu *vcpu, const struct cp15_access *p
 		*vcpu_reg(vcpu, p->rt) = 0;
 		if (p->key.is_64)
 			*vcpu_reg(vcpu, p->rt2) = 0;
+	}
+	return true;
+}
+
+/* The physical timer, emulated (timer/ptimer.c) */
+static bool access_ptimer(struct armvirt_vcpu *vcpu, const struct cp15_access *p,
+			  const struct cp15_trap *t)
+{
+	enum ptimer_reg reg = p->key.is_64 ? PTIMER_CVAL :
+			      p->key.op2 == 1 ? PTIMER_CTL : PTIMER_TVAL;
+	u64 val;
+
+	if (p->is_read) {
+		val = ptimer_read(vcpu, reg);
+		*vcpu_reg(vcpu, p->rt) = val;
+		if (p->key.is_64)
+			*vcpu_reg(vcpu, p->rt2) = val >> 32;
+	} else {
+		val = *vcpu_reg(vcpu, p->rt);
+		if (p->key.is_64)
+			val |= (u64)*vcpu_reg(vcpu, p->rt2) << 32;
+		ptimer_write(vcpu, reg, val);
 	}
 	return true;
 }
@@ -84,10 +107,10 @@ static const struct cp15_trap cp15_traps[] = {
 	T32(9, 0, 1, 2, access_reg, C9_L2CTLR),				/* HCR.TIDCP */
 	T32(9, 0, 1, 3, access_raz_wi, CP15_NONE),			/* L2ECTLR */
 	T32_CRM_RANGE(9, 12, 14, 0, ANY_OP2, access_raz_wi),		/* PMU, HDCR.TPM */
-	T32(14, 2, 0, 0, access_raz_wi, CP15_NONE),			/* CNTP_TVAL */
-	T32(14, 2, 0, 1, access_raz_wi, CP15_NONE),			/* CNTP_CTL */
+	T32(14, 2, 0, 0, access_ptimer, CP15_NONE),			/* CNTP_TVAL, CNTHCTL */
+	T32(14, 2, 0, 1, access_ptimer, CP15_NONE),			/* CNTP_CTL */
 	T32(15, 0, 4, 0, access_raz_ro, CP15_NONE),			/* CBAR, HSTR.T15 */
-	T64(14, 2, access_raz_wi),					/* CNTP_CVAL */
+	T64(14, 2, access_ptimer),					/* CNTP_CVAL */
 };
 
 static const struct cp15_trap *find_trap(const struct cp15_key *k)

@@ -18,7 +18,7 @@ static bool vcpu_has_interrupt(struct armvirt_vcpu *vcpu)
 {
 	if (!vcpu->vm->vgic)
 		return false;
-	return vtimer_should_fire(vcpu) || vgic_vcpu_pending(vcpu);
+	return vtimer_should_fire(vcpu) || ptimer_should_fire(vcpu) || vgic_vcpu_pending(vcpu);
 }
 
 /*

@@ -54,6 +54,7 @@ static int armvirt_vcpu_release(struct inode *inode, struct file *filp)
 void armvirt_vcpu_free(struct armvirt_vcpu *vcpu)
 {
 	armvirt_debugfs_vcpu_remove(vcpu);
+	ptimer_vcpu_stop(vcpu);
 	lowvisor_unmap_vcpu(vcpu->hyp);
 	free_page((unsigned long)vcpu->hyp);
 	free_page((unsigned long)vcpu->run);
@@ -136,6 +137,7 @@ static int vcpu_init(struct armvirt_vcpu *vcpu, const struct kvm_vcpu_init *init
 	vcpu->hyp->ctxt.timer.cntv_ctl = 0;
 	vcpu->hyp->ctxt.timer.cntv_cval = 0;
 	vcpu->hyp->ctxt.timer.cntvoff = vcpu->vm->cntvoff;
+	ptimer_write(vcpu, PTIMER_CTL, 0);
 	vcpu->mmio_pending = false;
 	armvirt_vcpu_set_power_off(vcpu, test_bit(KVM_ARM_VCPU_POWER_OFF, &vcpu->features));
 	return 0;
@@ -267,6 +269,7 @@ int armvirt_create_vcpu(struct armvirt_vm *vm, unsigned long id)
 	init_waitqueue_head(&vcpu->wq);
 	vcpu->mode = OUTSIDE_GUEST_MODE;
 	vtimer_vcpu_init(vcpu);
+	ptimer_vcpu_init(vcpu);
 	armvirt_debugfs_vcpu_add(vcpu);
 
 	kref_get(&vm->ref);

@@ -119,6 +119,10 @@ struct armvirt_vcpu {
 	bool mmio_pending;	/* a KVM_EXIT_MMIO read waits for its data */
 	struct hrtimer wfi_timer;	/* wakes it in WFI when its timer fires */
 	bool vtimer_held;	/* the physical PPI held active for the guest */
+	u32 ptimer_ctl;		/* the emulated physical timer (timer/ptimer.c) */
+	u64 ptimer_cval;
+	struct hrtimer ptimer_hrtimer;
+	call_single_data_t kick_csd;	/* the ptimer's kick from its hrtimer */
 	struct armvirt_mmio_access mmio;
 	struct armvirt_exit_stats stats;	/* read locklessly by debugfs */
 	struct dentry *debugfs;

@@ -65,6 +65,7 @@ void vtimer_flush(struct armvirt_vcpu *vcpu)
 	int irq = vgic_hw_timer_irq();
 
 	vgic_set_ppi_level(vcpu, VGIC_TIMER_PPI, level);
+	ptimer_flush(vcpu);
 	vcpu->vtimer_held = level && irq;
 	if (vcpu->vtimer_held)
 		irq_set_irqchip_state(irq, IRQCHIP_STATE_ACTIVE, true);

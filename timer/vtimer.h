@@ -20,4 +20,13 @@ void vtimer_block_start(struct armvirt_vcpu *vcpu);
 void vtimer_block_end(struct armvirt_vcpu *vcpu);
 u64 vtimer_host_counter(void);
 
+/* The emulated physical timer (ptimer.c); vCPU thread */
+enum ptimer_reg { PTIMER_CTL, PTIMER_TVAL, PTIMER_CVAL };
+void ptimer_vcpu_init(struct armvirt_vcpu *vcpu);
+void ptimer_vcpu_stop(struct armvirt_vcpu *vcpu);
+bool ptimer_should_fire(struct armvirt_vcpu *vcpu);
+void ptimer_flush(struct armvirt_vcpu *vcpu);	/* IRQs off, before entry */
+u64 ptimer_read(struct armvirt_vcpu *vcpu, enum ptimer_reg reg);
+void ptimer_write(struct armvirt_vcpu *vcpu, enum ptimer_reg reg, u64 val);
+
 #endif /* ARMVIRT_TIMER_VTIMER_H */

@@ -1,9 +1,12 @@
 // SPDX-License-Identifier: GPL-2.0-only
 /*
- * The virtual timer through ONE_REG, in KVM/ARM's IDs and list place (after
- * the firmware registers): CNTV_CTL, the virtual count, CNTV_CVAL. Setting
- * the count moves the VM's CNTVOFF, for every vCPU, as KVM/ARM did: a VM
- * restored on another host keeps a continuous virtual counter.
+ * The timers through ONE_REG, in KVM/ARM's IDs and list place (after the
+ * firmware registers): CNTV_CTL, the virtual count, CNTV_CVAL. Setting the
+ * count moves the VM's CNTVOFF, for every vCPU, as KVM/ARM did: a VM
+ * restored on another host keeps a continuous virtual counter. Then the
+ * emulated physical timer's CTL, count and CVAL, which KVM/ARM 5.6 did not
+ * list on 32-bit ARM (its state was hidden); its count is the host's and
+ * cannot be set (a write is accepted and ignored, so a restore succeeds).
  * Caller holds vcpu->mutex.
  */
 #include <linux/uaccess.h>
@@ -16,12 +19,19 @@ static const u64 timer_reg_ids[] = {
 	KVM_REG_ARM_TIMER_CTL,
 	KVM_REG_ARM_TIMER_CNT,
 	KVM_REG_ARM_TIMER_CVAL,
+	KVM_REG_ARM_PTIMER_CTL,
+	KVM_REG_ARM_PTIMER_CNT,
+	KVM_REG_ARM_PTIMER_CVAL,
 };
 
 static bool timer_owns(u64 id)
 {
-	return id == KVM_REG_ARM_TIMER_CTL || id == KVM_REG_ARM_TIMER_CNT ||
-	       id == KVM_REG_ARM_TIMER_CVAL;
+	unsigned int i;
+
+	for (i = 0; i < ARRAY_SIZE(timer_reg_ids); i++)
+		if (id == timer_reg_ids[i])
+			return true;
+	return false;
 }
 
 static int timer_get(struct armvirt_vcpu *vcpu, u64 id, void __user *uaddr)
@@ -38,6 +48,15 @@ static int timer_get(struct armvirt_vcpu *vcpu, u64 id, void __user *uaddr)
 		break;
 	case KVM_REG_ARM_TIMER_CVAL:
 		val = t->cntv_cval;
+		break;
+	case KVM_REG_ARM_PTIMER_CTL:
+		val = vcpu->ptimer_ctl;
+		break;
+	case KVM_REG_ARM_PTIMER_CNT:
+		val = vtimer_host_counter();
+		break;
+	case KVM_REG_ARM_PTIMER_CVAL:
+		val = vcpu->ptimer_cval;
 		break;
 	default:
 		return -ENOENT;
@@ -74,8 +93,17 @@ static int timer_set(struct armvirt_vcpu *vcpu, u64 id, const void __user *uaddr
 	case KVM_REG_ARM_TIMER_CNT:
 		set_vm_cntvoff(vcpu->vm, vtimer_host_counter() - val);
 		break;
-	default:
+	case KVM_REG_ARM_TIMER_CVAL:
 		t->cntv_cval = val;
+		break;
+	case KVM_REG_ARM_PTIMER_CTL:
+		ptimer_write(vcpu, PTIMER_CTL, val);
+		break;
+	case KVM_REG_ARM_PTIMER_CVAL:
+		ptimer_write(vcpu, PTIMER_CVAL, val);
+		break;
+	default:	/* PTIMER_CNT: the host's counter */
+		break;
 	}
 	return 0;
 }

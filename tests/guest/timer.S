@@ -3,7 +3,8 @@
  * The virtual timer as a guest sees it (tests/hyp/74-guest-timer.c checks
  * the reports): disabled or masked, it never interrupts (but a masked one
  * shows ISTATUS); unmasked, it interrupts at once; armed while the guest
- * runs, and while it sleeps in WFI, it interrupts on time. Delays are
+ * runs, and while it sleeps in WFI, it interrupts on time; so does the
+ * emulated physical timer (PPI 30). Delays are
  * reported in microseconds of the guest's own virtual counter.
  */
 #include "guest.h"
@@ -12,6 +13,8 @@
 #define GICC		0x08010000
 #define IRQS		(GUEST_RAM_BASE + 0x10000)	/* timer interrupts taken */
 #define LATE		(GUEST_RAM_BASE + 0x10004)	/* CNTVCT - CVAL at the last one */
+#define PIRQS		(GUEST_RAM_BASE + 0x10008)	/* physical timer interrupts */
+#define PLATE		(GUEST_RAM_BASE + 0x1000c)	/* CNTPCT - CNTP_CVAL at the last one */
 
 /* r0 = microseconds -> r0:r1 = CNTVCT + that many ticks (r2, r3 clobbered) */
 	.macro	deadline_in_us
@@ -57,7 +60,7 @@ _start:
 	ldr	r0, =vectors
 	mcr	p15, 0, r0, c12, c0, 0
 	ldr	r0, =GICD
-	ldr	r1, =(1 << 27)
+	ldr	r1, =(1 << 27) | (1 << 30)	@ the virtual and physical timers
 	str	r1, [r0, #0x100]
 	mov	r1, #1
 	str	r1, [r0]
@@ -135,12 +138,40 @@ _start:
 	ldr	r0, [r0]
 	ticks_to_us
 	report	r0				@ microseconds late
+
+	/* 6: the physical timer (emulated), 20 ms ahead on the physical count, in WFI */
+	ldr	r0, =20000
+	deadline_in_us
+	mrrc	p15, 1, r2, r3, c14		@ CNTVCT
+	subs	r0, r0, r2			@ r0:r1 - CNTVCT: the distance
+	sbc	r1, r1, r3
+	mrrc	p15, 0, r2, r3, c14		@ CNTPCT
+	adds	r0, r0, r2
+	adc	r1, r1, r3
+	mcrr	p15, 2, r0, r1, c14		@ CNTP_CVAL
+	mov	r0, #1
+	mcr	p15, 0, r0, c14, c2, 1		@ CNTP_CTL: enabled
+	mrc	p15, 0, r0, c14, c2, 1
+	report	r0				@ 1: enabled, not yet expired
+5:	wfi
+	ldr	r0, =PIRQS
+	ldr	r0, [r0]
+	cmp	r0, #1
+	blo	5b
+	ldr	r0, =PLATE
+	ldr	r0, [r0]
+	ticks_to_us
+	report	r0				@ microseconds late
 	power_off
 
 irq_handler:
 	push	{r0-r5, lr}
 	ldr	r4, =GICC
 	ldr	r5, [r4, #0x0c]			@ IAR
+	ldr	r0, =0x3ff
+	and	r0, r5, r0
+	cmp	r0, #30
+	beq	physical
 	mrrc	p15, 1, r0, r1, c14		@ CNTVCT
 	mrrc	p15, 3, r2, r3, c14		@ CNTV_CVAL
 	sub	r0, r0, r2
@@ -152,9 +183,23 @@ irq_handler:
 	ldr	r0, [r1]
 	add	r0, r0, #1
 	str	r0, [r1]
-	str	r5, [r4, #0x10]			@ EOIR
+eoi:	str	r5, [r4, #0x10]			@ EOIR
 	pop	{r0-r5, lr}
 	subs	pc, lr, #4
+
+physical:
+	mrrc	p15, 0, r0, r1, c14		@ CNTPCT
+	mrrc	p15, 2, r2, r3, c14		@ CNTP_CVAL
+	sub	r0, r0, r2
+	ldr	r1, =PLATE
+	str	r0, [r1]
+	mov	r0, #0
+	mcr	p15, 0, r0, c14, c2, 1		@ disarm
+	ldr	r1, =PIRQS
+	ldr	r0, [r1]
+	add	r0, r0, #1
+	str	r0, [r1]
+	b	eoi
 
 	.ltorg
 	vector_table irq=irq_handler

@@ -193,7 +193,9 @@ static void check_reg_list(int vcpu)
 	       reg_ids[39] == KVM_REG_ARM_SMCCC_ARCH_WORKAROUND_1 &&
 	       reg_ids[40] == KVM_REG_ARM_SMCCC_ARCH_WORKAROUND_2 &&
 	       reg_ids[41] == KVM_REG_ARM_TIMER_CTL && reg_ids[42] == KVM_REG_ARM_TIMER_CNT &&
-	       reg_ids[43] == KVM_REG_ARM_TIMER_CVAL && reg_ids[44] == MIDR_ID,
+	       reg_ids[43] == KVM_REG_ARM_TIMER_CVAL && reg_ids[44] == KVM_REG_ARM_PTIMER_CTL &&
+	       reg_ids[45] == KVM_REG_ARM_PTIMER_CNT && reg_ids[46] == KVM_REG_ARM_PTIMER_CVAL &&
+	       reg_ids[47] == MIDR_ID,
 	       "reg-list-core-firmware-timer-then-id-registers");
 	tap_ok(listed(MPIDR_ID) && listed(SCTLR_ID) && listed(TTBR0_64_ID) &&
 	       listed(TTBR0_32_ID) && listed(ARM_CP15_REG64(0, 7)) &&

@@ -34,7 +34,7 @@ int main(void)
 {
 	uint32_t us;
 
-	tap_plan(7);
+	tap_plan(9);
 	if (!module_loaded("armvirt") && module_load(ARMVIRT_KO))
 		tap_bail("armvirt does not load");
 	if (tvm_create(&vm, "timer", 1 << 20, 1) || tvm_create_vgic(&vm, 64) < 0)
@@ -48,6 +48,9 @@ int main(void)
 	tap_ok(us < LATE_BOUND_US, "timer-fires-on-time-while-the-guest-runs (%u us late)", us);
 	us = next_value("wfi");
 	tap_ok(us < LATE_BOUND_US, "timer-fires-on-time-in-wfi (%u us late)", us);
+	tap_eq(next_value("physical ctl"), 1, "emulated-physical-timer-reads-back-enabled-not-expired");
+	us = next_value("physical");
+	tap_ok(us < LATE_BOUND_US, "emulated-physical-timer-fires-on-time-in-wfi (%u us late)", us);
 	tap_ok(tvm_run_ucall(&vm.vcpu[0]).kind == UC_SYSTEM_EVENT, "guest-powers-off");
 	tvm_diag_exit_counts(0);
 	tvm_destroy(&vm);
