@@ -19,6 +19,7 @@
 #define LOCK		(DATA + 0x40)
 #define COUNTER		(DATA + 0x80)
 #define DONE		(DATA + 0xc0)
+#define ARRIVED		(DATA + 0xc4)		/* the start line of the lock test */
 #define PONGS		(DATA + 0x100)		/* one cache line per vCPU */
 #define L1_TABLE	(GUEST_RAM_BASE + 0x8000)
 #define SECT_RAM	((1 << 16) | (1 << 12) | (3 << 10) | (1 << 3) | (1 << 2) | 2)
@@ -148,7 +149,15 @@ pingpong:
 	bne	3b
 	b	finish
 
-lock_counter:
+lock_counter:					/* all start together, to contend */
+	atomic_inc ARRIVED
+	ldr	r4, =NR_VCPUS
+	ldr	r4, [r4]
+	ldr	r1, =ARRIVED
+14:	ldr	r0, [r1]
+	cmp	r0, r4
+	wfelo
+	blo	14b
 	ldr	r6, =ROUNDS
 	ldr	r6, [r6]
 	ldr	r1, =LOCK
