@@ -7,8 +7,8 @@
  */
 #include "guest.h"
 
-#define GICD		0x08000000
-#define GICC		0x08010000
+#define GICD		GUEST_GICD
+#define GICC		GUEST_GICC
 #define PHASE		(GUEST_RAM_BASE + 0x10000)
 
 	.macro	wait_phase n
@@ -21,12 +21,7 @@
 
 _start:
 	ldr	r8, =UCALL_VALUE
-	cps	#0x12
-	ldr	sp, =GUEST_STACK_TOP - 0x1000
-	cps	#0x13
-	ldr	sp, =GUEST_STACK_TOP
-	ldr	r0, =vectors
-	mcr	p15, 0, r0, c12, c0, 0
+	setup_stacks_and_vectors
 	ldr	r0, =GICD
 	ldr	r1, =(3 << 9)
 	str	r1, [r0, #0x104]		@ ISENABLER1: SPIs 41, 42
@@ -36,11 +31,7 @@ _start:
 	strb	r1, [r0, #0x829]		@ ITARGETSR
 	strb	r1, [r0, #0x82a]
 	str	r1, [r0]			@ GICD_CTLR
-	ldr	r0, =GICC
-	mov	r1, #0xf0
-	str	r1, [r0, #0x04]
-	mov	r1, #1
-	str	r1, [r0]
+	gic_cpu_interface_on
 	cpsie	i
 	mov	r0, #1
 	report	r0

@@ -8,8 +8,8 @@
  */
 #include "guest.h"
 
-#define GICD		0x08000000
-#define GICC		0x08010000
+#define GICD		GUEST_GICD
+#define GICC		GUEST_GICC
 #define PHASE		(GUEST_RAM_BASE + 0x10000)	/* written by the host */
 
 	.macro	wait_phase n
@@ -33,12 +33,7 @@
 
 _start:
 	ldr	r8, =UCALL_VALUE
-	cps	#0x12				@ IRQ mode's stack
-	ldr	sp, =GUEST_STACK_TOP - 0x1000
-	cps	#0x13
-	ldr	sp, =GUEST_STACK_TOP
-	ldr	r0, =vectors
-	mcr	p15, 0, r0, c12, c0, 0		@ VBAR
+	setup_stacks_and_vectors
 
 	gicd_write 0x104, 0x0001ff00		@ ISENABLER1: SPIs 40-48
 	gicd_write 0x100, (1 << 27)		@ ISENABLER0: the virtual timer
@@ -62,11 +57,7 @@ _start:
 	gicd_byte 0x400 + 47, 0x10
 	gicd_byte 0x400 + 48, 0x30
 	gicd_write 0x000, 1			@ GICD_CTLR
-	ldr	r0, =GICC
-	mov	r1, #0xf0
-	str	r1, [r0, #0x04]			@ GICC_PMR
-	mov	r1, #1
-	str	r1, [r0, #0x00]			@ GICC_CTLR
+	gic_cpu_interface_on
 	cpsie	i
 
 	mov	r0, #1

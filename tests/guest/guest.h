@@ -29,6 +29,33 @@
 	b	.
 	.endm
 
+	/*
+	 * The exception modes' stacks below SVC's (GUEST_STACK_TOP), and
+	 * VBAR at "vectors" (vector_table).
+	 */
+	.macro	setup_stacks_and_vectors
+	cps	#0x17				@ ABT
+	ldr	sp, =GUEST_STACK_TOP - 0x1000
+	cps	#0x1b				@ UND
+	ldr	sp, =GUEST_STACK_TOP - 0x2000
+	cps	#0x12				@ IRQ
+	ldr	sp, =GUEST_STACK_TOP - 0x3000
+	cps	#0x13				@ SVC
+	ldr	sp, =GUEST_STACK_TOP
+	ldr	r0, =vectors
+	mcr	p15, 0, r0, c12, c0, 0		@ VBAR
+	isb
+	.endm
+
+	/* This vCPU's GIC CPU interface on, every priority let through */
+	.macro	gic_cpu_interface_on
+	ldr	r0, =GUEST_GICC
+	mov	r1, #0xf0
+	str	r1, [r0, #0x04]			@ GICC_PMR
+	mov	r1, #1
+	str	r1, [r0]			@ GICC_CTLR
+	.endm
+
 	/* VBAR must point at "vectors"; an unexpected exception reports its lr. */
 	.macro	vector_table und=unexpected, svc=unexpected, pabt=unexpected, dabt=unexpected, irq=unexpected
 unexpected:

@@ -10,8 +10,8 @@
  */
 #include "guest.h"
 
-#define GICD		0x08000000
-#define GICC		0x08010000
+#define GICD		GUEST_GICD
+#define GICC		GUEST_GICC
 #define DATA		(GUEST_RAM_BASE + 0x20000)
 #define NR_VCPUS	(DATA + 0x00)		/* written by the host */
 #define MODE		(DATA + 0x04)
@@ -108,11 +108,7 @@ setup:
 	orr	r1, r1, #(1 << 12)
 	mcr	p15, 0, r1, c1, c0, 0		@ MMU and caches on
 	isb
-	ldr	r0, =GICC
-	mov	r1, #0xf0
-	str	r1, [r0, #0x04]			@ GICC_PMR
-	mov	r1, #1
-	str	r1, [r0, #0x00]			@ GICC_CTLR
+	gic_cpu_interface_on
 	cpsie	i
 	ldr	r0, =MODE
 	ldr	r0, [r0]

@@ -7,18 +7,13 @@
  */
 #include "guest.h"
 
-#define GICD		0x08000000
-#define GICC		0x08010000
+#define GICD		GUEST_GICD
+#define GICC		GUEST_GICC
 #define TICKS		(GUEST_RAM_BASE + 0x10000)
 
 _start:
 	ldr	r8, =UCALL_VALUE
-	cps	#0x12
-	ldr	sp, =GUEST_STACK_TOP - 0x1000
-	cps	#0x13
-	ldr	sp, =GUEST_STACK_TOP
-	ldr	r0, =vectors
-	mcr	p15, 0, r0, c12, c0, 0
+	setup_stacks_and_vectors
 	ldr	r0, =GICD
 	ldr	r1, =(1 << 27)
 	str	r1, [r0, #0x100]		@ ISENABLER0: the timer
@@ -30,11 +25,7 @@ _start:
 	strb	r1, [r0, #0x428]		@ IPRIORITYR
 	mov	r1, #1
 	str	r1, [r0]			@ GICD_CTLR
-	ldr	r0, =GICC
-	mov	r1, #0xf0
-	str	r1, [r0, #0x04]
-	mov	r1, #1
-	str	r1, [r0]
+	gic_cpu_interface_on
 	bl	arm_timer
 	mov	r0, #1
 	mcr	p15, 0, r0, c14, c3, 1		@ CNTV_CTL: enabled

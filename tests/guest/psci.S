@@ -22,13 +22,7 @@
 
 _start:
 	ldr	r8, =UCALL_VALUE
-	cps	#0x17				@ ABT mode's stack
-	ldr	sp, =GUEST_STACK_TOP - 0x1000
-	cps	#0x13
-	ldr	sp, =GUEST_STACK_TOP
-	ldr	r0, =vectors
-	mcr	p15, 0, r0, c12, c0, 0		@ VBAR
-	isb
+	setup_stacks_and_vectors
 
 	call	PSCI_VERSION			@ 1
 	call	PSCI_FEATURES, PSCI_SYSTEM_OFF	@ 2

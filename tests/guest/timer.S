@@ -9,8 +9,8 @@
  */
 #include "guest.h"
 
-#define GICD		0x08000000
-#define GICC		0x08010000
+#define GICD		GUEST_GICD
+#define GICC		GUEST_GICC
 #define IRQS		(GUEST_RAM_BASE + 0x10000)	/* timer interrupts taken */
 #define LATE		(GUEST_RAM_BASE + 0x10004)	/* CNTVCT - CVAL at the last one */
 #define PIRQS		(GUEST_RAM_BASE + 0x10008)	/* physical timer interrupts */
@@ -53,22 +53,13 @@
 
 _start:
 	ldr	r8, =UCALL_VALUE
-	cps	#0x12
-	ldr	sp, =GUEST_STACK_TOP - 0x1000
-	cps	#0x13
-	ldr	sp, =GUEST_STACK_TOP
-	ldr	r0, =vectors
-	mcr	p15, 0, r0, c12, c0, 0
+	setup_stacks_and_vectors
 	ldr	r0, =GICD
 	ldr	r1, =(1 << 27) | (1 << 30)	@ the virtual and physical timers
 	str	r1, [r0, #0x100]
 	mov	r1, #1
 	str	r1, [r0]
-	ldr	r0, =GICC
-	mov	r1, #0xf0
-	str	r1, [r0, #0x04]
-	mov	r1, #1
-	str	r1, [r0]
+	gic_cpu_interface_on
 	cpsie	i
 
 	/* 1: disabled, deadline passed: nothing */

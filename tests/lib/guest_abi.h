@@ -16,6 +16,10 @@
 #define UCALL_DONE		(UCALL_BASE + 0x04)	/* finished; value 0 = success */
 #define UCALL_FAIL		(UCALL_BASE + 0x08)	/* a guest-side check failed; value = its number */
 
+/* Where the test VMs put the vGIC (lib/vm.c: tvm_create_vgic) */
+#define GUEST_GICD		0x08000000	/* distributor */
+#define GUEST_GICC		0x08010000	/* CPU interface (the hardware GICV) */
+
 /* A test device: reads return a pattern, writes are recorded by the host. */
 #define TESTDEV_BASE		0x0b000000
 

@@ -227,7 +227,7 @@ static int device_attr(int fd, uint32_t group, uint64_t attr, void *val)
 int tvm_create_vgic(struct tvm *vm, uint32_t nr_irqs)
 {
 	struct kvm_create_device cd = { .type = KVM_DEV_TYPE_ARM_VGIC_V2 };
-	uint64_t dist = TVM_GICD, cpu = TVM_GICC;
+	uint64_t dist = GUEST_GICD, cpu = GUEST_GICC;
 
 	if (ioctl(vm->vm_fd, KVM_CREATE_DEVICE, &cd) ||
 	    device_attr(cd.fd, KVM_DEV_ARM_VGIC_GRP_ADDR, KVM_VGIC_V2_ADDR_TYPE_DIST, &dist) ||

@@ -68,11 +68,9 @@ void tvm_set_core_reg(struct tvm_vcpu *v, unsigned int index, uint32_t val);
 
 /*
  * An in-kernel vGIC v2 through KVM_CREATE_DEVICE: distributor at
- * 0x08000000, CPU interface at 0x08010000, @nr_irqs, initialised.
+ * GUEST_GICD, CPU interface at GUEST_GICC, @nr_irqs, initialised.
  * Returns the device fd, or -errno.
  */
-#define TVM_GICD	0x08000000
-#define TVM_GICC	0x08010000
 int tvm_create_vgic(struct tvm *vm, uint32_t nr_irqs);
 
 /* The VMM's view of guest RAM at @gpa */
