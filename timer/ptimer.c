@@ -33,10 +33,11 @@ static void ptimer_kick_ipi(void *info)
 static enum hrtimer_restart ptimer_expired(struct hrtimer *t)
 {
 	struct armvirt_vcpu *vcpu = container_of(t, struct armvirt_vcpu, ptimer_hrtimer);
-	int cpu = READ_ONCE(vcpu->cpu);
+	int cpu;
 
 	set_bit(REQ_KICK, &vcpu->requests);
-	smp_mb__after_atomic();
+	smp_mb__after_atomic();	/* the request before the mode, as armvirt_vcpu_request() */
+	cpu = READ_ONCE(vcpu->cpu);
 	if (READ_ONCE(vcpu->mode) == IN_GUEST_MODE && cpu != smp_processor_id())
 		smp_call_function_single_async(cpu, &vcpu->kick_csd);
 	wake_up_interruptible(&vcpu->wq);
