@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # Run the kernel's checkpatch.pl (from Debian's linux-source-6.1, installed by
-# scripts/setup.sh) over armvirt's kernel sources. Prints its findings;
-# exits non-zero if there are any.
+# scripts/setup.sh) over armvirt's kernel sources: the tracked ones and new
+# ones not yet added (so a new file is checked before its first commit).
+# Prints its findings; exits non-zero if there are any.
 set -euo pipefail
 
 top=$(cd "$(dirname "$0")/.." && pwd)
@@ -18,7 +19,7 @@ fi
 
 cd "$top"
 status=0
-for f in $(git ls-files 'highvisor/*' 'lowvisor/*' 'mmu/*' 'uapi/*' \
+for f in $(git ls-files --cached --others --exclude-standard 'highvisor/*' 'lowvisor/*' 'mmu/*' 'uapi/*' \
 	   'vgic/*' 'timer/*' | grep -E '\.(c|h|S)$'); do
 	out=$(perl "$cp_dir/checkpatch.pl" --no-tree --terse -q -f "$f" \
 		--ignore SPDX_LICENSE_TAG 2>&1 | grep -v '^total:' || true)
