@@ -20,18 +20,6 @@ static uint32_t one_reg32(struct tvm_vcpu *v, uint64_t id)
 	return val;
 }
 
-static uint32_t next_value(struct tvm_vcpu *v, const char *step)
-{
-	struct ucall uc = tvm_run_ucall(v);
-
-	if (uc.kind != UC_VALUE) {
-		tap_diag("exit kind %d value %#x pc %#x", uc.kind, uc.value,
-			 tvm_core_reg(v, 15));
-		tap_bail("%s: the guest did not report", step);
-	}
-	return uc.value;
-}
-
 int main(void)
 {
 	uint32_t actlr, l2ctlr, midr, mpidr, value;
@@ -51,25 +39,25 @@ int main(void)
 	midr = one_reg32(v, ARM_CP15_REG32(0, 0, 0, 0));
 	mpidr = one_reg32(v, ARM_CP15_REG32(0, 0, 0, 5));
 
-	tap_eq(next_value(v, "actlr"), actlr, "actlr-reads-the-vcpu-value");
-	tap_eq(next_value(v, "actlr-write"), actlr, "actlr-writes-are-ignored");
+	tap_eq(tvm_next_value(v, "actlr"), actlr, "actlr-reads-the-vcpu-value");
+	tap_eq(tvm_next_value(v, "actlr-write"), actlr, "actlr-writes-are-ignored");
 	/* QEMU's TCG (7.2) does not implement every trap: see what trapped. */
 	cp15_before = tvm_exit_count(0, "cp15");
-	value = next_value(v, "l2ctlr");
+	value = tvm_next_value(v, "l2ctlr");
 	if (tvm_exit_count(0, "cp15") > cp15_before)
 		tap_eq(value, l2ctlr, "l2ctlr-reads-the-vcpu-value");
 	else
 		tap_skip("this CPU does not trap L2CTLR with HCR.TIDCP (QEMU TCG)",
 			 "l2ctlr-reads-the-vcpu-value");
-	tap_eq(next_value(v, "pmcr"), 0, "pmu-registers-read-as-zero");
-	tap_eq(next_value(v, "dbgdidr"), 0, "debug-registers-read-as-zero");
-	tap_eq(next_value(v, "midr"), midr, "midr-is-the-invariant-register");
-	tap_eq(next_value(v, "mpidr"), mpidr, "mpidr-is-the-vcpu-value");
-	tap_eq(next_value(v, "cbar"), 0, "cbar-reads-as-zero");
-	tap_eq(next_value(v, "unknown-cp15"), 0xdd, "unknown-cp15-register-is-undefined");
-	tap_eq(next_value(v, "smc"), 0xdd, "smc-is-undefined");
-	tap_eq(next_value(v, "condition"), 7, "trapped-instruction-failing-its-condition-does-nothing");
-	tap_eq(next_value(v, "set-way"), 0x5e7, "set-way-and-wfe-return-to-the-guest");
+	tap_eq(tvm_next_value(v, "pmcr"), 0, "pmu-registers-read-as-zero");
+	tap_eq(tvm_next_value(v, "dbgdidr"), 0, "debug-registers-read-as-zero");
+	tap_eq(tvm_next_value(v, "midr"), midr, "midr-is-the-invariant-register");
+	tap_eq(tvm_next_value(v, "mpidr"), mpidr, "mpidr-is-the-vcpu-value");
+	tap_eq(tvm_next_value(v, "cbar"), 0, "cbar-reads-as-zero");
+	tap_eq(tvm_next_value(v, "unknown-cp15"), 0xdd, "unknown-cp15-register-is-undefined");
+	tap_eq(tvm_next_value(v, "smc"), 0xdd, "smc-is-undefined");
+	tap_eq(tvm_next_value(v, "condition"), 7, "trapped-instruction-failing-its-condition-does-nothing");
+	tap_eq(tvm_next_value(v, "set-way"), 0x5e7, "set-way-and-wfe-return-to-the-guest");
 	uc = tvm_run_ucall(v);
 	tap_ok(uc.kind == UC_SYSTEM_EVENT, "guest-powers-off");
 	tap_eq(tvm_exit_count(0, "undef_injected"), 2, "debugfs-counts-two-undefs");

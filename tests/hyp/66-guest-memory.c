@@ -33,15 +33,6 @@ static int set_slot(struct tvm *vm, unsigned int slot, unsigned int flags,
 	return ioctl(vm->vm_fd, KVM_SET_USER_MEMORY_REGION, &r) ? errno : 0;
 }
 
-static uint32_t expect_value(struct tvm_vcpu *v, const char *step)
-{
-	struct ucall uc = tvm_run_ucall(v);
-
-	if (uc.kind != UC_VALUE)
-		tap_bail("%s: exit kind %d value %#x", step, uc.kind, uc.value);
-	return uc.value;
-}
-
 int main(void)
 {
 	struct tvm vm;
@@ -71,30 +62,30 @@ int main(void)
 	ram_word = tvm_gpa(&vm, GUEST_RAM_BASE + 0x80000);
 	*ram_word = 0xaaaa0001;
 
-	tap_eq(expect_value(&vm.vcpu[0], "ro read"), 0x11111111, "read-only-slot-reads-the-vmm-memory");
+	tap_eq(tvm_next_value(&vm.vcpu[0], "ro read"), 0x11111111, "read-only-slot-reads-the-vmm-memory");
 	uc = tvm_run_ucall(&vm.vcpu[0]);
 	tap_ok(uc.kind == UC_MMIO && run->mmio.is_write && run->mmio.phys_addr == RO_SLOT + 4 &&
 	       run->mmio.len == 4 && run->mmio.data[0] == 0x22,
 	       "write-to-read-only-slot-is-an-mmio-write-exit");
-	tap_eq(expect_value(&vm.vcpu[0], "ro reread"), 0x11111111, "read-only-slot-is-unchanged");
+	tap_eq(tvm_next_value(&vm.vcpu[0], "ro reread"), 0x11111111, "read-only-slot-is-unchanged");
 	tap_eq(ro[1], 0x11111111, "vmm-memory-behind-read-only-slot-is-unchanged");
 
 	uc = tvm_run_ucall(&vm.vcpu[0]);
 	tap_ok(uc.kind == UC_MMIO && !run->mmio.is_write && run->mmio.phys_addr == NO_SLOT,
 	       "access-outside-memory-is-an-mmio-exit");
 	memcpy(run->mmio.data, "\x77\x77\x77\x77", 4);
-	tap_eq(expect_value(&vm.vcpu[0], "no slot"), 0x77777777, "mmio-read-returns-the-vmm-answer");
+	tap_eq(tvm_next_value(&vm.vcpu[0], "no slot"), 0x77777777, "mmio-read-returns-the-vmm-answer");
 
-	expect_value(&vm.vcpu[0], "file write");
+	tvm_next_value(&vm.vcpu[0], "file write");
 	tap_ok(pread(memfd, &word, 4, 0) == 4 && word == 0xf11e0001,
 	       "guest-write-reaches-the-shared-file");
 
-	tap_eq(expect_value(&vm.vcpu[0], "ram first"), 0xaaaa0001, "guest-reads-the-vmm-page");
+	tap_eq(tvm_next_value(&vm.vcpu[0], "ram first"), 0xaaaa0001, "guest-reads-the-vmm-page");
 	madvise((void *)((unsigned long)ram_word & ~4095UL), 4096, MADV_DONTNEED);
 	*ram_word = 0xbbbb0002;	/* a new page behind the same address */
-	tap_eq(expect_value(&vm.vcpu[0], "ram replaced"), 0xbbbb0002,
+	tap_eq(tvm_next_value(&vm.vcpu[0], "ram replaced"), 0xbbbb0002,
 	       "guest-sees-the-page-that-replaced-it (mmu notifier)");
-	expect_value(&vm.vcpu[0], "ram write");
+	tvm_next_value(&vm.vcpu[0], "ram write");
 	tap_eq(*(volatile uint32_t *)tvm_gpa(&vm, GUEST_RAM_BASE + 0x90000), 0x600d,
 	       "guest-write-reaches-vmm-memory");
 
@@ -103,7 +94,7 @@ int main(void)
 	tap_ok(uc.kind == UC_MMIO && run->mmio.phys_addr == RO_SLOT,
 	       "deleted-slot-becomes-mmio");
 	memset(run->mmio.data, 0, 8);
-	expect_value(&vm.vcpu[0], "after delete");
+	tvm_next_value(&vm.vcpu[0], "after delete");
 
 	munmap(file, SLOT_SIZE);
 	uc = tvm_run_ucall(&vm.vcpu[0]);

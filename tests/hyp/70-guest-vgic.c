@@ -43,18 +43,6 @@ static void set_phase(uint32_t phase)
 	*(volatile uint32_t *)tvm_gpa(&vm, PHASE_GPA) = phase;
 }
 
-static uint32_t next_value(const char *step)
-{
-	struct ucall uc = tvm_run_ucall(&vm.vcpu[0]);
-
-	if (uc.kind != UC_VALUE) {
-		tap_diag("exit kind %d value %#x pc %#x", uc.kind, uc.value,
-			 tvm_core_reg(&vm.vcpu[0], 15));
-		tap_bail("%s: the guest did not report", step);
-	}
-	return uc.value;
-}
-
 static double now_ms(void)
 {
 	struct timespec ts;
@@ -95,27 +83,27 @@ int main(void)
 	       "set-nr-irqs-and-init");
 	tap_eq(irq_line(SPI(200), 1), EINVAL, "irq-line-beyond-nr-irqs-is-einval");
 
-	tap_eq(next_value("ready"), 1, "guest-configures-its-gic");
+	tap_eq(tvm_next_value(&vm.vcpu[0], "ready"), 1, "guest-configures-its-gic");
 	irq_line(SPI(40), 1);
-	tap_eq(next_value("spi"), 40, "spi-from-kvm-irq-line-is-delivered");
-	tap_eq(next_value("spi again"), 40, "level-spi-comes-back-after-eoi-while-high");
+	tap_eq(tvm_next_value(&vm.vcpu[0], "spi"), 40, "spi-from-kvm-irq-line-is-delivered");
+	tap_eq(tvm_next_value(&vm.vcpu[0], "spi again"), 40, "level-spi-comes-back-after-eoi-while-high");
 	irq_line(SPI(40), 0);
 	set_phase(2);
-	tap_eq(next_value("sgi"), 5, "sgi-to-self-is-delivered");
+	tap_eq(tvm_next_value(&vm.vcpu[0], "sgi"), 5, "sgi-to-self-is-delivered");
 	set_phase(3);
 	t0 = now_ms();
-	tap_eq(next_value("timer"), 27, "virtual-timer-interrupt-wakes-wfi");
+	tap_eq(tvm_next_value(&vm.vcpu[0], "timer"), 27, "virtual-timer-interrupt-wakes-wfi");
 	waited = now_ms() - t0;
 	tap_ok(waited >= 9 && waited < 500, "timer-fires-after-about-10ms (%.1f ms)", waited);
 	set_phase(4);
 
-	tap_eq(next_value("masked"), 2, "guest-masks-interrupts");
+	tap_eq(tvm_next_value(&vm.vcpu[0], "masked"), 2, "guest-masks-interrupts");
 	for (i = 41; i <= 48; i++) {
 		irq_line(SPI(i), 1);
 		irq_line(SPI(i), 0);	/* edge: pending until taken */
 	}
 	for (i = 0; i < 8; i++)
-		got[i] = next_value("priority order");
+		got[i] = tvm_next_value(&vm.vcpu[0], "priority order");
 	for (i = 0; i < 8; i++)
 		if (got[i] != order[i])
 			tap_diag("interrupt %d: expected %u, got %u", i, order[i], got[i]);

@@ -46,15 +46,6 @@ static bool restorable(uint32_t off)
 	       !(off >= 0x380 && off < 0x400) && !(off >= 0xf10 && off < 0xf20) && off < 0xfd0;
 }
 
-static uint32_t next_value(struct tvm *vm, const char *step)
-{
-	struct ucall uc = tvm_run_ucall(&vm->vcpu[0]);
-
-	if (uc.kind != UC_VALUE)
-		tap_bail("%s: exit kind %d value %#x", step, uc.kind, uc.value);
-	return uc.value;
-}
-
 int main(void)
 {
 	static struct saved s;
@@ -70,7 +61,7 @@ int main(void)
 	if (tvm_create(&a, "migrate", RAM_SIZE, 1) || (dev_a = tvm_create_vgic(&a, 64)) < 0)
 		tap_bail("cannot create the VM with its vGIC");
 	do
-		tick = next_value(&a, "ticks before");
+		tick = tvm_next_value(&a.vcpu[0], "ticks before");
 	while (tick < 3);
 	tap_ok(tick >= 3, "guest-ticks-in-the-first-vm (%u)", tick);
 
@@ -124,14 +115,14 @@ int main(void)
 	       "virtual-counter-continues-from-the-saved-value (+%llu ticks)",
 	       (unsigned long long)(cnt - s.vals[i]));
 
-	first = next_value(&b, "tick after");
+	first = tvm_next_value(&b.vcpu[0], "tick after");
 	tap_ok(first > tick && first < tick + 20, "ticks-carry-on-in-the-new-vm (%u after %u)",
 	       first, tick);
-	tap_ok(next_value(&b, "tick after") > first, "and-go-on");
+	tap_ok(tvm_next_value(&b.vcpu[0], "tick after") > first, "and-go-on");
 	if (ioctl(b.vm_fd, KVM_IRQ_LINE, &(struct kvm_irq_level){ .irq = SPI(40), .level = 1 }))
 		tap_bail("KVM_IRQ_LINE");
 	do
-		tick = next_value(&b, "spi");
+		tick = tvm_next_value(&b.vcpu[0], "spi");
 	while (tick != 0x40 && tick < 100);
 	tap_eq(tick, 0x40, "spi-enabled-before-the-save-arrives-after-the-restore");
 	tap_ok(host_can_fork_exec(), "host-still-works");

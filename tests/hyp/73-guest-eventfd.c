@@ -21,15 +21,6 @@
 
 static struct tvm vm;
 
-static uint32_t next_value(const char *step)
-{
-	struct ucall uc = tvm_run_ucall(&vm.vcpu[0]);
-
-	if (uc.kind != UC_VALUE)
-		tap_bail("%s: exit kind %d value %#x", step, uc.kind, uc.value);
-	return uc.value;
-}
-
 static uint64_t eventfd_count(int fd)
 {
 	uint64_t v = 0;
@@ -78,19 +69,19 @@ int main(void)
 	       ioctl(vm.vm_fd, KVM_IOEVENTFD, &door) == 0, "assign-irqfds-and-ioeventfd");
 	tap_eq(ioctl(vm.vm_fd, KVM_IOEVENTFD, &door) ? errno : 0, EEXIST, "same-ioeventfd-twice-is-eexist");
 
-	tap_eq(next_value("ready"), 1, "guest-ready");
+	tap_eq(tvm_next_value(&vm.vcpu[0], "ready"), 1, "guest-ready");
 	kick(edge_fd);
-	tap_eq(next_value("irqfd"), 41, "irqfd-write-raises-its-spi");
+	tap_eq(tvm_next_value(&vm.vcpu[0], "irqfd"), 41, "irqfd-write-raises-its-spi");
 	*phase = 2;
-	tap_eq(next_value("doorbell"), 2, "ioeventfd-write-completes-without-an-exit");
+	tap_eq(tvm_next_value(&vm.vcpu[0], "doorbell"), 2, "ioeventfd-write-completes-without-an-exit");
 	tap_eq(eventfd_count(door_fd), 1, "ioeventfd-is-signalled");
 	tap_ok(tvm_exit_count(0, "ioeventfd") == 1 && tvm_exit_count(0, "mmio_write") >= 2,
 	       "debugfs-counts-the-doorbell-apart");
 
 	kick(level_fd);
-	tap_eq(next_value("resample irq"), 42, "resampling-irqfd-raises-its-level-spi");
+	tap_eq(tvm_next_value(&vm.vcpu[0], "resample irq"), 42, "resampling-irqfd-raises-its-level-spi");
 	*phase = 3;
-	tap_eq(next_value("after eoi"), 3, "level-drops-at-eoi-no-second-delivery");
+	tap_eq(tvm_next_value(&vm.vcpu[0], "after eoi"), 3, "level-drops-at-eoi-no-second-delivery");
 	tap_eq(eventfd_count(resample_fd), 1, "resample-eventfd-signalled-at-eoi");
 
 	edge.flags = KVM_IRQFD_FLAG_DEASSIGN;

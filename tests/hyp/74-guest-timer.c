@@ -21,15 +21,6 @@
 
 static struct tvm vm;
 
-static uint32_t next_value(const char *step)
-{
-	struct ucall uc = tvm_run_ucall(&vm.vcpu[0]);
-
-	if (uc.kind != UC_VALUE)
-		tap_bail("%s: exit kind %d value %#x", step, uc.kind, uc.value);
-	return uc.value;
-}
-
 int main(void)
 {
 	uint32_t us;
@@ -39,17 +30,17 @@ int main(void)
 		tap_bail("armvirt does not load");
 	if (tvm_create(&vm, "timer", 1 << 20, 1) || tvm_create_vgic(&vm, 64) < 0)
 		tap_bail("cannot create the VM");
-	tap_eq(next_value("disabled"), 0, "disabled-timer-past-its-deadline-never-interrupts");
-	tap_eq(next_value("masked"), 0, "masked-timer-past-its-deadline-never-interrupts");
-	tap_eq(next_value("istatus"), 4, "masked-timer-shows-istatus");
-	us = next_value("unmask");
+	tap_eq(tvm_next_value(&vm.vcpu[0], "disabled"), 0, "disabled-timer-past-its-deadline-never-interrupts");
+	tap_eq(tvm_next_value(&vm.vcpu[0], "masked"), 0, "masked-timer-past-its-deadline-never-interrupts");
+	tap_eq(tvm_next_value(&vm.vcpu[0], "istatus"), 4, "masked-timer-shows-istatus");
+	us = tvm_next_value(&vm.vcpu[0], "unmask");
 	tap_ok(us < LATE_BOUND_US, "unmasked-timer-interrupts-at-once (%u us)", us);
-	us = next_value("running");
+	us = tvm_next_value(&vm.vcpu[0], "running");
 	tap_ok(us < LATE_BOUND_US, "timer-fires-on-time-while-the-guest-runs (%u us late)", us);
-	us = next_value("wfi");
+	us = tvm_next_value(&vm.vcpu[0], "wfi");
 	tap_ok(us < LATE_BOUND_US, "timer-fires-on-time-in-wfi (%u us late)", us);
-	tap_eq(next_value("physical ctl"), 1, "emulated-physical-timer-reads-back-enabled-not-expired");
-	us = next_value("physical");
+	tap_eq(tvm_next_value(&vm.vcpu[0], "physical ctl"), 1, "emulated-physical-timer-reads-back-enabled-not-expired");
+	us = tvm_next_value(&vm.vcpu[0], "physical");
 	tap_ok(us < LATE_BOUND_US, "emulated-physical-timer-fires-on-time-in-wfi (%u us late)", us);
 	tap_ok(tvm_run_ucall(&vm.vcpu[0]).kind == UC_SYSTEM_EVENT, "guest-powers-off");
 	tvm_diag_exit_counts(0);

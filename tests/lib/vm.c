@@ -190,6 +190,17 @@ struct ucall tvm_run_ucall(struct tvm_vcpu *v)
 	}
 }
 
+uint32_t tvm_next_value(struct tvm_vcpu *v, const char *step)
+{
+	struct ucall uc = tvm_run_ucall(v);
+
+	if (uc.kind != UC_VALUE) {
+		tap_diag("exit kind %d value %#x pc %#x", uc.kind, uc.value, tvm_core_reg(v, 15));
+		tap_bail("%s: the guest did not report", step);
+	}
+	return uc.value;
+}
+
 int tvm_get_reg(struct tvm_vcpu *v, uint64_t id, void *val)
 {
 	struct kvm_one_reg reg = { .id = id, .addr = (unsigned long)val };

@@ -61,6 +61,9 @@ int tvm_run_once(struct tvm_vcpu *v);
  */
 struct ucall tvm_run_ucall(struct tvm_vcpu *v);
 
+/* Run until the guest reports a value, and return it; anything else abandons the test. */
+uint32_t tvm_next_value(struct tvm_vcpu *v, const char *step);
+
 int tvm_get_reg(struct tvm_vcpu *v, uint64_t id, void *val);
 int tvm_set_reg(struct tvm_vcpu *v, uint64_t id, const void *val);
 uint32_t tvm_core_reg(struct tvm_vcpu *v, unsigned int index);
