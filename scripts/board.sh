@@ -32,7 +32,7 @@ done
 
 kroot=$(bash "$top/scripts/setup.sh" --print-kdir "$flavour")
 initrd=$top/build/initramfs-${suite:-interactive}.cpio.gz
-bash "$top/scripts/mkinitramfs.sh" "$initrd" ${suite:+"$suite"}
+ARMVIRT_FLAVOUR=$flavour bash "$top/scripts/mkinitramfs.sh" "$initrd" ${suite:+"$suite"}
 
 append="console=ttyAMA0 rdinit=/init panic=-1 oops=panic${suite:+ armvirt.suite=$suite} $extra"
 qemu=(qemu-system-arm -M "virt,highmem=off,virtualization=$virt" -cpu "$cpu"

@@ -1,7 +1,10 @@
 #!/usr/bin/env bash
 # Build the board's initramfs: a static busybox, tests/board/init as /init,
 # armvirt.ko ($ARMVIRT_KO, default the one built in the top folder), and the
-# test programs of the suites given.
+# test programs of the suites given. Without a suite (the interactive board),
+# or with the vmm or dev suite, also what running a Linux guest needs: the VMM
+# (/bin/armvirt-vmm), the guest's kernel and initramfs (/guest/), and the
+# board kernel's tun module ($ARMVIRT_FLAVOUR, default armmp-lpae).
 #   mkinitramfs.sh OUT.cpio.gz [SUITE...]
 set -euo pipefail
 
@@ -30,5 +33,21 @@ for suite in "$@"; do
 	mkdir -p "$root/tests/$suite"
 	cp "$top/tests/build/$suite/"* "$root/tests/$suite/"
 done
+with_guest=0
+[ $# = 0 ] && with_guest=1
+for suite in "$@"; do
+	case $suite in vmm|dev) with_guest=1 ;; esac
+done
+if [ "$with_guest" = 1 ]; then
+	vmm=$top/vmm/build/armvirt-vmm
+	[ -x "$vmm" ] || { echo "mkinitramfs: $vmm not built" >&2; exit 1; }
+	mkdir -p "$root/guest" "$root/lib/modules"
+	arm-linux-gnueabihf-strip -o "$root/bin/armvirt-vmm" "$vmm"
+	guest_kroot=$(bash "$top/scripts/setup.sh" --print-kdir armmp-lpae)
+	cp "$guest_kroot/vmlinuz" "$root/guest/zImage"
+	bash "$top/scripts/mkguest-initramfs.sh" "$root/guest/initramfs.cpio.gz"
+	board_kroot=$(bash "$top/scripts/setup.sh" --print-kdir "${ARMVIRT_FLAVOUR:-armmp-lpae}")
+	cp "$board_kroot"/lib/modules/*/kernel/drivers/net/tun.ko "$root/lib/modules/"
+fi
 mkdir -p "$(dirname "$out")"
 (cd "$root" && find . | LC_ALL=C sort | cpio -o -H newc --quiet -R 0:0) | gzip -1 > "$out"

@@ -1,0 +1,90 @@
+// SPDX-License-Identifier: GPL-2.0-only
+/*
+ * The guest console on the VMM's stdin and stdout. On a terminal, input is
+ * passed on key by key without local echo (the guest echoes), but the
+ * terminal keeps its signals: Ctrl-C stops the guest cleanly, as SIGTERM
+ * does. Input goes to one console device (struct console); output from
+ * every console device goes to stdout.
+ */
+#include <errno.h>
+#include <stdlib.h>
+#include <string.h>
+#include <termios.h>
+#include <unistd.h>
+
+#include "vmm.h"
+
+static struct termios saved_termios;
+static bool termios_saved;
+static struct console *input_dev;
+static bool stdin_eof;
+
+void console_restore(void)
+{
+	if (termios_saved)
+		tcsetattr(STDIN_FILENO, TCSANOW, &saved_termios);
+	termios_saved = false;
+}
+
+void console_output(const uint8_t *buf, size_t len)
+{
+	ssize_t n;
+
+	while (len) {
+		n = write(STDOUT_FILENO, buf, len);
+		if (n < 0 && errno == EINTR)
+			continue;
+		if (n <= 0)
+			return;		/* stdout gone: the guest's output is lost, not the guest */
+		buf += n;
+		len -= (size_t)n;
+	}
+}
+
+/* stdin is readable (I/O thread). */
+static void stdin_readable(int fd, void *opaque)
+{
+	uint8_t buf[256];
+	size_t room = input_dev->room(input_dev);
+	ssize_t n;
+
+	if (room == 0) {
+		io_watch_pause(fd, true);	/* until console_input_ready() */
+		return;
+	}
+	n = read(fd, buf, room < sizeof(buf) ? room : sizeof(buf));
+	if (n < 0 && (errno == EINTR || errno == EAGAIN))
+		return;
+	if (n <= 0) {
+		stdin_eof = true;		/* the guest keeps running without input */
+		io_watch_pause(fd, true);
+		return;
+	}
+	input_dev->input(input_dev, buf, (size_t)n);
+}
+
+void console_input_ready(void)
+{
+	if (input_dev && !stdin_eof)
+		io_watch_pause(STDIN_FILENO, false);
+}
+
+int console_setup(struct vmm *vmm)
+{
+	struct termios t;
+
+	input_dev = vmm->console;
+	if (!input_dev)
+		return 0;
+	if (isatty(STDIN_FILENO) && tcgetattr(STDIN_FILENO, &saved_termios) == 0) {
+		termios_saved = true;
+		t = saved_termios;
+		t.c_lflag &= ~(ICANON | ECHO | ECHONL | IEXTEN);
+		t.c_iflag &= ~(ICRNL | INLCR | IGNCR | IXON);
+		t.c_cc[VMIN] = 1;
+		t.c_cc[VTIME] = 0;
+		tcsetattr(STDIN_FILENO, TCSANOW, &t);
+		atexit(console_restore);
+	}
+	return io_watch(STDIN_FILENO, stdin_readable, NULL);
+}

@@ -1,0 +1,123 @@
+// SPDX-License-Identifier: GPL-2.0-only
+/*
+ * The I/O thread: one epoll loop over every host fd a device waits on
+ * (stdin, the tap, the queues' ioeventfds). Handlers run on this thread,
+ * one at a time, and take their device's lock.
+ */
+#include <errno.h>
+#include <stdint.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/epoll.h>
+#include <sys/eventfd.h>
+#include <unistd.h>
+
+#include "vmm.h"
+
+#define IO_MAX_WATCHES	32
+
+struct io_watch {
+	int fd;
+	io_handler fn;
+	void *opaque;
+};
+
+static struct io_watch watches[IO_MAX_WATCHES];
+static int nr_watches;
+static int epoll_fd = -1, stop_fd = -1;
+static pthread_t io_thread;
+static bool running;
+
+static int io_init(void)
+{
+	struct epoll_event ev = { .events = EPOLLIN, .data.ptr = NULL };
+
+	if (epoll_fd >= 0)
+		return 0;
+	epoll_fd = epoll_create1(EPOLL_CLOEXEC);
+	stop_fd = eventfd(0, EFD_CLOEXEC | EFD_NONBLOCK);
+	if (epoll_fd < 0 || stop_fd < 0 ||
+	    epoll_ctl(epoll_fd, EPOLL_CTL_ADD, stop_fd, &ev))
+		return -1;
+	return 0;
+}
+
+int io_watch(int fd, io_handler fn, void *opaque)
+{
+	struct epoll_event ev = { .events = EPOLLIN };
+
+	if (io_init() || nr_watches == IO_MAX_WATCHES)
+		return -1;
+	watches[nr_watches] = (struct io_watch){ fd, fn, opaque };
+	ev.data.ptr = &watches[nr_watches];
+	if (epoll_ctl(epoll_fd, EPOLL_CTL_ADD, fd, &ev))
+		return -1;
+	nr_watches++;
+	return 0;
+}
+
+void io_watch_pause(int fd, bool paused)
+{
+	int i;
+
+	for (i = 0; i < nr_watches; i++) {
+		if (watches[i].fd == fd) {
+			struct epoll_event ev = {
+				.events = paused ? 0 : EPOLLIN, .data.ptr = &watches[i],
+			};
+
+			epoll_ctl(epoll_fd, EPOLL_CTL_MOD, fd, &ev);
+			return;
+		}
+	}
+}
+
+static void *io_loop(void *arg)
+{
+	struct epoll_event ev[16];
+	int n, i;
+
+	for (;;) {
+		n = epoll_wait(epoll_fd, ev, 16, -1);
+		if (n < 0 && errno == EINTR)
+			continue;
+		if (n < 0) {
+			vmm_err("I/O thread: epoll_wait: %s", strerror(errno));
+			vmm_request_stop(arg, STOP_ERROR);
+			return NULL;
+		}
+		for (i = 0; i < n; i++) {
+			struct io_watch *w = ev[i].data.ptr;
+
+			if (!w)		/* stop_fd */
+				return NULL;
+			w->fn(w->fd, w->opaque);
+		}
+	}
+}
+
+int io_thread_start(struct vmm *vmm)
+{
+	uint64_t v;
+
+	if (io_init())
+		return -1;
+	while (read(stop_fd, &v, sizeof(v)) > 0)
+		;
+	if (pthread_create(&io_thread, NULL, io_loop, vmm))
+		return -1;
+	running = true;
+	return 0;
+}
+
+void io_thread_stop(void)
+{
+	uint64_t one = 1;
+
+	if (!running)
+		return;
+	if (write(stop_fd, &one, sizeof(one)) != sizeof(one))
+		vmm_err("cannot stop the I/O thread");
+	pthread_join(io_thread, NULL);
+	running = false;
+}

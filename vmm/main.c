@@ -1,0 +1,319 @@
+// SPDX-License-Identifier: GPL-2.0-only
+/*
+ * armvirt-vmm: boot a Linux guest on /dev/armvirt.
+ *
+ * Exit status: 0 when the guest powers off; 128 + the signal when SIGINT,
+ * SIGTERM or SIGHUP stopped it; 1 when the guest crashed or the VMM failed
+ * (with a message saying why); 2 for bad options.
+ */
+#include <errno.h>
+#include <getopt.h>
+#include <signal.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/mman.h>
+#include <unistd.h>
+
+#include "vmm.h"
+
+#define DEFAULT_CMDLINE	"console=ttyAMA0 rdinit=/init"
+#define DEFAULT_CMDLINE_VIRTIO "console=hvc0 rdinit=/init"
+
+bool vmm_quiet;
+
+static void vmm_vmsg(const char *fmt, va_list ap)
+{
+	char line[512];
+
+	vsnprintf(line, sizeof(line), fmt, ap);
+	/* \r: the terminal may be in the guest's mode, without output processing */
+	fprintf(stderr, "armvirt-vmm: %s\r\n", line);
+}
+
+void vmm_info(const char *fmt, ...)
+{
+	va_list ap;
+
+	if (vmm_quiet)
+		return;
+	va_start(ap, fmt);
+	vmm_vmsg(fmt, ap);
+	va_end(ap);
+}
+
+void vmm_err(const char *fmt, ...)
+{
+	va_list ap;
+
+	va_start(ap, fmt);
+	vmm_vmsg(fmt, ap);
+	va_end(ap);
+}
+
+static void usage(FILE *f)
+{
+	fprintf(f,
+"Usage: armvirt-vmm --kernel zImage [options]\n"
+"Boot a Linux guest (ARM boot protocol, device tree) on armvirt's KVM ABI.\n"
+"\n"
+"  -k, --kernel FILE    the guest kernel, a zImage (required)\n"
+"  -i, --initrd FILE    an initramfs or initrd for the guest\n"
+"  -p, --params TEXT    the kernel command line, instead of the default\n"
+"                       \"" DEFAULT_CMDLINE "\" (\"" DEFAULT_CMDLINE_VIRTIO "\" with\n"
+"                       --console virtio)\n"
+"  -a, --append TEXT    more kernel parameters, after the command line\n"
+"  -m, --mem MIB        guest RAM in MiB (default 256; at least 160)\n"
+"  -c, --cpus N         vCPUs (default 1, at most %d)\n"
+"  -d, --disk FILE[,ro] a raw disk image as a virtio block device (vda, vdb...;\n"
+"                       up to %d); ,ro makes it read-only\n"
+"  -n, --net tap=NAME[,host=A.B.C.D/LEN][,mac=XX:..]\n"
+"                       a virtio network device on host tap NAME (made if\n"
+"                       missing, brought up; host= sets the host side's address)\n"
+"      --console pl011|virtio\n"
+"                       which device gets stdin: the PL011 UART (ttyAMA0,\n"
+"                       default) or virtio-console (hvc0); both print to stdout\n"
+"      --no-rng         no virtio entropy device\n"
+"      --dtb FILE       boot with this device tree instead of a generated one\n"
+"                       (its /chosen gets the command line and initrd)\n"
+"      --cmd TEXT       non-interactive: the guest's /init (the armvirt guest\n"
+"                       initramfs) runs TEXT (no double quotes) and powers off\n"
+"      --dev PATH       the hypervisor device (default /dev/armvirt)\n"
+"  -q, --quiet          no progress lines, only errors\n"
+"  -h, --help           this text\n"
+"\n"
+"The guest sees: RAM at 0x40000000, a GICv2, the architected timers, PSCI\n"
+"(hvc), a PL011 at 0x09000000, virtio-mmio devices from 0x0a000000.\n"
+"Ctrl-C (SIGINT) or SIGTERM stops the guest; a guest poweroff ends with 0,\n"
+"a guest reboot boots it again.\n", VMM_MAX_VCPUS, VMM_MAX_DISKS);
+}
+
+static int parse_net(struct vmm_config *cfg, char *arg)
+{
+	char *tok, *save = NULL;
+
+	for (tok = strtok_r(arg, ",", &save); tok; tok = strtok_r(NULL, ",", &save)) {
+		if (!strncmp(tok, "tap=", 4))
+			cfg->tap = tok + 4;
+		else if (!strncmp(tok, "host=", 5))
+			cfg->tap_host_ip = tok + 5;
+		else if (!strncmp(tok, "mac=", 4))
+			cfg->mac = tok + 4;
+		else
+			return -1;
+	}
+	return cfg->tap && *cfg->tap ? 0 : -1;
+}
+
+static int parse_args(struct vmm_config *cfg, int argc, char **argv)
+{
+	enum { OPT_CONSOLE = 256, OPT_NO_RNG, OPT_DTB, OPT_CMD, OPT_DEV };
+	static const struct option opts[] = {
+		{ "kernel", required_argument, NULL, 'k' },
+		{ "initrd", required_argument, NULL, 'i' },
+		{ "params", required_argument, NULL, 'p' },
+		{ "append", required_argument, NULL, 'a' },
+		{ "mem", required_argument, NULL, 'm' },
+		{ "cpus", required_argument, NULL, 'c' },
+		{ "disk", required_argument, NULL, 'd' },
+		{ "net", required_argument, NULL, 'n' },
+		{ "console", required_argument, NULL, OPT_CONSOLE },
+		{ "no-rng", no_argument, NULL, OPT_NO_RNG },
+		{ "dtb", required_argument, NULL, OPT_DTB },
+		{ "cmd", required_argument, NULL, OPT_CMD },
+		{ "dev", required_argument, NULL, OPT_DEV },
+		{ "quiet", no_argument, NULL, 'q' },
+		{ "help", no_argument, NULL, 'h' },
+		{ 0 }
+	};
+	char *end, *comma;
+	long n;
+	int c;
+
+	*cfg = (struct vmm_config) {
+		.dev_path = "/dev/armvirt", .ram_size = 256ULL << 20, .nr_vcpus = 1,
+		.console = CONSOLE_PL011, .rng = true,
+	};
+	while ((c = getopt_long(argc, argv, "k:i:p:a:m:c:d:n:qh", opts, NULL)) != -1) {
+		switch (c) {
+		case 'k': cfg->kernel = optarg; break;
+		case 'i': cfg->initrd = optarg; break;
+		case 'p': cfg->cmdline = optarg; break;
+		case 'a': cfg->append = optarg; break;
+		case 'm':
+			n = strtol(optarg, &end, 0);
+			if (*end || n < 160 || n > 3072) {
+				vmm_err("--mem %s: give MiB, from 160 to 3072", optarg);
+				return -1;
+			}
+			cfg->ram_size = (uint64_t)n << 20;
+			break;
+		case 'c':
+			n = strtol(optarg, &end, 0);
+			if (*end || n < 1 || n > VMM_MAX_VCPUS) {
+				vmm_err("--cpus %s: from 1 to %d", optarg, VMM_MAX_VCPUS);
+				return -1;
+			}
+			cfg->nr_vcpus = (int)n;
+			break;
+		case 'd':
+			if (cfg->nr_disks == VMM_MAX_DISKS) {
+				vmm_err("at most %d disks", VMM_MAX_DISKS);
+				return -1;
+			}
+			comma = strrchr(optarg, ',');
+			if (comma && !strcmp(comma, ",ro")) {
+				*comma = 0;
+				cfg->disk_ro[cfg->nr_disks] = true;
+			}
+			cfg->disks[cfg->nr_disks++] = optarg;
+			break;
+		case 'n':
+			if (cfg->tap || parse_net(cfg, optarg)) {
+				vmm_err("--net: one tap=NAME[,host=A.B.C.D/LEN][,mac=XX:XX:XX:XX:XX:XX]");
+				return -1;
+			}
+			break;
+		case OPT_CONSOLE:
+			if (!strcmp(optarg, "pl011")) {
+				cfg->console = CONSOLE_PL011;
+			} else if (!strcmp(optarg, "virtio")) {
+				cfg->console = CONSOLE_VIRTIO;
+			} else {
+				vmm_err("--console %s: pl011 or virtio", optarg);
+				return -1;
+			}
+			break;
+		case OPT_NO_RNG: cfg->rng = false; break;
+		case OPT_DTB: cfg->dtb = optarg; break;
+		case OPT_CMD:
+			if (strchr(optarg, '"')) {
+				vmm_err("--cmd: the command cannot contain double quotes");
+				return -1;
+			}
+			cfg->guest_cmd = optarg;
+			break;
+		case OPT_DEV: cfg->dev_path = optarg; break;
+		case 'q': vmm_quiet = true; break;
+		case 'h': usage(stdout); exit(0);
+		default: usage(stderr); return -1;
+		}
+	}
+	if (optind < argc) {
+		vmm_err("unexpected argument %s (see --help)", argv[optind]);
+		return -1;
+	}
+	if (!cfg->kernel) {
+		vmm_err("no --kernel given (see --help)");
+		return -1;
+	}
+	if (!cfg->cmdline)
+		cfg->cmdline = cfg->console == CONSOLE_VIRTIO ? DEFAULT_CMDLINE_VIRTIO : DEFAULT_CMDLINE;
+	return 0;
+}
+
+static int create_devices(struct vmm *vmm)
+{
+	struct console *uart_con, *virtio_con = NULL;
+	int i;
+
+	if (!pl011_create(vmm, &uart_con))
+		return -1;
+	for (i = 0; i < vmm->cfg.nr_disks; i++)
+		if (!virtio_blk_create(vmm, vmm->cfg.disks[i], vmm->cfg.disk_ro[i]))
+			return -1;
+	if (vmm->cfg.tap &&
+	    !virtio_net_create(vmm, vmm->cfg.tap, vmm->cfg.tap_host_ip, vmm->cfg.mac))
+		return -1;
+	if (!virtio_console_create(vmm, &virtio_con))
+		return -1;
+	if (vmm->cfg.rng && !virtio_rng_create(vmm))
+		return -1;
+	vmm->console = vmm->cfg.console == CONSOLE_VIRTIO ? virtio_con : uart_con;
+	return 0;
+}
+
+/* Boot the guest and wait until something stops it. */
+static enum vmm_stop run_guest(struct vmm *vmm, const sigset_t *waited, int *sig)
+{
+	enum vmm_stop why;
+	int i;
+
+	if (vm_create(vmm) || vm_load_and_boot(vmm) || io_thread_start(vmm))
+		return STOP_ERROR;
+	if (vcpus_start(vmm)) {
+		vcpus_stop(vmm);
+		io_thread_stop();
+		return STOP_ERROR;
+	}
+	do {
+		if (sigwait(waited, sig))
+			*sig = 0;
+		if (*sig == SIGINT || *sig == SIGTERM || *sig == SIGHUP)
+			vmm_request_stop(vmm, STOP_SIGNAL);
+		why = vmm_stop_reason();
+	} while (why == STOP_NONE);
+	vcpus_stop(vmm);
+	io_thread_stop();
+	vm_destroy(vmm);
+	for (i = 0; i < vmm->nr_devs; i++)
+		if (vmm->devs[i]->reset)
+			vmm->devs[i]->reset(vmm->devs[i]);
+	return why;
+}
+
+int main(int argc, char **argv)
+{
+	static struct vmm vmm = { .sys_fd = -1, .vm_fd = -1, .vgic_fd = -1 };
+	enum vmm_stop why = STOP_ERROR;
+	sigset_t waited;
+	int sig = 0, status = 1, boots = 0;
+
+	if (parse_args(&vmm.cfg, argc, argv))
+		return 2;
+	/* every thread inherits these blocked; the main thread waits for them */
+	sigemptyset(&waited);
+	sigaddset(&waited, SIGINT);
+	sigaddset(&waited, SIGTERM);
+	sigaddset(&waited, SIGHUP);
+	sigaddset(&waited, SIGUSR2);
+	pthread_sigmask(SIG_BLOCK, &waited, NULL);
+	signal(SIGPIPE, SIG_IGN);
+	vmm.main_thread = pthread_self();
+
+	if (vm_open(&vmm) || create_devices(&vmm) || console_setup(&vmm))
+		goto out;
+	for (;;) {
+		vmm_info("booting %s: %d vCPU%s, %llu MiB%s", vmm.cfg.kernel, vmm.cfg.nr_vcpus,
+			 vmm.cfg.nr_vcpus > 1 ? "s" : "", (unsigned long long)(vmm.ram_size >> 20),
+			 boots ? " (after a guest reboot)" : "");
+		boots++;
+		why = run_guest(&vmm, &waited, &sig);
+		vmm_clear_stop();
+		if (why != STOP_RESET)
+			break;
+		/* a reboot: fresh zero RAM, as after power-on */
+		madvise(vmm.ram, vmm.ram_size, MADV_DONTNEED);
+	}
+	switch (why) {
+	case STOP_POWEROFF:
+		vmm_info("the guest powered off");
+		status = 0;
+		break;
+	case STOP_SIGNAL:
+		vmm_info("stopped by %s", strsignal(sig));
+		status = 128 + sig;
+		break;
+	default:
+		vmm_err("the guest was stopped after an error");
+		status = 1;
+		break;
+	}
+out:
+	io_thread_stop();
+	console_restore();
+	mmio_bus_destroy(&vmm);
+	vm_close(&vmm);
+	return status;
+}

@@ -1,0 +1,164 @@
+// SPDX-License-Identifier: GPL-2.0-only
+/*
+ * One host thread per vCPU, each looping on KVM_RUN and serving its exits.
+ * Stopping: the main thread sets immediate_exit in every kvm_run and sends
+ * the threads SIGUSR1, so that a thread in KVM_RUN (even in a guest WFI or
+ * powered off) comes back with EINTR, and one about to enter does not go in.
+ * A vCPU thread that sees the guest power off, reset, or fail asks the main
+ * thread to stop everything (vmm_request_stop): it never stops the others
+ * itself.
+ */
+#include <errno.h>
+#include <signal.h>
+#include <string.h>
+#include <sys/ioctl.h>
+
+#include "vmm.h"
+
+#define SIG_VCPU_KICK	SIGUSR1
+#define SIG_STOP_REQ	SIGUSR2		/* to the main thread, which waits for it */
+
+/* protects stop_reason */
+static pthread_mutex_t stop_lock = PTHREAD_MUTEX_INITIALIZER;
+static enum vmm_stop stop_reason;
+static volatile sig_atomic_t stopping;
+
+void vmm_request_stop(struct vmm *vmm, enum vmm_stop why)
+{
+	bool first;
+
+	pthread_mutex_lock(&stop_lock);
+	first = stop_reason == STOP_NONE;
+	if (first)
+		stop_reason = why;
+	pthread_mutex_unlock(&stop_lock);
+	if (first)
+		pthread_kill(vmm->main_thread, SIG_STOP_REQ);
+}
+
+enum vmm_stop vmm_stop_reason(void)
+{
+	enum vmm_stop why;
+
+	pthread_mutex_lock(&stop_lock);
+	why = stop_reason;
+	pthread_mutex_unlock(&stop_lock);
+	return why;
+}
+
+void vmm_clear_stop(void)
+{
+	pthread_mutex_lock(&stop_lock);
+	stop_reason = STOP_NONE;
+	pthread_mutex_unlock(&stop_lock);
+}
+
+static void report_exit(struct vmm_vcpu *v, const char *what)
+{
+	struct kvm_run *run = v->run;
+	unsigned int i;
+
+	vmm_err("vCPU %d: %s (exit reason %u)", v->id, what, run->exit_reason);
+	if (run->exit_reason == KVM_EXIT_INTERNAL_ERROR)
+		for (i = 0; i < run->internal.ndata && i < 16; i++)
+			vmm_err("vCPU %d:   data[%u] = %#llx", v->id, i,
+				(unsigned long long)run->internal.data[i]);
+}
+
+/* Serve one exit; false when the vCPU should stop. */
+static bool handle_exit(struct vmm_vcpu *v)
+{
+	struct kvm_run *run = v->run;
+
+	switch (run->exit_reason) {
+	case KVM_EXIT_MMIO:
+		mmio_bus_access(v->vmm, run);
+		return true;
+	case KVM_EXIT_SYSTEM_EVENT:
+		switch (run->system_event.type) {
+		case KVM_SYSTEM_EVENT_SHUTDOWN:
+			vmm_request_stop(v->vmm, STOP_POWEROFF);
+			return false;
+		case KVM_SYSTEM_EVENT_RESET:
+			vmm_request_stop(v->vmm, STOP_RESET);
+			return false;
+		default:
+			report_exit(v, "the guest crashed (system event)");
+			vmm_request_stop(v->vmm, STOP_ERROR);
+			return false;
+		}
+	case KVM_EXIT_INTR:
+		return true;
+	case KVM_EXIT_INTERNAL_ERROR:
+		report_exit(v, "the hypervisor could not emulate a guest access");
+		break;
+	case KVM_EXIT_FAIL_ENTRY:
+		report_exit(v, "the guest could not be entered");
+		break;
+	default:
+		report_exit(v, "unexpected exit");
+		break;
+	}
+	vmm_request_stop(v->vmm, STOP_ERROR);
+	return false;
+}
+
+static void *vcpu_thread(void *arg)
+{
+	struct vmm_vcpu *v = arg;
+	sigset_t kick;
+
+	sigemptyset(&kick);
+	sigaddset(&kick, SIG_VCPU_KICK);
+	pthread_sigmask(SIG_UNBLOCK, &kick, NULL);
+	while (!stopping) {
+		if (ioctl(v->fd, KVM_RUN, 0)) {
+			if (errno == EINTR || errno == EAGAIN) {
+				v->run->immediate_exit = 0;
+				continue;
+			}
+			vmm_err("vCPU %d: KVM_RUN: %s", v->id, strerror(errno));
+			vmm_request_stop(v->vmm, STOP_ERROR);
+			break;
+		}
+		if (!handle_exit(v))
+			break;
+	}
+	return NULL;
+}
+
+static void kick_handler(int sig)
+{
+	(void)sig;	/* only there to interrupt KVM_RUN */
+}
+
+int vcpus_start(struct vmm *vmm)
+{
+	struct sigaction sa = { .sa_handler = kick_handler };
+	int i;
+
+	sigaction(SIG_VCPU_KICK, &sa, NULL);
+	stopping = 0;
+	for (i = 0; i < vmm->nr_vcpus; i++) {
+		if (pthread_create(&vmm->vcpu[i].thread, NULL, vcpu_thread, &vmm->vcpu[i])) {
+			vmm_err("cannot start vCPU %d's thread", i);
+			vmm->nr_vcpus = i;	/* vcpus_stop() joins the ones started */
+			return -1;
+		}
+	}
+	return 0;
+}
+
+void vcpus_stop(struct vmm *vmm)
+{
+	int i;
+
+	stopping = 1;
+	for (i = 0; i < vmm->nr_vcpus; i++) {
+		/* immediate_exit first: a thread not yet in KVM_RUN does not enter */
+		__atomic_store_n(&vmm->vcpu[i].run->immediate_exit, 1, __ATOMIC_SEQ_CST);
+		pthread_kill(vmm->vcpu[i].thread, SIG_VCPU_KICK);
+	}
+	for (i = 0; i < vmm->nr_vcpus; i++)
+		pthread_join(vmm->vcpu[i].thread, NULL);
+}

@@ -1,0 +1,99 @@
+/* SPDX-License-Identifier: GPL-2.0-only */
+/*
+ * virtio-mmio (version 2, virtio 1.1 section 4.2.2) and split virtqueues
+ * (section 2.6), shared by the virtio devices. A device fills in struct
+ * virtio_dev_ops; the transport owns the registers, the queues, the
+ * interrupt (an irqfd, edge-triggered) and the notifications (one
+ * ioeventfd per queue, served on the I/O thread).
+ */
+#ifndef ARMVIRT_VMM_VIRTIO_H
+#define ARMVIRT_VMM_VIRTIO_H
+
+#include "vmm.h"
+
+#define VIRTIO_ID_NET		1
+#define VIRTIO_ID_BLOCK		2
+#define VIRTIO_ID_CONSOLE	3
+#define VIRTIO_ID_RNG		4
+
+#define VIRTIO_F_VERSION_1	32
+
+#define VIRTQ_MAX_SIZE		256
+#define VIRTIO_MAX_QUEUES	2
+#define VIRTQ_MAX_SEGS		(VIRTQ_MAX_SIZE)
+
+struct virtio_mmio;
+
+/* One split virtqueue as the driver set it up. */
+struct virtq {
+	uint32_t num;			/* QueueNum */
+	bool ready;
+	uint64_t desc_gpa, avail_gpa, used_gpa;
+	/* resolved when the queue becomes ready */
+	struct virtq_desc *desc;
+	struct virtq_avail *avail;
+	struct virtq_used *used;
+	uint16_t last_avail;
+	int notify_fd;			/* the ioeventfd on QueueNotify */
+	struct virtio_mmio *vdev;
+	int index;
+};
+
+/* A descriptor chain taken from a queue: readable then writable buffers. */
+struct virtq_chain {
+	uint16_t head;
+	int nr_out, nr_in;
+	struct iovec out[VIRTQ_MAX_SEGS], in[VIRTQ_MAX_SEGS];
+	size_t in_len;			/* bytes the device may write */
+};
+
+struct virtio_dev_ops {
+	uint32_t device_id;
+	uint64_t features;		/* besides VIRTIO_F_VERSION_1 */
+	int nr_queues;
+	/* Bytes of config space, and where it is; read under the lock. */
+	size_t config_size;
+	void *config;
+	/* A queue was notified (on the I/O thread, device lock held). */
+	void (*queue_notify)(struct virtio_mmio *vdev, struct virtq *vq);
+	/* The driver reset the device (device lock held). */
+	void (*reset)(struct virtio_mmio *vdev);
+	/* Free the device's own state (at exit). */
+	void (*destroy)(void *dev);
+};
+
+struct virtio_mmio {
+	struct mmio_dev mmio;
+	const struct virtio_dev_ops *ops;
+	void *dev;			/* the device's own state */
+	struct vmm *vmm;
+	unsigned int spi;
+	int irq_fd;
+	/* protects every field below and the device's own state */
+	pthread_mutex_t lock;
+	uint32_t status, int_status, queue_sel, config_gen;
+	uint32_t dev_features_sel, drv_features_sel;
+	uint64_t drv_features;
+	struct virtq vq[VIRTIO_MAX_QUEUES];
+};
+
+/* Register a virtio device on the next virtio-mmio slot. */
+struct virtio_mmio *virtio_mmio_create(struct vmm *vmm, const char *name,
+				       const struct virtio_dev_ops *ops, void *dev);
+
+/* Find the rings of a queue the driver made ready: 0, or -1 if not in RAM. */
+int virtq_resolve(struct virtq *vq, struct vmm *vmm);
+/*
+ * Take the next available chain: 1 and *c filled, 0 if none, -1 if the
+ * driver broke the ring (the device is then marked as needing a reset).
+ */
+int virtq_pop(struct virtq *vq, struct virtq_chain *c);
+/* Return a chain with @len bytes written into its writable buffers. */
+void virtq_push(struct virtq *vq, uint16_t head, uint32_t len);
+/* Interrupt the driver: used buffers are there. Device lock held. */
+void virtio_notify_used(struct virtio_mmio *vdev);
+/* Copy into / out of a chain's iovecs; return bytes copied. */
+size_t iov_to_buf(const struct iovec *iov, int n, size_t skip, void *buf, size_t len);
+size_t buf_to_iov(const struct iovec *iov, int n, size_t skip, const void *buf, size_t len);
+
+#endif

@@ -1,0 +1,305 @@
+// SPDX-License-Identifier: GPL-2.0-only
+/*
+ * The virtio-mmio transport, version 2 (virtio 1.1 section 4.2.2): the
+ * register block each virtio device shows the guest, its interrupt (an
+ * irqfd on an edge-triggered SPI) and its queue notifications (an
+ * ioeventfd per queue on QueueNotify, so that a notification costs no exit
+ * to userspace; the I/O thread serves the queue).
+ */
+#include <errno.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/eventfd.h>
+#include <unistd.h>
+
+#include "virtio.h"
+
+#define VIRTIO_MMIO_MAGIC	0x74726976	/* "virt" */
+#define VIRTIO_MMIO_VENDOR	0x554d4551	/* the vendor ID every VMM uses */
+
+enum {
+	REG_MAGIC = 0x000, REG_VERSION = 0x004, REG_DEVICE_ID = 0x008,
+	REG_VENDOR_ID = 0x00c, REG_DEV_FEATURES = 0x010,
+	REG_DEV_FEATURES_SEL = 0x014, REG_DRV_FEATURES = 0x020,
+	REG_DRV_FEATURES_SEL = 0x024, REG_QUEUE_SEL = 0x030,
+	REG_QUEUE_NUM_MAX = 0x034, REG_QUEUE_NUM = 0x038,
+	REG_QUEUE_READY = 0x044, REG_QUEUE_NOTIFY = 0x050,
+	REG_INT_STATUS = 0x060, REG_INT_ACK = 0x064, REG_STATUS = 0x070,
+	REG_QUEUE_DESC_LO = 0x080, REG_QUEUE_DESC_HI = 0x084,
+	REG_QUEUE_DRIVER_LO = 0x090, REG_QUEUE_DRIVER_HI = 0x094,
+	REG_QUEUE_DEVICE_LO = 0x0a0, REG_QUEUE_DEVICE_HI = 0x0a4,
+	REG_CONFIG_GEN = 0x0fc, REG_CONFIG = 0x100,
+};
+
+#define INT_USED_BUFFER		1
+
+static uint64_t dev_features(struct virtio_mmio *v)
+{
+	return v->ops->features | (1ULL << VIRTIO_F_VERSION_1);
+}
+
+static struct virtq *selected_queue(struct virtio_mmio *v)
+{
+	return v->queue_sel < (uint32_t)v->ops->nr_queues ? &v->vq[v->queue_sel] : NULL;
+}
+
+static void set_hi(uint64_t *r, uint32_t val) { *r = (*r & 0xffffffffULL) | (uint64_t)val << 32; }
+static void set_lo(uint64_t *r, uint32_t val) { *r = (*r & ~0xffffffffULL) | val; }
+
+/* Back to the state after power-on; device lock held. */
+static void virtio_reset_locked(struct virtio_mmio *v)
+{
+	int i;
+
+	v->status = v->int_status = v->queue_sel = 0;
+	v->dev_features_sel = v->drv_features_sel = 0;
+	v->drv_features = 0;
+	for (i = 0; i < VIRTIO_MAX_QUEUES; i++) {
+		struct virtq *vq = &v->vq[i];
+
+		vq->num = VIRTQ_MAX_SIZE;
+		vq->ready = false;
+		vq->desc_gpa = vq->avail_gpa = vq->used_gpa = 0;
+		vq->desc = NULL;
+		vq->avail = NULL;
+		vq->used = NULL;
+		vq->last_avail = 0;
+	}
+	if (v->ops->reset)
+		v->ops->reset(v);
+}
+
+static uint32_t reg_read(struct virtio_mmio *v, uint64_t off)
+{
+	struct virtq *vq = selected_queue(v);
+
+	switch (off) {
+	case REG_MAGIC:		return VIRTIO_MMIO_MAGIC;
+	case REG_VERSION:	return 2;
+	case REG_DEVICE_ID:	return v->ops->device_id;
+	case REG_VENDOR_ID:	return VIRTIO_MMIO_VENDOR;
+	case REG_DEV_FEATURES:
+		return v->dev_features_sel < 2 ?
+			(uint32_t)(dev_features(v) >> (32 * v->dev_features_sel)) : 0;
+	case REG_QUEUE_NUM_MAX:	return vq ? VIRTQ_MAX_SIZE : 0;
+	case REG_QUEUE_READY:	return vq ? vq->ready : 0;
+	case REG_INT_STATUS:	return v->int_status;
+	case REG_STATUS:	return v->status;
+	case REG_CONFIG_GEN:	return v->config_gen;
+	case REG_QUEUE_NUM:	return vq ? vq->num : 0;
+	case REG_QUEUE_DESC_LO:	return vq ? (uint32_t)vq->desc_gpa : 0;
+	case REG_QUEUE_DESC_HI:	return vq ? (uint32_t)(vq->desc_gpa >> 32) : 0;
+	case REG_QUEUE_DRIVER_LO: return vq ? (uint32_t)vq->avail_gpa : 0;
+	case REG_QUEUE_DRIVER_HI: return vq ? (uint32_t)(vq->avail_gpa >> 32) : 0;
+	case REG_QUEUE_DEVICE_LO: return vq ? (uint32_t)vq->used_gpa : 0;
+	case REG_QUEUE_DEVICE_HI: return vq ? (uint32_t)(vq->used_gpa >> 32) : 0;
+	default:		return 0;
+	}
+}
+
+static void queue_set_ready(struct virtio_mmio *v, struct virtq *vq, uint32_t val)
+{
+	if (!val) {
+		vq->ready = false;
+		return;
+	}
+	if (vq->num == 0 || vq->num > VIRTQ_MAX_SIZE || (vq->num & (vq->num - 1)) ||
+	    virtq_resolve(vq, v->vmm)) {
+		vmm_err("%s: queue %d set up outside RAM or with size %u; device needs reset",
+			v->mmio.name, vq->index, vq->num);
+		v->status |= 0x40;
+		return;
+	}
+	vq->ready = true;
+}
+
+static void reg_write(struct virtio_mmio *v, uint64_t off, uint32_t val)
+{
+	struct virtq *vq = selected_queue(v);
+
+	switch (off) {
+	case REG_DEV_FEATURES_SEL:	v->dev_features_sel = val; break;
+	case REG_DRV_FEATURES_SEL:	v->drv_features_sel = val; break;
+	case REG_DRV_FEATURES:
+		if (v->drv_features_sel == 0)
+			set_lo(&v->drv_features, val & (uint32_t)dev_features(v));
+		else if (v->drv_features_sel == 1)
+			set_hi(&v->drv_features, val & (uint32_t)(dev_features(v) >> 32));
+		break;
+	case REG_QUEUE_SEL:		v->queue_sel = val; break;
+	case REG_QUEUE_NUM:		if (vq) vq->num = val; break;
+	case REG_QUEUE_READY:		if (vq) queue_set_ready(v, vq, val); break;
+	case REG_QUEUE_DESC_LO:		if (vq) set_lo(&vq->desc_gpa, val); break;
+	case REG_QUEUE_DESC_HI:		if (vq) set_hi(&vq->desc_gpa, val); break;
+	case REG_QUEUE_DRIVER_LO:	if (vq) set_lo(&vq->avail_gpa, val); break;
+	case REG_QUEUE_DRIVER_HI:	if (vq) set_hi(&vq->avail_gpa, val); break;
+	case REG_QUEUE_DEVICE_LO:	if (vq) set_lo(&vq->used_gpa, val); break;
+	case REG_QUEUE_DEVICE_HI:	if (vq) set_hi(&vq->used_gpa, val); break;
+	case REG_INT_ACK:		v->int_status &= ~val; break;
+	case REG_STATUS:
+		if (val == 0)
+			virtio_reset_locked(v);
+		else
+			v->status = val;
+		break;
+	case REG_QUEUE_NOTIFY:
+		/* only when the ioeventfd is missing: serve the queue here */
+		if (val < (uint32_t)v->ops->nr_queues && v->vq[val].ready)
+			v->ops->queue_notify(v, &v->vq[val]);
+		break;
+	default:
+		break;
+	}
+}
+
+static void virtio_mmio_read(struct mmio_dev *dev, uint64_t off, uint8_t *data, uint32_t len)
+{
+	struct virtio_mmio *v = dev->priv;
+	uint32_t val;
+
+	pthread_mutex_lock(&v->lock);
+	if (off >= REG_CONFIG) {
+		off -= REG_CONFIG;
+		memset(data, 0, len);
+		if (off < v->ops->config_size)
+			memcpy(data, (uint8_t *)v->ops->config + off,
+			       len < v->ops->config_size - off ? len : v->ops->config_size - off);
+	} else if (len == 4) {
+		val = reg_read(v, off);
+		memcpy(data, &val, 4);
+	} else {
+		memset(data, 0, len);
+	}
+	pthread_mutex_unlock(&v->lock);
+}
+
+static void virtio_mmio_write(struct mmio_dev *dev, uint64_t off, const uint8_t *data, uint32_t len)
+{
+	struct virtio_mmio *v = dev->priv;
+	uint32_t val;
+
+	/* config space of these devices is read-only; other registers are 32-bit */
+	if (off >= REG_CONFIG || len != 4)
+		return;
+	memcpy(&val, data, 4);
+	pthread_mutex_lock(&v->lock);
+	reg_write(v, off, val);
+	pthread_mutex_unlock(&v->lock);
+}
+
+void virtio_notify_used(struct virtio_mmio *v)
+{
+	uint64_t one = 1;
+
+	/* the used ring is visible before the interrupt that announces it */
+	__atomic_thread_fence(__ATOMIC_SEQ_CST);
+	v->int_status |= INT_USED_BUFFER;
+	if (write(v->irq_fd, &one, sizeof(one)) != sizeof(one))
+		vmm_err("%s: cannot signal its irqfd", v->mmio.name);
+}
+
+/* A queue's ioeventfd fired (I/O thread). */
+static void queue_kicked(int fd, void *opaque)
+{
+	struct virtq *vq = opaque;
+	struct virtio_mmio *v = vq->vdev;
+	uint64_t count;
+
+	if (read(fd, &count, sizeof(count)) != sizeof(count))
+		return;
+	pthread_mutex_lock(&v->lock);
+	if (vq->ready)
+		v->ops->queue_notify(v, vq);
+	pthread_mutex_unlock(&v->lock);
+}
+
+static int virtio_mmio_attach(struct mmio_dev *dev, struct vmm *vmm)
+{
+	struct virtio_mmio *v = dev->priv;
+	int i;
+
+	if (vm_irqfd(vmm, v->irq_fd, v->spi))
+		return -1;
+	for (i = 0; i < v->ops->nr_queues; i++)
+		if (vm_ioeventfd(vmm, v->vq[i].notify_fd, dev->base + REG_QUEUE_NOTIFY, 4, i))
+			return -1;
+	return 0;
+}
+
+static void virtio_mmio_reset(struct mmio_dev *dev)
+{
+	struct virtio_mmio *v = dev->priv;
+
+	pthread_mutex_lock(&v->lock);
+	virtio_reset_locked(v);
+	v->config_gen = 0;
+	pthread_mutex_unlock(&v->lock);
+}
+
+static int virtio_mmio_fdt(struct mmio_dev *dev, void *fdt)
+{
+	struct virtio_mmio *v = dev->priv;
+
+	return fdt_reg(fdt, dev->base, dev->size) ?: fdt_spi(fdt, v->spi, true);
+}
+
+static void virtio_mmio_destroy(struct mmio_dev *dev)
+{
+	struct virtio_mmio *v = dev->priv;
+	int i;
+
+	for (i = 0; i < VIRTIO_MAX_QUEUES; i++)
+		if (v->vq[i].notify_fd >= 0)
+			close(v->vq[i].notify_fd);
+	if (v->irq_fd >= 0)
+		close(v->irq_fd);
+	pthread_mutex_destroy(&v->lock);
+	if (v->ops && v->ops->destroy)
+		v->ops->destroy(v->dev);
+	free(v);
+}
+
+struct virtio_mmio *virtio_mmio_create(struct vmm *vmm, const char *name,
+				       const struct virtio_dev_ops *ops, void *dev)
+{
+	struct virtio_mmio *v = calloc(1, sizeof(*v));
+	int i, slot = vmm->next_virtio_slot;
+
+	if (!v)
+		return NULL;
+	v->ops = ops;
+	v->dev = dev;
+	v->vmm = vmm;
+	v->spi = GUEST_VIRTIO_SPI + slot;
+	pthread_mutex_init(&v->lock, NULL);
+	for (i = 0; i < VIRTIO_MAX_QUEUES; i++)
+		v->vq[i].notify_fd = -1;
+	v->irq_fd = eventfd(0, EFD_CLOEXEC | EFD_NONBLOCK);
+	if (v->irq_fd < 0)
+		goto fail;
+	for (i = 0; i < ops->nr_queues; i++) {
+		v->vq[i].vdev = v;
+		v->vq[i].index = i;
+		v->vq[i].notify_fd = eventfd(0, EFD_CLOEXEC | EFD_NONBLOCK);
+		if (v->vq[i].notify_fd < 0 || io_watch(v->vq[i].notify_fd, queue_kicked, &v->vq[i]))
+			goto fail;
+	}
+	v->mmio = (struct mmio_dev) {
+		.name = name, .base = GUEST_VIRTIO_BASE + slot * GUEST_VIRTIO_SIZE,
+		.size = GUEST_VIRTIO_SIZE, .read = virtio_mmio_read,
+		.write = virtio_mmio_write, .attach = virtio_mmio_attach,
+		.reset = virtio_mmio_reset, .fdt_node = virtio_mmio_fdt,
+		.destroy = virtio_mmio_destroy, .priv = v,
+	};
+	virtio_reset_locked(v);
+	if (mmio_bus_add(vmm, &v->mmio))
+		goto fail;
+	vmm->next_virtio_slot++;
+	return v;
+fail:
+	vmm_err("%s: cannot create the device: %s", name, strerror(errno));
+	v->mmio.priv = v;
+	v->ops = NULL;		/* the caller frees its device */
+	virtio_mmio_destroy(&v->mmio);
+	return NULL;
+}

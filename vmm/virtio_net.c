@@ -1,0 +1,266 @@
+// SPDX-License-Identifier: GPL-2.0-only
+/*
+ * virtio-net (virtio 1.1 section 5.1) on a host tap device. No offloads:
+ * every packet carries the 12-byte virtio_net_hdr (all zero, one buffer).
+ * Queue 0 receives, queue 1 transmits. When the guest has no receive
+ * buffer, the tap is left unread until it posts some.
+ */
+#include <arpa/inet.h>
+#include <errno.h>
+#include <fcntl.h>
+#include <linux/if.h>
+#include <linux/if_tun.h>
+#include <netinet/in.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/ioctl.h>
+#include <sys/socket.h>
+#include <unistd.h>
+
+#include "virtio.h"
+
+#define VIRTIO_NET_F_MAC	5
+#define VIRTIO_NET_F_STATUS	16
+#define VIRTIO_NET_S_LINK_UP	1
+
+#define NET_HDR_LEN		12	/* struct virtio_net_hdr with num_buffers */
+#define RXQ			0
+#define TXQ			1
+#define MAX_FRAME		(65536 + NET_HDR_LEN)
+
+struct virtio_net_config {
+	uint8_t mac[6];
+	uint16_t status;
+} __attribute__((packed));
+
+struct virtio_net {
+	int tap_fd;
+	bool tap_paused;
+	struct virtio_net_config config;
+	struct virtio_dev_ops ops;
+	struct virtio_mmio *vdev;
+	uint8_t frame[MAX_FRAME];	/* one transmitted frame, gathered */
+};
+
+/* Move packets from the tap into receive buffers. Device lock held. */
+static void net_receive(struct virtio_net *n, struct virtio_mmio *vdev)
+{
+	struct virtq *vq = &vdev->vq[RXQ];
+	uint8_t hdr[NET_HDR_LEN] = { 0 };
+	struct virtq_chain c;
+	struct iovec iov[VIRTQ_MAX_SEGS + 1];
+	bool done = false;
+	ssize_t len;
+	int r, i, k;
+
+	hdr[10] = 1;			/* num_buffers */
+	for (;;) {
+		r = virtq_pop(vq, &c);
+		if (r <= 0) {
+			/* no buffer: leave packets in the tap until the guest posts one */
+			if (r == 0 && !n->tap_paused) {
+				n->tap_paused = true;
+				io_watch_pause(n->tap_fd, true);
+			}
+			break;
+		}
+		if (c.in_len < NET_HDR_LEN || c.in[0].iov_len < NET_HDR_LEN) {
+			virtq_push(vq, c.head, 0);
+			done = true;
+			continue;
+		}
+		/* the frame goes after the header, in the same buffers */
+		k = 0;
+		if (c.in[0].iov_len > NET_HDR_LEN) {
+			iov[k].iov_base = (uint8_t *)c.in[0].iov_base + NET_HDR_LEN;
+			iov[k++].iov_len = c.in[0].iov_len - NET_HDR_LEN;
+		}
+		for (i = 1; i < c.nr_in; i++)
+			iov[k++] = c.in[i];
+		len = readv(n->tap_fd, iov, k);
+		if (len < 0) {
+			/* nothing to read after all: give the chain back unused */
+			vq->last_avail--;
+			break;
+		}
+		memcpy(c.in[0].iov_base, hdr, NET_HDR_LEN);
+		virtq_push(vq, c.head, (uint32_t)len + NET_HDR_LEN);
+		done = true;
+	}
+	if (done)
+		virtio_notify_used(vdev);
+}
+
+static void net_transmit(struct virtio_net *n, struct virtio_mmio *vdev)
+{
+	struct virtq *vq = &vdev->vq[TXQ];
+	struct virtq_chain c;
+	bool done = false;
+	size_t len;
+
+	while (virtq_pop(vq, &c) > 0) {
+		len = iov_to_buf(c.out, c.nr_out, NET_HDR_LEN, n->frame, sizeof(n->frame));
+		if (len && write(n->tap_fd, n->frame, len) < 0 && errno != EAGAIN)
+			vmm_err("virtio-net: writing to the tap: %s", strerror(errno));
+		virtq_push(vq, c.head, 0);
+		done = true;
+	}
+	if (done)
+		virtio_notify_used(vdev);
+}
+
+static void net_notify(struct virtio_mmio *vdev, struct virtq *vq)
+{
+	struct virtio_net *n = vdev->dev;
+
+	if (vq->index == TXQ) {
+		net_transmit(n, vdev);
+	} else if (n->tap_paused) {
+		/* new receive buffers: read the tap again */
+		n->tap_paused = false;
+		io_watch_pause(n->tap_fd, false);
+	}
+}
+
+/* The tap has a packet (I/O thread). */
+static void tap_readable(int fd, void *opaque)
+{
+	struct virtio_net *n = opaque;
+	struct virtio_mmio *vdev = n->vdev;
+	char drop[2048];
+
+	pthread_mutex_lock(&vdev->lock);
+	if (vdev->vq[RXQ].ready) {
+		net_receive(n, vdev);
+	} else if (read(fd, drop, sizeof(drop)) < 0) {
+		/* no driver yet: the packet is dropped, as by an unplugged NIC */
+	}
+	pthread_mutex_unlock(&vdev->lock);
+}
+
+static void net_reset(struct virtio_mmio *vdev)
+{
+	struct virtio_net *n = vdev->dev;
+
+	if (n->tap_paused) {
+		n->tap_paused = false;
+		io_watch_pause(n->tap_fd, false);
+	}
+}
+
+static void net_destroy(void *dev)
+{
+	struct virtio_net *n = dev;
+
+	close(n->tap_fd);
+	free(n);
+}
+
+/* "a.b.c.d/len" on the host side of the tap, and the link up. */
+static int tap_configure(const char *ifname, const char *host_ip)
+{
+	struct ifreq ifr = { 0 };
+	struct sockaddr_in *sin = (struct sockaddr_in *)&ifr.ifr_addr;
+	char addr[32], *slash;
+	int s, prefix = 24, ret = -1;
+
+	s = socket(AF_INET, SOCK_DGRAM | SOCK_CLOEXEC, 0);
+	if (s < 0)
+		return -1;
+	snprintf(ifr.ifr_name, IFNAMSIZ, "%s", ifname);
+	if (host_ip) {
+		snprintf(addr, sizeof(addr), "%s", host_ip);
+		slash = strchr(addr, '/');
+		if (slash) {
+			*slash = 0;
+			prefix = atoi(slash + 1);
+		}
+		sin->sin_family = AF_INET;
+		if (prefix < 1 || prefix > 32 || inet_pton(AF_INET, addr, &sin->sin_addr) != 1) {
+			vmm_err("tap %s: bad host address %s (want a.b.c.d/len)", ifname, host_ip);
+			goto out;
+		}
+		if (ioctl(s, SIOCSIFADDR, &ifr))
+			goto err;
+		sin->sin_addr.s_addr = htonl(~0U << (32 - prefix));
+		if (ioctl(s, SIOCSIFNETMASK, &ifr))
+			goto err;
+	}
+	if (ioctl(s, SIOCGIFFLAGS, &ifr))
+		goto err;
+	ifr.ifr_flags |= IFF_UP | IFF_RUNNING;
+	if (ioctl(s, SIOCSIFFLAGS, &ifr))
+		goto err;
+	ret = 0;
+	goto out;
+err:
+	vmm_err("tap %s: configuring the host side: %s", ifname, strerror(errno));
+out:
+	close(s);
+	return ret;
+}
+
+static int parse_mac(const char *s, uint8_t mac[6])
+{
+	unsigned int b[6];
+	int i;
+
+	if (sscanf(s, "%x:%x:%x:%x:%x:%x", &b[0], &b[1], &b[2], &b[3], &b[4], &b[5]) != 6)
+		return -1;
+	for (i = 0; i < 6; i++) {
+		if (b[i] > 0xff)
+			return -1;
+		mac[i] = (uint8_t)b[i];
+	}
+	return 0;
+}
+
+struct mmio_dev *virtio_net_create(struct vmm *vmm, const char *tap,
+				   const char *host_ip, const char *mac)
+{
+	struct virtio_net *n = calloc(1, sizeof(*n));
+	struct ifreq ifr = { 0 };
+
+	if (!n)
+		return NULL;
+	n->tap_fd = open("/dev/net/tun", O_RDWR | O_NONBLOCK | O_CLOEXEC);
+	if (n->tap_fd < 0) {
+		vmm_err("network: /dev/net/tun: %s (is the tun module loaded?)", strerror(errno));
+		goto fail;
+	}
+	ifr.ifr_flags = IFF_TAP | IFF_NO_PI;
+	snprintf(ifr.ifr_name, IFNAMSIZ, "%s", tap);
+	if (ioctl(n->tap_fd, TUNSETIFF, &ifr)) {
+		vmm_err("network: tap %s: %s", tap, strerror(errno));
+		goto fail;
+	}
+	if (tap_configure(ifr.ifr_name, host_ip))
+		goto fail;
+	/* a locally administered address; the last byte from the process */
+	n->config.mac[0] = 0x52;
+	n->config.mac[1] = 0x54;
+	n->config.mac[5] = (uint8_t)getpid();
+	if (mac && parse_mac(mac, n->config.mac)) {
+		vmm_err("network: bad MAC address %s", mac);
+		goto fail;
+	}
+	n->config.status = VIRTIO_NET_S_LINK_UP;
+	n->ops = (struct virtio_dev_ops) {
+		.device_id = VIRTIO_ID_NET,
+		.features = (1ULL << VIRTIO_NET_F_MAC) | (1ULL << VIRTIO_NET_F_STATUS),
+		.nr_queues = 2, .config = &n->config, .config_size = sizeof(n->config),
+		.queue_notify = net_notify, .reset = net_reset, .destroy = net_destroy,
+	};
+	n->vdev = virtio_mmio_create(vmm, "virtio-net", &n->ops, n);
+	if (!n->vdev)
+		goto fail;
+	if (io_watch(n->tap_fd, tap_readable, n))
+		return NULL;	/* the device is on the bus: freed with it */
+	return &n->vdev->mmio;
+fail:
+	if (n->tap_fd >= 0)
+		close(n->tap_fd);
+	free(n);
+	return NULL;
+}

@@ -1,0 +1,174 @@
+/* SPDX-License-Identifier: GPL-2.0-only */
+/*
+ * armvirt-vmm: a small VMM for /dev/armvirt (or any KVM/ARM 32-bit device)
+ * that boots an unmodified Linux zImage. The pieces and who calls whom:
+ *
+ *   main.c      options, the boot/reboot loop, signals, exit status
+ *   vm.c        the VM: RAM, vGIC, vCPU fds, image loading, boot registers
+ *   vcpu.c      one thread per vCPU: KVM_RUN and its exits
+ *   mmio_bus.c  which device answers a guest physical address
+ *   io_thread.c one thread for every host fd (console, tap, ioeventfds)
+ *   fdt.c       the guest's device tree (libfdt)
+ *   pl011.c, virtio_*.c   the devices
+ *
+ * Locking: each device has its own mutex, taken by the vCPU thread that
+ * accesses its registers and by the I/O thread that serves its queues.
+ * Nothing else is shared between threads while the guest runs, except the
+ * stop request (struct vmm_ctl, its own mutex).
+ */
+#ifndef ARMVIRT_VMM_H
+#define ARMVIRT_VMM_H
+
+#include <pthread.h>
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <sys/uio.h>
+
+#include "armvirt_kvm.h"
+
+/* The guest's physical memory map (the same as QEMU's virt board's low part). */
+#define GUEST_GICD_BASE		0x08000000ULL
+#define GUEST_GICC_BASE		0x08010000ULL
+#define GUEST_GICC_SIZE		0x2000ULL
+#define GUEST_UART_BASE		0x09000000ULL
+#define GUEST_UART_SPI		1		/* INTID 33 */
+#define GUEST_VIRTIO_BASE	0x0a000000ULL
+#define GUEST_VIRTIO_SIZE	0x200ULL
+#define GUEST_VIRTIO_SPI	16		/* the first virtio device's SPI */
+#define GUEST_RAM_BASE		0x40000000ULL
+#define GUEST_NR_IRQS		128		/* 96 SPIs */
+
+#define VMM_MAX_VCPUS		8
+#define VMM_MAX_DEVICES		16
+#define VMM_MAX_DISKS		4
+
+enum console_kind { CONSOLE_PL011, CONSOLE_VIRTIO };
+
+struct vmm_config {
+	const char *dev_path;		/* /dev/armvirt */
+	const char *kernel, *initrd, *dtb;
+	const char *cmdline, *append, *guest_cmd;
+	uint64_t ram_size;
+	int nr_vcpus;
+	const char *disks[VMM_MAX_DISKS];
+	bool disk_ro[VMM_MAX_DISKS];
+	int nr_disks;
+	const char *tap;		/* tap interface name, or NULL */
+	const char *tap_host_ip;	/* "a.b.c.d/len" for the host side, or NULL */
+	const char *mac;
+	enum console_kind console;
+	bool rng;
+	bool quiet;			/* no "vmm:" progress lines */
+};
+
+struct vmm_vcpu {
+	int id, fd;
+	struct kvm_run *run;
+	pthread_t thread;
+	struct vmm *vmm;
+};
+
+/* A device on the MMIO bus. Accesses come from vCPU threads. */
+struct mmio_dev {
+	const char *name;
+	uint64_t base, size;
+	void (*read)(struct mmio_dev *dev, uint64_t off, uint8_t *data, uint32_t len);
+	void (*write)(struct mmio_dev *dev, uint64_t off, const uint8_t *data, uint32_t len);
+	/* The VM was (re)created: register irqfds and ioeventfds with it. */
+	int (*attach)(struct mmio_dev *dev, struct vmm *vmm);
+	/* The guest is rebooting: back to the power-on state. */
+	void (*reset)(struct mmio_dev *dev);
+	/* Describe the device in the guest's device tree. */
+	int (*fdt_node)(struct mmio_dev *dev, void *fdt);
+	void (*destroy)(struct mmio_dev *dev);
+	void *priv;
+};
+
+struct vmm {
+	struct vmm_config cfg;
+	int sys_fd, vm_fd, vgic_fd;
+	int run_size;
+	uint8_t *ram;
+	uint64_t ram_size;
+	struct vmm_vcpu vcpu[VMM_MAX_VCPUS];
+	int nr_vcpus;
+	struct mmio_dev *devs[VMM_MAX_DEVICES];
+	int nr_devs;
+	int next_virtio_slot;
+	struct console *console;	/* the device wired to stdin */
+	pthread_t main_thread;
+};
+
+/* ---- stop requests (vcpu.c) ---- */
+enum vmm_stop {
+	STOP_NONE, STOP_POWEROFF, STOP_RESET, STOP_SIGNAL, STOP_ERROR,
+};
+/* Ask the main thread to stop the guest; the first request wins. */
+void vmm_request_stop(struct vmm *vmm, enum vmm_stop why);
+enum vmm_stop vmm_stop_reason(void);
+void vmm_clear_stop(void);
+int vcpus_start(struct vmm *vmm);
+void vcpus_stop(struct vmm *vmm);
+
+/* ---- the VM (vm.c) ---- */
+int vm_open(struct vmm *vmm);		/* /dev/armvirt and RAM; once */
+int vm_create(struct vmm *vmm);		/* VM, vGIC, vCPUs, devices attached */
+int vm_load_and_boot(struct vmm *vmm);	/* images, DTB, boot registers */
+void vm_destroy(struct vmm *vmm);	/* everything vm_create made */
+void vm_close(struct vmm *vmm);
+/* Host pointer to guest RAM [gpa, gpa + len), or NULL if not all RAM. */
+void *gpa_to_hva(struct vmm *vmm, uint64_t gpa, uint64_t len);
+/* Set a level-triggered SPI line (0-based SPI number). */
+int vm_irq_line(struct vmm *vmm, unsigned int spi, int level);
+int vm_irqfd(struct vmm *vmm, int fd, unsigned int spi);
+int vm_ioeventfd(struct vmm *vmm, int fd, uint64_t addr, uint32_t len, uint64_t datamatch);
+
+/* ---- the MMIO bus (mmio_bus.c) ---- */
+int mmio_bus_add(struct vmm *vmm, struct mmio_dev *dev);
+/* Serve one KVM_EXIT_MMIO; unclaimed reads return 0, as on KVM. */
+void mmio_bus_access(struct vmm *vmm, struct kvm_run *run);
+void mmio_bus_destroy(struct vmm *vmm);
+
+/* ---- the device tree (fdt.c) ---- */
+/* Build (or, with cfg.dtb, complete) the device tree into buf. */
+int fdt_build(struct vmm *vmm, void *buf, size_t size, uint64_t initrd_start,
+	      uint64_t initrd_end);
+/* Helpers for the devices' fdt_node callbacks. */
+int fdt_reg(void *fdt, uint64_t base, uint64_t size);
+int fdt_spi(void *fdt, unsigned int spi, bool edge);
+
+/* ---- the I/O thread (io_thread.c) ---- */
+typedef void (*io_handler)(int fd, void *opaque);
+int io_thread_start(struct vmm *vmm);
+void io_thread_stop(void);
+/* Call fn(fd, opaque) from the I/O thread whenever fd is readable. */
+int io_watch(int fd, io_handler fn, void *opaque);
+/* Stop or resume watching fd (flow control); callable from any thread. */
+void io_watch_pause(int fd, bool paused);
+
+/* ---- the console: stdin and stdout (console.c) ---- */
+struct console {
+	/* Room for input; 0 stops stdin until console_input_ready(). */
+	size_t (*room)(struct console *con);
+	void (*input)(struct console *con, const uint8_t *buf, size_t len);
+};
+int console_setup(struct vmm *vmm);	/* terminal mode, stdin watch */
+void console_restore(void);		/* the terminal as it was */
+void console_input_ready(void);		/* the console device has room again */
+void console_output(const uint8_t *buf, size_t len);
+
+/* ---- devices ---- */
+struct mmio_dev *pl011_create(struct vmm *vmm, struct console **con);
+struct mmio_dev *virtio_blk_create(struct vmm *vmm, const char *path, bool ro);
+struct mmio_dev *virtio_net_create(struct vmm *vmm, const char *tap,
+				   const char *host_ip, const char *mac);
+struct mmio_dev *virtio_console_create(struct vmm *vmm, struct console **con);
+struct mmio_dev *virtio_rng_create(struct vmm *vmm);
+
+/* Messages: "armvirt-vmm: ..." on stderr. */
+void vmm_info(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
+void vmm_err(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
+extern bool vmm_quiet;
+
+#endif
