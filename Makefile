@@ -5,7 +5,8 @@
 #                   headers on x86-64; natively on an ARMv7 board with
 #                   KDIR=/lib/modules/$(uname -r)/build)
 #   make check      set up, build, boot the emulated boards, run the tests
-#   make run        set up, build, boot the board with armvirt loaded
+#   make run        set up, build, boot the board with armvirt loaded and a
+#                   2-vCPU Linux guest on it (CMD='...': run that in the guest)
 #   make bench      set up, build, run the benchmarks on the board
 #   make setup      install and fetch what the above need (scripts/setup.sh)
 #   make C=1        build with sparse; W=1 for extra warnings
@@ -25,7 +26,7 @@ endif
 
 KMAKE = $(MAKE) -C $(KDIR) M=$(SRC) $(KMAKE_ARGS)
 
-.PHONY: all modules module-flavour setup check run bench tests clean checkpatch
+.PHONY: all modules module-flavour setup check run bench tests vmm clean checkpatch
 
 all: modules
 
@@ -50,21 +51,33 @@ setup:
 tests:
 	$(MAKE) -C tests
 
+# armvirt-vmm, our VMM (vmm/): a static armhf binary
+vmm:
+	$(MAKE) -C vmm
+
 # The tests build the module with W=1 and treat any warning as an error.
 check: setup
 	$(MAKE) modules W=1 KCFLAGS=-Werror
+	$(MAKE) vmm
 	$(MAKE) tests
 	bash tests/run.sh
 
 bench: setup
 	$(MAKE) modules
+	$(MAKE) vmm
 	$(MAKE) tests
 	bash scripts/bench.sh
 
+# make run CMD='uname -a': the guest runs CMD and everything powers off.
 run: setup
 	$(MAKE) modules
+	$(MAKE) vmm
 	$(MAKE) tests
+ifeq ($(CMD),)
 	bash scripts/board.sh --interactive
+else
+	bash scripts/board.sh --guest-cmd '$(CMD)'
+endif
 
 checkpatch:
 	bash scripts/checkpatch.sh
@@ -72,4 +85,5 @@ checkpatch:
 clean:
 	-[ -d "$(KDIR)" ] && $(KMAKE) clean
 	$(MAKE) -C tests clean
+	$(MAKE) -C vmm clean
 	rm -rf build

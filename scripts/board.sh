@@ -2,7 +2,9 @@
 # Boot the emulated ARMv7 board: QEMU virt with the stock Debian armmp-lpae
 # kernel and an initramfs holding armvirt.ko (scripts/mkinitramfs.sh).
 #
-#   board.sh --interactive                the board's shell, armvirt loaded
+#   board.sh --interactive                armvirt loaded, a Linux guest booted on
+#                                         it (its shell), then the board's shell
+#   board.sh --guest-cmd CMD              the same guest runs CMD, and all powers off
 #   board.sh --suite NAME [--log FILE]    run the tests of NAME, power off
 # Options: --no-virt (no HYP, no GIC virtualization), --cpu cortex-a15|cortex-a7,
 #          --flavour armmp-lpae|armmp (the Debian kernel; armvirt.ko must match:
@@ -13,9 +15,11 @@ set -euo pipefail
 
 top=$(cd "$(dirname "$0")/.." && pwd)
 flavour=armmp-lpae virt=on cpu=cortex-a15 smp=2 mem=1024 suite= interactive=0 log= timeout=600 extra=
+guest_cmd=
 while [ $# -gt 0 ]; do
 	case $1 in
 	--interactive) interactive=1 ;;
+	--guest-cmd) guest_cmd=$2; shift ;;
 	--suite) suite=$2; shift ;;
 	--log) log=$2; shift ;;
 	--no-virt) virt=off ;;
@@ -32,13 +36,16 @@ done
 
 kroot=$(bash "$top/scripts/setup.sh" --print-kdir "$flavour")
 initrd=$top/build/initramfs-${suite:-interactive}.cpio.gz
-ARMVIRT_FLAVOUR=$flavour bash "$top/scripts/mkinitramfs.sh" "$initrd" ${suite:+"$suite"}
+ARMVIRT_FLAVOUR=$flavour ARMVIRT_GUEST_CMD=$guest_cmd bash "$top/scripts/mkinitramfs.sh" "$initrd" ${suite:+"$suite"}
 
 append="console=ttyAMA0 rdinit=/init panic=-1 oops=panic${suite:+ armvirt.suite=$suite} $extra"
 qemu=(qemu-system-arm -M "virt,highmem=off,virtualization=$virt" -cpu "$cpu"
       -smp "$smp" -m "$mem" -nic none -no-reboot
       -kernel "$kroot/vmlinuz" -initrd "$initrd" -append "$append")
 
+if [ -n "$guest_cmd" ]; then
+	exec timeout --foreground -k 5 "$timeout" "${qemu[@]}" -nographic </dev/null
+fi
 if [ "$interactive" = 1 ]; then
 	echo "board: QEMU monitor on Ctrl-A C, quit with Ctrl-A X"
 	exec "${qemu[@]}" -nographic

@@ -22,6 +22,7 @@ boards=(
 	"a15-nohyp|nohyp|120|armmp-lpae|--cpu cortex-a15 --no-virt|"
 	"a15-kexec|kexec|120|armmp-lpae|--cpu cortex-a15|"
 	"a15-kdump|kdump|120|armmp-lpae|--cpu cortex-a15 --append crashkernel=32M|"
+	"a15-vmm|vmm|1200|armmp-lpae|--cpu cortex-a15|"
 	"a15-hyp-panic|hyppanic|120|armmp-lpae|--cpu cortex-a15 --append crashkernel=32M|Kernel panic - not syncing: armvirt: unexpected undefined instruction in HYP at"
 )
 

@@ -86,5 +86,13 @@ int console_setup(struct vmm *vmm)
 		tcsetattr(STDIN_FILENO, TCSANOW, &t);
 		atexit(console_restore);
 	}
-	return io_watch(STDIN_FILENO, stdin_readable, NULL);
+	if (io_watch(STDIN_FILENO, stdin_readable, NULL) == 0)
+		return 0;
+	/* a file or /dev/null: no input, as at its end */
+	if (errno == EPERM) {
+		stdin_eof = true;
+		return 0;
+	}
+	vmm_err("cannot watch stdin: %s", strerror(errno));
+	return -1;
 }

@@ -46,8 +46,12 @@ int io_watch(int fd, io_handler fn, void *opaque)
 {
 	struct epoll_event ev = { .events = EPOLLIN };
 
-	if (io_init() || nr_watches == IO_MAX_WATCHES)
+	if (io_init())
 		return -1;
+	if (nr_watches == IO_MAX_WATCHES) {
+		errno = ENOSPC;
+		return -1;
+	}
 	watches[nr_watches] = (struct io_watch){ fd, fn, opaque };
 	ev.data.ptr = &watches[nr_watches];
 	if (epoll_ctl(epoll_fd, EPOLL_CTL_ADD, fd, &ev))

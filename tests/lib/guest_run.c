@@ -1,0 +1,204 @@
+// SPDX-License-Identifier: GPL-2.0-only
+#define _GNU_SOURCE
+#include <errno.h>
+#include <fcntl.h>
+#include <poll.h>
+#include <signal.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/wait.h>
+#include <time.h>
+#include <unistd.h>
+
+#include "guest_run.h"
+#include "tap.h"
+
+double now_s(void)
+{
+	struct timespec ts;
+
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return (double)ts.tv_sec + (double)ts.tv_nsec / 1e9;
+}
+
+int guest_start(struct guest_run *g, const char *const argv[])
+{
+	int pipefd[2], devnull;
+
+	memset(g, 0, sizeof(*g));
+	g->status = -1;
+	g->cap = 1 << 16;
+	g->out = malloc(g->cap);
+	g->chunks_cap = 1024;
+	g->chunks = malloc(sizeof(*g->chunks) * g->chunks_cap);
+	if (!g->out || !g->chunks || pipe2(pipefd, O_CLOEXEC))
+		return -1;
+	g->out[0] = 0;
+	g->start = now_s();
+	g->pid = fork();
+	if (g->pid < 0)
+		return -1;
+	if (g->pid == 0) {
+		devnull = open("/dev/null", O_RDONLY);
+		dup2(devnull, 0);
+		dup2(pipefd[1], 1);
+		dup2(pipefd[1], 2);
+		execv(VMM_PATH, (char *const *)argv);
+		_exit(127);
+	}
+	close(pipefd[1]);
+	g->out_fd = pipefd[0];
+	return 0;
+}
+
+/* Output up to g->len arrived at @t; reads within 1 ms of each other are one. */
+static void record_chunk(struct guest_run *g, double t)
+{
+	struct guest_chunk *last = g->nr_chunks ? &g->chunks[g->nr_chunks - 1] : NULL;
+
+	if (last && t - last->time < 0.001) {
+		last->end = g->len;
+		return;
+	}
+	if (g->nr_chunks == g->chunks_cap) {
+		g->chunks_cap *= 2;
+		g->chunks = realloc(g->chunks, sizeof(*g->chunks) * g->chunks_cap);
+	}
+	g->chunks[g->nr_chunks++] = (struct guest_chunk){ g->len, t };
+}
+
+/* One read of output, waiting up to @timeout_s; false at EOF or timeout. */
+static bool read_some(struct guest_run *g, double timeout_s)
+{
+	struct pollfd p = { .fd = g->out_fd, .events = POLLIN };
+	ssize_t n;
+	int ms = timeout_s > 0 ? (int)(timeout_s * 1000) : 0;
+
+	if (g->out_fd < 0 || poll(&p, 1, ms) <= 0)
+		return false;
+	if (g->len + 4096 + 1 > g->cap) {
+		g->cap *= 2;
+		g->out = realloc(g->out, g->cap);
+	}
+	n = read(g->out_fd, g->out + g->len, 4096);
+	if (n <= 0) {
+		close(g->out_fd);
+		g->out_fd = -1;
+		return false;
+	}
+	g->len += (size_t)n;
+	g->out[g->len] = 0;
+	record_chunk(g, now_s() - g->start);
+	return true;
+}
+
+bool guest_wait_for(struct guest_run *g, const char *needle, double timeout_s)
+{
+	double deadline = now_s() + timeout_s;
+
+	while (!strstr(g->out, needle)) {
+		if (now_s() >= deadline || !read_some(g, deadline - now_s()))
+			return strstr(g->out, needle) != NULL;
+	}
+	return true;
+}
+
+int guest_finish(struct guest_run *g, double timeout_s)
+{
+	double deadline = now_s() + timeout_s;
+	int status;
+
+	while (g->out_fd >= 0 && now_s() < deadline)
+		read_some(g, deadline - now_s());
+	for (;;) {
+		pid_t r = waitpid(g->pid, &status, WNOHANG);
+
+		if (r == g->pid)
+			break;
+		if (now_s() >= deadline) {
+			tap_diag("armvirt-vmm still running after %.0f s: killed", timeout_s);
+			kill(g->pid, SIGKILL);
+			waitpid(g->pid, &status, 0);
+			g->status = -1;
+			return -1;
+		}
+		usleep(10000);
+	}
+	g->status = WIFEXITED(status) ? WEXITSTATUS(status) : 128 + WTERMSIG(status);
+	return g->status;
+}
+
+double guest_time_of(const struct guest_run *g, const char *needle)
+{
+	const char *p = strstr(g->out, needle);
+	size_t end, i;
+
+	if (!p)
+		return -1;
+	end = (size_t)(p - g->out) + strlen(needle);
+	for (i = 0; i < g->nr_chunks; i++)
+		if (g->chunks[i].end >= end)
+			return g->chunks[i].time;
+	return -1;
+}
+
+bool guest_cmd_output(const struct guest_run *g, char *buf, size_t size)
+{
+	const char *start = strstr(g->out, "=== armvirt-guest-cmd\n");
+	const char *end;
+	size_t n;
+
+	if (!start)
+		start = strstr(g->out, "=== armvirt-guest-cmd\r\n");
+	if (!start)
+		return false;
+	start = strchr(start, '\n') + 1;
+	end = strstr(start, "=== armvirt-guest-cmd-end");
+	if (!end)
+		return false;
+	n = (size_t)(end - start) < size - 1 ? (size_t)(end - start) : size - 1;
+	memcpy(buf, start, n);
+	buf[n] = 0;
+	return true;
+}
+
+int guest_cmd_rc(const struct guest_run *g)
+{
+	const char *p = strstr(g->out, "=== armvirt-guest-cmd-end rc=");
+	int rc;
+
+	if (!p || sscanf(p, "=== armvirt-guest-cmd-end rc=%d", &rc) != 1)
+		return -1;
+	return rc;
+}
+
+void guest_diag_tail(const struct guest_run *g, size_t bytes)
+{
+	const char *p = g->len > bytes ? g->out + g->len - bytes : g->out;
+	char line[256];
+	size_t n;
+
+	while (*p) {
+		n = strcspn(p, "\r\n");
+		snprintf(line, sizeof(line), "%.*s", (int)(n < 255 ? n : 255), p);
+		if (n)
+			tap_diag("| %s", line);
+		p += n;
+		p += strspn(p, "\r\n");
+	}
+}
+
+void guest_free(struct guest_run *g)
+{
+	if (g->pid > 0 && g->status < 0) {
+		kill(g->pid, SIGKILL);
+		waitpid(g->pid, NULL, 0);
+	}
+	if (g->out_fd >= 0)
+		close(g->out_fd);
+	free(g->out);
+	free(g->chunks);
+	g->out = NULL;
+	g->chunks = NULL;
+}

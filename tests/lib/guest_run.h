@@ -1,0 +1,51 @@
+/* SPDX-License-Identifier: GPL-2.0-only */
+/*
+ * Run armvirt-vmm (a Linux guest) as a child process, collect what it
+ * prints (stdout and stderr together) with the time each piece arrived,
+ * and wait for it with a deadline.
+ */
+#ifndef ARMVIRT_TESTS_GUEST_RUN_H
+#define ARMVIRT_TESTS_GUEST_RUN_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <sys/types.h>
+
+#define VMM_PATH	"/bin/armvirt-vmm"
+#define GUEST_KERNEL	"/guest/zImage"
+#define GUEST_INITRD	"/guest/initramfs.cpio.gz"
+
+struct guest_chunk {
+	size_t end;		/* output offset where this read ended */
+	double time;		/* seconds since the run started */
+};
+
+struct guest_run {
+	pid_t pid;
+	int out_fd;
+	char *out;		/* NUL-terminated */
+	size_t len, cap;
+	struct guest_chunk *chunks;
+	size_t nr_chunks, chunks_cap;
+	double start;
+	int status;		/* exit status, 128 + signal, or -1 while running */
+};
+
+/* Start the VMM with argv (argv[0] is VMM_PATH's arguments start at [1]). */
+int guest_start(struct guest_run *g, const char *const argv[]);
+/* Read output until @needle appears (true) or the VMM ends or time runs out. */
+bool guest_wait_for(struct guest_run *g, const char *needle, double timeout_s);
+/* Read until the VMM exits; its status, or -1 (killed) after @timeout_s. */
+int guest_finish(struct guest_run *g, double timeout_s);
+/* When the output containing the end of @needle's first match arrived; -1 if never. */
+double guest_time_of(const struct guest_run *g, const char *needle);
+/* The text after "=== armvirt-guest-cmd\n" up to its end marker, in buf. */
+bool guest_cmd_output(const struct guest_run *g, char *buf, size_t size);
+/* The "rc=N" of the guest command; -1 if none. */
+int guest_cmd_rc(const struct guest_run *g);
+void guest_free(struct guest_run *g);
+/* Print the last @bytes of the output as TAP comments. */
+void guest_diag_tail(const struct guest_run *g, size_t bytes);
+double now_s(void);
+
+#endif

@@ -1,0 +1,296 @@
+// SPDX-License-Identifier: GPL-2.0-only
+/*
+ * armvirt-vmm boots the stock Debian kernel with the guest initramfs, on
+ * armvirt: to userspace with 2 vCPUs, a clock that runs at the board's
+ * rate, entropy, a virtio disk whose bytes the board sees, a network link
+ * to the board, reboot and poweroff, two guests at once, a stop by
+ * SIGTERM, and bad options.
+ */
+#define _GNU_SOURCE
+#include <dirent.h>
+#include <errno.h>
+#include <fcntl.h>
+#include <signal.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/random.h>
+#include <unistd.h>
+
+#include "board.h"
+#include "guest_run.h"
+#include "health.h"
+#include "tap.h"
+
+#define RUN_TIMEOUT_S	300	/* one guest boot takes about 10 s here; CI is slower */
+#define TUN_KO		"/lib/modules/tun.ko"
+#define DISK		"/tmp/vmm-disk.img"
+#define DISK_MIB	16
+#define PATTERN_MIB	8	/* where the board writes data for the guest to read */
+#define TAP_HOST_IP	"10.0.2.1"
+
+#define VMM_ARGS(...) ((const char *const[]){ VMM_PATH, "--kernel", GUEST_KERNEL, \
+	"--initrd", GUEST_INITRD, __VA_ARGS__, NULL })
+
+/* The md5sum of @len MiB of @path from @skip MiB, by the board's busybox. */
+static bool board_md5(const char *path, int skip, int len, char md5[33])
+{
+	char cmd[256];
+	FILE *f;
+	bool ok;
+
+	snprintf(cmd, sizeof(cmd), "dd if=%s bs=1048576 skip=%d count=%d 2>/dev/null | md5sum",
+		 path, skip, len);
+	f = popen(cmd, "r");
+	if (!f)
+		return false;
+	ok = fscanf(f, "%32s", md5) == 1;
+	pclose(f);
+	return ok;
+}
+
+/* The first line of the guest command's output that follows @prefix. */
+static bool cmd_line_after(const struct guest_run *g, const char *prefix, char *buf, size_t size)
+{
+	char out[8192], *p;
+
+	if (!guest_cmd_output(g, out, sizeof(out)))
+		return false;
+	p = strstr(out, prefix);
+	if (!p)
+		return false;
+	p += strlen(prefix);
+	snprintf(buf, size, "%.*s", (int)strcspn(p, "\r\n"), p);
+	return true;
+}
+
+/* A run that ended otherwise than expected: show how it ended. */
+static void diag_run(const struct guest_run *g, bool ok)
+{
+	if (!ok)
+		guest_diag_tail(g, 2000);
+}
+
+static void test_boot_clock_entropy(void)
+{
+	struct guest_run g;
+	char val[64];
+	double ready, t1, t2, g1 = 0, g2 = 0, ratio;
+	int status;
+
+	if (guest_start(&g, VMM_ARGS("--cpus", "2", "--cmd",
+		"nproc; echo T1 $(cut -d' ' -f1 /proc/uptime); sleep 4; "
+		"echo T2 $(cut -d' ' -f1 /proc/uptime); "
+		"head -c 64 /dev/hwrng | wc -c | sed s/^/RNG/; "
+		"cat /sys/class/misc/hw_random/rng_current"))) {
+		tap_bail("cannot start %s: %s", VMM_PATH, strerror(errno));
+	}
+	guest_wait_for(&g, "=== armvirt-guest-ready", RUN_TIMEOUT_S);
+	ready = guest_time_of(&g, "=== armvirt-guest-ready");
+	status = guest_finish(&g, RUN_TIMEOUT_S);
+	tap_ok(ready > 0, "boot-to-userspace");
+	tap_diag("boot time, VMM start to the guest's /init ready: %.1f s (2 vCPUs)", ready);
+	diag_run(&g, tap_eq(status, 0, "poweroff-exits-0"));
+	tap_ok(strstr(g.out, "armvirt-vmm: the guest powered off") != NULL, "poweroff-message");
+	tap_ok(cmd_line_after(&g, "", val, sizeof(val)) && !strcmp(val, "2"), "nproc-2");
+	/* lines of output, not the command line the kernel prints */
+	t1 = guest_time_of(&g, "\nT1 ");
+	t2 = guest_time_of(&g, "\nT2 ");
+	if (strstr(g.out, "\nT1 "))
+		sscanf(strstr(g.out, "\nT1 "), "\nT1 %lf", &g1);
+	if (strstr(g.out, "\nT2 "))
+		sscanf(strstr(g.out, "\nT2 "), "\nT2 %lf", &g2);
+	ratio = t2 > t1 && t1 > 0 ? (g2 - g1) / (t2 - t1) : 0;
+	if (!tap_ok(ratio > 0.9 && ratio < 1.1, "guest-clock-rate"))
+		tap_diag("guest %.3f s against board %.3f s", g2 - g1, t2 - t1);
+	tap_diag("guest clock: %.3f s in the guest while %.3f s passed on the board (%.3f)",
+		 g2 - g1, t2 - t1, ratio);
+	tap_ok(cmd_line_after(&g, "RNG", val, sizeof(val)) && atoi(val) == 64,
+	       "virtio-rng-gives-64-bytes");
+	tap_ok(strstr(g.out, "virtio_rng.0") != NULL, "virtio-rng-is-the-hwrng");
+	tap_eq(guest_cmd_rc(&g), 0, "guest-command-rc-0");
+	guest_free(&g);
+}
+
+static bool make_disk(const char *path, int mib, char pattern_md5[33])
+{
+	static char buf[1 << 20];
+	int fd, i;
+	bool ok = true;
+
+	fd = open(path, O_RDWR | O_CREAT | O_TRUNC, 0600);
+	if (fd < 0)
+		return false;
+	ok = ftruncate(fd, (off_t)mib << 20) == 0;
+	if (pattern_md5) {
+		for (i = 0; i < (int)sizeof(buf); i += 256)
+			ok &= getrandom(buf + i, 256, 0) == 256;
+		ok &= pwrite(fd, buf, sizeof(buf), (off_t)PATTERN_MIB << 20) == sizeof(buf);
+	}
+	close(fd);
+	return ok && (!pattern_md5 || board_md5(path, PATTERN_MIB, 1, pattern_md5));
+}
+
+static void test_disk_and_network(void)
+{
+	char pattern_md5[33] = "", written_md5[33] = "", val[64];
+	struct guest_run g;
+	int status;
+
+	if (!tap_ok(make_disk(DISK, DISK_MIB, pattern_md5), "board-makes-disk-image"))
+		tap_bail("cannot make %s", DISK);
+	guest_start(&g, VMM_ARGS("--cpus", "2", "--disk", DISK,
+		"--net", "tap=vmmtap0,host=" TAP_HOST_IP "/24", "--append", "armvirt.ip=10.0.2.15/24",
+		"--cmd",
+		"head -c 1048576 /dev/urandom > /tmp/f; md5sum /tmp/f | sed s/^/WROTE/; "
+		"dd if=/tmp/f of=/dev/vda bs=65536 2>/dev/null; sync; "
+		"echo 3 > /proc/sys/vm/drop_caches; "
+		"dd if=/dev/vda bs=1048576 skip=8 count=1 2>/dev/null | md5sum | sed s/^/READ/; "
+		"ping -c 3 -W 10 " TAP_HOST_IP));
+	status = guest_finish(&g, RUN_TIMEOUT_S);
+	diag_run(&g, tap_eq(status, 0, "disk-net-guest-exits-0"));
+	tap_ok(cmd_line_after(&g, "READ", val, sizeof(val)) && !strncmp(val, pattern_md5, 32),
+	       "guest-reads-what-the-board-wrote");
+	board_md5(DISK, 0, 1, written_md5);
+	if (!tap_ok(cmd_line_after(&g, "WROTE", val, sizeof(val)) &&
+		    !strncmp(val, written_md5, 32), "board-reads-what-the-guest-wrote"))
+		tap_diag("guest %.32s, board %s", val, written_md5);
+	tap_ok(strstr(g.out, "3 packets transmitted, 3 packets received") != NULL,
+	       "guest-pings-the-board-over-tap");
+	guest_free(&g);
+}
+
+static int count(const char *hay, const char *needle)
+{
+	int n = 0;
+
+	for (hay = strstr(hay, needle); hay; hay = strstr(hay + 1, needle))
+		n++;
+	return n;
+}
+
+static void test_reboot(void)
+{
+	struct guest_run g;
+	int status;
+
+	make_disk(DISK, 1, NULL);
+	/* the first boot leaves a mark on the disk and reboots; the second sees it */
+	guest_start(&g, VMM_ARGS("--disk", DISK, "--cmd",
+		"if grep -q armvirt-boot1 /dev/vda; then echo second-boot; "
+		"else echo armvirt-boot1 > /dev/vda; sync; reboot -f; fi"));
+	status = guest_finish(&g, RUN_TIMEOUT_S);
+	diag_run(&g, tap_eq(status, 0, "reboot-then-poweroff-exits-0"));
+	tap_eq(count(g.out, "=== armvirt-guest-ready"), 2, "reboot-boots-the-guest-again");
+	tap_ok(strstr(g.out, "(after a guest reboot)") != NULL, "reboot-message");
+	tap_ok(strstr(g.out, "\nsecond-boot") != NULL, "disk-survives-reboot");
+	guest_free(&g);
+}
+
+static void test_two_guests(void)
+{
+	struct guest_run a, b;
+	char va[16] = "", vb[16] = "";
+	int sa, sb;
+	double a_ready, b_ready, a_end, b_end;
+
+	guest_start(&a, VMM_ARGS("--cpus", "2", "--cmd", "nproc; sleep 3"));
+	/* the second one's console is virtio-console (hvc0) */
+	guest_start(&b, VMM_ARGS("--console", "virtio", "--cmd", "nproc; sleep 3"));
+	guest_wait_for(&a, "=== armvirt-guest-ready", RUN_TIMEOUT_S);
+	guest_wait_for(&b, "=== armvirt-guest-ready", RUN_TIMEOUT_S);
+	a_ready = guest_time_of(&a, "=== armvirt-guest-ready");
+	b_ready = guest_time_of(&b, "=== armvirt-guest-ready") + (b.start - a.start);
+	sa = guest_finish(&a, RUN_TIMEOUT_S);
+	sb = guest_finish(&b, RUN_TIMEOUT_S);
+	a_end = guest_time_of(&a, "=== armvirt-guest-cmd-end");
+	b_end = guest_time_of(&b, "=== armvirt-guest-cmd-end") + (b.start - a.start);
+	diag_run(&a, tap_eq(sa, 0, "two-guests-first-exits-0"));
+	diag_run(&b, tap_eq(sb, 0, "two-guests-second-exits-0"));
+	cmd_line_after(&a, "", va, sizeof(va));
+	cmd_line_after(&b, "", vb, sizeof(vb));
+	tap_ok(!strcmp(va, "2") && !strcmp(vb, "1"), "two-guests-each-their-vcpus");
+	if (!tap_ok(a_ready > 0 && b_ready > 0 && a_ready < b_end && b_ready < a_end,
+		    "two-guests-ran-at-the-same-time"))
+		tap_diag("first ready %.1f end %.1f, second ready %.1f end %.1f",
+			 a_ready, a_end, b_ready, b_end);
+	/* with console=hvc0, /init's output reaches the VMM only through virtio-console */
+	tap_ok(strstr(b.out, "=== armvirt-guest-cmd-end rc=0") != NULL,
+	       "virtio-console-carries-the-guest-console");
+	guest_free(&a);
+	guest_free(&b);
+}
+
+/* The VMM's vCPU entries in debugfs: none may outlive it. */
+static int debugfs_vcpus_of(pid_t pid)
+{
+	DIR *d = opendir("/sys/kernel/debug/armvirt/vcpus");
+	struct dirent *de;
+	int n = 0, p;
+
+	if (!d)
+		return -1;
+	while ((de = readdir(d)))
+		if (sscanf(de->d_name, "%d-", &p) == 1 && p == pid)
+			n++;
+	closedir(d);
+	return n;
+}
+
+static void test_sigterm(void)
+{
+	struct guest_run g;
+	int status, live;
+
+	guest_start(&g, VMM_ARGS("--cpus", "2"));
+	guest_wait_for(&g, "This is the guest's shell", RUN_TIMEOUT_S);
+	live = debugfs_vcpus_of(g.pid);
+	kill(g.pid, SIGTERM);
+	status = guest_finish(&g, 60);
+	diag_run(&g, tap_eq(status, 128 + SIGTERM, "sigterm-stops-the-guest"));
+	tap_ok(strstr(g.out, "armvirt-vmm: stopped by Terminated") != NULL, "sigterm-message");
+	tap_ok(live == 2 && debugfs_vcpus_of(g.pid) == 0, "sigterm-leaves-no-vcpu-behind");
+	guest_free(&g);
+}
+
+static void test_bad_options(void)
+{
+	struct guest_run g;
+	int status;
+
+	guest_start(&g, ((const char *const[]){ VMM_PATH, "--cpus", "2", NULL }));
+	status = guest_finish(&g, 30);
+	tap_ok(status == 2 && strstr(g.out, "no --kernel"), "no-kernel-is-refused");
+	guest_free(&g);
+	guest_start(&g, ((const char *const[]){ VMM_PATH, "--kernel", "/nonexistent", NULL }));
+	status = guest_finish(&g, 30);
+	tap_ok(status == 1 && strstr(g.out, "kernel /nonexistent: No such file"),
+	       "missing-kernel-file-is-an-error");
+	guest_free(&g);
+	guest_start(&g, VMM_ARGS("--cpus", "9"));
+	status = guest_finish(&g, 30);
+	tap_ok(status == 2 && strstr(g.out, "--cpus 9"), "nine-vcpus-are-refused");
+	guest_free(&g);
+}
+
+int main(void)
+{
+	int ret;
+
+	tap_plan(33);
+	alarm(1800);
+	ret = module_loaded("armvirt") ? 0 : module_load(ARMVIRT_KO);
+	if (!tap_eq(ret, 0, "armvirt-loads"))
+		tap_bail("armvirt did not load");
+	ret = module_load(TUN_KO);
+	tap_ok(ret == 0 || ret == EEXIST, "tun-loads");
+	test_boot_clock_entropy();
+	test_disk_and_network();
+	test_reboot();
+	test_two_guests();
+	test_sigterm();
+	test_bad_options();
+	check_kernel_healthy();
+	unlink(DISK);
+	tap_finish();
+}
