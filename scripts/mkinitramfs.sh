@@ -2,7 +2,7 @@
 # Build the board's initramfs: a static busybox, tests/board/init as /init,
 # armvirt.ko ($ARMVIRT_KO, default the one built in the top folder), and the
 # test programs of the suites given. Without a suite (the interactive board),
-# or with the vmm or dev suite, also what running a Linux guest needs: the VMM
+# or with the vmm, bench or dev suite, also what running a Linux guest needs: the VMM
 # (/bin/armvirt-vmm), the guest's kernel and initramfs (/guest/), and the
 # board kernel's tun module ($ARMVIRT_FLAVOUR, default armmp-lpae); with
 # $ARMVIRT_GUEST_CMD, the command the board's guest runs before all powers off.
@@ -37,7 +37,7 @@ done
 with_guest=0
 [ $# = 0 ] && with_guest=1
 for suite in "$@"; do
-	case $suite in vmm|dev) with_guest=1 ;; esac
+	case $suite in vmm|bench|dev) with_guest=1 ;; esac
 done
 if [ "$with_guest" = 1 ]; then
 	vmm=$top/vmm/build/armvirt-vmm

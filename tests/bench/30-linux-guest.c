@@ -1,0 +1,105 @@
+// SPDX-License-Identifier: GPL-2.0-only
+/*
+ * A Linux guest on armvirt against the board itself ("native"), as
+ * "bench:" lines: boot time, CPU-bound work, virtio-blk reads and writes,
+ * and the round trip over virtio-net. The same commands run in the guest
+ * (timed with its clock, which tests/vmm checks runs at the board's rate)
+ * and on the board.
+ */
+#define _GNU_SOURCE
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "board.h"
+#include "guest_run.h"
+
+#define DISK		"/tmp/bench-disk.img"
+#define DISK_MIB	64
+#define IO_MIB		32
+#define CPU_WORK	"head -c 16777216 /dev/zero | md5sum >/dev/null"
+
+/* Seconds a shell command takes on the board. */
+static double board_time(const char *cmd)
+{
+	double t = now_s();
+
+	if (system(cmd) != 0)
+		return -1;
+	return now_s() - t;
+}
+
+/* The value printed by the guest on a line "B <name> <value>". */
+static double guest_value(const struct guest_run *g, const char *name)
+{
+	char key[64];
+	const char *p;
+	double v;
+
+	snprintf(key, sizeof(key), "\nB %s ", name);
+	p = strstr(g->out, key);
+	return p && sscanf(p + strlen(key), "%lf", &v) == 1 ? v : -1;
+}
+
+int main(void)
+{
+	double boot, cpu_g, cpu_n, rd_g, rd_n, wr_g, wr_n, rtt_g;
+	struct guest_run g;
+	char cmd[256];
+	int status;
+
+	if (!module_loaded("armvirt") && module_load(ARMVIRT_KO))
+		return 1;
+	module_load("/lib/modules/tun.ko");
+	snprintf(cmd, sizeof(cmd), "dd if=/dev/urandom of=%s bs=1048576 count=%d 2>/dev/null",
+		 DISK, DISK_MIB);
+	if (system(cmd))
+		return 1;
+	guest_start(&g, (const char *const[]){ VMM_PATH, "--kernel", GUEST_KERNEL,
+		"--initrd", GUEST_INITRD, "--cpus", "2", "--disk", DISK,
+		"--net", "tap=benchtap0,host=10.0.2.1/24", "--append", "armvirt.ip=10.0.2.15/24",
+		/* uptime differences in the guest, around each piece of work */
+		"--cmd",
+		"t() { cut -d' ' -f1 /proc/uptime; }; d() { awk 'BEGIN{print ARGV[2]-ARGV[1]}' $1 $2; }; "
+		"s=$(t); " CPU_WORK "; e=$(t); echo B cpu $(d $s $e); "
+		"echo 3 > /proc/sys/vm/drop_caches; "
+		"s=$(t); dd if=/dev/vda of=/dev/null bs=1048576 count=32 2>/dev/null; e=$(t); "
+		"echo B read $(d $s $e); "
+		"s=$(t); dd if=/dev/zero of=/dev/vda bs=1048576 count=32 conv=fsync 2>/dev/null; "
+		"e=$(t); echo B write $(d $s $e); "
+		"ping -c 10 -i 0.2 10.0.2.1 | sed -n 's|.*= [0-9.]*/\\([0-9.]*\\)/.*|B rtt \\1|p'",
+		NULL });
+	guest_wait_for(&g, "=== armvirt-guest-ready", 600);
+	boot = guest_time_of(&g, "=== armvirt-guest-ready");
+	status = guest_finish(&g, 600);
+	if (status != 0) {
+		guest_diag_tail(&g, 3000);
+		return 1;
+	}
+	cpu_g = guest_value(&g, "cpu");
+	rd_g = guest_value(&g, "read");
+	wr_g = guest_value(&g, "write");
+	rtt_g = guest_value(&g, "rtt");
+	guest_free(&g);
+
+	cpu_n = board_time(CPU_WORK);
+	write_file("/proc/sys/vm/drop_caches", "3");
+	snprintf(cmd, sizeof(cmd), "dd if=%s of=/dev/null bs=1048576 count=%d 2>/dev/null",
+		 DISK, IO_MIB);
+	rd_n = board_time(cmd);
+	snprintf(cmd, sizeof(cmd), "dd if=/dev/zero of=%s bs=1048576 count=%d conv=fsync 2>/dev/null",
+		 DISK, IO_MIB);
+	wr_n = board_time(cmd);
+	unlink(DISK);
+
+	printf("bench: Linux guest boot, VMM start to its /init ready (2 vCPUs): %.1f s\n", boot);
+	printf("bench: CPU (md5sum of 16 MiB): guest %.2f s, board %.2f s: guest at %.0f %% of native\n",
+	       cpu_g, cpu_n, cpu_g > 0 ? 100 * cpu_n / cpu_g : 0);
+	printf("bench: virtio-blk read %d MiB: guest %.1f MiB/s, board from the image file (tmpfs) %.1f MiB/s\n",
+	       IO_MIB, rd_g > 0 ? IO_MIB / rd_g : 0, rd_n > 0 ? IO_MIB / rd_n : 0);
+	printf("bench: virtio-blk write %d MiB + fsync: guest %.1f MiB/s, board %.1f MiB/s\n",
+	       IO_MIB, wr_g > 0 ? IO_MIB / wr_g : 0, wr_n > 0 ? IO_MIB / wr_n : 0);
+	printf("bench: virtio-net ping guest to board over tap: %.2f ms average round trip\n", rtt_g);
+	return cpu_g > 0 && rd_g > 0 && wr_g > 0 && rtt_g > 0 ? 0 : 1;
+}
