@@ -28,8 +28,7 @@ static void vmm_vmsg(const char *fmt, va_list ap)
 	char line[512];
 
 	vsnprintf(line, sizeof(line), fmt, ap);
-	/* \r: the terminal may be in the guest's mode, without output processing */
-	fprintf(stderr, "armvirt-vmm: %s\r\n", line);
+	fprintf(stderr, "armvirt-vmm: %s\n", line);
 }
 
 void vmm_info(const char *fmt, ...)

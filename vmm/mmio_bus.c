@@ -19,7 +19,7 @@ void mmio_bus_access(struct vmm *vmm, struct kvm_run *run)
 {
 	uint64_t addr = run->mmio.phys_addr;
 	uint32_t len = run->mmio.len;
-	static uint64_t last_unclaimed = ~0ULL;
+	static uint64_t last_unclaimed = ~0ULL;	/* shared by the vCPU threads */
 	int i;
 
 	for (i = 0; i < vmm->nr_devs; i++) {
@@ -36,11 +36,10 @@ void mmio_bus_access(struct vmm *vmm, struct kvm_run *run)
 	/* Nothing there: reads as zero, writes ignored, as on KVM's VMMs. */
 	if (!run->mmio.is_write)
 		memset(run->mmio.data, 0, sizeof(run->mmio.data));
-	if (addr != last_unclaimed) {	/* one line per address, not per access */
-		last_unclaimed = addr;
+	/* one line per address, not per access */
+	if (__atomic_exchange_n(&last_unclaimed, addr, __ATOMIC_RELAXED) != addr)
 		vmm_info("guest %s %#llx: no device there", run->mmio.is_write ? "wrote" : "read",
 			 (unsigned long long)addr);
-	}
 }
 
 void mmio_bus_destroy(struct vmm *vmm)
