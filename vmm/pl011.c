@@ -170,9 +170,10 @@ static void pl011_reset(struct mmio_dev *dev)
 	pthread_mutex_unlock(&u->lock);
 }
 
-static int pl011_fdt(struct mmio_dev *dev, void *fdt)
+static void pl011_fdt(struct mmio_dev *dev, struct fdt_writer *w)
 {
-	return fdt_reg(fdt, dev->base, dev->size) ?: fdt_spi(fdt, GUEST_UART_SPI, false);
+	fdt_reg(w, dev->base, dev->size);
+	fdt_spi(w, GUEST_UART_SPI, false);
 }
 
 static void pl011_destroy(struct mmio_dev *dev)

@@ -236,11 +236,12 @@ static void virtio_mmio_reset(struct mmio_dev *dev)
 	pthread_mutex_unlock(&v->lock);
 }
 
-static int virtio_mmio_fdt(struct mmio_dev *dev, void *fdt)
+static void virtio_mmio_fdt(struct mmio_dev *dev, struct fdt_writer *w)
 {
 	struct virtio_mmio *v = dev->priv;
 
-	return fdt_reg(fdt, dev->base, dev->size) ?: fdt_spi(fdt, v->spi, true);
+	fdt_reg(w, dev->base, dev->size);
+	fdt_spi(w, v->spi, true);
 }
 
 static void virtio_mmio_destroy(struct mmio_dev *dev)

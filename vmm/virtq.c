@@ -37,9 +37,12 @@ struct virtq_used {
 	struct virtq_used_elem ring[];
 };
 
-/* The driver's writes to the rings come from another CPU: read them once. */
-#define READ_ONCE(x)	(*(volatile __typeof__(x) *)&(x))
-#define WRITE_ONCE(x, v) (*(volatile __typeof__(x) *)&(x) = (v))
+/* The driver's writes to the rings come from another CPU: read each once. */
+static uint16_t rd16(const uint16_t *p) { return *(const volatile uint16_t *)p; }
+static uint32_t rd32(const uint32_t *p) { return *(const volatile uint32_t *)p; }
+static uint64_t rd64(const uint64_t *p) { return *(const volatile uint64_t *)p; }
+static void wr16(uint16_t *p, uint16_t v) { *(volatile uint16_t *)p = v; }
+static void wr32(uint32_t *p, uint32_t v) { *(volatile uint32_t *)p = v; }
 
 int virtq_resolve(struct virtq *vq, struct vmm *vmm)
 {
@@ -60,24 +63,24 @@ int virtq_pop(struct virtq *vq, struct virtq_chain *c)
 
 	if (!vq->ready)
 		return 0;
-	avail_idx = READ_ONCE(vq->avail->idx);
+	avail_idx = rd16(&vq->avail->idx);
 	if (avail_idx == vq->last_avail)
 		return 0;
 	if ((uint16_t)(avail_idx - vq->last_avail) > vq->num)
 		goto broken;
 	/* the ring entry is read after the index that published it */
 	__atomic_thread_fence(__ATOMIC_ACQUIRE);
-	idx = READ_ONCE(vq->avail->ring[vq->last_avail % vq->num]);
+	idx = rd16(&vq->avail->ring[vq->last_avail % vq->num]);
 	if (idx >= vq->num)
 		goto broken;
 	c->head = idx;
 	c->nr_out = c->nr_in = 0;
 	c->in_len = 0;
 	for (;;) {
-		d.addr = READ_ONCE(vq->desc[idx].addr);
-		d.len = READ_ONCE(vq->desc[idx].len);
-		d.flags = READ_ONCE(vq->desc[idx].flags);
-		d.next = READ_ONCE(vq->desc[idx].next);
+		d.addr = rd64(&vq->desc[idx].addr);
+		d.len = rd32(&vq->desc[idx].len);
+		d.flags = rd16(&vq->desc[idx].flags);
+		d.next = rd16(&vq->desc[idx].next);
 		/* a loop in the chain, or an indirect table we did not offer */
 		if (++seen > vq->num || (d.flags & VIRTQ_DESC_F_INDIRECT))
 			goto broken;
@@ -114,14 +117,14 @@ broken:
 
 void virtq_push(struct virtq *vq, uint16_t head, uint32_t len)
 {
-	uint16_t used_idx = READ_ONCE(vq->used->idx);
+	uint16_t used_idx = rd16(&vq->used->idx);
 	struct virtq_used_elem *e = &vq->used->ring[used_idx % vq->num];
 
-	WRITE_ONCE(e->id, head);
-	WRITE_ONCE(e->len, len);
+	wr32(&e->id, head);
+	wr32(&e->len, len);
 	/* the element is visible before the index that publishes it */
 	__atomic_thread_fence(__ATOMIC_RELEASE);
-	WRITE_ONCE(vq->used->idx, (uint16_t)(used_idx + 1));
+	wr16(&vq->used->idx, (uint16_t)(used_idx + 1));
 }
 
 static size_t iov_copy(const struct iovec *iov, int n, size_t skip, void *buf,

@@ -69,6 +69,8 @@ struct vmm_vcpu {
 	struct vmm *vmm;
 };
 
+struct fdt_writer;
+
 /* A device on the MMIO bus. Accesses come from vCPU threads. */
 struct mmio_dev {
 	const char *name;
@@ -79,8 +81,8 @@ struct mmio_dev {
 	int (*attach)(struct mmio_dev *dev, struct vmm *vmm);
 	/* The guest is rebooting: back to the power-on state. */
 	void (*reset)(struct mmio_dev *dev);
-	/* Describe the device in the guest's device tree. */
-	int (*fdt_node)(struct mmio_dev *dev, void *fdt);
+	/* Describe the device in its node of the guest's device tree. */
+	void (*fdt_node)(struct mmio_dev *dev, struct fdt_writer *w);
 	void (*destroy)(struct mmio_dev *dev);
 	void *priv;
 };
@@ -131,12 +133,17 @@ void mmio_bus_access(struct vmm *vmm, struct kvm_run *run);
 void mmio_bus_destroy(struct vmm *vmm);
 
 /* ---- the device tree (fdt.c) ---- */
+/* A tree being written; the first libfdt error (err) stops the rest. */
+struct fdt_writer {
+	void *fdt;
+	int err;
+};
 /* Build (or, with cfg.dtb, complete) the device tree into buf. */
 int fdt_build(struct vmm *vmm, void *buf, size_t size, uint64_t initrd_start,
 	      uint64_t initrd_end);
-/* Helpers for the devices' fdt_node callbacks. */
-int fdt_reg(void *fdt, uint64_t base, uint64_t size);
-int fdt_spi(void *fdt, unsigned int spi, bool edge);
+/* For the devices' fdt_node callbacks: their reg and interrupts properties. */
+void fdt_reg(struct fdt_writer *w, uint64_t base, uint64_t size);
+void fdt_spi(struct fdt_writer *w, unsigned int spi, bool edge);
 
 /* ---- the I/O thread (io_thread.c) ---- */
 typedef void (*io_handler)(int fd, void *opaque);

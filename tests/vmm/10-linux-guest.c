@@ -4,7 +4,7 @@
  * armvirt: to userspace with 2 vCPUs, a clock that runs at the board's
  * rate, entropy, a virtio disk whose bytes the board sees, a network link
  * to the board, reboot and poweroff, two guests at once, a stop by
- * SIGTERM, and bad options.
+ * SIGTERM, bad options, and a guest the hypervisor cannot run.
  */
 #define _GNU_SOURCE
 #include <dirent.h>
@@ -271,13 +271,21 @@ static void test_bad_options(void)
 	status = guest_finish(&g, 30);
 	tap_ok(status == 2 && strstr(g.out, "--cpus 9"), "nine-vcpus-are-refused");
 	guest_free(&g);
+	/* a guest the hypervisor cannot run: a message, status 1, no hang */
+	guest_start(&g, ((const char *const[]){ VMM_PATH, "--kernel", "/tests/data/guest-crash.bin",
+						NULL }));
+	status = guest_finish(&g, 60);
+	diag_run(&g, tap_ok(status == 1 &&
+			    strstr(g.out, "the hypervisor could not emulate a guest access"),
+			    "unrunnable-guest-exits-1-with-a-message"));
+	guest_free(&g);
 }
 
 int main(void)
 {
 	int ret;
 
-	tap_plan(33);
+	tap_plan(34);
 	alarm(1800);
 	ret = module_loaded("armvirt") ? 0 : module_load(ARMVIRT_KO);
 	if (!tap_eq(ret, 0, "armvirt-loads"))
