@@ -22,12 +22,15 @@ double now_s(void)
 	return (double)ts.tv_sec + (double)ts.tv_nsec / 1e9;
 }
 
-int guest_start(struct guest_run *g, const char *const argv[])
+static int start(struct guest_run *g, const char *const argv[], bool typing)
 {
-	int pipefd[2], devnull;
+	int pipefd[2], infd[2] = { -1, -1 }, devnull;
 
 	memset(g, 0, sizeof(*g));
 	g->status = -1;
+	g->in_fd = -1;
+	if (typing && pipe2(infd, O_CLOEXEC))
+		return -1;
 	g->cap = 1 << 16;
 	g->out = malloc(g->cap);
 	g->chunks_cap = 1024;
@@ -40,7 +43,7 @@ int guest_start(struct guest_run *g, const char *const argv[])
 	if (g->pid < 0)
 		return -1;
 	if (g->pid == 0) {
-		devnull = open("/dev/null", O_RDONLY);
+		devnull = typing ? infd[0] : open("/dev/null", O_RDONLY);
 		dup2(devnull, 0);
 		dup2(pipefd[1], 1);
 		dup2(pipefd[1], 2);
@@ -49,7 +52,28 @@ int guest_start(struct guest_run *g, const char *const argv[])
 	}
 	close(pipefd[1]);
 	g->out_fd = pipefd[0];
+	if (typing) {
+		close(infd[0]);
+		g->in_fd = infd[1];
+	}
 	return 0;
+}
+
+int guest_start(struct guest_run *g, const char *const argv[])
+{
+	return start(g, argv, false);
+}
+
+int guest_start_typing(struct guest_run *g, const char *const argv[])
+{
+	return start(g, argv, true);
+}
+
+int guest_type(struct guest_run *g, const char *text)
+{
+	size_t len = strlen(text);
+
+	return g->in_fd >= 0 && write(g->in_fd, text, len) == (ssize_t)len ? 0 : -1;
 }
 
 /* Output up to g->len arrived at @t; reads within 1 ms of each other are one. */
@@ -197,6 +221,8 @@ void guest_free(struct guest_run *g)
 	}
 	if (g->out_fd >= 0)
 		close(g->out_fd);
+	if (g->in_fd >= 0)
+		close(g->in_fd);
 	free(g->out);
 	free(g->chunks);
 	g->out = NULL;

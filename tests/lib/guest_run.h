@@ -23,6 +23,7 @@ struct guest_chunk {
 struct guest_run {
 	pid_t pid;
 	int out_fd;
+	int in_fd;		/* the VMM's stdin (guest_start_typing), or -1 */
 	char *out;		/* NUL-terminated */
 	size_t len, cap;
 	struct guest_chunk *chunks;
@@ -33,6 +34,10 @@ struct guest_run {
 
 /* Start the VMM with argv (argv[0] is VMM_PATH's arguments start at [1]). */
 int guest_start(struct guest_run *g, const char *const argv[]);
+/* The same, with the VMM's stdin a pipe that guest_type() writes to. */
+int guest_start_typing(struct guest_run *g, const char *const argv[]);
+/* Type @text on the guest's console; 0, or -1. */
+int guest_type(struct guest_run *g, const char *text);
 /* Read output until @needle appears (true) or the VMM ends or time runs out. */
 bool guest_wait_for(struct guest_run *g, const char *needle, double timeout_s);
 /* Read until the VMM exits; its status, or -1 (killed) after @timeout_s. */

@@ -237,19 +237,38 @@ static int debugfs_vcpus_of(pid_t pid)
 	return n;
 }
 
-static void test_sigterm(void)
+/* At the guest's shell on the PL011: what is typed runs; then SIGTERM. */
+static void test_typing_and_sigterm(void)
 {
 	struct guest_run g;
 	int status, live;
 
-	guest_start(&g, VMM_ARGS("--cpus", "2"));
-	guest_wait_for(&g, "This is the guest's shell", RUN_TIMEOUT_S);
+	guest_start_typing(&g, VMM_ARGS("--cpus", "2"));
+	guest_wait_for(&g, "guest# ", RUN_TIMEOUT_S);
+	guest_type(&g, "echo TYPED-$((6*7))\n");
+	tap_ok(guest_wait_for(&g, "TYPED-42", 60), "pl011-input-reaches-the-guest-shell");
 	live = debugfs_vcpus_of(g.pid);
 	kill(g.pid, SIGTERM);
 	status = guest_finish(&g, 60);
 	diag_run(&g, tap_eq(status, 128 + SIGTERM, "sigterm-stops-the-guest"));
 	tap_ok(strstr(g.out, "armvirt-vmm: stopped by Terminated") != NULL, "sigterm-message");
 	tap_ok(live == 2 && debugfs_vcpus_of(g.pid) == 0, "sigterm-leaves-no-vcpu-behind");
+	guest_free(&g);
+}
+
+/* At the guest's shell on virtio-console: what is typed runs, poweroff ends it. */
+static void test_virtio_console_shell(void)
+{
+	struct guest_run g;
+	int status;
+
+	guest_start_typing(&g, VMM_ARGS("--console", "virtio"));
+	guest_wait_for(&g, "guest# ", RUN_TIMEOUT_S);
+	guest_type(&g, "echo TYPED-$((6*7))\n");
+	tap_ok(guest_wait_for(&g, "TYPED-42", 60), "virtio-console-input-reaches-the-guest-shell");
+	guest_type(&g, "poweroff\n");
+	status = guest_finish(&g, RUN_TIMEOUT_S);
+	diag_run(&g, tap_eq(status, 0, "shell-poweroff-exits-0"));
 	guest_free(&g);
 }
 
@@ -285,7 +304,7 @@ int main(void)
 {
 	int ret;
 
-	tap_plan(34);
+	tap_plan(37);
 	alarm(1800);
 	ret = module_loaded("armvirt") ? 0 : module_load(ARMVIRT_KO);
 	if (!tap_eq(ret, 0, "armvirt-loads"))
@@ -296,7 +315,8 @@ int main(void)
 	test_disk_and_network();
 	test_reboot();
 	test_two_guests();
-	test_sigterm();
+	test_typing_and_sigterm();
+	test_virtio_console_shell();
 	test_bad_options();
 	check_kernel_healthy();
 	unlink(DISK);
