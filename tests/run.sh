@@ -23,6 +23,7 @@ boards=(
 	"a15-kexec|kexec|120|armmp-lpae|--cpu cortex-a15|"
 	"a15-kdump|kdump|120|armmp-lpae|--cpu cortex-a15 --append crashkernel=32M|"
 	"a15-vmm|vmm|1200|armmp-lpae|--cpu cortex-a15|"
+	"a7-nolpae-vmm|vmm|1200|armmp|--cpu cortex-a7|"
 	"a15-hyp-panic|hyppanic|120|armmp-lpae|--cpu cortex-a15 --append crashkernel=32M|Kernel panic - not syncing: armvirt: unexpected undefined instruction in HYP at"
 )
 

@@ -111,7 +111,8 @@ static void fdt_cpus(struct fdt_writer *w, struct vmm *vmm)
 		snprintf(name, sizeof(name), "cpu@%x", vcpu_affinity(i));
 		begin_node(w, name);
 		prop_str(w, "device_type", "cpu");
-		prop_str(w, "compatible", "arm,cortex-a15");
+		prop_str(w, "compatible", vmm->target == KVM_ARM_TARGET_CORTEX_A7 ?
+					  "arm,cortex-a7" : "arm,cortex-a15");
 		prop_u32(w, "reg", vcpu_affinity(i));
 		prop_str(w, "enable-method", "psci");
 		end_node(w);
@@ -135,6 +136,7 @@ static void fdt_gic_timer_psci(struct fdt_writer *w, struct vmm *vmm)
 	}
 	snprintf(name, sizeof(name), "intc@%llx", GUEST_GICD_BASE);
 	begin_node(w, name);
+	/* the binding's name for every GICv2 with the virtualization extensions */
 	prop_str(w, "compatible", "arm,cortex-a15-gic");
 	prop_u32(w, "#interrupt-cells", 3);
 	prop(w, "interrupt-controller", NULL, 0);

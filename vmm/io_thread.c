@@ -114,6 +114,17 @@ int io_thread_start(struct vmm *vmm)
 	return 0;
 }
 
+void io_close(void)
+{
+	io_thread_stop();
+	if (epoll_fd >= 0)
+		close(epoll_fd);
+	if (stop_fd >= 0)
+		close(stop_fd);
+	epoll_fd = stop_fd = -1;
+	nr_watches = 0;
+}
+
 void io_thread_stop(void)
 {
 	uint64_t one = 1;

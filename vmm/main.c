@@ -313,6 +313,7 @@ out:
 	io_thread_stop();
 	console_restore();
 	mmio_bus_destroy(&vmm);
+	io_close();
 	vm_close(&vmm);
 	return status;
 }

@@ -133,6 +133,7 @@ int vm_create(struct vmm *vmm)
 		return sys_ioctl_fail("guest RAM slot");
 	if (ioctl(vmm->vm_fd, KVM_ARM_PREFERRED_TARGET, &target))
 		return sys_ioctl_fail("KVM_ARM_PREFERRED_TARGET");
+	vmm->target = target.target;
 	if (vgic_create(vmm))
 		return -1;
 	/* all vCPUs exist before the vGIC is initialised */

@@ -90,6 +90,7 @@ struct mmio_dev {
 struct vmm {
 	struct vmm_config cfg;
 	int sys_fd, vm_fd, vgic_fd;
+	uint32_t target;		/* KVM_ARM_TARGET_*: the vCPUs' CPU model */
 	int run_size;
 	uint8_t *ram;
 	uint64_t ram_size;
@@ -149,6 +150,7 @@ void fdt_spi(struct fdt_writer *w, unsigned int spi, bool edge);
 typedef void (*io_handler)(int fd, void *opaque);
 int io_thread_start(struct vmm *vmm);
 void io_thread_stop(void);
+void io_close(void);			/* at exit: the thread and its fds */
 /* Call fn(fd, opaque) from the I/O thread whenever fd is readable. */
 int io_watch(int fd, io_handler fn, void *opaque);
 /* Stop or resume watching fd (flow control); callable from any thread. */
