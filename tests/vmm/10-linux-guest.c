@@ -4,7 +4,7 @@
  * armvirt: to userspace with 2 vCPUs, a clock that runs at the board's
  * rate, entropy, a virtio disk whose bytes the board sees, a network link
  * to the board, reboot and poweroff, two guests at once, a stop by
- * SIGTERM, bad options, and a guest the hypervisor cannot run.
+ * SIGTERM or SIGKILL, bad options, and a guest the hypervisor cannot run.
  */
 #define _GNU_SOURCE
 #include <dirent.h>
@@ -272,6 +272,29 @@ static void test_virtio_console_shell(void)
 	guest_free(&g);
 }
 
+/* A VMM killed mid-run, with its irqfds, ioeventfds and tap in use. */
+static void test_sigkill(void)
+{
+	struct guest_run g;
+	int status, live, i, left = -1;
+
+	make_disk(DISK, 1, NULL);
+	guest_start(&g, VMM_ARGS("--cpus", "2", "--disk", DISK, "--net", "tap=killtap0",
+				 "--cmd", "dd if=/dev/vda of=/dev/null bs=4096 count=64; sleep 600"));
+	guest_wait_for(&g, "=== armvirt-guest-cmd", RUN_TIMEOUT_S);
+	live = debugfs_vcpus_of(g.pid);
+	kill(g.pid, SIGKILL);
+	status = guest_finish(&g, 60);
+	/* the VM goes when its last fd does: poll briefly */
+	for (i = 0; i < 100 && left != 0; i++, usleep(20000))
+		left = debugfs_vcpus_of(g.pid);
+	diag_run(&g, tap_eq(status, 128 + SIGKILL, "sigkill-ends-the-vmm"));
+	if (!tap_ok(live == 2 && left == 0, "sigkill-leaves-no-vcpu-behind"))
+		tap_diag("vCPUs before %d, after %d", live, left);
+	tap_ok(access("/sys/class/net/killtap0", F_OK) != 0, "sigkill-leaves-no-tap-behind");
+	guest_free(&g);
+}
+
 static void test_bad_options(void)
 {
 	struct guest_run g;
@@ -304,7 +327,7 @@ int main(void)
 {
 	int ret;
 
-	tap_plan(37);
+	tap_plan(40);
 	alarm(1800);
 	ret = module_loaded("armvirt") ? 0 : module_load(ARMVIRT_KO);
 	if (!tap_eq(ret, 0, "armvirt-loads"))
@@ -317,6 +340,7 @@ int main(void)
 	test_two_guests();
 	test_typing_and_sigterm();
 	test_virtio_console_shell();
+	test_sigkill();
 	test_bad_options();
 	check_kernel_healthy();
 	unlink(DISK);
