@@ -8,8 +8,10 @@
  *   vcpu.c      one thread per vCPU: KVM_RUN and its exits
  *   mmio_bus.c  which device answers a guest physical address
  *   io_thread.c one thread for every host fd (console, tap, ioeventfds)
+ *   console.c   stdin and stdout: the terminal and the console devices
  *   fdt.c       the guest's device tree (libfdt)
- *   pl011.c, virtio_*.c   the devices
+ *   pl011.c     the UART; virtio_mmio.c and virtq.c the virtio transport,
+ *   virtio_{blk,net,console,rng}.c its devices
  *
  * Locking: each device has its own mutex, taken by the vCPU thread that
  * accesses its registers and by the I/O thread that serves its queues.
@@ -59,7 +61,6 @@ struct vmm_config {
 	const char *mac;
 	enum console_kind console;
 	bool rng;
-	bool quiet;			/* no "vmm:" progress lines */
 };
 
 struct vmm_vcpu {
@@ -175,7 +176,7 @@ struct mmio_dev *virtio_net_create(struct vmm *vmm, const char *tap,
 struct mmio_dev *virtio_console_create(struct vmm *vmm, struct console **con);
 struct mmio_dev *virtio_rng_create(struct vmm *vmm);
 
-/* Messages: "armvirt-vmm: ..." on stderr. */
+/* Messages: "armvirt-vmm: ..." on stderr; vmm_info not with --quiet. */
 void vmm_info(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
 void vmm_err(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
 extern bool vmm_quiet;
