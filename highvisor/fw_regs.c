@@ -127,12 +127,7 @@ static int fw_set(struct armvirt_vcpu *vcpu, u64 id, const void __user *uaddr)
 
 static int fw_list(struct armvirt_vcpu *vcpu, u64 __user *uids)
 {
-	unsigned int i;
-
-	for (i = 0; uids && i < ARRAY_SIZE(fw_reg_ids); i++)
-		if (put_user(fw_reg_ids[i], uids + i))
-			return -EFAULT;
-	return ARRAY_SIZE(fw_reg_ids);
+	return reg_ids_to_user(fw_reg_ids, ARRAY_SIZE(fw_reg_ids), uids);
 }
 
 const struct reg_group fw_reg_group = {

@@ -29,6 +29,16 @@ int reg_from_user(void *val, const void __user *uaddr, u64 id)
 	return copy_from_user(val, uaddr, KVM_REG_SIZE(id)) ? -EFAULT : 0;
 }
 
+int reg_ids_to_user(const u64 *ids, unsigned int n, u64 __user *uids)
+{
+	unsigned int i;
+
+	for (i = 0; uids && i < n; i++)
+		if (put_user(ids[i], uids + i))
+			return -EFAULT;
+	return n;
+}
+
 bool cp15_key_from_id(u64 id, struct cp15_key *key)
 {
 	u64 fields = KVM_REG_ARCH_MASK | KVM_REG_SIZE_MASK | KVM_REG_ARM_COPROC_MASK |

@@ -59,5 +59,7 @@ u64 cp15_key_to_id(const struct cp15_key *key);
 /* Copy a register of KVM_REG_SIZE(id) bytes (4 or 8) to or from userspace. */
 int reg_to_user(void __user *uaddr, const void *val, u64 id);
 int reg_from_user(void *val, const void __user *uaddr, u64 id);
+/* A reg_group's list from a fixed table of IDs: the count, or -EFAULT. */
+int reg_ids_to_user(const u64 *ids, unsigned int n, u64 __user *uids);
 
 #endif /* ARMVIRT_HIGHVISOR_REGS_H */

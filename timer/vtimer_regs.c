@@ -110,12 +110,7 @@ static int timer_set(struct armvirt_vcpu *vcpu, u64 id, const void __user *uaddr
 
 static int timer_list(struct armvirt_vcpu *vcpu, u64 __user *uids)
 {
-	unsigned int i;
-
-	for (i = 0; uids && i < ARRAY_SIZE(timer_reg_ids); i++)
-		if (put_user(timer_reg_ids[i], uids + i))
-			return -EFAULT;
-	return ARRAY_SIZE(timer_reg_ids);
+	return reg_ids_to_user(timer_reg_ids, ARRAY_SIZE(timer_reg_ids), uids);
 }
 
 const struct reg_group timer_reg_group = {
