@@ -45,9 +45,7 @@ _start:
 	mov	r0, #3
 	report	r0
 	wait_phase 4
-	ldr	r0, =UCALL_DONE
-	mov	r1, #0
-	str	r1, [r0]
+	report_done
 	power_off
 
 irq_handler:

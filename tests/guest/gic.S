@@ -85,9 +85,7 @@ _start:
 	report	r0				@ masked: the host makes eight SPIs pending
 	cpsie	i
 	wait_phase 5
-	ldr	r0, =UCALL_DONE
-	mov	r1, #0
-	str	r1, [r0]
+	report_done
 	power_off
 
 irq_handler:

@@ -29,6 +29,31 @@
 	b	.
 	.endm
 
+	/* Tell the host the guest has finished: the ucall DONE port (r0, r1). */
+	.macro	report_done
+	ldr	r0, =UCALL_DONE
+	mov	r1, #0
+	str	r1, [r0]
+	.endm
+
+	/* Zero the 16 KiB short-descriptor L1 table at \table; r0 = \table after. */
+	.macro	l1_clear table
+	ldr	r0, =\table
+	mov	r1, #0
+	mov	r2, #4096
+9:	str	r1, [r0], #4
+	subs	r2, r2, #1
+	bne	9b
+	ldr	r0, =\table
+	.endm
+
+	/* In the L1 table at r0, the 1 MiB section at \va maps \entry (r1, r2). */
+	.macro	l1_section va, entry
+	ldr	r1, =\entry
+	ldr	r2, =(\va >> 20) * 4
+	str	r1, [r0, r2]
+	.endm
+
 	/*
 	 * The exception modes' stacks below SVC's (GUEST_STACK_TOP), and
 	 * VBAR at "vectors" (vector_table).

@@ -58,22 +58,10 @@ _start:
 	bne	setup
 
 	/* vCPU 0: the page tables, then the others */
-	ldr	r0, =L1_TABLE
-	mov	r1, #0
-	mov	r2, #4096
-1:	str	r1, [r0], #4
-	subs	r2, r2, #1
-	bne	1b
-	ldr	r0, =L1_TABLE
-	ldr	r1, =(GUEST_RAM_BASE | SECT_RAM)
-	ldr	r2, =(GUEST_RAM_BASE >> 20) * 4
-	str	r1, [r0, r2]
-	ldr	r1, =(GICD | SECT_DEVICE)	@ GICD and GICC share a MiB
-	ldr	r2, =(GICD >> 20) * 4
-	str	r1, [r0, r2]
-	ldr	r1, =(UCALL_BASE | SECT_DEVICE)
-	ldr	r2, =(UCALL_BASE >> 20) * 4
-	str	r1, [r0, r2]
+	l1_clear L1_TABLE
+	l1_section GUEST_RAM_BASE, GUEST_RAM_BASE | SECT_RAM
+	l1_section GICD, GICD | SECT_DEVICE	@ GICD and GICC share a MiB
+	l1_section UCALL_BASE, UCALL_BASE | SECT_DEVICE
 	dsb
 	ldr	r0, =GICD
 	mov	r1, #1

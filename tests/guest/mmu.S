@@ -34,21 +34,10 @@ _start:
 	mcr	p15, 0, r0, c12, c0, 0		@ VBAR
 
 	/* page tables: RAM identity and at ALIAS_VA, the ucall page as a device */
-	ldr	r0, =L1_TABLE
-	mov	r1, #0
-	mov	r2, #4096
-1:	str	r1, [r0], #4
-	subs	r2, r2, #1
-	bne	1b
-	ldr	r0, =L1_TABLE
-	ldr	r1, =(GUEST_RAM_BASE | SECT_NORMAL)
-	ldr	r2, =(GUEST_RAM_BASE >> 20) * 4
-	str	r1, [r0, r2]
-	ldr	r2, =(ALIAS_VA >> 20) * 4
-	str	r1, [r0, r2]
-	ldr	r1, =(UCALL_BASE | SECT_DEVICE)
-	ldr	r2, =(UCALL_BASE >> 20) * 4
-	str	r1, [r0, r2]
+	l1_clear L1_TABLE
+	l1_section GUEST_RAM_BASE, GUEST_RAM_BASE | SECT_NORMAL
+	l1_section ALIAS_VA, GUEST_RAM_BASE | SECT_NORMAL
+	l1_section UCALL_BASE, UCALL_BASE | SECT_DEVICE
 	dsb
 	mov	r1, #0
 	mcr	p15, 0, r1, c2, c0, 2		@ TTBCR: short descriptors, TTBR0 only
@@ -97,9 +86,7 @@ _start:
 	mov	r0, #0x900
 	report	r0				@ 10: 0x900
 
-	ldr	r0, =UCALL_DONE
-	mov	r1, #0
-	str	r1, [r0]
+	report_done
 	power_off
 
 svc_handler:

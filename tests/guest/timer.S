@@ -51,6 +51,54 @@
 	udiv	r0, r0, r2
 	.endm
 
+	/* arm the virtual timer r0 microseconds ahead, enabled and unmasked */
+	.macro	arm_vtimer_us
+	deadline_in_us
+	mcrr	p15, 3, r0, r1, c14		@ CNTV_CVAL
+	mov	r0, #1
+	mcr	p15, 0, r0, c14, c3, 1		@ CNTV_CTL: enabled
+	isb
+	.endm
+
+	/* wait, spinning or (sleep=1) in WFI, until the count at \addr reaches \n */
+	.macro	wait_count addr, n, sleep=0
+9:
+	.if	\sleep
+	wfi
+	.endif
+	ldr	r0, =\addr
+	ldr	r0, [r0]
+	cmp	r0, #\n
+	blo	9b
+	.endm
+
+	/* report the lateness stored at \addr, in microseconds */
+	.macro	report_late addr
+	ldr	r0, =\addr
+	ldr	r0, [r0]
+	ticks_to_us
+	report	r0
+	.endm
+
+	/*
+	 * In the IRQ handler: store how late a timer fired (its counter minus
+	 * its CVAL, read by MRRC opc1 \cnt and \cval) at \late, disarm it
+	 * (its CTL: c14, \ctl_crm, 1), and count it at \irqs.
+	 */
+	.macro	timer_fired cnt, cval, ctl_crm, late, irqs
+	mrrc	p15, \cnt, r0, r1, c14
+	mrrc	p15, \cval, r2, r3, c14
+	sub	r0, r0, r2
+	ldr	r1, =\late
+	str	r0, [r1]
+	mov	r0, #0
+	mcr	p15, 0, r0, c14, \ctl_crm, 1
+	ldr	r1, =\irqs
+	ldr	r0, [r1]
+	add	r0, r0, #1
+	str	r0, [r1]
+	.endm
+
 _start:
 	ldr	r8, =UCALL_VALUE
 	setup_stacks_and_vectors
@@ -88,10 +136,7 @@ _start:
 	mov	r0, #1
 	mcr	p15, 0, r0, c14, c3, 1
 	isb
-2:	ldr	r0, =IRQS
-	ldr	r0, [r0]
-	cmp	r0, #1
-	blo	2b
+	wait_count IRQS, 1
 	mrrc	p15, 1, r0, r1, c14
 	sub	r0, r0, r4
 	ticks_to_us
@@ -99,36 +144,15 @@ _start:
 
 	/* 4: 2 ms ahead while running */
 	ldr	r0, =2000
-	deadline_in_us
-	mcrr	p15, 3, r0, r1, c14
-	mov	r0, #1
-	mcr	p15, 0, r0, c14, c3, 1
-	isb
-3:	ldr	r0, =IRQS
-	ldr	r0, [r0]
-	cmp	r0, #2
-	blo	3b
-	ldr	r0, =LATE
-	ldr	r0, [r0]
-	ticks_to_us
-	report	r0				@ microseconds late
+	arm_vtimer_us
+	wait_count IRQS, 2
+	report_late LATE			@ microseconds late
 
 	/* 5: 2 ms ahead while in WFI */
 	ldr	r0, =2000
-	deadline_in_us
-	mcrr	p15, 3, r0, r1, c14
-	mov	r0, #1
-	mcr	p15, 0, r0, c14, c3, 1
-	isb
-4:	wfi
-	ldr	r0, =IRQS
-	ldr	r0, [r0]
-	cmp	r0, #3
-	blo	4b
-	ldr	r0, =LATE
-	ldr	r0, [r0]
-	ticks_to_us
-	report	r0				@ microseconds late
+	arm_vtimer_us
+	wait_count IRQS, 3, sleep=1
+	report_late LATE			@ microseconds late
 
 	/* 6: the physical timer (emulated), 20 ms ahead on the physical count, in WFI */
 	ldr	r0, =20000
@@ -144,15 +168,8 @@ _start:
 	mcr	p15, 0, r0, c14, c2, 1		@ CNTP_CTL: enabled
 	mrc	p15, 0, r0, c14, c2, 1
 	report	r0				@ 1: enabled, not yet expired
-5:	wfi
-	ldr	r0, =PIRQS
-	ldr	r0, [r0]
-	cmp	r0, #1
-	blo	5b
-	ldr	r0, =PLATE
-	ldr	r0, [r0]
-	ticks_to_us
-	report	r0				@ microseconds late
+	wait_count PIRQS, 1, sleep=1
+	report_late PLATE			@ microseconds late
 	power_off
 
 irq_handler:
@@ -163,33 +180,13 @@ irq_handler:
 	and	r0, r5, r0
 	cmp	r0, #30
 	beq	physical
-	mrrc	p15, 1, r0, r1, c14		@ CNTVCT
-	mrrc	p15, 3, r2, r3, c14		@ CNTV_CVAL
-	sub	r0, r0, r2
-	ldr	r1, =LATE
-	str	r0, [r1]
-	mov	r0, #0
-	mcr	p15, 0, r0, c14, c3, 1		@ disarm
-	ldr	r1, =IRQS
-	ldr	r0, [r1]
-	add	r0, r0, #1
-	str	r0, [r1]
+	timer_fired cnt=1, cval=3, ctl_crm=c3, late=LATE, irqs=IRQS	@ CNTVCT, CNTV_CVAL
 eoi:	str	r5, [r4, #0x10]			@ EOIR
 	pop	{r0-r5, lr}
 	subs	pc, lr, #4
 
 physical:
-	mrrc	p15, 0, r0, r1, c14		@ CNTPCT
-	mrrc	p15, 2, r2, r3, c14		@ CNTP_CVAL
-	sub	r0, r0, r2
-	ldr	r1, =PLATE
-	str	r0, [r1]
-	mov	r0, #0
-	mcr	p15, 0, r0, c14, c2, 1		@ disarm
-	ldr	r1, =PIRQS
-	ldr	r0, [r1]
-	add	r0, r0, #1
-	str	r0, [r1]
+	timer_fired cnt=0, cval=2, ctl_crm=c2, late=PLATE, irqs=PIRQS	@ CNTPCT, CNTP_CVAL
 	b	eoi
 
 	.ltorg

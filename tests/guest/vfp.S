@@ -62,9 +62,7 @@ round:
 	cmp	r10, #ROUNDS
 	blo	round
 
-	ldr	r0, =UCALL_DONE
-	mov	r1, #0
-	str	r1, [r0]
+	report_done
 	power_off
 
 fail:
