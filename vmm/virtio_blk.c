@@ -111,17 +111,17 @@ static void blk_notify(struct virtio_mmio *vdev, struct virtq *vq)
 
 	while (virtq_pop(vq, &c) > 0) {
 		written = 0;
-		/* at least the header (readable) and the status byte (writable) */
-		if (c.nr_out < 1 || c.nr_in < 1 || c.in[c.nr_in - 1].iov_len < 1)
-			status = VIRTIO_BLK_S_IOERR;
-		else
-			status = blk_request(b, &c, &written);
-		if (c.nr_in >= 1) {
-			const struct iovec *s = &c.in[c.nr_in - 1];
-
-			((uint8_t *)s->iov_base)[s->iov_len - 1] = status;
-			written++;
+		/* the status byte ends the last writable buffer */
+		if (c.nr_in < 1 || c.in[c.nr_in - 1].iov_len < 1) {
+			/* nowhere to put a status: the request is returned unanswered */
+			virtq_push(vq, c.head, 0);
+			done = true;
+			continue;
 		}
+		/* and a readable header comes first */
+		status = c.nr_out < 1 ? VIRTIO_BLK_S_IOERR : blk_request(b, &c, &written);
+		((uint8_t *)c.in[c.nr_in - 1].iov_base)[c.in[c.nr_in - 1].iov_len - 1] = status;
+		written++;
 		virtq_push(vq, c.head, written);
 		done = true;
 	}
