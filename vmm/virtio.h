@@ -90,6 +90,13 @@ int virtq_resolve(struct virtq *vq, struct vmm *vmm);
 int virtq_pop(struct virtq *vq, struct virtq_chain *c);
 /* Return a chain with @len bytes written into its writable buffers. */
 void virtq_push(struct virtq *vq, uint16_t head, uint32_t len);
+/*
+ * Serve every available chain of @vq: @serve handles one and returns the
+ * bytes it wrote into it; the driver is interrupted once if any was used.
+ * Device lock held.
+ */
+void virtq_serve(struct virtq *vq,
+		 uint32_t (*serve)(struct virtio_mmio *vdev, struct virtq_chain *c));
 /* Interrupt the driver: used buffers are there. Device lock held. */
 void virtio_notify_used(struct virtio_mmio *vdev);
 /* Copy into / out of a chain's iovecs; return bytes copied. */

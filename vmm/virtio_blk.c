@@ -101,32 +101,26 @@ static uint8_t blk_request(struct virtio_blk *b, struct virtq_chain *c, uint32_t
 	}
 }
 
+/* One request: the bytes written into it, its status byte included. */
+static uint32_t blk_serve(struct virtio_mmio *vdev, struct virtq_chain *c)
+{
+	const struct iovec *last;
+	uint32_t written = 0;
+	uint8_t status;
+
+	/* the status byte ends the last writable buffer */
+	if (c->nr_in < 1 || c->in[c->nr_in - 1].iov_len < 1)
+		return 0;	/* nowhere to put a status: returned unanswered */
+	last = &c->in[c->nr_in - 1];
+	/* and a readable header comes first */
+	status = c->nr_out < 1 ? VIRTIO_BLK_S_IOERR : blk_request(vdev->dev, c, &written);
+	((uint8_t *)last->iov_base)[last->iov_len - 1] = status;
+	return written + 1;
+}
+
 static void blk_notify(struct virtio_mmio *vdev, struct virtq *vq)
 {
-	struct virtio_blk *b = vdev->dev;
-	struct virtq_chain c;
-	uint32_t written;
-	uint8_t status;
-	bool done = false;
-
-	while (virtq_pop(vq, &c) > 0) {
-		written = 0;
-		/* the status byte ends the last writable buffer */
-		if (c.nr_in < 1 || c.in[c.nr_in - 1].iov_len < 1) {
-			/* nowhere to put a status: the request is returned unanswered */
-			virtq_push(vq, c.head, 0);
-			done = true;
-			continue;
-		}
-		/* and a readable header comes first */
-		status = c.nr_out < 1 ? VIRTIO_BLK_S_IOERR : blk_request(b, &c, &written);
-		((uint8_t *)c.in[c.nr_in - 1].iov_base)[c.in[c.nr_in - 1].iov_len - 1] = status;
-		written++;
-		virtq_push(vq, c.head, written);
-		done = true;
-	}
-	if (done)
-		virtio_notify_used(vdev);
+	virtq_serve(vq, blk_serve);
 }
 
 static void blk_destroy(void *dev)

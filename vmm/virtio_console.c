@@ -50,26 +50,23 @@ static void con_deliver(struct virtio_con *vc)
 		console_input_ready();
 }
 
-static void con_notify(struct virtio_mmio *vdev, struct virtq *vq)
+/* Output from the guest, to stdout. */
+static uint32_t con_print(struct virtio_mmio *vdev, struct virtq_chain *c)
 {
-	struct virtio_con *vc = vdev->dev;
-	struct virtq_chain c;
 	uint8_t buf[512];
 	size_t n, off;
-	bool done = false;
 
-	if (vq->index == RXQ) {
-		con_deliver(vc);
-		return;
-	}
-	while (virtq_pop(vq, &c) > 0) {
-		for (off = 0; (n = iov_to_buf(c.out, c.nr_out, off, buf, sizeof(buf))); off += n)
-			console_output(buf, n);
-		virtq_push(vq, c.head, 0);
-		done = true;
-	}
-	if (done)
-		virtio_notify_used(vdev);
+	for (off = 0; (n = iov_to_buf(c->out, c->nr_out, off, buf, sizeof(buf))); off += n)
+		console_output(buf, n);
+	return 0;
+}
+
+static void con_notify(struct virtio_mmio *vdev, struct virtq *vq)
+{
+	if (vq->index == RXQ)
+		con_deliver(vdev->dev);
+	else
+		virtq_serve(vq, con_print);
 }
 
 static size_t con_room(struct console *con)

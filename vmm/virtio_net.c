@@ -92,22 +92,15 @@ static void net_receive(struct virtio_net *n, struct virtio_mmio *vdev)
 		virtio_notify_used(vdev);
 }
 
-static void net_transmit(struct virtio_net *n, struct virtio_mmio *vdev)
+/* One transmitted frame, after its header, to the tap. */
+static uint32_t net_send(struct virtio_mmio *vdev, struct virtq_chain *c)
 {
-	struct virtq *vq = &vdev->vq[TXQ];
-	struct virtq_chain c;
-	bool done = false;
-	size_t len;
+	struct virtio_net *n = vdev->dev;
+	size_t len = iov_to_buf(c->out, c->nr_out, NET_HDR_LEN, n->frame, sizeof(n->frame));
 
-	while (virtq_pop(vq, &c) > 0) {
-		len = iov_to_buf(c.out, c.nr_out, NET_HDR_LEN, n->frame, sizeof(n->frame));
-		if (len && write(n->tap_fd, n->frame, len) < 0 && errno != EAGAIN)
-			vmm_err("virtio-net: writing to the tap: %s", strerror(errno));
-		virtq_push(vq, c.head, 0);
-		done = true;
-	}
-	if (done)
-		virtio_notify_used(vdev);
+	if (len && write(n->tap_fd, n->frame, len) < 0 && errno != EAGAIN)
+		vmm_err("virtio-net: writing to the tap: %s", strerror(errno));
+	return 0;
 }
 
 static void net_notify(struct virtio_mmio *vdev, struct virtq *vq)
@@ -115,7 +108,7 @@ static void net_notify(struct virtio_mmio *vdev, struct virtq *vq)
 	struct virtio_net *n = vdev->dev;
 
 	if (vq->index == TXQ) {
-		net_transmit(n, vdev);
+		virtq_serve(vq, net_send);
 	} else if (n->tap_paused) {
 		/* new receive buffers: read the tap again */
 		n->tap_paused = false;

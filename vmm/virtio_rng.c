@@ -5,27 +5,24 @@
 
 #include "virtio.h"
 
-static void rng_notify(struct virtio_mmio *vdev, struct virtq *vq)
+static uint32_t rng_fill(struct virtio_mmio *vdev, struct virtq_chain *c)
 {
-	struct virtq_chain c;
-	uint32_t len;
+	uint32_t len = 0;
 	ssize_t n;
-	bool done = false;
 	int i;
 
-	while (virtq_pop(vq, &c) > 0) {
-		len = 0;
-		for (i = 0; i < c.nr_in; i++) {
-			n = getrandom(c.in[i].iov_base, c.in[i].iov_len, 0);
-			if (n <= 0)
-				break;
-			len += (uint32_t)n;
-		}
-		virtq_push(vq, c.head, len);
-		done = true;
+	for (i = 0; i < c->nr_in; i++) {
+		n = getrandom(c->in[i].iov_base, c->in[i].iov_len, 0);
+		if (n <= 0)
+			break;
+		len += (uint32_t)n;
 	}
-	if (done)
-		virtio_notify_used(vdev);
+	return len;
+}
+
+static void rng_notify(struct virtio_mmio *vdev, struct virtq *vq)
+{
+	virtq_serve(vq, rng_fill);
 }
 
 static const struct virtio_dev_ops rng_ops = {

@@ -127,6 +127,20 @@ void virtq_push(struct virtq *vq, uint16_t head, uint32_t len)
 	wr16(&vq->used->idx, (uint16_t)(used_idx + 1));
 }
 
+void virtq_serve(struct virtq *vq,
+		 uint32_t (*serve)(struct virtio_mmio *vdev, struct virtq_chain *c))
+{
+	struct virtq_chain c;
+	bool used = false;
+
+	while (virtq_pop(vq, &c) > 0) {
+		virtq_push(vq, c.head, serve(vq->vdev, &c));
+		used = true;
+	}
+	if (used)
+		virtio_notify_used(vq->vdev);
+}
+
 static size_t iov_copy(const struct iovec *iov, int n, size_t skip, void *buf,
 		       size_t len, bool to_buf)
 {
