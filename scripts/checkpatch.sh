@@ -6,7 +6,7 @@
 set -euo pipefail
 
 top=$(cd "$(dirname "$0")/.." && pwd)
-cp_dir=${ARMVIRT_CACHE:-$top/.cache}/checkpatch
+cp_dir=${ARMVIRT_CACHE:-/var/cache/armvirt}/checkpatch
 if [ ! -x "$cp_dir/checkpatch.pl" ]; then
 	tarball=$(ls /usr/src/linux-source-6.1.tar.* 2>/dev/null | head -n1)
 	[ -n "$tarball" ] || { echo "checkpatch: no linux-source-6.1 tarball; run scripts/setup.sh" >&2; exit 1; }

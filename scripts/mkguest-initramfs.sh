@@ -7,7 +7,7 @@ set -euo pipefail
 top=$(cd "$(dirname "$0")/.." && pwd)
 out=$1
 flavour=${2:-armmp-lpae}
-cache=${ARMVIRT_CACHE:-$top/.cache}
+cache=${ARMVIRT_CACHE:-/var/cache/armvirt}
 busybox=$cache/busybox/bin/busybox
 [ -x "$busybox" ] || { echo "mkguest-initramfs: no $busybox; run scripts/setup.sh" >&2; exit 1; }
 kroot=$(bash "$top/scripts/setup.sh" --print-kdir "$flavour")

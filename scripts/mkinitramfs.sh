@@ -12,7 +12,7 @@ set -euo pipefail
 top=$(cd "$(dirname "$0")/.." && pwd)
 out=$1
 shift
-cache=${ARMVIRT_CACHE:-$top/.cache}
+cache=${ARMVIRT_CACHE:-/var/cache/armvirt}
 busybox=$cache/busybox/bin/busybox
 [ -x "$busybox" ] || { echo "mkinitramfs: no $busybox; run scripts/setup.sh" >&2; exit 1; }
 ko=${ARMVIRT_KO:-$top/armvirt.ko}	# the module built for the board's kernel

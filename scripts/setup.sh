@@ -14,7 +14,7 @@
 set -euo pipefail
 
 top=$(cd "$(dirname "$0")/.." && pwd)
-cache=${ARMVIRT_CACHE:-$top/.cache}
+cache=${ARMVIRT_CACHE:-/var/cache/armvirt}
 flavours=${ARMVIRT_FLAVOURS:-armmp-lpae armmp}
 
 # Host packages: name:arch as dpkg-query names them.
