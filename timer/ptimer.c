@@ -7,8 +7,10 @@
  * a vCPU in its guest and wakes one in WFI.
  *
  * The registers live in struct armvirt_vcpu (ptimer_ctl, ptimer_cval),
- * written by the vCPU's thread with vcpu->mutex held; the hrtimer's
- * callback (hard IRQ) does not touch them: it only kicks.
+ * written by the vCPU's thread with vcpu->mutex held, before it re-arms the
+ * hrtimer; the hrtimer's callback (hard IRQ) only reads the compare value
+ * (a torn read of one being replaced only fires early or late a timer that
+ * is about to be cancelled) and kicks.
  */
 #include <linux/hrtimer.h>
 #include <linux/math64.h>
@@ -30,10 +32,17 @@ static void ptimer_kick_ipi(void *info)
 	/* Taking the IPI made the guest exit. */
 }
 
+/* Hard IRQ. Early (see vtimer_wakeup()): wait for the rest of the time. */
 static enum hrtimer_restart ptimer_expired(struct hrtimer *t)
 {
 	struct armvirt_vcpu *vcpu = container_of(t, struct armvirt_vcpu, ptimer_hrtimer);
+	u64 now = vtimer_host_counter(), cval = READ_ONCE(vcpu->ptimer_cval);
 	int cpu;
+
+	if (now < cval) {
+		hrtimer_forward_now(t, vtimer_delay(now, cval));
+		return HRTIMER_RESTART;
+	}
 
 	set_bit(REQ_KICK, &vcpu->requests);
 	smp_mb__after_atomic();	/* the request before the mode, as armvirt_vcpu_request() */

@@ -42,20 +42,6 @@ ktime_t vtimer_delay(u64 now, u64 cval)
 	return ns_to_ktime(mul_u64_u32_div(ticks, NSEC_PER_SEC, freq));
 }
 
-static enum hrtimer_restart vtimer_wakeup(struct hrtimer *t)
-{
-	struct armvirt_vcpu *vcpu = container_of(t, struct armvirt_vcpu, wfi_timer);
-
-	wake_up_interruptible(&vcpu->wq);
-	return HRTIMER_NORESTART;
-}
-
-void vtimer_vcpu_init(struct armvirt_vcpu *vcpu)
-{
-	hrtimer_init(&vcpu->wfi_timer, CLOCK_MONOTONIC, HRTIMER_MODE_REL);
-	vcpu->wfi_timer.function = vtimer_wakeup;
-}
-
 static bool vtimer_armed(struct armvirt_vcpu *vcpu)
 {
 	u32 ctl = vcpu->hyp->ctxt.timer.cntv_ctl;
@@ -66,6 +52,32 @@ static bool vtimer_armed(struct armvirt_vcpu *vcpu)
 static u64 vtimer_guest_count(struct armvirt_vcpu *vcpu)
 {
 	return vtimer_host_counter() - vcpu->hyp->ctxt.timer.cntvoff;
+}
+
+/*
+ * Hard IRQ. CLOCK_MONOTONIC and the counter do not run exactly together
+ * (NTP slews the former): an hrtimer may expire a little before the counter
+ * reaches the compare value, and the vCPU, finding no interrupt, would sleep
+ * on with nothing left to wake it. Then wait for the rest, as KVM did. The
+ * vCPU is blocked in WFI meanwhile: its timer registers do not change.
+ */
+static enum hrtimer_restart vtimer_wakeup(struct hrtimer *t)
+{
+	struct armvirt_vcpu *vcpu = container_of(t, struct armvirt_vcpu, wfi_timer);
+	u64 now = vtimer_guest_count(vcpu), cval = vcpu->hyp->ctxt.timer.cntv_cval;
+
+	if (vtimer_armed(vcpu) && now < cval) {
+		hrtimer_forward_now(t, vtimer_delay(now, cval));
+		return HRTIMER_RESTART;
+	}
+	wake_up_interruptible(&vcpu->wq);
+	return HRTIMER_NORESTART;
+}
+
+void vtimer_vcpu_init(struct armvirt_vcpu *vcpu)
+{
+	hrtimer_init(&vcpu->wfi_timer, CLOCK_MONOTONIC, HRTIMER_MODE_REL);
+	vcpu->wfi_timer.function = vtimer_wakeup;
 }
 
 bool vtimer_should_fire(struct armvirt_vcpu *vcpu)
