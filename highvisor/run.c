@@ -156,6 +156,8 @@ static int vcpu_enter_guest(struct armvirt_vcpu *vcpu)
 	WRITE_ONCE(vcpu->mode, OUTSIDE_GUEST_MODE);
 	local_irq_enable();
 	preempt_enable();
+	if (vgic)
+		vgic_signal_resamples(vcpu);
 
 	if (ret) {
 		pr_err_ratelimited(ARMVIRT_NAME ": CPU%d has no lowvisor; cannot run vCPU %u\n",

@@ -278,7 +278,7 @@ void vgic_dist_access(struct armvirt_vcpu *vcpu, u32 offset, unsigned int len,
 	if (!r || (offset & (len - 1)) || !(len == 4 || (len == 1 && r->byte_ok)))
 		return;	/* RAZ/WI */
 
-	spin_lock_irqsave(&d->lock, flags);
+	raw_spin_lock_irqsave(&d->lock, flags);
 	if (r->bits_per_irq) {
 		u32 res = irq_region_access(&a, r, offset, len, is_write, *val);
 
@@ -289,7 +289,7 @@ void vgic_dist_access(struct armvirt_vcpu *vcpu, u32 offset, unsigned int len,
 	} else if (!is_write && r->read_reg) {
 		*val = r->read_reg(&a, offset);
 	}
-	spin_unlock_irqrestore(&d->lock, flags);
+	raw_spin_unlock_irqrestore(&d->lock, flags);
 	/* Whatever became pending or enabled, its vCPUs look again. */
 	if (is_write) {
 		unsigned int i;

@@ -81,7 +81,8 @@ struct vgic_dist *vgic_alloc(void)
 
 	if (!d)
 		return NULL;
-	spin_lock_init(&d->lock);
+	raw_spin_lock_init(&d->lock);
+	mutex_init(&d->resample_lock);
 	d->dist_base = VGIC_ADDR_UNSET;
 	d->cpu_base = VGIC_ADDR_UNSET;
 	return d;
@@ -250,12 +251,12 @@ int vgic_irq_line(struct armvirt_vm *vm, u32 irq_field, bool level)
 	if (!irq)
 		return -EINVAL;
 
-	spin_lock_irqsave(&d->lock, flags);
+	raw_spin_lock_irqsave(&d->lock, flags);
 	if (irq->edge && level && !irq->line_level)
 		irq->pending_latch = true;
 	irq->line_level = level;
 	pending = irq_is_pending(intid, irq) && irq->enabled;
-	spin_unlock_irqrestore(&d->lock, flags);
+	raw_spin_unlock_irqrestore(&d->lock, flags);
 	if (pending)
 		vgic_kick_target(vm, intid, irq, vcpu);
 	return 0;
@@ -269,9 +270,9 @@ void vgic_set_ppi_level(struct armvirt_vcpu *vcpu, u32 intid, bool level)
 
 	if (!d)
 		return;
-	spin_lock_irqsave(&d->lock, flags);
+	raw_spin_lock_irqsave(&d->lock, flags);
 	d->cpus[vcpu->id]->private[intid].line_level = level;
-	spin_unlock_irqrestore(&d->lock, flags);
+	raw_spin_unlock_irqrestore(&d->lock, flags);
 }
 
 /* A resampling irqfd's SPI: on EOI its line drops and @ctx is signalled. */
@@ -280,9 +281,37 @@ void vgic_set_resample(struct armvirt_vm *vm, u32 intid, struct eventfd_ctx *ctx
 	struct vgic_dist *d = vm->vgic;
 	unsigned long flags;
 
-	spin_lock_irqsave(&d->lock, flags);
+	mutex_lock(&d->resample_lock);
+	raw_spin_lock_irqsave(&d->lock, flags);
 	d->spis[intid - VGIC_NR_PRIVATE].resample = ctx;
-	spin_unlock_irqrestore(&d->lock, flags);
+	raw_spin_unlock_irqrestore(&d->lock, flags);
+	mutex_unlock(&d->resample_lock);
+}
+
+/*
+ * The resampling irqfds whose SPI the guest EOIed at the last exit hear of
+ * it: process context, IRQs on (an eventfd's lock may sleep on PREEMPT_RT).
+ */
+void vgic_signal_resamples(struct armvirt_vcpu *vcpu)
+{
+	struct vgic_dist *d = vgic_ready(vcpu->vm);
+	struct vgic_cpu *c;
+	struct eventfd_ctx *ctx;
+	int i;
+
+	if (!d)
+		return;
+	c = d->cpus[vcpu->id];
+	if (!c->nr_resamples)
+		return;
+	mutex_lock(&d->resample_lock);
+	for (i = 0; i < c->nr_resamples; i++) {
+		ctx = d->spis[c->resample_intids[i] - VGIC_NR_PRIVATE].resample;
+		if (ctx)
+			eventfd_signal(ctx, 1);
+	}
+	mutex_unlock(&d->resample_lock);
+	c->nr_resamples = 0;
 }
 
 /*
@@ -302,7 +331,7 @@ bool vgic_vcpu_pending(struct armvirt_vcpu *vcpu)
 	if (!d)
 		return false;
 	pmr = (d->cpus[vcpu->id]->vmcr >> 27) << 3;
-	spin_lock_irqsave(&d->lock, flags);
+	raw_spin_lock_irqsave(&d->lock, flags);
 	for (i = 0; d->enabled && i < d->nr_irqs && !found; i++) {
 		irq = vgic_get_irq(d, vcpu, i);
 		if (i >= VGIC_NR_PRIVATE && spi_target(vm, irq) != vcpu)
@@ -310,7 +339,7 @@ bool vgic_vcpu_pending(struct armvirt_vcpu *vcpu)
 		found = irq->enabled && irq_is_pending(i, irq) && !irq->active &&
 			irq->priority < pmr;
 	}
-	spin_unlock_irqrestore(&d->lock, flags);
+	raw_spin_unlock_irqrestore(&d->lock, flags);
 	return found;
 }
 
@@ -371,7 +400,7 @@ void vgic_flush_lrs(struct armvirt_vcpu *vcpu)
 		return;
 	c = d->cpus[vcpu->id];
 	cand = c->scratch;
-	spin_lock(&d->lock);
+	raw_spin_lock(&d->lock);
 	n = collect_candidates(vcpu, cand);
 	sort(cand, n, sizeof(*cand), cmp_candidates, NULL);
 	if (n > nr_lrs) {
@@ -406,7 +435,7 @@ void vgic_flush_lrs(struct armvirt_vcpu *vcpu)
 		vgic_hw_write(lr, GICH_LR(i));
 	}
 	c->nr_lrs_used = n;
-	spin_unlock(&d->lock);
+	raw_spin_unlock(&d->lock);
 	vgic_hw_write(c->vmcr, GICH_VMCR);
 	vgic_hw_write(c->apr, GICH_APR);
 	vgic_hw_write(hcr, GICH_HCR);
@@ -426,7 +455,7 @@ void vgic_fold_lrs(struct armvirt_vcpu *vcpu)
 	c->vmcr = vgic_hw_read(GICH_VMCR);
 	c->apr = vgic_hw_read(GICH_APR);
 	vgic_hw_write(0, GICH_HCR);	/* no maintenance interrupts in the host */
-	spin_lock(&d->lock);
+	raw_spin_lock(&d->lock);
 	for (i = 0; i < c->nr_lrs_used; i++) {
 		lr = vgic_hw_read(GICH_LR(i));
 		vgic_hw_write(0, GICH_LR(i));
@@ -444,9 +473,9 @@ void vgic_fold_lrs(struct armvirt_vcpu *vcpu)
 		/* EOIed: a resampling irqfd's line drops, and its VMM hears of it. */
 		if (irq->resample && !(lr & (GICH_LR_ACTIVE | GICH_LR_PENDING))) {
 			irq->line_level = false;
-			eventfd_signal(irq->resample, 1);
+			c->resample_intids[c->nr_resamples++] = c->lr_intid[i];
 		}
 	}
 	c->nr_lrs_used = 0;
-	spin_unlock(&d->lock);
+	raw_spin_unlock(&d->lock);
 }

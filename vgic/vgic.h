@@ -3,15 +3,18 @@
  * The virtual GICv2: an emulated distributor, and the guest's CPU
  * interface on the hardware's GICV, fed through the GICH list registers.
  *
- * Locking: vgic_dist.lock (a spinlock, taken with IRQs off) protects every
+ * Locking: vgic_dist.lock (a raw spinlock, taken with IRQs off, also from
+ * the world switch: it stays a spinning lock on PREEMPT_RT) protects every
  * vgic_irq of the VM and the distributor's own fields. It nests inside
- * armvirt_vm.lock and is never held across sleeping. The per-vCPU
- * vgic_cpu is only touched by its vCPU's thread (with vcpu->mutex), except
- * through the distributor's lock.
+ * armvirt_vm.lock and vgic_dist.resample_lock, and nothing that may sleep
+ * (an eventfd's wait queue lock is one on PREEMPT_RT) runs under it. The
+ * per-vCPU vgic_cpu is only touched by its vCPU's thread (with
+ * vcpu->mutex), except through the distributor's lock.
  */
 #ifndef ARMVIRT_VGIC_H
 #define ARMVIRT_VGIC_H
 
+#include <linux/mutex.h>
 #include <linux/spinlock.h>
 #include <linux/types.h>
 
@@ -48,7 +51,8 @@ struct vgic_irq {
 	bool pending_latch;	/* edge, or set by GICD_ISPENDR */
 	bool active;
 	s8 lr_vcpu;		/* the vCPU with it in a list register, or -1 */
-	struct eventfd_ctx *resample;	/* a resampling irqfd: signalled on EOI */
+	/* a resampling irqfd, signalled on EOI: written under resample_lock and lock */
+	struct eventfd_ctx *resample;
 };
 
 /* Per vCPU */
@@ -59,10 +63,15 @@ struct vgic_cpu {
 	u8 lr_source[VGIC_MAX_LRS];
 	int nr_lrs_used;
 	struct lr_candidate *scratch;	/* nr_irqs entries */
+	/* SPIs EOIed with a resampling irqfd, signalled once IRQs are back on */
+	u32 resample_intids[VGIC_MAX_LRS];
+	int nr_resamples;
 };
 
 struct vgic_dist {
-	spinlock_t lock;
+	raw_spinlock_t lock;
+	/* vgic_irq.resample: held while signalling one, so it cannot go meanwhile */
+	struct mutex resample_lock;
 	/*
 	 * Set once (KVM_DEV_ARM_VGIC_CTRL_INIT or the first KVM_RUN), under
 	 * armvirt_vm.lock, with a release: whoever reads it true with
@@ -111,6 +120,7 @@ int vgic_irq_line(struct armvirt_vm *vm, u32 irq, bool level);
 int vgic_init_for_run(struct armvirt_vcpu *vcpu);	/* caller holds vm->lock */
 void vgic_flush_lrs(struct armvirt_vcpu *vcpu);	/* IRQs off, before entry */
 void vgic_fold_lrs(struct armvirt_vcpu *vcpu);	/* IRQs off, after exit */
+void vgic_signal_resamples(struct armvirt_vcpu *vcpu);	/* after that, IRQs on */
 bool vgic_vcpu_pending(struct armvirt_vcpu *vcpu);
 void vgic_set_ppi_level(struct armvirt_vcpu *vcpu, u32 intid, bool level);
 struct eventfd_ctx;
