@@ -79,10 +79,16 @@ static void net_receive(struct virtio_net *n, struct virtio_mmio *vdev)
 		for (i = 1; i < c.nr_in; i++)
 			iov[k++] = c.in[i];
 		len = readv(n->tap_fd, iov, k);
-		if (len < 0) {
+		if (len < 0 && (errno == EAGAIN || errno == EWOULDBLOCK)) {
 			/* nothing to read after all: give the chain back unused */
 			vq->last_avail--;
 			break;
+		}
+		if (len < 0) {
+			/* buffers the tap refuses (EINVAL: over SSIZE_MAX in all): returned empty */
+			virtq_push(vq, c.head, 0);
+			done = true;
+			continue;
 		}
 		memcpy(c.in[0].iov_base, hdr, NET_HDR_LEN);
 		virtq_push(vq, c.head, (uint32_t)len + NET_HDR_LEN);
