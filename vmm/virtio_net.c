@@ -85,7 +85,7 @@ static void net_receive(struct virtio_net *n, struct virtio_mmio *vdev)
 			break;
 		}
 		if (len < 0) {
-			/* buffers the tap refuses (EINVAL: over SSIZE_MAX in all): returned empty */
+			/* buffers the tap refuses (one over SSIZE_MAX: EFAULT): returned empty */
 			virtq_push(vq, c.head, 0);
 			done = true;
 			continue;
