@@ -8,6 +8,8 @@
 #   make run        set up, build, boot the board with armvirt loaded and a
 #                   2-vCPU Linux guest on it (CMD='...': run that in the guest)
 #   make bench      set up, build, run the benchmarks on the board
+#   make fuzz-vmm   fuzz armvirt-vmm's device code on this machine (clang's
+#                   libFuzzer; SECONDS=N in all, default 120)
 #   make setup      install and fetch what the above need (scripts/setup.sh)
 #   make C=1        build with sparse; W=1 for extra warnings
 
@@ -26,7 +28,7 @@ endif
 
 KMAKE = $(MAKE) -C $(KDIR) M=$(SRC) $(KMAKE_ARGS)
 
-.PHONY: all modules module-flavour setup check run bench tests vmm clean checkpatch
+.PHONY: all modules module-flavour setup check run bench tests vmm clean checkpatch fuzz-vmm
 
 all: modules
 
@@ -54,6 +56,11 @@ tests:
 # armvirt-vmm, our VMM (vmm/): a static armhf binary
 vmm:
 	$(MAKE) -C vmm
+
+# libFuzzer on the VMM's device code, built for this machine (tests/fuzz-vmm)
+SECONDS ?= 120
+fuzz-vmm:
+	bash scripts/fuzz-vmm.sh $(SECONDS)
 
 # The tests build the module with W=1 and treat any warning as an error.
 check: setup

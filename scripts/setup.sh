@@ -20,7 +20,7 @@ flavours=${ARMVIRT_FLAVOURS:-armmp-lpae armmp}
 # Host packages: name:arch as dpkg-query names them.
 host_pkgs=(gcc-arm-linux-gnueabihf libc6-dev-armhf-cross qemu-system-arm
 	   linux-kbuild-6.1 libfdt-dev:armhf cpio device-tree-compiler sparse
-	   xz-utils bc make gcc perl git linux-source-6.1)
+	   xz-utils bc make gcc perl git linux-source-6.1 clang libclang-rt-14-dev)
 
 log() { echo "setup: $*" >&2; }
 

@@ -88,6 +88,7 @@ sparse_quiet() {
 if [ ${#selected[@]} -eq 0 ]; then
 	host_check sparse-quiet sparse_quiet
 	host_check checkpatch-clean bash "$top/scripts/checkpatch.sh"
+	host_check fuzz-vmm bash "$top/scripts/fuzz-vmm.sh"
 	echo "host: $total_p passed, $total_f failed"
 fi
 for entry in "${boards[@]}"; do

@@ -24,27 +24,31 @@
 
 struct virtio_mmio;
 
-/* One split virtqueue as the driver set it up. */
+/*
+ * One split virtqueue as the driver set it up. Its size and ring addresses
+ * are the guest's word: checked when it becomes ready, and again, against
+ * guest RAM, each time the device uses them (virtq.c).
+ */
 struct virtq {
 	uint32_t num;			/* QueueNum */
 	bool ready;
 	uint64_t desc_gpa, avail_gpa, used_gpa;
-	/* resolved when the queue becomes ready */
-	struct virtq_desc *desc;
-	struct virtq_avail *avail;
-	struct virtq_used *used;
-	uint16_t last_avail;
+	uint16_t last_avail;		/* the next available entry to take */
+	uint16_t next_used;		/* the next used entry to fill */
 	int notify_fd;			/* the ioeventfd on QueueNotify */
 	struct virtio_mmio *vdev;
 	int index;
 };
 
-/* A descriptor chain taken from a queue: readable then writable buffers. */
+/*
+ * A descriptor chain taken from a queue: readable then writable buffers,
+ * at most one per descriptor, and a chain has at most num <= VIRTQ_MAX_SIZE.
+ */
 struct virtq_chain {
 	uint16_t head;
 	int nr_out, nr_in;
 	struct iovec out[VIRTQ_MAX_SEGS], in[VIRTQ_MAX_SEGS];
-	size_t in_len;			/* bytes the device may write */
+	uint64_t in_len;		/* bytes the device may write */
 };
 
 struct virtio_dev_ops {
@@ -81,11 +85,14 @@ struct virtio_mmio {
 struct virtio_mmio *virtio_mmio_create(struct vmm *vmm, const char *name,
 				       const struct virtio_dev_ops *ops, void *dev);
 
-/* Find the rings of a queue the driver made ready: 0, or -1 if not in RAM. */
-int virtq_resolve(struct virtq *vq, struct vmm *vmm);
+/*
+ * Whether @vq's size is a power of two up to VIRTQ_MAX_SIZE and its rings
+ * are aligned and in guest RAM: 0, or -1.
+ */
+int virtq_check(const struct virtq *vq);
 /*
  * Take the next available chain: 1 and *c filled, 0 if none, -1 if the
- * driver broke the ring (the device is then marked as needing a reset).
+ * driver broke the queue (the device is then marked as needing a reset).
  */
 int virtq_pop(struct virtq *vq, struct virtq_chain *c);
 /* Return a chain with @len bytes written into its writable buffers. */
@@ -99,6 +106,13 @@ void virtq_serve(struct virtq *vq,
 		 uint32_t (*serve)(struct virtio_mmio *vdev, struct virtq_chain *c));
 /* Interrupt the driver: used buffers are there. Device lock held. */
 void virtio_notify_used(struct virtio_mmio *vdev);
+/*
+ * The driver broke the rules (@why, for the log): the device stops its
+ * queues and sets DEVICE_NEEDS_RESET until the driver resets it. Device
+ * lock held.
+ */
+void virtio_mmio_broken(struct virtio_mmio *vdev, const char *why, ...)
+	__attribute__((format(printf, 2, 3)));
 /* Copy into / out of a chain's iovecs; return bytes copied. */
 size_t iov_to_buf(const struct iovec *iov, int n, size_t skip, void *buf, size_t len);
 size_t buf_to_iov(const struct iovec *iov, int n, size_t skip, const void *buf, size_t len);

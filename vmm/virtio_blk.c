@@ -47,18 +47,23 @@ struct virtio_blk {
 	struct virtio_dev_ops ops;
 };
 
-/* Read or write the chain's data buffers at @offset: a status byte. */
-static uint8_t blk_rw(struct virtio_blk *b, struct virtq_chain *c, uint64_t offset,
+/* Read or write the chain's data buffers from @sector: a status byte. */
+static uint8_t blk_rw(struct virtio_blk *b, struct virtq_chain *c, uint64_t sector,
 		      bool write, uint32_t *written)
 {
 	const struct iovec *iov = write ? c->out : c->in;
 	int i, n = write ? c->nr_out : c->nr_in - 1;	/* in: minus the status byte */
+	uint64_t disk_bytes = b->config.capacity * SECTOR_SIZE, offset;
 	ssize_t done;
 
+	/* a sector past the end, not one whose offset wraps around to the start */
+	if (sector > b->config.capacity)
+		return VIRTIO_BLK_S_IOERR;
+	offset = sector * SECTOR_SIZE;
 	for (i = write ? 1 : 0; i < n; i++) {	/* out: after the header */
 		size_t len = iov[i].iov_len;
 
-		if (offset + len > b->config.capacity * SECTOR_SIZE)
+		if (len > disk_bytes - offset)
 			return VIRTIO_BLK_S_IOERR;
 		done = write ? pwrite(b->fd, iov[i].iov_base, len, (off_t)offset)
 			     : pread(b->fd, iov[i].iov_base, len, (off_t)offset);
@@ -82,11 +87,11 @@ static uint8_t blk_request(struct virtio_blk *b, struct virtq_chain *c, uint32_t
 		return VIRTIO_BLK_S_IOERR;
 	switch (hdr.type) {
 	case VIRTIO_BLK_T_IN:
-		return blk_rw(b, c, hdr.sector * SECTOR_SIZE, false, written);
+		return blk_rw(b, c, hdr.sector, false, written);
 	case VIRTIO_BLK_T_OUT:
 		if (b->ro)
 			return VIRTIO_BLK_S_IOERR;
-		return blk_rw(b, c, hdr.sector * SECTOR_SIZE, true, written);
+		return blk_rw(b, c, hdr.sector, true, written);
 	case VIRTIO_BLK_T_FLUSH:
 		return fdatasync(b->fd) ? VIRTIO_BLK_S_IOERR : VIRTIO_BLK_S_OK;
 	case VIRTIO_BLK_T_GET_ID:

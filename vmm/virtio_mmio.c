@@ -7,6 +7,8 @@
  * to userspace; the I/O thread serves the queue).
  */
 #include <errno.h>
+#include <stdarg.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/eventfd.h>
@@ -32,6 +34,9 @@ enum {
 };
 
 #define INT_USED_BUFFER		1
+#define INT_CONFIG		2
+
+#define STATUS_DEVICE_NEEDS_RESET 0x40
 
 static uint64_t dev_features(struct virtio_mmio *v)
 {
@@ -45,6 +50,15 @@ static struct virtq *selected_queue(struct virtio_mmio *v)
 
 static void set_hi(uint64_t *r, uint32_t val) { *r = (*r & 0xffffffffULL) | (uint64_t)val << 32; }
 static void set_lo(uint64_t *r, uint32_t val) { *r = (*r & ~0xffffffffULL) | val; }
+
+/* The device's interrupt, through its irqfd. */
+static void virtio_signal(struct virtio_mmio *v)
+{
+	uint64_t one = 1;
+
+	if (write(v->irq_fd, &one, sizeof(one)) != sizeof(one))
+		vmm_err("%s: cannot signal its irqfd", v->mmio.name);
+}
 
 /* Back to the state after power-on; device lock held. */
 static void virtio_reset_locked(struct virtio_mmio *v)
@@ -60,10 +74,7 @@ static void virtio_reset_locked(struct virtio_mmio *v)
 		vq->num = VIRTQ_MAX_SIZE;
 		vq->ready = false;
 		vq->desc_gpa = vq->avail_gpa = vq->used_gpa = 0;
-		vq->desc = NULL;
-		vq->avail = NULL;
-		vq->used = NULL;
-		vq->last_avail = 0;
+		vq->last_avail = vq->next_used = 0;
 	}
 	if (v->ops->reset)
 		v->ops->reset(v);
@@ -97,20 +108,63 @@ static uint32_t reg_read(struct virtio_mmio *v, uint64_t off)
 	}
 }
 
+void virtio_mmio_broken(struct virtio_mmio *v, const char *why, ...)
+{
+	char msg[160];
+	va_list ap;
+	int i;
+
+	va_start(ap, why);
+	vsnprintf(msg, sizeof(msg), why, ap);
+	va_end(ap);
+	if (!(v->status & STATUS_DEVICE_NEEDS_RESET))
+		vmm_err("%s: %s; the device needs a reset", v->mmio.name, msg);
+	for (i = 0; i < VIRTIO_MAX_QUEUES; i++)
+		v->vq[i].ready = false;
+	v->status |= STATUS_DEVICE_NEEDS_RESET;
+	/* the driver hears of it by a configuration change interrupt (2.1.2) */
+	v->int_status |= INT_CONFIG;
+	virtio_signal(v);
+}
+
 static void queue_set_ready(struct virtio_mmio *v, struct virtq *vq, uint32_t val)
 {
 	if (!val) {
 		vq->ready = false;
 		return;
 	}
-	if (vq->num == 0 || vq->num > VIRTQ_MAX_SIZE || (vq->num & (vq->num - 1)) ||
-	    virtq_resolve(vq, v->vmm)) {
-		vmm_err("%s: queue %d set up outside RAM or with size %u; device needs reset",
-			v->mmio.name, vq->index, vq->num);
-		v->status |= 0x40;
+	if (v->status & STATUS_DEVICE_NEEDS_RESET)
+		return;		/* nothing runs again before a reset */
+	if (virtq_check(vq)) {
+		virtio_mmio_broken(v, "queue %d made ready with size %u or rings misaligned or outside RAM",
+				   vq->index, vq->num);
 		return;
 	}
+	vq->last_avail = vq->next_used = 0;
 	vq->ready = true;
+}
+
+/*
+ * QueueNum and the ring addresses: the driver must not change them while
+ * the queue is ready (virtio 1.1 section 4.2.3.2); if it does, the write
+ * is ignored and the device needs a reset.
+ */
+static void queue_config_write(struct virtio_mmio *v, struct virtq *vq, uint64_t off, uint32_t val)
+{
+	if (vq->ready) {
+		virtio_mmio_broken(v, "queue %d reconfigured while ready (register %#llx)",
+				   vq->index, (unsigned long long)off);
+		return;
+	}
+	switch (off) {
+	case REG_QUEUE_NUM:		vq->num = val; break;
+	case REG_QUEUE_DESC_LO:		set_lo(&vq->desc_gpa, val); break;
+	case REG_QUEUE_DESC_HI:		set_hi(&vq->desc_gpa, val); break;
+	case REG_QUEUE_DRIVER_LO:	set_lo(&vq->avail_gpa, val); break;
+	case REG_QUEUE_DRIVER_HI:	set_hi(&vq->avail_gpa, val); break;
+	case REG_QUEUE_DEVICE_LO:	set_lo(&vq->used_gpa, val); break;
+	case REG_QUEUE_DEVICE_HI:	set_hi(&vq->used_gpa, val); break;
+	}
 }
 
 static void reg_write(struct virtio_mmio *v, uint64_t off, uint32_t val)
@@ -127,20 +181,21 @@ static void reg_write(struct virtio_mmio *v, uint64_t off, uint32_t val)
 			set_hi(&v->drv_features, val & (uint32_t)(dev_features(v) >> 32));
 		break;
 	case REG_QUEUE_SEL:		v->queue_sel = val; break;
-	case REG_QUEUE_NUM:		if (vq) vq->num = val; break;
 	case REG_QUEUE_READY:		if (vq) queue_set_ready(v, vq, val); break;
-	case REG_QUEUE_DESC_LO:		if (vq) set_lo(&vq->desc_gpa, val); break;
-	case REG_QUEUE_DESC_HI:		if (vq) set_hi(&vq->desc_gpa, val); break;
-	case REG_QUEUE_DRIVER_LO:	if (vq) set_lo(&vq->avail_gpa, val); break;
-	case REG_QUEUE_DRIVER_HI:	if (vq) set_hi(&vq->avail_gpa, val); break;
-	case REG_QUEUE_DEVICE_LO:	if (vq) set_lo(&vq->used_gpa, val); break;
-	case REG_QUEUE_DEVICE_HI:	if (vq) set_hi(&vq->used_gpa, val); break;
+	case REG_QUEUE_NUM:
+	case REG_QUEUE_DESC_LO: case REG_QUEUE_DESC_HI:
+	case REG_QUEUE_DRIVER_LO: case REG_QUEUE_DRIVER_HI:
+	case REG_QUEUE_DEVICE_LO: case REG_QUEUE_DEVICE_HI:
+		if (vq)
+			queue_config_write(v, vq, off, val);
+		break;
 	case REG_INT_ACK:		v->int_status &= ~val; break;
 	case REG_STATUS:
+		/* DEVICE_NEEDS_RESET is the device's: only a reset clears it */
 		if (val == 0)
 			virtio_reset_locked(v);
 		else
-			v->status = val;
+			v->status = val | (v->status & STATUS_DEVICE_NEEDS_RESET);
 		break;
 	case REG_QUEUE_NOTIFY:
 		/* only when the ioeventfd is missing: serve the queue here */
@@ -189,13 +244,10 @@ static void virtio_mmio_write(struct mmio_dev *dev, uint64_t off, const uint8_t 
 
 void virtio_notify_used(struct virtio_mmio *v)
 {
-	uint64_t one = 1;
-
 	/* the used ring is visible before the interrupt that announces it */
 	__atomic_thread_fence(__ATOMIC_SEQ_CST);
 	v->int_status |= INT_USED_BUFFER;
-	if (write(v->irq_fd, &one, sizeof(one)) != sizeof(one))
-		vmm_err("%s: cannot signal its irqfd", v->mmio.name);
+	virtio_signal(v);
 }
 
 /* A queue's ioeventfd fired (I/O thread). */

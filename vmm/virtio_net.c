@@ -79,10 +79,16 @@ static void net_receive(struct virtio_net *n, struct virtio_mmio *vdev)
 		for (i = 1; i < c.nr_in; i++)
 			iov[k++] = c.in[i];
 		len = readv(n->tap_fd, iov, k);
-		if (len < 0) {
+		if (len < 0 && (errno == EAGAIN || errno == EWOULDBLOCK)) {
 			/* nothing to read after all: give the chain back unused */
 			vq->last_avail--;
 			break;
+		}
+		if (len < 0) {
+			/* buffers the tap refuses (one over SSIZE_MAX: EFAULT): returned empty */
+			virtq_push(vq, c.head, 0);
+			done = true;
+			continue;
 		}
 		memcpy(c.in[0].iov_base, hdr, NET_HDR_LEN);
 		virtq_push(vq, c.head, (uint32_t)len + NET_HDR_LEN);
@@ -209,27 +215,40 @@ static int parse_mac(const char *s, uint8_t mac[6])
 	return 0;
 }
 
-struct mmio_dev *virtio_net_create(struct vmm *vmm, const char *tap,
-				   const char *host_ip, const char *mac)
+/* The tap @name, made if missing, configured and up: its fd, or -1. */
+static int tap_open(const char *name, const char *host_ip)
 {
-	struct virtio_net *n = calloc(1, sizeof(*n));
 	struct ifreq ifr = { 0 };
+	int fd;
 
-	if (!n)
-		return NULL;
-	n->tap_fd = open("/dev/net/tun", O_RDWR | O_NONBLOCK | O_CLOEXEC);
-	if (n->tap_fd < 0) {
+	fd = open("/dev/net/tun", O_RDWR | O_NONBLOCK | O_CLOEXEC);
+	if (fd < 0) {
 		vmm_err("network: /dev/net/tun: %s (is the tun module loaded?)", strerror(errno));
-		goto fail;
+		return -1;
 	}
 	ifr.ifr_flags = IFF_TAP | IFF_NO_PI;
-	snprintf(ifr.ifr_name, IFNAMSIZ, "%s", tap);
-	if (ioctl(n->tap_fd, TUNSETIFF, &ifr)) {
-		vmm_err("network: tap %s: %s", tap, strerror(errno));
-		goto fail;
+	snprintf(ifr.ifr_name, IFNAMSIZ, "%s", name);
+	if (ioctl(fd, TUNSETIFF, &ifr)) {
+		vmm_err("network: tap %s: %s", name, strerror(errno));
+		close(fd);
+		return -1;
 	}
-	if (tap_configure(ifr.ifr_name, host_ip))
-		goto fail;
+	if (tap_configure(ifr.ifr_name, host_ip)) {
+		close(fd);
+		return -1;
+	}
+	return fd;
+}
+
+struct mmio_dev *virtio_net_create_fd(struct vmm *vmm, int fd, const char *mac)
+{
+	struct virtio_net *n = calloc(1, sizeof(*n));
+
+	if (!n) {
+		close(fd);
+		return NULL;
+	}
+	n->tap_fd = fd;
 	/* a locally administered address; the last byte from the process */
 	n->config.mac[0] = 0x52;
 	n->config.mac[1] = 0x54;
@@ -252,8 +271,15 @@ struct mmio_dev *virtio_net_create(struct vmm *vmm, const char *tap,
 		return NULL;	/* the device is on the bus: freed with it */
 	return &n->vdev->mmio;
 fail:
-	if (n->tap_fd >= 0)
-		close(n->tap_fd);
+	close(fd);
 	free(n);
 	return NULL;
+}
+
+struct mmio_dev *virtio_net_create(struct vmm *vmm, const char *tap,
+				   const char *host_ip, const char *mac)
+{
+	int fd = tap_open(tap, host_ip);
+
+	return fd < 0 ? NULL : virtio_net_create_fd(vmm, fd, mac);
 }

@@ -44,87 +44,136 @@ static uint64_t rd64(const uint64_t *p) { return *(const volatile uint64_t *)p; 
 static void wr16(uint16_t *p, uint16_t v) { *(volatile uint16_t *)p = v; }
 static void wr32(uint32_t *p, uint32_t v) { *(volatile uint32_t *)p = v; }
 
-int virtq_resolve(struct virtq *vq, struct vmm *vmm)
-{
-	vq->desc = gpa_to_hva(vmm, vq->desc_gpa, 16ULL * vq->num);
-	vq->avail = gpa_to_hva(vmm, vq->avail_gpa, 6 + 2ULL * vq->num);
-	vq->used = gpa_to_hva(vmm, vq->used_gpa, 6 + 8ULL * vq->num);
-	vq->last_avail = 0;
-	return vq->desc && vq->avail && vq->used ? 0 : -1;
-}
+/* Where a queue's rings are in the VMM, for the time of one use. */
+struct virtq_rings {
+	struct virtq_desc *desc;
+	struct virtq_avail *avail;
+	struct virtq_used *used;
+};
 
-int virtq_pop(struct virtq *vq, struct virtq_chain *c)
+/*
+ * The rings of @vq as the driver placed them: 0, or -1 if its size or an
+ * address is invalid (virtio 1.1 section 2.6: a power of two; the
+ * descriptor table 16-byte, the available ring 2-byte, the used ring
+ * 4-byte aligned) or a ring is not wholly in guest RAM.
+ */
+static int virtq_rings(const struct virtq *vq, struct virtq_rings *r)
 {
 	struct vmm *vmm = vq->vdev->vmm;
-	uint16_t avail_idx, idx;
+	uint64_t num = vq->num;
+
+	if (num == 0 || num > VIRTQ_MAX_SIZE || (num & (num - 1)) ||
+	    vq->desc_gpa % 16 || vq->avail_gpa % 2 || vq->used_gpa % 4)
+		return -1;
+	r->desc = gpa_to_hva(vmm, vq->desc_gpa, 16 * num);
+	r->avail = gpa_to_hva(vmm, vq->avail_gpa, 6 + 2 * num);
+	r->used = gpa_to_hva(vmm, vq->used_gpa, 6 + 8 * num);
+	return r->desc && r->avail && r->used ? 0 : -1;
+}
+
+int virtq_check(const struct virtq *vq)
+{
+	struct virtq_rings r;
+
+	return virtq_rings(vq, &r);
+}
+
+/* The chain at @idx into *c: 0, or -1 with *why saying what is wrong. */
+static int virtq_walk(struct virtq *vq, const struct virtq_rings *r, uint16_t idx,
+		      struct virtq_chain *c, const char **why)
+{
+	struct vmm *vmm = vq->vdev->vmm;
 	unsigned int seen = 0;
 	struct virtq_desc d;
 	void *p;
 
-	if (!vq->ready)
-		return 0;
-	avail_idx = rd16(&vq->avail->idx);
-	if (avail_idx == vq->last_avail)
-		return 0;
-	if ((uint16_t)(avail_idx - vq->last_avail) > vq->num)
-		goto broken;
-	/* the ring entry is read after the index that published it */
-	__atomic_thread_fence(__ATOMIC_ACQUIRE);
-	idx = rd16(&vq->avail->ring[vq->last_avail % vq->num]);
-	if (idx >= vq->num)
-		goto broken;
 	c->head = idx;
 	c->nr_out = c->nr_in = 0;
 	c->in_len = 0;
 	for (;;) {
-		d.addr = rd64(&vq->desc[idx].addr);
-		d.len = rd32(&vq->desc[idx].len);
-		d.flags = rd16(&vq->desc[idx].flags);
-		d.next = rd16(&vq->desc[idx].next);
-		/* a loop in the chain, or an indirect table we did not offer */
-		if (++seen > vq->num || (d.flags & VIRTQ_DESC_F_INDIRECT))
-			goto broken;
+		/* at most num descriptors: no loop, and the iovecs have room */
+		if (idx >= vq->num || ++seen > vq->num) {
+			*why = idx >= vq->num ? "a descriptor index past the table" :
+						"a loop in a descriptor chain";
+			return -1;
+		}
+		d.addr = rd64(&r->desc[idx].addr);
+		d.len = rd32(&r->desc[idx].len);
+		d.flags = rd16(&r->desc[idx].flags);
+		d.next = rd16(&r->desc[idx].next);
+		if (d.flags & VIRTQ_DESC_F_INDIRECT) {
+			*why = "an indirect descriptor, not offered";
+			return -1;
+		}
 		p = gpa_to_hva(vmm, d.addr, d.len);
-		if (!p)
-			goto broken;
+		if (!p) {
+			*why = "a buffer outside guest RAM";
+			return -1;
+		}
 		if (d.flags & VIRTQ_DESC_F_WRITE) {
 			c->in[c->nr_in].iov_base = p;
 			c->in[c->nr_in++].iov_len = d.len;
 			c->in_len += d.len;
+		} else if (c->nr_in) {
+			*why = "a readable buffer after a writable one";
+			return -1;
 		} else {
-			/* readable buffers come first */
-			if (c->nr_in)
-				goto broken;
 			c->out[c->nr_out].iov_base = p;
 			c->out[c->nr_out++].iov_len = d.len;
 		}
 		if (!(d.flags & VIRTQ_DESC_F_NEXT))
-			break;
+			return 0;
 		idx = d.next;
-		if (idx >= vq->num)
-			goto broken;
 	}
+}
+
+int virtq_pop(struct virtq *vq, struct virtq_chain *c)
+{
+	const char *why = "rings no longer valid or outside guest RAM";
+	struct virtq_rings r;
+	uint16_t avail_idx;
+
+	if (!vq->ready)
+		return 0;
+	if (virtq_rings(vq, &r))
+		goto broken;
+	avail_idx = rd16(&r.avail->idx);
+	if (avail_idx == vq->last_avail)
+		return 0;
+	if ((uint16_t)(avail_idx - vq->last_avail) > vq->num) {
+		why = "more chains available than the queue holds";
+		goto broken;
+	}
+	/* the ring entry is read after the index that published it */
+	__atomic_thread_fence(__ATOMIC_ACQUIRE);
+	if (virtq_walk(vq, &r, rd16(&r.avail->ring[vq->last_avail % vq->num]), c, &why))
+		goto broken;
 	vq->last_avail++;
 	return 1;
 
 broken:
-	vmm_err("%s: queue %d: the driver gave a malformed descriptor chain; device needs reset",
-		vq->vdev->mmio.name, vq->index);
-	vq->vdev->status |= 0x40;	/* DEVICE_NEEDS_RESET */
-	vq->ready = false;
+	virtio_mmio_broken(vq->vdev, "queue %d: %s", vq->index, why);
 	return -1;
 }
 
 void virtq_push(struct virtq *vq, uint16_t head, uint32_t len)
 {
-	uint16_t used_idx = rd16(&vq->used->idx);
-	struct virtq_used_elem *e = &vq->used->ring[used_idx % vq->num];
+	struct virtq_used_elem *e;
+	struct virtq_rings r;
 
+	if (!vq->ready)
+		return;
+	if (virtq_rings(vq, &r)) {
+		virtio_mmio_broken(vq->vdev, "queue %d: rings no longer valid", vq->index);
+		return;
+	}
+	e = &r.used->ring[vq->next_used % vq->num];
 	wr32(&e->id, head);
 	wr32(&e->len, len);
+	vq->next_used++;
 	/* the element is visible before the index that publishes it */
 	__atomic_thread_fence(__ATOMIC_RELEASE);
-	wr16(&vq->used->idx, (uint16_t)(used_idx + 1));
+	wr16(&r.used->idx, vq->next_used);
 }
 
 void virtq_serve(struct virtq *vq,

@@ -35,14 +35,6 @@ static int sys_ioctl_fail(const char *what)
 	return -1;
 }
 
-void *gpa_to_hva(struct vmm *vmm, uint64_t gpa, uint64_t len)
-{
-	if (gpa < GUEST_RAM_BASE || len > vmm->ram_size ||
-	    gpa - GUEST_RAM_BASE > vmm->ram_size - len)
-		return NULL;
-	return vmm->ram + (gpa - GUEST_RAM_BASE);
-}
-
 int vm_open(struct vmm *vmm)
 {
 	vmm->sys_fd = open(vmm->cfg.dev_path, O_RDWR | O_CLOEXEC);

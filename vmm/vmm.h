@@ -5,6 +5,7 @@
  *
  *   main.c      options, the boot/reboot loop, signals, exit status
  *   vm.c        the VM: RAM, vGIC, vCPU fds, image loading, boot registers
+ *   guest_ram.c guest physical addresses to pointers, with their checks
  *   vcpu.c      one thread per vCPU: KVM_RUN and its exits
  *   mmio_bus.c  which device answers a guest physical address
  *   io_thread.c one thread for every host fd (console, tap, ioeventfds)
@@ -173,6 +174,8 @@ struct mmio_dev *pl011_create(struct vmm *vmm, struct console **con);
 struct mmio_dev *virtio_blk_create(struct vmm *vmm, const char *path, bool ro);
 struct mmio_dev *virtio_net_create(struct vmm *vmm, const char *tap,
 				   const char *host_ip, const char *mac);
+/* The same on an open fd that carries one frame per read and write. */
+struct mmio_dev *virtio_net_create_fd(struct vmm *vmm, int fd, const char *mac);
 struct mmio_dev *virtio_console_create(struct vmm *vmm, struct console **con);
 struct mmio_dev *virtio_rng_create(struct vmm *vmm);
 

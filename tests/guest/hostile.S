@@ -1,0 +1,463 @@
+/* SPDX-License-Identifier: GPL-2.0-only */
+/*
+ * A hostile "kernel" for armvirt-vmm: it finds a virtio-mmio device at the
+ * VMM's fixed slots (0x0a000000 + n * 0x200), sets up queue 0 as a driver
+ * does, then breaks the rules in the way its command line asks ("hcase=N",
+ * found in the device tree /chosen/bootargs that r2 points to), notifies
+ * the queue, and reports over the PL011:
+ *
+ *   HOSTILE case=N status=SSSSSSSS used=UUUUUUUU blk=BBBBBBBB
+ *
+ * (the device's Status register, the used ring's index, the virtio-blk
+ * status byte) before powering off. tests/vmm/20-hostile-virtio.c runs
+ * each case. Position-independent: the VMM loads it where a zImage goes.
+ */
+#include "guest.h"
+
+#define UART_DR		0x09000000
+#define VIRTIO_BASE	0x0a000000
+#define VIRTIO_SLOT	0x200
+#define VIRTIO_MAGIC	0x74726976
+#define RAM_END		0x50000000	/* armvirt-vmm's default 256 MiB */
+
+#define ID_NET		1
+#define ID_BLOCK	2
+#define ID_RNG		4
+
+/* virtio-mmio registers */
+#define R_MAGIC		0x000
+#define R_DEVICE_ID	0x008
+#define R_DRV_FEAT	0x020
+#define R_DRV_FEAT_SEL	0x024
+#define R_QUEUE_SEL	0x030
+#define R_QUEUE_NUM	0x038
+#define R_QUEUE_READY	0x044
+#define R_QUEUE_NOTIFY	0x050
+#define R_STATUS	0x070
+#define R_DESC_LO	0x080
+#define R_DESC_HI	0x084
+#define R_DRIVER_LO	0x090
+#define R_DRIVER_HI	0x094
+#define R_DEVICE_LO	0x0a0
+#define R_DEVICE_HI	0x0a4
+
+#define NEEDS_RESET	0x40
+
+/* queue 0, 8 entries, and a block request's buffers */
+#define QNUM		8
+#define DESC		0x41000000
+#define AVAIL		0x41001000
+#define USED		0x41002000
+#define HDR		0x41003000
+#define DATA		0x41004000
+#define BLK_STATUS	0x41005000
+
+#define F_NEXT		1
+#define F_WRITE		2
+#define F_INDIRECT	4
+
+#define NR_CASES	14
+
+	.arm
+_start:
+	ldr	sp, =0x41800000
+	mov	r4, r2				@ the DTB
+	bl	find_case
+	mov	r11, r0
+	cmp	r11, #NR_CASES
+	bhs	bad_case
+	add	pc, pc, r11, lsl #2		@ reads as . + 8: the table below
+	nop
+	b	case_sane
+	b	case_num0_after_ready
+	b	case_num1024_after_ready
+	b	case_num1000_at_ready
+	b	case_desc_moved
+	b	case_avail_moved
+	b	case_desc_loop
+	b	case_len_past_ram
+	b	case_addr_ffffffff
+	b	case_indirect
+	b	case_avail_idx_jump
+	b	case_blk_sector_wraps
+	b	case_rng_num4096_loop
+	b	case_net_rx_over_2g
+
+/* 0: a good block read of sector 0 */
+case_sane:
+	bl	blk_std
+	b	notify_and_report
+
+/* 1: QueueNum 0 once the queue is ready */
+case_num0_after_ready:
+	bl	blk_std
+	mov	r0, #0
+	str	r0, [r10, #R_QUEUE_NUM]
+	b	notify_and_report
+
+/* 2: QueueNum 1024 once ready, and a chain that loops on itself */
+case_num1024_after_ready:
+	bl	blk_std
+	mov	r0, #0
+	ldr	r1, =HDR
+	mov	r2, #16
+	ldr	r3, =F_NEXT			@ next 0: itself
+	bl	desc_set
+	mov	r0, #1024
+	str	r0, [r10, #R_QUEUE_NUM]
+	b	notify_and_report
+
+/* 3: a size that is no power of two and over 256, then QueueReady */
+case_num1000_at_ready:
+	ldr	r0, =ID_BLOCK
+	bl	find_dev
+	bl	queue_setup_num
+	mov	r0, #0
+	str	r0, [r10, #R_QUEUE_READY]
+	ldr	r0, =1000
+	str	r0, [r10, #R_QUEUE_NUM]
+	mov	r0, #1
+	str	r0, [r10, #R_QUEUE_READY]
+	bl	blk_chain
+	b	notify_and_report
+
+/* 4: the descriptor table moved to the top of the address space once ready */
+case_desc_moved:
+	bl	blk_std
+	ldr	r0, =0xfffffff0
+	str	r0, [r10, #R_DESC_LO]
+	b	notify_and_report
+
+/* 5: the available ring moved past the end of RAM once ready */
+case_avail_moved:
+	bl	blk_std
+	ldr	r0, =RAM_END - 2
+	str	r0, [r10, #R_DRIVER_LO]
+	b	notify_and_report
+
+/* 6: a descriptor chain 0 -> 1 -> 0 ... */
+case_desc_loop:
+	bl	blk_std
+	mov	r0, #1
+	ldr	r1, =DATA
+	mov	r2, #512
+	ldr	r3, =F_NEXT | F_WRITE		@ next 0
+	bl	desc_set
+	b	notify_and_report
+
+/* 7: a buffer that starts in RAM and ends past it */
+case_len_past_ram:
+	bl	blk_std
+	mov	r0, #1
+	ldr	r1, =RAM_END - 0x1000
+	mov	r2, #0x2000
+	ldr	r3, =F_NEXT | F_WRITE | (2 << 16)
+	bl	desc_set
+	b	notify_and_report
+
+/* 8: a buffer at 0xffffffff (and its high word all ones too) */
+case_addr_ffffffff:
+	bl	blk_std
+	mov	r0, #1
+	ldr	r1, =0xffffffff
+	mov	r2, #16
+	ldr	r3, =F_NEXT | F_WRITE | (2 << 16)
+	bl	desc_set
+	ldr	r0, =DESC + 16 + 4		@ descriptor 1's address, high word
+	mvn	r1, #0
+	str	r1, [r0]
+	b	notify_and_report
+
+/* 9: an indirect descriptor (the feature was not offered) */
+case_indirect:
+	bl	blk_std
+	mov	r0, #0
+	ldr	r1, =HDR
+	mov	r2, #16
+	ldr	r3, =F_INDIRECT
+	bl	desc_set
+	b	notify_and_report
+
+/* 10: the available index 1000 ahead of the device */
+case_avail_idx_jump:
+	bl	blk_std
+	ldr	r0, =AVAIL
+	ldr	r1, =1000
+	strh	r1, [r0, #2]
+	b	notify_and_report
+
+/* 11: a read of sector 2^55, whose byte offset wraps to 0 in 64 bits */
+case_blk_sector_wraps:
+	bl	blk_std
+	ldr	r0, =HDR
+	ldr	r1, =0x00800000
+	str	r1, [r0, #12]			@ sector, high word
+	b	notify_and_report
+
+/* 12: virtio-rng, QueueNum 4096 once ready, a writable buffer looping on itself */
+case_rng_num4096_loop:
+	ldr	r0, =ID_RNG
+	ldr	r1, =DATA
+	mov	r2, #16
+	ldr	r3, =F_NEXT | F_WRITE		@ next 0
+	bl	one_desc_chain
+	mov	r0, #4096
+	str	r0, [r10, #R_QUEUE_NUM]
+	b	notify_and_report
+
+/*
+ * 13: virtio-net, a receive buffer of 2 GiB + 64 MiB (run with --mem 2200):
+ * more than a read() can take in a 32-bit VMM, so the tap refuses it.
+ */
+case_net_rx_over_2g:
+	ldr	r0, =ID_NET
+	ldr	r1, =0x40100000
+	ldr	r2, =0x84000000
+	ldr	r3, =F_WRITE
+	bl	one_desc_chain
+	ldr	r5, =30000			@ frames come from the board: wait longer
+	b	notify_and_wait
+
+bad_case:
+	adrl	r0, msg_bad_case
+	bl	puts
+	power_off
+
+/* Notify queue 0, wait for an answer or for the device to give up, report. */
+notify_and_report:
+	ldr	r5, =3000
+notify_and_wait:			@ r5: how many times to look
+	mov	r0, #0
+	str	r0, [r10, #R_QUEUE_NOTIFY]
+	ldr	r6, =USED
+1:	ldr	r0, [r10, #R_STATUS]
+	tst	r0, #NEEDS_RESET
+	bne	2f
+	ldrh	r0, [r6, #2]
+	cmp	r0, #0
+	bne	2f
+	mov	r0, #0x4000
+3:	subs	r0, r0, #1
+	bne	3b
+	subs	r5, r5, #1
+	bne	1b
+2:	adrl	r0, msg_case
+	bl	puts
+	mov	r0, r11
+	bl	puthex
+	adrl	r0, msg_status
+	bl	puts
+	ldr	r0, [r10, #R_STATUS]
+	bl	puthex
+	adrl	r0, msg_used
+	bl	puts
+	ldrh	r0, [r6, #2]
+	bl	puthex
+	adrl	r0, msg_blk
+	bl	puts
+	ldr	r0, =BLK_STATUS
+	ldrb	r0, [r0]
+	bl	puthex
+	mov	r0, #'\n'
+	bl	putc
+	power_off
+
+/* The virtio-blk device, queue 0 ready, a read of sector 0 made available. */
+blk_std:
+	push	{lr}
+	ldr	r0, =ID_BLOCK
+	bl	find_dev
+	bl	queue_setup_num
+	bl	blk_chain
+	pop	{pc}
+
+/*
+ * The device whose ID is r0 set up, and a chain of one descriptor { addr r1,
+ * len r2, flags | next << 16 r3 } made available as chain 0.
+ */
+one_desc_chain:
+	push	{r1-r3, lr}
+	bl	find_dev
+	bl	queue_setup_num
+	pop	{r1-r3}
+	mov	r0, #0
+	bl	desc_set
+	mov	r0, #0
+	bl	avail_push
+	pop	{pc}
+
+/* A block read (header, 512 bytes, status) in descriptors 0-2, made available. */
+blk_chain:
+	push	{lr}
+	ldr	r0, =HDR
+	mov	r1, #0
+	str	r1, [r0]			@ VIRTIO_BLK_T_IN
+	str	r1, [r0, #4]
+	str	r1, [r0, #8]
+	str	r1, [r0, #12]
+	ldr	r0, =BLK_STATUS
+	mov	r1, #0xff
+	strb	r1, [r0]
+	mov	r0, #0
+	ldr	r1, =HDR
+	mov	r2, #16
+	ldr	r3, =F_NEXT | (1 << 16)
+	bl	desc_set
+	mov	r0, #1
+	ldr	r1, =DATA
+	mov	r2, #512
+	ldr	r3, =F_NEXT | F_WRITE | (2 << 16)
+	bl	desc_set
+	mov	r0, #2
+	ldr	r1, =BLK_STATUS
+	mov	r2, #1
+	ldr	r3, =F_WRITE
+	bl	desc_set
+	mov	r0, #0
+	bl	avail_push
+	pop	{pc}
+
+/* Descriptor r0 = { addr r1 (high word 0), len r2, flags | next << 16 r3 }. */
+desc_set:
+	ldr	r12, =DESC
+	add	r12, r12, r0, lsl #4
+	str	r1, [r12]
+	mov	r1, #0
+	str	r1, [r12, #4]
+	str	r2, [r12, #8]
+	str	r3, [r12, #12]
+	bx	lr
+
+/* Make chain r0 available: ring[idx % QNUM] = r0, then idx + 1. */
+avail_push:
+	ldr	r12, =AVAIL
+	ldrh	r1, [r12, #2]
+	and	r2, r1, #QNUM - 1
+	add	r2, r12, r2, lsl #1
+	strh	r0, [r2, #4]
+	add	r1, r1, #1
+	dsb
+	strh	r1, [r12, #2]
+	bx	lr
+
+/* Reset the device at r10, negotiate VERSION_1, queue 0 ready with QNUM entries. */
+queue_setup_num:
+	ldr	r12, =AVAIL			@ the rings zeroed: avail and used idx 0
+	mov	r0, #0
+	str	r0, [r12]
+	ldr	r12, =USED
+	str	r0, [r12]
+	str	r0, [r10, #R_STATUS]		@ reset
+	mov	r0, #3				@ ACKNOWLEDGE | DRIVER
+	str	r0, [r10, #R_STATUS]
+	mov	r0, #1
+	str	r0, [r10, #R_DRV_FEAT_SEL]
+	str	r0, [r10, #R_DRV_FEAT]		@ VERSION_1
+	mov	r0, #0xb			@ | FEATURES_OK
+	str	r0, [r10, #R_STATUS]
+	mov	r0, #0
+	str	r0, [r10, #R_QUEUE_SEL]
+	mov	r0, #QNUM
+	str	r0, [r10, #R_QUEUE_NUM]
+	mov	r0, #0
+	str	r0, [r10, #R_DESC_HI]
+	str	r0, [r10, #R_DRIVER_HI]
+	str	r0, [r10, #R_DEVICE_HI]
+	ldr	r0, =DESC
+	str	r0, [r10, #R_DESC_LO]
+	ldr	r0, =AVAIL
+	str	r0, [r10, #R_DRIVER_LO]
+	ldr	r0, =USED
+	str	r0, [r10, #R_DEVICE_LO]
+	mov	r0, #1
+	str	r0, [r10, #R_QUEUE_READY]
+	mov	r0, #0xf			@ | DRIVER_OK
+	str	r0, [r10, #R_STATUS]
+	bx	lr
+
+/* r10 = the first virtio-mmio slot whose device ID is r0; powers off if none. */
+find_dev:
+	ldr	r10, =VIRTIO_BASE
+	ldr	r2, =VIRTIO_BASE + 16 * VIRTIO_SLOT
+	ldr	r3, =VIRTIO_MAGIC
+1:	ldr	r1, [r10, #R_MAGIC]
+	cmp	r1, r3
+	bne	2f
+	ldr	r1, [r10, #R_DEVICE_ID]
+	cmp	r1, r0
+	bxeq	lr
+2:	add	r10, r10, #VIRTIO_SLOT
+	cmp	r10, r2
+	blo	1b
+	adrl	r0, msg_no_dev
+	bl	puts
+	power_off
+
+/* r0 = N from "hcase=N" in the DTB at r4 (the first 64 KiB), or 0xff. */
+find_case:
+	mov	r0, r4
+	add	r1, r4, #0x10000
+	adrl	r2, hcase
+1:	mov	r3, #0
+2:	ldrb	r12, [r0, r3]
+	ldrb	r5, [r2, r3]
+	cmp	r5, #0
+	beq	3f				@ all of "hcase=" matched
+	cmp	r12, r5
+	bne	4f
+	add	r3, r3, #1
+	b	2b
+4:	add	r0, r0, #1
+	cmp	r0, r1
+	blo	1b
+	mov	r0, #0xff
+	bx	lr
+3:	add	r0, r0, r3			@ the digits
+	mov	r1, #0
+5:	ldrb	r12, [r0], #1
+	sub	r12, r12, #'0'
+	cmp	r12, #9
+	bhi	6f
+	add	r1, r1, r1, lsl #2		@ r1 * 10 + digit
+	add	r1, r12, r1, lsl #1
+	b	5b
+6:	mov	r0, r1
+	bx	lr
+
+putc:
+	ldr	r12, =UART_DR
+	str	r0, [r12]
+	bx	lr
+
+/* The NUL-terminated string at r0. */
+puts:
+	ldr	r12, =UART_DR
+1:	ldrb	r1, [r0], #1
+	cmp	r1, #0
+	strne	r1, [r12]
+	bne	1b
+	bx	lr
+
+/* r0 as 8 hex digits. */
+puthex:
+	ldr	r12, =UART_DR
+	mov	r2, #28
+1:	lsr	r1, r0, r2
+	and	r1, r1, #0xf
+	cmp	r1, #10
+	addlo	r1, r1, #'0'
+	addhs	r1, r1, #'a' - 10
+	str	r1, [r12]
+	subs	r2, r2, #4
+	bpl	1b
+	bx	lr
+
+	.ltorg
+hcase:		.asciz	"hcase="
+msg_case:	.asciz	"HOSTILE case="
+msg_status:	.asciz	" status="
+msg_used:	.asciz	" used="
+msg_blk:	.asciz	" blk="
+msg_bad_case:	.asciz	"HOSTILE no such case\n"
+msg_no_dev:	.asciz	"HOSTILE no such device\n"
+	.align	2

@@ -1,0 +1,158 @@
+// SPDX-License-Identifier: GPL-2.0-only
+/*
+ * A hostile guest against armvirt-vmm's virtio devices: tests/guest/hostile.S
+ * sets up a queue, then breaks it one way per run (QueueNum 0 or over 256
+ * once ready, rings moved once ready, descriptor loops, buffers past RAM or
+ * at 0xffffffff, an indirect descriptor, an available index far ahead, a
+ * block sector whose byte offset wraps, a receive buffer larger than a
+ * read can take) and notifies. The VMM must never die or spin of it: the
+ * guest reads DEVICE_NEEDS_RESET in Status (or the VMM stops with status
+ * 1 and a message) or gets its request answered (an error, or a chain
+ * returned unused), a sane request still works, and the board's kernel
+ * stays healthy.
+ */
+#define _GNU_SOURCE
+#include <arpa/inet.h>
+#include <errno.h>
+#include <fcntl.h>
+#include <netinet/in.h>
+#include <stdio.h>
+#include <string.h>
+#include <sys/socket.h>
+#include <unistd.h>
+
+#include "board.h"
+#include "guest_run.h"
+#include "health.h"
+#include "tap.h"
+
+#define HOSTILE		"/tests/data/guest-hostile.bin"
+#define DISK		"/tmp/hostile-disk.img"
+#define TUN_KO		"/lib/modules/tun.ko"
+#define NET_CASE	13	/* on virtio-net: run with a tap, frames sent to it */
+#define NEEDS_RESET	0x40
+#define BLK_S_OK	0
+#define BLK_S_IOERR	1
+
+enum expect { SERVED_OK, SERVED_IOERR, BROKEN, RETURNED };
+
+static const struct {
+	const char *name;
+	enum expect expect;
+} cases[] = {
+	{ "sane-block-read", SERVED_OK },
+	{ "queue-num-0-after-ready", BROKEN },
+	{ "queue-num-1024-after-ready-with-a-loop", BROKEN },
+	{ "queue-num-1000-at-ready", BROKEN },
+	{ "descriptor-table-moved-after-ready", BROKEN },
+	{ "available-ring-moved-past-ram-after-ready", BROKEN },
+	{ "descriptor-loop", BROKEN },
+	{ "buffer-length-past-ram", BROKEN },
+	{ "buffer-at-ffffffff", BROKEN },
+	{ "indirect-descriptor-not-offered", BROKEN },
+	{ "available-index-1000-ahead", BROKEN },
+	{ "block-sector-whose-offset-wraps", SERVED_IOERR },
+	{ "rng-queue-num-4096-after-ready-with-a-loop", BROKEN },
+	/* the chain comes back unused; before, the I/O thread retried it forever */
+	{ "net-receive-buffer-over-2-gib-comes-back", RETURNED },
+};
+
+#define NR_CASES ((int)(sizeof(cases) / sizeof(cases[0])))
+
+/* What the VMM's output says of memory corruption, had it noticed any. */
+static bool corrupted(const char *out)
+{
+	return strstr(out, "stack smashing") || strstr(out, "corrupted") ||
+	       strstr(out, "double free") || strstr(out, "free():");
+}
+
+/*
+ * UDP broadcasts on the tap's link every 100 ms, until the guest reports
+ * (at most 30 s): frames for its receive queue. Errors (no tap yet) are
+ * ignored.
+ */
+static void send_frames_until_report(struct guest_run *g)
+{
+	struct sockaddr_in to = { .sin_family = AF_INET, .sin_port = htons(9) };
+	int s = socket(AF_INET, SOCK_DGRAM | SOCK_CLOEXEC, 0), one = 1, i;
+
+	to.sin_addr.s_addr = inet_addr("10.0.2.255");
+	if (s >= 0)
+		setsockopt(s, SOL_SOCKET, SO_BROADCAST, &one, sizeof(one));
+	for (i = 0; i < 300 && !guest_wait_for(g, "HOSTILE case=", 0.1); i++)
+		if (s >= 0 && sendto(s, "frame", 5, 0, (struct sockaddr *)&to, sizeof(to)) < 0) {
+			/* the tap is not up yet */
+		}
+	if (s >= 0)
+		close(s);
+}
+
+static void run_case(int n)
+{
+	unsigned int c = ~0U, status = 0, used = 0, blk = 0;
+	struct guest_run g;
+	char param[32];
+	const char *line;
+	bool ok;
+	int rc;
+
+	snprintf(param, sizeof(param), "hcase=%d", n);
+	if (n == NET_CASE ?
+	    guest_start(&g, ((const char *const[]){ VMM_PATH, "--kernel", HOSTILE, "--mem", "2200",
+			"--net", "tap=hostap0,host=10.0.2.1/24", "--params", param, NULL })) :
+	    guest_start(&g, ((const char *const[]){ VMM_PATH, "--kernel", HOSTILE,
+			"--disk", DISK, "--params", param, NULL }))) {
+		tap_ok(false, "hostile-%d-%s", n, cases[n].name);
+		return;
+	}
+	if (n == NET_CASE)
+		send_frames_until_report(&g);
+	rc = guest_finish(&g, 60);
+	line = strstr(g.out, "HOSTILE case=");
+	if (line)
+		sscanf(line, "HOSTILE case=%x status=%x used=%x blk=%x", &c, &status, &used, &blk);
+	/* never a signal, never corruption; the guest ran to its report, or the VMM gave up */
+	ok = (rc == 0 && c == (unsigned int)n) || (rc == 1 && strstr(g.out, "armvirt-vmm: "));
+	ok = ok && !corrupted(g.out);
+	switch (cases[n].expect) {
+	case SERVED_OK:
+	case SERVED_IOERR:
+		ok = ok && rc == 0 && !(status & NEEDS_RESET) && used == 1 &&
+		     blk == (cases[n].expect == SERVED_OK ? BLK_S_OK : BLK_S_IOERR);
+		break;
+	case BROKEN:
+		ok = ok && (rc == 1 || (status & NEEDS_RESET));
+		break;
+	case RETURNED:
+		ok = ok && rc == 0 && !(status & NEEDS_RESET) && used == 1;
+		break;
+	}
+	if (!tap_ok(ok, "hostile-%d-%s", n, cases[n].name)) {
+		tap_diag("VMM status %d; guest read status %#x, used index %u, block status %#x",
+			 rc, status, used, blk);
+		guest_diag_tail(&g, 1500);
+	}
+	guest_free(&g);
+}
+
+int main(void)
+{
+	int ret, fd, n;
+
+	tap_plan(NR_CASES + 3 + 3);
+	alarm(600);
+	ret = module_loaded("armvirt") ? 0 : module_load(ARMVIRT_KO);
+	if (!tap_eq(ret, 0, "armvirt-loads"))
+		tap_bail("armvirt did not load");
+	ret = module_load(TUN_KO);
+	tap_ok(ret == 0 || ret == EEXIST, "tun-loads");
+	fd = open(DISK, O_RDWR | O_CREAT | O_TRUNC, 0600);
+	if (!tap_ok(fd >= 0 && ftruncate(fd, 1 << 20) == 0, "board-makes-disk-image"))
+		tap_bail("cannot make %s: %s", DISK, strerror(errno));
+	close(fd);
+	for (n = 0; n < NR_CASES; n++)
+		run_case(n);
+	unlink(DISK);
+	check_kernel_healthy();
+	tap_finish();
+}
