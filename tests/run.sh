@@ -74,6 +74,7 @@ host_check() {
 	shift
 	if out=$("$@" 2>&1); then
 		total_p=$((total_p + 1))
+		echo "$out" | grep "^$name: " || true	# a check's own summary lines
 	else
 		total_f=$((total_f + 1))
 		echo "host/$name: not ok"
