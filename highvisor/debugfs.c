@@ -15,7 +15,7 @@
  */
 #include <linux/cpu.h>
 #include <linux/debugfs.h>
-#include <linux/kstrtox.h>
+#include <linux/kernel.h>
 #include <linux/module.h>
 #include <linux/seq_file.h>
 

@@ -20,6 +20,7 @@
 #include <linux/workqueue.h>
 
 #include "armvirt.h"
+#include "compat.h"
 #include "vm.h"
 #include "../vgic/vgic.h"
 
@@ -119,7 +120,7 @@ static void irqfd_queue_proc(struct file *file, wait_queue_head_t *wqh, poll_tab
 static int irqfd_assign(struct armvirt_vm *vm, const struct kvm_irqfd *args, u32 intid)
 {
 	struct armvirt_irqfd *irqfd, *tmp;
-	struct fd f;
+	struct file *file;
 	__poll_t events;
 	int ret;
 
@@ -132,15 +133,15 @@ static int irqfd_assign(struct armvirt_vm *vm, const struct kvm_irqfd *args, u32
 	INIT_WORK(&irqfd->inject, irqfd_inject);
 	INIT_WORK(&irqfd->shutdown, irqfd_shutdown);
 
-	f = fdget(args->fd);
-	if (!f.file) {
+	file = fget(args->fd);
+	if (!file) {
 		ret = -EBADF;
 		goto err_free;
 	}
-	irqfd->eventfd = eventfd_ctx_fileget(f.file);
+	irqfd->eventfd = eventfd_ctx_fileget(file);
 	if (IS_ERR(irqfd->eventfd)) {
 		ret = PTR_ERR(irqfd->eventfd);
-		goto err_fdput;
+		goto err_fput;
 	}
 	if (args->flags & KVM_IRQFD_FLAG_RESAMPLE) {
 		irqfd->resamplefd = eventfd_ctx_fdget(args->resamplefd);
@@ -164,10 +165,10 @@ static int irqfd_assign(struct armvirt_vm *vm, const struct kvm_irqfd *args, u32
 	list_add_tail(&irqfd->list, &vm->irqfds);
 	spin_unlock_irq(&vm->irqfd_lock);
 
-	events = vfs_poll(f.file, &irqfd->pt);
+	events = vfs_poll(file, &irqfd->pt);
 	if (events & EPOLLIN)
 		queue_work(irqfd_wq, &irqfd->inject);
-	fdput(f);
+	fput(file);
 	return 0;
 
 err_resample:
@@ -177,8 +178,8 @@ err_resample:
 	}
 err_ctx:
 	eventfd_ctx_put(irqfd->eventfd);
-err_fdput:
-	fdput(f);
+err_fput:
+	fput(file);
 err_free:
 	kfree(irqfd);
 	return ret;
@@ -311,7 +312,7 @@ bool armvirt_ioeventfd_write(struct armvirt_vm *vm, u64 addr, u32 len, u64 value
 	list_for_each_entry(p, &vm->ioeventfds, list) {
 		if (p->addr == addr && (!p->len || p->len == len) &&
 		    (p->wildcard || p->datamatch == value)) {
-			eventfd_signal(p->eventfd, 1);
+			armvirt_eventfd_signal(p->eventfd);
 			hit = true;
 			break;
 		}

@@ -21,6 +21,7 @@
 #include <linux/uaccess.h>
 
 #include "armvirt.h"
+#include "compat.h"
 #include "vm.h"
 #include "../lowvisor/lowvisor.h"
 #include "../mmu/cache.h"
@@ -190,10 +191,10 @@ void armvirt_guest_mem_destroy(struct armvirt_vm *vm)
 /* Make a page's contents visible to a guest that may run with caches off. */
 static void flush_page_for_guest(struct page *page)
 {
-	void *va = kmap_local_page(page);
+	void *va = armvirt_kmap_local_page(page);
 
 	armvirt_dcache_flush_poc(va, PAGE_SIZE);
-	kunmap_local(va);
+	armvirt_kunmap_local(va);
 }
 
 /*

@@ -14,10 +14,12 @@
  */
 #include <linux/hrtimer.h>
 #include <linux/math64.h>
+#include <linux/sched.h>
 #include <linux/smp.h>
 #include <asm/arch_timer.h>
 
 #include "vtimer.h"
+#include "../highvisor/compat.h"
 #include "../highvisor/run.h"
 #include "../highvisor/vm.h"
 #include "../vgic/vgic.h"
@@ -55,8 +57,8 @@ static enum hrtimer_restart ptimer_expired(struct hrtimer *t)
 
 void ptimer_vcpu_init(struct armvirt_vcpu *vcpu)
 {
-	hrtimer_init(&vcpu->ptimer_hrtimer, CLOCK_MONOTONIC, HRTIMER_MODE_REL);
-	vcpu->ptimer_hrtimer.function = ptimer_expired;
+	armvirt_hrtimer_setup(&vcpu->ptimer_hrtimer, ptimer_expired, CLOCK_MONOTONIC,
+			      HRTIMER_MODE_REL);
 	INIT_CSD(&vcpu->kick_csd, ptimer_kick_ipi, NULL);
 }
 

@@ -12,9 +12,11 @@
 #include <linux/hrtimer.h>
 #include <linux/interrupt.h>
 #include <linux/math64.h>
+#include <linux/sched.h>
 #include <asm/arch_timer.h>
 
 #include "vtimer.h"
+#include "../highvisor/compat.h"
 #include "../highvisor/run.h"
 #include "../highvisor/vm.h"
 #include "../vgic/vgic.h"
@@ -76,8 +78,7 @@ static enum hrtimer_restart vtimer_wakeup(struct hrtimer *t)
 
 void vtimer_vcpu_init(struct armvirt_vcpu *vcpu)
 {
-	hrtimer_init(&vcpu->wfi_timer, CLOCK_MONOTONIC, HRTIMER_MODE_REL);
-	vcpu->wfi_timer.function = vtimer_wakeup;
+	armvirt_hrtimer_setup(&vcpu->wfi_timer, vtimer_wakeup, CLOCK_MONOTONIC, HRTIMER_MODE_REL);
 }
 
 bool vtimer_should_fire(struct armvirt_vcpu *vcpu)

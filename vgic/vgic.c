@@ -18,6 +18,7 @@
 #include "vgic.h"
 #include "vgic-regs.h"
 #include "../highvisor/armvirt.h"
+#include "../highvisor/compat.h"
 #include "../highvisor/run.h"
 #include "../highvisor/vm.h"
 #include "../timer/vtimer.h"
@@ -308,7 +309,7 @@ void vgic_signal_resamples(struct armvirt_vcpu *vcpu)
 	for (i = 0; i < c->nr_resamples; i++) {
 		ctx = d->spis[c->resample_intids[i] - VGIC_NR_PRIVATE].resample;
 		if (ctx)
-			eventfd_signal(ctx, 1);
+			armvirt_eventfd_signal(ctx);
 	}
 	mutex_unlock(&d->resample_lock);
 	c->nr_resamples = 0;
