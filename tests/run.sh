@@ -47,8 +47,8 @@ debug_patterns=(
 debug_reports() {
 	local board=$1 log=$2 pat n
 	for pat in "${debug_patterns[@]}"; do
-		n=$(grep -cF -- "$pat" "$log")
-		[ "$n" -gt 0 ] && echo "$board: the kernel reported \"$pat\" ($n times); first: $(grep -m1 -F -- "$pat" "$log" | tr -d '\r')"
+		n=$(grep -cF -- "$pat" "$log" 2>/dev/null)
+		[ "${n:-0}" -gt 0 ] && echo "$board: the kernel reported \"$pat\" ($n times); first: $(grep -m1 -F -- "$pat" "$log" | tr -d '\r')"
 	done
 	return 0
 }
