@@ -11,6 +11,7 @@
 #   make fuzz-vmm   fuzz armvirt-vmm's device code on this machine (clang's
 #                   libFuzzer; SECONDS=N in all, default 120)
 #   make setup      install and fetch what the above need (scripts/setup.sh)
+#   make debug-kernel  build (once, cached) the debug board's kernel
 #   make C=1        build with sparse; W=1 for extra warnings
 
 SRC := $(CURDIR)
@@ -28,27 +29,38 @@ endif
 
 KMAKE = $(MAKE) -C $(KDIR) M=$(SRC) $(KMAKE_ARGS)
 
-.PHONY: all modules module-flavour setup check run bench tests vmm clean checkpatch fuzz-vmm
+.PHONY: all modules module-flavour setup debug-kernel check run bench tests vmm clean checkpatch fuzz-vmm
 
 all: modules
 
 modules:
 	$(KMAKE) modules
 
-# The module for another Debian kernel flavour (FLAVOUR=armmp: non-LPAE), built
+# The module for another kernel flavour (FLAVOUR=armmp: Debian's non-LPAE;
+# FLAVOUR=debug: the debug board's kernel, scripts/debug-kernel.sh), built
 # from a copy of the sources in build/kmod-FLAVOUR, since kbuild writes its
 # output beside them. W=1 and -Werror, like the main build of `make check`.
+# ARM has no kernel-wide UBSAN in 6.1: the debug build asks for it for
+# armvirt's own files.
 FLAVOUR ?= armmp
 KERNEL_DIRS := highvisor lowvisor mmu uapi vgic timer
 FLAVOUR_DIR := $(SRC)/build/kmod-$(FLAVOUR)
+FLAVOUR_ARGS := $(if $(filter debug,$(FLAVOUR)),UBSAN_SANITIZE=y)
 module-flavour:
+	$(if $(filter debug,$(FLAVOUR)),bash scripts/debug-kernel.sh)
 	rm -rf $(FLAVOUR_DIR) && mkdir -p $(FLAVOUR_DIR)
 	cp --parents Kbuild $$(find $(KERNEL_DIRS) -name '*.[chS]') $(FLAVOUR_DIR)
 	$(MAKE) -C $$(scripts/setup.sh --print-kdir $(FLAVOUR))/build M=$(FLAVOUR_DIR) \
-		ARCH=arm CROSS_COMPILE=arm-linux-gnueabihf- W=1 KCFLAGS=-Werror modules
+		ARCH=arm CROSS_COMPILE=arm-linux-gnueabihf- W=1 KCFLAGS=-Werror \
+		$(FLAVOUR_ARGS) modules
 
 setup:
 	@bash scripts/setup.sh >/dev/null
+
+# The debug board's kernel (KASAN, lockdep, kmemleak...): about 15 minutes the
+# first time on a machine, then cached in the machine-wide cache.
+debug-kernel: setup
+	bash scripts/debug-kernel.sh
 
 tests:
 	$(MAKE) -C tests
@@ -63,7 +75,7 @@ fuzz-vmm:
 	bash scripts/fuzz-vmm.sh $(SECONDS)
 
 # The tests build the module with W=1 and treat any warning as an error.
-check: setup
+check: setup debug-kernel
 	$(MAKE) modules W=1 KCFLAGS=-Werror
 	$(MAKE) vmm
 	$(MAKE) tests

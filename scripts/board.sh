@@ -7,8 +7,10 @@
 #   board.sh --guest-cmd CMD              the same guest runs CMD, and all powers off
 #   board.sh --suite NAME [--log FILE]    run the tests of NAME, power off
 # Options: --no-virt (no HYP, no GIC virtualization), --cpu cortex-a15|cortex-a7,
-#          --flavour armmp-lpae|armmp (the Debian kernel; armvirt.ko must match:
-#          ARMVIRT_KO names it),
+#          --flavour armmp-lpae|armmp|debug (the Debian kernel, or the debug
+#          kernel of scripts/debug-kernel.sh; armvirt.ko must match: ARMVIRT_KO
+#          names it, e.g. build/kmod-debug/armvirt.ko from
+#          `make module-flavour FLAVOUR=debug`),
 #          --smp N, --append "ARGS" (repeatable), --timeout SECONDS (whole run;
 #          default 600)
 set -euo pipefail
@@ -38,6 +40,8 @@ kroot=$(bash "$top/scripts/setup.sh" --print-kdir "$flavour")
 initrd=$top/build/initramfs-${suite:-interactive}.cpio.gz
 ARMVIRT_FLAVOUR=$flavour ARMVIRT_GUEST_CMD=$guest_cmd bash "$top/scripts/mkinitramfs.sh" "$initrd" ${suite:+"$suite"}
 
+# The debug kernel: every KASAN report, not only the first
+[ "$flavour" = debug ] && extra="kasan_multi_shot $extra"
 append="console=ttyAMA0 rdinit=/init panic=-1 oops=panic${suite:+ armvirt.suite=$suite} $extra"
 qemu=(qemu-system-arm -M "virt,highmem=off,virtualization=$virt" -cpu "$cpu"
       -smp "$smp" -m "$mem" -nic none -no-reboot

@@ -4,7 +4,8 @@
 # test programs of the suites given. Without a suite (the interactive board),
 # or with the vmm, bench or dev suite, also what running a Linux guest needs: the VMM
 # (/bin/armvirt-vmm), the guest's kernel and initramfs (/guest/), and the
-# board kernel's tun module ($ARMVIRT_FLAVOUR, default armmp-lpae); with
+# board kernel's tun module ($ARMVIRT_FLAVOUR, default armmp-lpae; none for
+# debug, whose kernel has it built in); with
 # $ARMVIRT_GUEST_CMD, the command the board's guest runs before all powers off.
 #   mkinitramfs.sh OUT.cpio.gz [SUITE...]
 set -euo pipefail
@@ -47,8 +48,11 @@ if [ "$with_guest" = 1 ]; then
 	guest_kroot=$(bash "$top/scripts/setup.sh" --print-kdir armmp-lpae)
 	cp "$guest_kroot/vmlinuz" "$root/guest/zImage"
 	bash "$top/scripts/mkguest-initramfs.sh" "$root/guest/initramfs.cpio.gz"
-	board_kroot=$(bash "$top/scripts/setup.sh" --print-kdir "${ARMVIRT_FLAVOUR:-armmp-lpae}")
-	cp "$board_kroot"/lib/modules/*/kernel/drivers/net/tun.ko "$root/lib/modules/"
+	# the debug kernel (scripts/debug-kernel.sh) has tun built in
+	if [ "${ARMVIRT_FLAVOUR:-armmp-lpae}" != debug ]; then
+		board_kroot=$(bash "$top/scripts/setup.sh" --print-kdir "${ARMVIRT_FLAVOUR:-armmp-lpae}")
+		cp "$board_kroot"/lib/modules/*/kernel/drivers/net/tun.ko "$root/lib/modules/"
+	fi
 	# make run CMD=...: the command the guest runs (tests/board/init)
 	[ -n "${ARMVIRT_GUEST_CMD:-}" ] && printf '%s' "$ARMVIRT_GUEST_CMD" > "$root/guest/cmd"
 fi

@@ -11,6 +11,8 @@
 #
 # `setup.sh --print-kdir [FLAVOUR]` prints the cache folder of that kernel
 # (.../linux-<abi>-<flavour>, default armmp-lpae) without installing anything.
+# FLAVOUR debug is the debug board's kernel, built from linux-source-6.1 by
+# scripts/debug-kernel.sh (`make debug-kernel`, part of `make check`).
 set -euo pipefail
 
 top=$(cd "$(dirname "$0")/.." && pwd)
@@ -20,7 +22,7 @@ flavours=${ARMVIRT_FLAVOURS:-armmp-lpae armmp}
 # Host packages: name:arch as dpkg-query names them.
 host_pkgs=(gcc-arm-linux-gnueabihf libc6-dev-armhf-cross qemu-system-arm
 	   linux-kbuild-6.1 libfdt-dev:armhf cpio device-tree-compiler sparse
-	   xz-utils bc make gcc perl git linux-source-6.1 clang libclang-rt-14-dev)
+	   xz-utils bc make gcc perl git linux-source-6.1 clang libclang-rt-14-dev flex bison)
 
 log() { echo "setup: $*" >&2; }
 
@@ -106,6 +108,7 @@ fetch_kernel() {
 
 if [ "${1:-}" = --print-kdir ]; then
 	flavour=${2:-armmp-lpae}
+	[ "$flavour" = debug ] && exec bash "$top/scripts/debug-kernel.sh" --print-dir
 	flavours=$flavour
 	load_abis
 	abi=$(current_abi "$flavour")

@@ -14,7 +14,9 @@ logdir=$top/build/test-logs
 mkdir -p "$logdir"
 
 # name | suite | watchdog (s) | kernel flavour | board.sh options | a line the
-# console must show (an extra check)
+# console must show (an extra check). Flavour debug: the kernel of
+# scripts/debug-kernel.sh (KASAN, lockdep, kmemleak...), whose console is
+# also searched for the checkers' reports (debug_reports below).
 boards=(
 	"a15-hyp|hyp|600|armmp-lpae|--cpu cortex-a15|"
 	"a7-hyp|hyp|600|armmp-lpae|--cpu cortex-a7|"
@@ -25,7 +27,31 @@ boards=(
 	"a15-vmm|vmm|1200|armmp-lpae|--cpu cortex-a15|"
 	"a7-nolpae-vmm|vmm|1200|armmp|--cpu cortex-a7|"
 	"a15-hyp-panic|hyppanic|120|armmp-lpae|--cpu cortex-a15 --append crashkernel=32M|Kernel panic - not syncing: armvirt: unexpected undefined instruction in HYP at"
+	"a15-debug-hyp|hyp|1500|debug|--cpu cortex-a15|"
+	"a15-debug-vmm|vmm|1800|debug|--cpu cortex-a15|"
 )
+
+# What the debug kernel's checkers print (KASAN, UBSAN, lockdep, the atomic
+# sleep and list checks, debugobjects, kmemleak's report that /init prints
+# after the suite), and any oops, BUG or WARN. On the debug boards the
+# console shows warnings too (loglevel=5), so each of these reaches the log.
+debug_patterns=(
+	"BUG: KASAN" "UBSAN:" "WARNING: possible circular locking"
+	"possible recursive locking" "inconsistent lock state"
+	"BUG: sleeping function called from invalid context" "DEBUG_LOCKS_WARN_ON"
+	"ODEBUG:" "list_add corruption" "list_del corruption"
+	"suspicious RCU usage" "BUG: scheduling while atomic" "unreferenced object"
+	"Oops" "BUG:" "WARNING:" "Internal error" "Unable to handle" "Unbalanced"
+)
+# Prints one failure line per kind of report found in a console log.
+debug_reports() {
+	local board=$1 log=$2 pat n
+	for pat in "${debug_patterns[@]}"; do
+		n=$(grep -cF -- "$pat" "$log" 2>/dev/null)
+		[ "${n:-0}" -gt 0 ] && echo "$board: the kernel reported \"$pat\" ($n times); first: $(grep -m1 -F -- "$pat" "$log" | tr -d '\r')"
+	done
+	return 0
+}
 
 # Parse one console log: prints "P F S" on the first line, failures after.
 parse_log() {
@@ -111,13 +137,24 @@ for entry in "${boards[@]}"; do
 			continue
 		fi
 	fi
+	loglevel=4
+	[ "$flavour" = debug ] && loglevel=5
 	# shellcheck disable=SC2086
 	ARMVIRT_KO=$ko bash "$top/scripts/board.sh" --suite "$suite" --flavour "$flavour" \
-		$opts --timeout "$timeout" --append "loglevel=4" --log "$log"
+		$opts --timeout "$timeout" --append "loglevel=$loglevel" --log "$log"
 	qemu_rc=$?
 	secs=$(( $(date +%s) - start ))
 	counts=$(parse_log "$name" "$log" 2>&1 >"$logdir/$name.failures")
 	read -r p f s <<<"$counts"
+	if [ "$flavour" = debug ]; then
+		reports=$(debug_reports "$name" "$log")
+		if [ -n "$reports" ]; then
+			echo "$reports" >>"$logdir/$name.failures"
+			f=$((f + $(echo "$reports" | wc -l)))
+		else
+			p=$((p + 1))
+		fi
+	fi
 	[ "$qemu_rc" = 124 ] && echo "$name: watchdog: the board ran longer than ${timeout}s" >>"$logdir/$name.failures" && f=$((f + 1))
 	if [ -n "$must_log" ]; then
 		if grep -qF "$must_log" "$log"; then

@@ -443,7 +443,10 @@ int main(void)
 	}
 	tap_eq(ok, 400, "2x200-vms-with-2-vcpus-created");
 	tap_diag("memory in use before %ld KiB, after %ld KiB", before, after);
-	tap_ok(after - before < 128, "vms-and-vcpus-freed-on-close");
+	if (memory_use_is_exact())
+		tap_ok(after - before < 128, "vms-and-vcpus-freed-on-close");
+	else
+		tap_skip(NOT_EXACT_REASON, "vms-and-vcpus-freed-on-close");
 
 	close(sys_fd);
 	tap_ok(module_unload("armvirt") == 0 && module_load(ARMVIRT_KO) == 0,

@@ -70,9 +70,13 @@ int main(void)
 	tap_eq(good, NR_VMS, "every-one-of-300-vms-computes-its-result");
 	tap_ok(rollovers() > before, "vmids-rolled-over (%ld -> %ld)", before, rollovers());
 	tap_ok(run_basic(&keeper), "a-vm-that-lived-across-the-rollover-still-runs");
-	tap_ok(used_after - used_before < LEAK_BOUND_KB,
-	       "300-vms-leak-nothing (%ld KiB, bound %d)", used_after - used_before,
-	       LEAK_BOUND_KB);
+	if (memory_use_is_exact())
+		tap_ok(used_after - used_before < LEAK_BOUND_KB,
+		       "300-vms-leak-nothing (%ld KiB, bound %d)", used_after - used_before,
+		       LEAK_BOUND_KB);
+	else
+		tap_skip(NOT_EXACT_REASON, "300-vms-leak-nothing (%ld KiB)",
+			 used_after - used_before);
 	tvm_destroy(&keeper);
 	tap_finish();
 }

@@ -144,6 +144,11 @@ long memory_in_use_kb(void)
 	return meminfo_kb("MemTotal") - meminfo_kb("MemFree") - pcp_free_kb();
 }
 
+bool memory_use_is_exact(void)
+{
+	return access("/sys/kernel/debug/kmemleak", F_OK) != 0;
+}
+
 unsigned long kernel_taint(void)
 {
 	char buf[32];

@@ -33,6 +33,13 @@ long meminfo_kb(const char *key);
 long pcp_free_kb(void);
 /* Memory in use, after dropping caches, not counting per-CPU free pages. */
 long memory_in_use_kb(void);
+/*
+ * False on the debug board's kernel (kmemleak, KASAN): KASAN's quarantine
+ * keeps freed memory for a while, so memory_in_use_kb() grows without a
+ * leak; kmemleak checks for leaks there instead (tests/board/init).
+ */
+bool memory_use_is_exact(void);
+#define NOT_EXACT_REASON "memory use is not exact under KASAN; kmemleak checks leaks"
 unsigned long kernel_taint(void);
 int cpu_set_online(int cpu, bool online);
 int nr_possible_cpus(void);
