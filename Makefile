@@ -8,6 +8,9 @@
 #   make run        set up, build, boot the board with armvirt loaded and a
 #                   2-vCPU Linux guest on it (CMD='...': run that in the guest)
 #   make bench      set up, build, run the benchmarks on the board
+#   make fuzz       set up, build, fuzz the module on the board for SECONDS
+#                   (default 180; SEED=N replays a run, AVOID=known steers
+#                   away from the bugs already known), print the results
 #   make setup      install and fetch what the above need (scripts/setup.sh)
 #   make C=1        build with sparse; W=1 for extra warnings
 
@@ -26,7 +29,7 @@ endif
 
 KMAKE = $(MAKE) -C $(KDIR) M=$(SRC) $(KMAKE_ARGS)
 
-.PHONY: all modules module-flavour setup check run bench tests vmm clean checkpatch
+.PHONY: all modules module-flavour setup check run bench fuzz tests vmm clean checkpatch
 
 all: modules
 
@@ -67,6 +70,16 @@ bench: setup
 	$(MAKE) vmm
 	$(MAKE) tests
 	bash scripts/bench.sh
+
+# make fuzz SECONDS=600 SEED=123: the a15-fuzz board (tests/fuzz/), its
+# counts, exit reasons and checks printed at the end.
+SECONDS ?= 180
+fuzz: setup
+	$(MAKE) modules W=1 KCFLAGS=-Werror
+	$(MAKE) tests
+	FUZZ_SECONDS='$(SECONDS)' FUZZ_SEED='$(SEED)' FUZZ_AVOID='$(AVOID)' \
+		bash tests/run.sh a15-fuzz; rc=$$?; \
+	grep -aE '^(fuzz: seed|# fz:|ok |not ok )' build/test-logs/a15-fuzz.log; exit $$rc
 
 # make run CMD='uname -a': the guest runs CMD and everything powers off.
 run: setup

@@ -13,6 +13,12 @@ top=$(cd "$(dirname "$0")/.." && pwd)
 logdir=$top/build/test-logs
 mkdir -p "$logdir"
 
+# The fuzz board: FUZZ_SECONDS of fuzzing (default 180), FUZZ_SEED to replay
+# a run, FUZZ_AVOID=known to steer away from the bugs already known
+# (tests/fuzz/10-fuzz.c); the program reads them from the kernel command line.
+fuzz_seconds=${FUZZ_SECONDS:-180}
+fuzz_opts="--append armvirt.fuzz_seconds=$fuzz_seconds${FUZZ_SEED:+ --append armvirt.fuzz_seed=$FUZZ_SEED}${FUZZ_AVOID:+ --append armvirt.fuzz_avoid=$FUZZ_AVOID}"
+
 # name | suite | watchdog (s) | kernel flavour | board.sh options | a line the
 # console must show (an extra check)
 boards=(
@@ -25,6 +31,7 @@ boards=(
 	"a15-vmm|vmm|1200|armmp-lpae|--cpu cortex-a15|"
 	"a7-nolpae-vmm|vmm|1200|armmp|--cpu cortex-a7|"
 	"a15-hyp-panic|hyppanic|120|armmp-lpae|--cpu cortex-a15 --append crashkernel=32M|Kernel panic - not syncing: armvirt: unexpected undefined instruction in HYP at"
+	"a15-fuzz|fuzz|$((fuzz_seconds + 300))|armmp-lpae|--cpu cortex-a15 $fuzz_opts|"
 )
 
 # Parse one console log: prints "P F S" on the first line, failures after.
