@@ -9,8 +9,9 @@
 #                   2-vCPU Linux guest on it (CMD='...': run that in the guest)
 #   make bench      set up, build, run the benchmarks on the board
 #   make fuzz       set up, build, fuzz the module on the board for SECONDS
-#                   (default 180; SEED=N replays a run, AVOID=known steers
-#                   away from the bugs already known), print the results
+#                   (default 180; SEED=N replays a run, ITER=I TRACE=1 one
+#                   iteration of it, traced; AVOID=known steers away from
+#                   the bugs already known), print the results
 #   make setup      install and fetch what the above need (scripts/setup.sh)
 #   make C=1        build with sparse; W=1 for extra warnings
 
@@ -78,6 +79,7 @@ fuzz: setup
 	$(MAKE) modules W=1 KCFLAGS=-Werror
 	$(MAKE) tests
 	FUZZ_SECONDS='$(SECONDS)' FUZZ_SEED='$(SEED)' FUZZ_AVOID='$(AVOID)' \
+		FUZZ_ITER='$(ITER)' FUZZ_TRACE='$(TRACE)' \
 		bash tests/run.sh a15-fuzz; rc=$$?; \
 	grep -aE '^(fuzz: seed|# fz:|ok |not ok )' build/test-logs/a15-fuzz.log; exit $$rc
 

@@ -14,10 +14,16 @@ logdir=$top/build/test-logs
 mkdir -p "$logdir"
 
 # The fuzz board: FUZZ_SECONDS of fuzzing (default 180), FUZZ_SEED to replay
-# a run, FUZZ_AVOID=known to steer away from the bugs already known
-# (tests/fuzz/10-fuzz.c); the program reads them from the kernel command line.
+# a run, FUZZ_ITER=N with FUZZ_TRACE=1 to replay one iteration of it with
+# every operation printed, FUZZ_AVOID=known to steer away from the bugs
+# already known (tests/fuzz/10-fuzz.c); the program reads them from the
+# kernel command line.
 fuzz_seconds=${FUZZ_SECONDS:-180}
-fuzz_opts="--append armvirt.fuzz_seconds=$fuzz_seconds${FUZZ_SEED:+ --append armvirt.fuzz_seed=$FUZZ_SEED}${FUZZ_AVOID:+ --append armvirt.fuzz_avoid=$FUZZ_AVOID}"
+fuzz_opts="--append armvirt.fuzz_seconds=$fuzz_seconds"
+for v in SEED AVOID ITER TRACE; do
+	val=$(printenv "FUZZ_$v" || true)
+	[ -n "$val" ] && fuzz_opts="$fuzz_opts --append armvirt.fuzz_${v,,}=$val"
+done
 
 # name | suite | watchdog (s) | kernel flavour | board.sh options | a line the
 # console must show (an extra check)

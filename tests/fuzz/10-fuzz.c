@@ -15,9 +15,10 @@
  *
  *   10-fuzz [--seed N] [--seconds N] [--iter N] [--trace] [--avoid-known]
  *
- * Without options, the seed and the time come from the kernel command line
- * (armvirt.fuzz_seed=, armvirt.fuzz_seconds=, armvirt.fuzz_avoid=known),
- * else a seed from the clock and 60 s. Iteration I uses a seed derived from
+ * Without options, they come from the kernel command line
+ * (armvirt.fuzz_seed=, armvirt.fuzz_seconds=, armvirt.fuzz_avoid=known,
+ * armvirt.fuzz_iter=, armvirt.fuzz_trace=1), else a seed from the clock
+ * and 60 s. Iteration I uses a seed derived from
  * (seed, I) and prints "fz: iter I" first, so that a crash in it can be
  * replayed alone with --seed N --iter I --trace (the threads' interleaving
  * is not reproducible; what each thread does is).
@@ -87,8 +88,31 @@ static atomic_ulong progress;
 
 /* ---- Bookkeeping ------------------------------------------------------- */
 
-static long do_ioctl(int fd, unsigned long req, unsigned long arg, const char *name)
+static const char *ioctl_name(unsigned long req)
 {
+	static const struct { unsigned long req; const char *name; } names[] = {
+#define N(x) { x, #x }
+		N(KVM_GET_API_VERSION), N(KVM_CREATE_VM), N(KVM_CHECK_EXTENSION),
+		N(KVM_GET_VCPU_MMAP_SIZE), N(KVM_CREATE_VCPU), N(KVM_SET_USER_MEMORY_REGION),
+		N(KVM_ARM_PREFERRED_TARGET), N(KVM_RUN), N(KVM_GET_REGS), N(KVM_SET_REGS),
+		N(KVM_GET_MP_STATE), N(KVM_SET_MP_STATE), N(KVM_GET_ONE_REG), N(KVM_SET_ONE_REG),
+		N(KVM_ARM_VCPU_INIT), N(KVM_GET_REG_LIST), N(KVM_CREATE_IRQCHIP), N(KVM_IRQFD),
+		N(KVM_IOEVENTFD), N(KVM_IRQ_LINE), N(KVM_ARM_SET_DEVICE_ADDR),
+		N(KVM_CREATE_DEVICE), N(KVM_SET_DEVICE_ATTR), N(KVM_GET_DEVICE_ATTR),
+		N(KVM_HAS_DEVICE_ATTR),
+#undef N
+	};
+	unsigned int i;
+
+	for (i = 0; i < ARRAY_LEN(names); i++)
+		if (names[i].req == req)
+			return names[i].name;
+	return "ioctl";
+}
+
+static long do_ioctl(int fd, unsigned long req, unsigned long arg)
+{
+	const char *name = ioctl_name(req);
 	long ret = ioctl(fd, req, arg);
 	int err = ret < 0 ? errno : 0;
 
@@ -100,7 +124,7 @@ static long do_ioctl(int fd, unsigned long req, unsigned long arg, const char *n
 	return ret;
 }
 
-#define IOC(fd, req, arg)	do_ioctl((fd), (req), (unsigned long)(arg), #req)
+#define IOC(fd, req, arg)	do_ioctl((fd), (req), (unsigned long)(arg))
 
 static const char *exit_name(unsigned int r)
 {
@@ -289,6 +313,19 @@ static void arm_timer(struct runner *rn, long us)
 	timer_settime(rn->timer, 0, &it, NULL);
 }
 
+/* Past an instruction that cannot be emulated, as a VMM that carries on would */
+static void skip_insn(int fd)
+{
+	uint32_t pc = 0, cpsr = 0;
+	struct kvm_one_reg rpc = { ARMVIRT_CORE_REG_ID(15), (uintptr_t)&pc };
+	struct kvm_one_reg rcpsr = { ARMVIRT_CORE_REG_ID(16), (uintptr_t)&cpsr };
+
+	if (IOC(fd, KVM_GET_ONE_REG, &rpc) || IOC(fd, KVM_GET_ONE_REG, &rcpsr))
+		return;
+	pc += cpsr & 0x20 ? 2 : 4;	/* a 32-bit Thumb one takes two skips */
+	IOC(fd, KVM_SET_ONE_REG, &rpc);
+}
+
 /* KVM_RUN once, bounded; answers an MMIO read with random data. */
 static void run_once(struct rng *r, struct runner *rn, int fd, struct kvm_run *run)
 {
@@ -308,6 +345,8 @@ static void run_once(struct rng *r, struct runner *rn, int fd, struct kvm_run *r
 	reason = run->exit_reason;
 	atomic_fetch_add(&exit_hist[reason < HIST_EXITS ? reason : HIST_EXITS - 1], 1);
 	TR("  exit %s (%u)", exit_name(reason), reason);
+	if (reason == KVM_EXIT_INTERNAL_ERROR && chance(r, 80))
+		skip_insn(fd);
 	if (reason == KVM_EXIT_MMIO) {
 		TR("  mmio %s %#llx len %u", run->mmio.is_write ? "write" : "read",
 		   (unsigned long long)run->mmio.phys_addr, run->mmio.len);
@@ -729,6 +768,15 @@ static void op_run(struct world *w, struct runner *rn)
 {
 	struct rng *r = &w->rng;
 	int i = any_vcpu(w), k, n;
+
+	/* mostly one that can run */
+	for (k = 0; k < NR_IDS && chance(r, 90); k++) {
+		n = below(r, NR_IDS);
+		if (w->vcpu[n].fd >= 0 && w->vcpu[n].inited) {
+			i = n;
+			break;
+		}
+	}
 
 	if (i < 0)
 		return;
@@ -1523,6 +1571,10 @@ static void from_cmdline(void)
 		seed = strtoull(p + strlen("armvirt.fuzz_seed="), NULL, 0);
 	if (strstr(buf, "armvirt.fuzz_avoid=known"))
 		avoid_known = true;
+	if ((p = strstr(buf, "armvirt.fuzz_iter=")))
+		only_iter = strtol(p + strlen("armvirt.fuzz_iter="), NULL, 10);
+	if (strstr(buf, "armvirt.fuzz_trace=1"))
+		trace = true;
 }
 
 static uint64_t iter_seed(uint64_t i)

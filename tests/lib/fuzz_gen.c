@@ -355,7 +355,14 @@ static void a_random(struct em *e)
 		put32(e, chance(r, 50) ? 0xef000000 | (rnd32(r) & 0xffffff) : 0xe1200070 | (rnd32(r) & 0xfff0f));
 		break;
 	case 16:
-		a_gic_timer(e);
+		if (chance(r, 50)) {
+			a_gic_timer(e);
+			break;
+		}
+		/* an SGI to some vCPUs, or everyone else, or itself */
+		a_mov32(e, 0, e->g->gicd + 0xf00);
+		a_mov32(e, 1, below(r, 4) << 24 | (rnd32(r) & 0xff) << 16 | below(r, 16));
+		put32(e, 0xe5801000);			/* str r1, [r0] (GICD_SGIR) */
 		break;
 	default:	/* data processing with random fields, never to the pc */
 		put32(e, cond(r) | (rnd32(r) & 0x03ff0fff) | below(r, 15) << 12);
