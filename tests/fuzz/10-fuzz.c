@@ -213,6 +213,7 @@ struct vcpu {
 	atomic_bool stop;
 	int tfd;		/* the thread's own dup of the fd */
 	uint64_t tseed;
+	uint32_t ram_gpa;	/* where the guest code was when it started */
 	struct world *w;
 };
 
@@ -313,6 +314,8 @@ static void arm_timer(struct runner *rn, long us)
 	timer_settime(rn->timer, 0, &it, NULL);
 }
 
+static void set_reg(int fd, uint64_t id, uint32_t val);
+
 /* Past an instruction that cannot be emulated, as a VMM that carries on would */
 static void skip_insn(int fd)
 {
@@ -327,7 +330,8 @@ static void skip_insn(int fd)
 }
 
 /* KVM_RUN once, bounded; answers an MMIO read with random data. */
-static void run_once(struct rng *r, struct runner *rn, int fd, struct kvm_run *run)
+/* Returns true if the guest looks finished (a system event) or stuck (cut by the timer) */
+static bool run_once(struct rng *r, struct runner *rn, int fd, struct kvm_run *run)
 {
 	long ret;
 	unsigned int reason;
@@ -341,7 +345,7 @@ static void run_once(struct rng *r, struct runner *rn, int fd, struct kvm_run *r
 	arm_timer(rn, 0);
 	atomic_fetch_add(&n_runs, 1);
 	if (ret < 0 || !run)
-		return;
+		return ret < 0 && errno == EINTR;
 	reason = run->exit_reason;
 	atomic_fetch_add(&exit_hist[reason < HIST_EXITS ? reason : HIST_EXITS - 1], 1);
 	TR("  exit %s (%u)", exit_name(reason), reason);
@@ -356,6 +360,16 @@ static void run_once(struct rng *r, struct runner *rn, int fd, struct kvm_run *r
 			memcpy(run->mmio.data, &v, 8);
 		}
 	}
+	return reason == KVM_EXIT_SYSTEM_EVENT || reason == KVM_EXIT_INTR;
+}
+
+/* Back to the start of the ARM or the Thumb block of the guest code */
+static void restart_guest(struct rng *r, int fd, uint32_t ram_gpa)
+{
+	bool thumb = chance(r, 30);
+
+	set_reg(fd, ARMVIRT_CORE_REG_ID(15), ram_gpa + (thumb ? 0x4000 : 0x100));
+	set_reg(fd, ARMVIRT_CORE_REG_ID(16), (thumb ? 0x20 : 0) | 0x1d3);
 }
 
 /* ---- Operations ----------------------------------------------------------- */
@@ -780,7 +794,7 @@ static void op_run(struct world *w, struct runner *rn)
 
 	if (i < 0)
 		return;
-	if (chance(r, 30))
+	if (chance(r, 50))
 		op_guest(w, i);
 	n = 1 + below(r, 8);
 	for (k = 0; k < n; k++) {
@@ -1003,13 +1017,18 @@ static void *runner_main(void *arg)
 	struct kvm_run *run;
 	int size = v->w->mmap_size > 0 ? v->w->mmap_size : 4096;
 	struct kvm_one_reg one;
+	int stuck = 0;
 
 	runner_init(&rn);
 	run = mmap(NULL, size, PROT_READ | PROT_WRITE, MAP_SHARED, v->tfd, 0);
 	if (run == MAP_FAILED)
 		run = NULL;
 	while (!atomic_load(&v->stop)) {
-		run_once(&r, &rn, v->tfd, run);
+		stuck = run_once(&r, &rn, v->tfd, run) ? stuck + 1 : 0;
+		if (stuck > 5 || chance(&r, 2)) {
+			restart_guest(&r, v->tfd, v->ram_gpa);
+			stuck = 0;
+		}
 		atomic_fetch_add(&progress, 1);
 		if (chance(&r, 10)) {	/* registers between runs */
 			uint64_t val = rnd64(&r);
@@ -1044,6 +1063,7 @@ static void thread_start(struct world *w, int i)
 	if (v->tfd < 0)
 		return;
 	v->tseed = rnd64(&w->rng);
+	v->ram_gpa = w->slot[0].gpa;
 	v->w = w;
 	atomic_store(&v->stop, false);
 	TR("thread on vcpu %d", i);
