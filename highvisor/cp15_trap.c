@@ -86,8 +86,31 @@ static bool access_set_way(struct armvirt_vcpu *vcpu, const struct cp15_access *
 {
 	if (p->is_read)
 		return false;
-	vcpu_count_exit(vcpu, EXIT_SET_WAY);
-	armvirt_flush_guest_dcache(vcpu->vm);
+	armvirt_set_way_op(vcpu);
+	return true;
+}
+
+/*
+ * A VM control register (HCR.TVM, set while set/way maintenance is being
+ * emulated: setway.c): the guest's own register, kept in its context. A
+ * 32-bit write to a 64-bit register (TTBR0/1) sets its low word.
+ */
+static bool access_vm_reg(struct armvirt_vcpu *vcpu, const struct cp15_access *p,
+			  const struct cp15_trap *t)
+{
+	u32 *r = vcpu_cp15(vcpu, t->reg);
+	bool was_on = armvirt_vcpu_caches_on(vcpu);
+
+	if (p->is_read) {
+		*vcpu_reg(vcpu, p->rt) = r[0];
+		if (p->key.is_64)
+			*vcpu_reg(vcpu, p->rt2) = r[1];
+		return true;
+	}
+	r[0] = *vcpu_reg(vcpu, p->rt);
+	if (p->key.is_64)
+		r[1] = *vcpu_reg(vcpu, p->rt2);
+	armvirt_vm_reg_written(vcpu, was_on);
 	return true;
 }
 
@@ -95,22 +118,40 @@ static bool access_set_way(struct armvirt_vcpu *vcpu, const struct cp15_access *
 	{ { .crn = crn_, .crm = crm_, .op1 = op1_, .op2 = op2_ }, fn_, reg_, crm_ }
 #define T32_CRM_RANGE(crn_, crm_, crm_last_, op1_, op2_, fn_) \
 	{ { .crn = crn_, .crm = crm_, .op1 = op1_, .op2 = op2_ }, fn_, CP15_NONE, crm_last_ }
-#define T64(crm_, op1_, fn_) \
-	{ { .crm = crm_, .op1 = op1_, .is_64 = true }, fn_, CP15_NONE, crm_ }
+#define T64(crm_, op1_, fn_, reg_) \
+	{ { .crm = crm_, .op1 = op1_, .is_64 = true }, fn_, reg_, crm_ }
 #define ANY_OP2	0xff
 
 static const struct cp15_trap cp15_traps[] = {
+	T32(1, 0, 0, 0, access_vm_reg, C1_SCTLR),			/* HCR.TVM */
 	T32(1, 0, 0, 1, access_reg, C1_ACTLR),				/* HCR.TAC */
+	T32(2, 0, 0, 0, access_vm_reg, C2_TTBR0),			/* HCR.TVM ... */
+	T32(2, 0, 0, 1, access_vm_reg, C2_TTBR1),
+	T32(2, 0, 0, 2, access_vm_reg, C2_TTBCR),
+	T32(3, 0, 0, 0, access_vm_reg, C3_DACR),
+	T32(5, 0, 0, 0, access_vm_reg, C5_DFSR),
+	T32(5, 0, 0, 1, access_vm_reg, C5_IFSR),
+	T32(5, 1, 0, 0, access_vm_reg, C5_ADFSR),
+	T32(5, 1, 0, 1, access_vm_reg, C5_AIFSR),
+	T32(6, 0, 0, 0, access_vm_reg, C6_DFAR),
+	T32(6, 0, 0, 2, access_vm_reg, C6_IFAR),
 	T32(7, 6, 0, 2, access_set_way, CP15_NONE),			/* DCISW, HCR.TSW */
 	T32(7, 10, 0, 2, access_set_way, CP15_NONE),			/* DCCSW */
 	T32(7, 14, 0, 2, access_set_way, CP15_NONE),			/* DCCISW */
 	T32(9, 0, 1, 2, access_reg, C9_L2CTLR),				/* HCR.TIDCP */
 	T32(9, 0, 1, 3, access_raz_wi, CP15_NONE),			/* L2ECTLR */
 	T32_CRM_RANGE(9, 12, 14, 0, ANY_OP2, access_raz_wi),		/* PMU, HDCR.TPM */
+	T32(10, 2, 0, 0, access_vm_reg, C10_PRRR),			/* HCR.TVM ... */
+	T32(10, 2, 0, 1, access_vm_reg, C10_NMRR),
+	T32(10, 3, 0, 0, access_vm_reg, C10_AMAIR0),
+	T32(10, 3, 0, 1, access_vm_reg, C10_AMAIR1),
+	T32(13, 0, 0, 1, access_vm_reg, C13_CID),
 	T32(14, 2, 0, 0, access_ptimer, CP15_NONE),			/* CNTP_TVAL, CNTHCTL */
 	T32(14, 2, 0, 1, access_ptimer, CP15_NONE),			/* CNTP_CTL */
 	T32(15, 0, 4, 0, access_raz_ro, CP15_NONE),			/* CBAR, HSTR.T15 */
-	T64(14, 2, access_ptimer),					/* CNTP_CVAL */
+	T64(2, 0, access_vm_reg, C2_TTBR0),				/* HCR.TVM */
+	T64(2, 1, access_vm_reg, C2_TTBR1),
+	T64(14, 2, access_ptimer, CP15_NONE),				/* CNTP_CVAL */
 };
 
 static const struct cp15_trap *find_trap(const struct cp15_key *k)

@@ -23,7 +23,9 @@
  *  TSC       SMC: there is no secure monitor for the guest.
  *  TIDCP     implementation-defined c9-c11 registers (L2CTLR): emulated.
  *  TAC       ACTLR: emulated, writes ignored.
- *  TSW       cache maintenance by set/way: done by VA (guest_mem.c).
+ *  TSW       cache maintenance by set/way: done by VA (setway.c), which
+ *            also sets TVM (VM control registers) for a while.
+ * An asynchronous abort the guest caused becomes its virtual abort (VA).
  */
 #define HCR_VM		BIT(0)
 #define HCR_SWIO	BIT(1)
@@ -233,6 +235,16 @@ void vcpu_inject_dabt(struct armvirt_vcpu *vcpu, u32 addr)
 	*vcpu_cp15(vcpu, C6_DFAR) = addr;
 	*vcpu_cp15(vcpu, C5_DFSR) = external_abort_fsr(vcpu);
 	inject_exception(vcpu, ABT_MODE, 0x10, 8);
+}
+
+/*
+ * An asynchronous (external) abort the guest caused: a virtual abort, which
+ * the guest takes when its CPSR.A allows (B1.9.9), as KVM/ARM did.
+ */
+void vcpu_inject_vabt(struct armvirt_vcpu *vcpu)
+{
+	vcpu_count_exit(vcpu, EXIT_ABORT);
+	vcpu->hyp->hcr |= LV_HCR_VA;
 }
 
 void vcpu_inject_pabt(struct armvirt_vcpu *vcpu, u32 addr)

@@ -10,8 +10,8 @@
  *
  * Locking: armvirt_vm.irqfd_lock (a spinlock, IRQs off: the eventfd wakeup
  * runs with its wait queue's lock held) protects the irqfd list; the
- * injection itself runs in a work item. The ioeventfd list is under
- * armvirt_vm.lock.
+ * injection itself runs in a work item. armvirt_vm.lock serialises irqfd
+ * assign and deassign, and protects the ioeventfd list.
  */
 #include <linux/eventfd.h>
 #include <linux/file.h>
@@ -204,18 +204,31 @@ static int irqfd_deassign(struct armvirt_vm *vm, const struct kvm_irqfd *args, u
 
 int armvirt_irqfd(struct armvirt_vm *vm, const struct kvm_irqfd *args)
 {
-	u32 intid = args->gsi + 32;	/* KVM/ARM's routing: gsi N is SPI N + 32 */
+	struct vgic_dist *d = vgic_ready(vm);
+	u32 intid;
+	int ret;
 
 	if (args->flags & ~(KVM_IRQFD_FLAG_DEASSIGN | KVM_IRQFD_FLAG_RESAMPLE))
 		return -EINVAL;
-	if (!vm->vgic || !vm->vgic->initialized || intid >= vm->vgic->nr_irqs) {
+	/* KVM/ARM's routing: gsi N is SPI N + 32. Bounded before the sum can wrap. */
+	if (!d || args->gsi >= d->nr_irqs - VGIC_NR_PRIVATE) {
 		pr_warn_ratelimited(ARMVIRT_NAME ": KVM_IRQFD for gsi %u: no such SPI (create and initialise the vGIC first)\n",
 				    args->gsi);
 		return -EINVAL;
 	}
+	intid = args->gsi + VGIC_NR_PRIVATE;
+	/*
+	 * vm->lock serialises assign and deassign: an irqfd is on the list
+	 * and on its eventfd's wait queue, or on neither, for any other
+	 * assign or deassign to see.
+	 */
+	mutex_lock(&vm->lock);
 	if (args->flags & KVM_IRQFD_FLAG_DEASSIGN)
-		return irqfd_deassign(vm, args, intid);
-	return irqfd_assign(vm, args, intid);
+		ret = irqfd_deassign(vm, args, intid);
+	else
+		ret = irqfd_assign(vm, args, intid);
+	mutex_unlock(&vm->lock);
+	return ret;
 }
 
 /* The VM goes: every irqfd with it. */

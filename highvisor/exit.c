@@ -16,7 +16,7 @@
 /* An interrupt for the vCPU: its timer fired, or the vGIC has one pending. */
 static bool vcpu_has_interrupt(struct armvirt_vcpu *vcpu)
 {
-	if (!vcpu->vm->vgic)
+	if (!vgic_ready(vcpu->vm))
 		return false;
 	return vtimer_should_fire(vcpu) || ptimer_should_fire(vcpu) || vgic_vcpu_pending(vcpu);
 }
@@ -29,11 +29,11 @@ static bool vcpu_has_interrupt(struct armvirt_vcpu *vcpu)
  */
 int armvirt_vcpu_block(struct armvirt_vcpu *vcpu)
 {
-	if (vcpu->vm->vgic)
+	if (vgic_ready(vcpu->vm))
 		vtimer_block_start(vcpu);
 	wait_event_interruptible(vcpu->wq, READ_ONCE(vcpu->requests) ||
 				 signal_pending(current) || vcpu_has_interrupt(vcpu));
-	if (vcpu->vm->vgic)
+	if (vgic_ready(vcpu->vm))
 		vtimer_block_end(vcpu);
 	return 1;
 }
@@ -99,6 +99,10 @@ static int handle_abort(struct armvirt_vcpu *vcpu)
 
 	if (hyp->flags & LV_FLAG_HPFAR_INVALID)
 		return 1;	/* the guest's stage 1 changed under it: retry */
+	if (HSR_FSC(hyp->hsr) == FSC_ASYNC_EXTERNAL || HSR_FSC(hyp->hsr) == FSC_ASYNC_PARITY) {
+		vcpu_inject_vabt(vcpu);	/* the guest's own, taken while it ran */
+		return 1;
+	}
 	if (fsc != FSC_TRANSLATION && fsc != FSC_ACCESS && fsc != FSC_PERM) {
 		pr_warn_ratelimited(ARMVIRT_NAME ": vCPU %u: abort at %#x (HSR %#x); abort injected\n",
 				    vcpu->id, far, hyp->hsr);
@@ -109,9 +113,15 @@ static int handle_abort(struct armvirt_vcpu *vcpu)
 		return 1;
 	}
 	ipa = fault_ipa(vcpu, far);
-	/* ARMv7 table walks only read; WnR is the access's own direction. */
+	/*
+	 * ARMv7 table walks only read; WnR is the access's own direction. Cache
+	 * maintenance by VA (CM) reports WnR set and counts as a write, as in
+	 * KVM: a permission fault then makes a writable slot's page writable
+	 * (mapping it read-only again would fault forever), and on a read-only
+	 * slot the operation is skipped below.
+	 */
 	is_write = !is_iabt && (hyp->hsr & HSR_DABT_WNR) && !(hyp->hsr & HSR_DABT_S1PTW);
-	ret = armvirt_stage2_fault(vcpu, ipa, is_write && !(hyp->hsr & HSR_DABT_CM));
+	ret = armvirt_stage2_fault(vcpu, ipa, is_write);
 	if (ret) {
 		if (ret > 0)
 			vcpu_count_exit(vcpu, EXIT_MEM_FAULT);
@@ -128,7 +138,7 @@ static int handle_abort(struct armvirt_vcpu *vcpu)
 		return 1;
 	}
 	if (hyp->hsr & HSR_DABT_CM) {
-		/* Cache maintenance on a device address does nothing. */
+		/* Cache maintenance on a device or read-only slot does nothing. */
 		vcpu_skip_instr(vcpu, hyp->hsr & HSR_IL);
 		return 1;
 	}
@@ -162,6 +172,13 @@ int armvirt_handle_exit(struct armvirt_vcpu *vcpu)
 	exit_handler_fn handler;
 	u32 ec;
 
+	/* An asynchronous abort taken in the exit window is the guest's. */
+	if (hyp->flags & LV_FLAG_SERROR) {
+		hyp->flags &= ~LV_FLAG_SERROR;
+		pr_warn_ratelimited(ARMVIRT_NAME ": vCPU %u: asynchronous abort at guest exit; virtual abort injected\n",
+				    vcpu->id);
+		vcpu_inject_vabt(vcpu);
+	}
 	switch (hyp->exit) {
 	case LV_EXIT_IRQ:
 	case LV_EXIT_FIQ:
@@ -186,4 +203,24 @@ int armvirt_handle_exit(struct armvirt_vcpu *vcpu)
 	if (!handler)
 		handler = handle_unknown_ec;
 	return handler(vcpu);
+}
+
+/*
+ * The debugfs test interface (debugfs_vcpu.c): handle one trap exit with
+ * this syndrome as if the stopped vCPU's guest had just taken it. Caller
+ * holds vcpu->mutex. What the handler returns (0: the VMM would be needed).
+ */
+int armvirt_selftest_trap(struct armvirt_vcpu *vcpu, u32 hsr, u32 far, u32 hpfar)
+{
+	struct lv_vcpu *hyp = vcpu->hyp;
+
+	if (!vcpu->initialized)
+		return -ENOEXEC;
+	hyp->exit = LV_EXIT_TRAP;
+	hyp->hsr = hsr;
+	hyp->hdfar = far;
+	hyp->hifar = far;
+	hyp->hpfar = hpfar;
+	hyp->flags &= ~LV_FLAG_HPFAR_INVALID;
+	return armvirt_handle_exit(vcpu);
 }

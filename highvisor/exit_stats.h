@@ -13,6 +13,8 @@ enum armvirt_exit_kind {
 	EXIT_CP15,		/* emulated CP15 access, 32 or 64 bit */
 	EXIT_CP14,		/* debug registers: RAZ/WI */
 	EXIT_SET_WAY,		/* cache maintenance by set/way */
+	EXIT_VM_REG,		/* a VM control register write, trapped (HCR.TVM) */
+	EXIT_DCACHE_FLUSH,	/* of those two, whole-guest cache flushes */
 	EXIT_PSCI,
 	EXIT_HVC_OTHER,		/* SMCCC and unknown calls */
 	EXIT_MEM_FAULT,		/* stage-2 fault on guest RAM */

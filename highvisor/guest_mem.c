@@ -322,14 +322,31 @@ static void flush_pa(phys_addr_t pa, void *arg)
 	flush_page_for_guest(pfn_to_page(PHYS_PFN(pa)));
 }
 
+#define FLUSH_CHUNK	SZ_2M	/* flushed under s2.lock at a time */
+
 /*
- * The guest cleaned or invalidated its data cache by set/way: as KVM did,
- * clean and invalidate everything it has mapped to the point of coherency,
- * by VA, which is safe for the host and right on any host CPU.
+ * Clean and invalidate to the point of coherency all the guest RAM that is
+ * mapped in stage 2, by VA (safe for the host, right on any host CPU): the
+ * emulation of its set/way maintenance (setway.c). The memslots' pages,
+ * never device frames; the lock is dropped and the CPU offered every 2 MiB.
+ * Process context, vcpu->mutex held.
  */
 void armvirt_flush_guest_dcache(struct armvirt_vm *vm)
 {
-	spin_lock(&vm->s2.lock);
-	stage2_for_each_page(&vm->s2, flush_pa, NULL);
-	spin_unlock(&vm->s2.lock);
+	u64 ipa, end;
+	int i;
+
+	for (i = 0; i < ARMVIRT_NR_MEMSLOTS; i++) {
+		spin_lock(&vm->s2.lock);
+		ipa = vm->slots[i].base_gfn << PAGE_SHIFT;
+		end = ipa + (vm->slots[i].npages << PAGE_SHIFT);
+		spin_unlock(&vm->s2.lock);
+		for (; ipa < end; ipa += FLUSH_CHUNK) {
+			spin_lock(&vm->s2.lock);
+			stage2_for_each_ram_page(&vm->s2, ipa, min_t(u64, FLUSH_CHUNK, end - ipa),
+						 flush_pa, NULL);
+			spin_unlock(&vm->s2.lock);
+			cond_resched();
+		}
+	}
 }

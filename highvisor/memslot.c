@@ -9,6 +9,7 @@
 
 #include "armvirt.h"
 #include "vm.h"
+#include "../vgic/vgic.h"
 
 #define MEMSLOT_MAX_NR_PAGES	((1UL << 31) - 1)
 
@@ -84,9 +85,15 @@ int armvirt_set_memory_region(struct armvirt_vm *vm,
 		return bad_region(mem, "size or addresses not page aligned");
 	if (as_id || id >= ARMVIRT_NR_MEMSLOTS)
 		return bad_region(mem, "no such slot");
-	if (mem->userspace_addr > ULONG_MAX ||
+	/*
+	 * The sizes are 64-bit and this host is 32-bit: the VMM's range must
+	 * fit its address space before anything adds or truncates them
+	 * (access_ok() takes an unsigned long size: 4 GiB would become 0).
+	 */
+	if (mem->memory_size > TASK_SIZE ||
+	    mem->userspace_addr > TASK_SIZE - mem->memory_size ||
 	    !access_ok((void __user *)(unsigned long)mem->userspace_addr,
-		       mem->memory_size))
+		       (unsigned long)mem->memory_size))
 		return bad_region(mem, "userspace range invalid");
 	if (mem->guest_phys_addr + mem->memory_size < mem->guest_phys_addr)
 		return bad_region(mem, "guest range wraps");
@@ -125,6 +132,12 @@ int armvirt_set_memory_region(struct armvirt_vm *vm,
 				return -EEXIST;
 			}
 		}
+	}
+	if (create_or_move &&
+	    vgic_cpu_if_overlaps(vm, base_gfn << PAGE_SHIFT, npages << PAGE_SHIFT)) {
+		pr_warn_ratelimited(ARMVIRT_NAME ": memory slot %u would cover the vGIC CPU interface\n",
+				    id);
+		return -EEXIST;
 	}
 	if (base_gfn + npages >= (1ULL << (ARMVIRT_IPA_BITS - PAGE_SHIFT))) {
 		pr_warn_ratelimited(ARMVIRT_NAME ": memory slot %u ends beyond the %d-bit guest physical space\n",

@@ -138,7 +138,7 @@ static bool kernel_device_access(struct armvirt_vcpu *vcpu, u64 ipa,
 {
 	u32 val = 0;
 
-	if (!vcpu->vm->vgic)
+	if (!vgic_ready(vcpu->vm))
 		return false;
 	if (a->is_write)
 		val = bytes_to_reg(data, min_t(unsigned int, a->len, 4), false);

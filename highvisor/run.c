@@ -114,6 +114,7 @@ static int vcpu_enter_guest(struct armvirt_vcpu *vcpu)
 {
 	struct armvirt_vm *vm = vcpu->vm;
 	struct lv_vcpu *hyp = vcpu->hyp;
+	struct vgic_dist *vgic = vgic_ready(vm);	/* fixed since the first run */
 	int cpu, *last_ran, ret;
 
 	armvirt_vmid_update(&vm->vmid);
@@ -143,12 +144,12 @@ static int vcpu_enter_guest(struct armvirt_vcpu *vcpu)
 		preempt_enable();
 		return 1;	/* look again */
 	}
-	if (vm->vgic) {
+	if (vgic) {
 		vtimer_flush(vcpu);
 		vgic_flush_lrs(vcpu);
 	}
 	ret = lowvisor_run_vcpu(hyp);
-	if (vm->vgic) {
+	if (vgic) {
 		vgic_fold_lrs(vcpu);
 		vtimer_unflush(vcpu);
 	}
@@ -167,6 +168,25 @@ static int vcpu_enter_guest(struct armvirt_vcpu *vcpu)
 	return armvirt_handle_exit(vcpu);
 }
 
+/*
+ * The first KVM_RUN decides, under vm->lock, whether the vCPU has a vGIC:
+ * if it does, it is initialised now; if not, none can be added any more
+ * (vgic_may_create() looks at has_run under the same lock).
+ */
+static int vcpu_first_run(struct armvirt_vcpu *vcpu)
+{
+	struct armvirt_vm *vm = vcpu->vm;
+	int ret = 0;
+
+	mutex_lock(&vm->lock);
+	if (vm->vgic)
+		ret = vgic_init_for_run(vcpu);
+	if (!ret)
+		WRITE_ONCE(vcpu->has_run, true);
+	mutex_unlock(&vm->lock);
+	return ret;
+}
+
 int armvirt_vcpu_run(struct armvirt_vcpu *vcpu)
 {
 	struct kvm_run *run = vcpu->run;
@@ -175,12 +195,11 @@ int armvirt_vcpu_run(struct armvirt_vcpu *vcpu)
 	check_ctxt_layout();
 	if (!vcpu->initialized)
 		return -ENOEXEC;
-	if (!vcpu->has_run && vcpu->vm->vgic) {
-		ret = vgic_init_for_run(vcpu);
+	if (!vcpu->has_run) {
+		ret = vcpu_first_run(vcpu);
 		if (ret)
 			return ret;
 	}
-	vcpu->has_run = true;
 	if (vcpu->mmio_pending)
 		armvirt_mmio_complete(vcpu);
 	if (READ_ONCE(run->immediate_exit)) {

@@ -52,6 +52,9 @@
 #define FSC_TRANSLATION		0x04
 #define FSC_ACCESS		0x08
 #define FSC_PERM		0x0c
+#define FSC_ASYNC_EXTERNAL	0x11	/* full FSC (long-descriptor format) */
+#define FSC_ASYNC_PARITY	0x19
+#define HSR_FSC(hsr)		((hsr) & 0x3f)
 
 /* CPSR (B1.3.3) */
 #define CPSR_MODE_MASK		0x1f
@@ -86,11 +89,13 @@ void vcpu_skip_instr(struct armvirt_vcpu *vcpu, bool is_32bit);
 void vcpu_inject_undef(struct armvirt_vcpu *vcpu);
 void vcpu_inject_dabt(struct armvirt_vcpu *vcpu, u32 addr);
 void vcpu_inject_pabt(struct armvirt_vcpu *vcpu, u32 addr);
+void vcpu_inject_vabt(struct armvirt_vcpu *vcpu);
 void armvirt_vcpu_init_traps(struct armvirt_vcpu *vcpu);
 
 /* exit.c */
 int armvirt_handle_exit(struct armvirt_vcpu *vcpu);
 int armvirt_vcpu_block(struct armvirt_vcpu *vcpu);
+int armvirt_selftest_trap(struct armvirt_vcpu *vcpu, u32 hsr, u32 far, u32 hpfar);
 
 /* mmio.c */
 int armvirt_handle_mmio(struct armvirt_vcpu *vcpu, u64 ipa);
@@ -101,6 +106,11 @@ int armvirt_decode_mmio_insn(struct armvirt_vcpu *vcpu, u32 insn, bool thumb32,
 
 /* psci.c */
 int armvirt_handle_hvc_call(struct armvirt_vcpu *vcpu);
+
+/* setway.c */
+void armvirt_set_way_op(struct armvirt_vcpu *vcpu);
+bool armvirt_vcpu_caches_on(struct armvirt_vcpu *vcpu);
+void armvirt_vm_reg_written(struct armvirt_vcpu *vcpu, bool was_on);
 
 /* cp15_trap.c */
 int armvirt_handle_cp15_32(struct armvirt_vcpu *vcpu);

@@ -280,7 +280,8 @@ int armvirt_create_vcpu(struct armvirt_vm *vm, unsigned long id)
 		armvirt_vm_put(vm);	/* not the last reference: the caller's fd holds one */
 		return fd;
 	}
-	vm->vcpus[id] = vcpu;
+	/* Lockless readers (PSCI, vGIC kicks) see it whole: pairs with READ_ONCE. */
+	smp_store_release(&vm->vcpus[id], vcpu);
 	WRITE_ONCE(vm->nr_vcpus, vm->nr_vcpus + 1);
 	return fd;
 }

@@ -93,6 +93,28 @@ static int vfp_get(struct armvirt_vcpu *vcpu, u64 id, void __user *uaddr)
 	return val ? reg_to_user(uaddr, val, id) : -ENOENT;
 }
 
+/*
+ * FPEXC as a guest can have it on these cores: EN, and EX (RAZ/WI on
+ * Cortex-A7/A15/A17, which have no trapped exceptions and no FPINST, so
+ * the lowvisor ignores it); the other bits are UNK/SBZP.
+ */
+#define FPEXC_GUEST_BITS	(BIT(31) | BIT(30))
+
+static int vfp_set_fpexc(struct armvirt_vcpu *vcpu, const void __user *uaddr, u64 id)
+{
+	u32 new;
+
+	if (reg_from_user(&new, uaddr, id))
+		return -EFAULT;
+	if (new & ~FPEXC_GUEST_BITS) {
+		pr_warn_ratelimited(ARMVIRT_NAME ": FPEXC %#x: only EN and EX (bits 30, 31) can be set\n",
+				    new);
+		return -EINVAL;
+	}
+	vcpu->hyp->ctxt.vfp.fpexc = new;
+	return 0;
+}
+
 static int vfp_set(struct armvirt_vcpu *vcpu, u64 id, const void __user *uaddr)
 {
 	u32 invariant, new;
@@ -100,6 +122,8 @@ static int vfp_set(struct armvirt_vcpu *vcpu, u64 id, const void __user *uaddr)
 
 	if (!val)
 		return -ENOENT;
+	if (val == &vcpu->hyp->ctxt.vfp.fpexc)
+		return vfp_set_fpexc(vcpu, uaddr, id);
 	if (val != &invariant)
 		return reg_from_user(val, uaddr, id);
 	if (reg_from_user(&new, uaddr, id))

@@ -99,7 +99,6 @@ static long armvirt_vm_ioctl(struct file *filp, unsigned int ioctl,
 	void __user *argp = (void __user *)arg;
 	struct kvm_userspace_memory_region mem;
 	struct kvm_arm_device_addr dev_addr;
-	struct kvm_create_device cd;
 	struct kvm_irq_level irq;
 	struct kvm_ioeventfd ioeventfd;
 	struct kvm_irqfd irqfd;
@@ -132,12 +131,7 @@ static long armvirt_vm_ioctl(struct file *filp, unsigned int ioctl,
 		mutex_unlock(&vm->lock);
 		return ret;
 	case KVM_CREATE_DEVICE:
-		if (copy_from_user(&cd, argp, sizeof(cd)))
-			return -EFAULT;
-		ret = vgic_create_device(vm, &cd);
-		if (ret)
-			return ret;
-		return copy_to_user(argp, &cd, sizeof(cd)) ? -EFAULT : 0;
+		return vgic_create_device(vm, argp);
 	case KVM_ARM_SET_DEVICE_ADDR:
 		if (copy_from_user(&dev_addr, argp, sizeof(dev_addr)))
 			return -EFAULT;

@@ -4,7 +4,8 @@
  *
  * Lock order (outermost first):
  *   armvirt_vcpu.mutex       - held across every ioctl on a vCPU fd
- *   armvirt_vm.lock          - memslots (writers) and the vCPU table
+ *   armvirt_vm.lock          - memslots (writers), the vCPU table, the vGIC's
+ *                              creation and set-up, irqfd assign/deassign
  *   armvirt_vm.s2.lock       - stage 2, MMU notifier counts, memslots (readers)
  *   armvirt_vcpu.power_lock  - a vCPU's power state and pending reset
  * A VM lives while its fd or any of its vCPU fds is open (armvirt_vm.ref).
@@ -66,7 +67,7 @@ struct armvirt_vm {
 	struct armvirt_vmid vmid;
 	int __percpu *last_vcpu_ran;	/* per host CPU; preemption off */
 
-	struct vgic_dist *vgic;	/* set once, under lock; NULL: no in-kernel GIC */
+	struct vgic_dist *vgic;	/* set once, under lock (vgic_ready() to use it) */
 	spinlock_t irqfd_lock;	/* protects irqfds (eventfd.c) */
 	struct list_head irqfds;
 	struct list_head ioeventfds;	/* under lock */
@@ -115,7 +116,7 @@ struct armvirt_vcpu {
 	bool initialized;	/* KVM_ARM_VCPU_INIT done */
 	u32 target;
 	unsigned long features;	/* KVM_ARM_VCPU_* bits */
-	bool has_run;		/* KVM_RUN was called */
+	bool has_run;		/* KVM_RUN got past its first checks; set under vm->lock */
 	bool mmio_pending;	/* a KVM_EXIT_MMIO read waits for its data */
 	struct hrtimer wfi_timer;	/* wakes it in WFI when its timer fires */
 	bool vtimer_held;	/* the physical PPI held active for the guest */

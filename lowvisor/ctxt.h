@@ -99,6 +99,7 @@
 #define LV_FLAG_FLUSH_LOCAL_TLB	(1 << 1)	/* entry: TLBIALL for this VMID on this CPU first */
 #define LV_FLAG_HPFAR_INVALID	(1 << 2)	/* exit: the fault's IPA could not be found */
 #define LV_FLAG_PC_PAR		(1 << 3)	/* exit: pc_par holds the translation of pc */
+#define LV_FLAG_SERROR		(1 << 4)	/* exit: an asynchronous abort came in the exit window */
 
 /* lv_vcpu.exit: why the guest stopped */
 #define LV_EXIT_TRAP		0	/* a trap to HYP: see HSR */

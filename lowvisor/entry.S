@@ -23,7 +23,7 @@ ENTRY(lv_vectors)
 	b	lv_panic_undef			@ 0x04: undefined instruction in HYP
 	b	lv_panic_hvc_in_hyp		@ 0x08: hvc executed in HYP
 	b	lv_panic_pabt			@ 0x0c: prefetch abort in HYP
-	b	lv_panic_dabt			@ 0x10: data abort in HYP
+	b	lv_hyp_dabt			@ 0x10: data abort in HYP
 	b	lv_hyp_trap			@ 0x14: trap from PL0/PL1
 	b	lv_hyp_irq			@ 0x18: IRQ while a guest runs
 	b	lv_hyp_fiq			@ 0x1c: FIQ while a guest runs
@@ -108,6 +108,29 @@ lv_hvc_get_state:
  */
 lv_hvc_selftest_undef:
 	udf	#0
+
+/*
+ * A data abort in HYP: a bug, unless it is an asynchronous abort taken in
+ * the guest exit's window (switch.S), which is the guest's: flag the exit
+ * and carry on from where it was taken.
+ */
+lv_hyp_dabt:
+	push	{r0, r1}
+	mrs	r0, ELR_hyp
+	ldr	r1, =lv_serror_window_start
+	cmp	r0, r1
+	ldrne	r1, =lv_serror_window_end
+	cmpne	r0, r1
+	bne	1f
+	mrc	p15, 4, r0, c13, c0, 2		@ HTPIDR
+	ldr	r0, [r0, #LV_PCPU_VCPU]
+	ldr	r1, [r0, #LV_VCPU_FLAGS]
+	orr	r1, r1, #LV_FLAG_SERROR
+	str	r1, [r0, #LV_VCPU_FLAGS]
+	pop	{r0, r1}
+	eret
+1:	pop	{r0, r1}
+	b	lv_panic_dabt
 
 /* Interrupts reach HYP only while a guest runs (HCR.IMO, HCR.FMO). */
 lv_hyp_irq:

@@ -118,6 +118,9 @@
 #define LV_HSR_FSC_TYPE		0x3c
 #define LV_HSR_FSC_PERM		0x0c	/* long-descriptor permission fault, any level */
 
+/* HCR (B4.1.65): the rest of it is the highvisor's (emulate.c) */
+#define LV_HCR_VA		(1 << 8)	/* a virtual asynchronous abort is pending */
+
 /* HCPTR (B4.1.56) */
 #define LV_HCPTR_TCP10		(1 << 10)
 #define LV_HCPTR_TCP11		(1 << 11)

@@ -11,8 +11,6 @@
 #include "ctxt.h"
 
 #define FPEXC_EN		(1 << 30)
-#define FPEXC_EX		(1 << 31)
-#define FPEXC_FP2V		(1 << 28)
 #define CNTHCTL_PL1PCTEN	(1 << 0)	/* PL1 may read the physical counter */
 #define CNTHCTL_PL1PCEN		(1 << 1)	/* PL1 may use the physical timer */
 
@@ -173,8 +171,10 @@
 
 /*
  * VFP/NEON (B1.11): FPEXC first, enabled so the other registers can be read,
- * and restored last. A15 and A7 have 32 D registers (checked at load) and
- * never set FPEXC.EX, but the sub-architecture allows it.
+ * and restored last. A7, A15 and A17 have 32 D registers (checked at load)
+ * and no FPINST/FPINST2 (no trapped floating-point exceptions): those are
+ * never touched here, whatever FPEXC.EX says (an undefined instruction in
+ * HYP otherwise). The highvisor lets a VMM set only FPEXC.EN and EX.
  */
 .macro save_vfp base
 	add	r4, \base, #LV_CTXT_VFP
@@ -187,15 +187,6 @@
 	vstmia	r5, {d16-d31}
 	vmrs	r3, fpscr
 	str	r3, [r4, #LV_VFP_FPSCR]
-	tst	r2, #FPEXC_EX
-	beq	1f
-	vmrs	r3, fpinst
-	str	r3, [r4, #LV_VFP_FPINST]
-	tst	r2, #FPEXC_FP2V
-	beq	1f
-	vmrs	r3, fpinst2
-	str	r3, [r4, #LV_VFP_FPINST2]
-1:
 .endm
 
 .macro restore_vfp base
@@ -209,15 +200,7 @@
 	ldr	r3, [r4, #LV_VFP_FPSCR]
 	vmsr	fpscr, r3
 	ldr	r2, [r4, #LV_VFP_FPEXC]
-	tst	r2, #FPEXC_EX
-	beq	1f
-	ldr	r3, [r4, #LV_VFP_FPINST]
-	vmsr	fpinst, r3
-	tst	r2, #FPEXC_FP2V
-	beq	1f
-	ldr	r3, [r4, #LV_VFP_FPINST2]
-	vmsr	fpinst2, r3
-1:	vmsr	fpexc, r2
+	vmsr	fpexc, r2
 .endm
 
 /* The trap configuration (B4.1.65 HCR, B4.1.56 HCPTR, B4.1.74 HSTR, B4.1.58 HDCR) */
@@ -258,6 +241,18 @@
 	bic	r2, r2, #CNTHCTL_PL1PCEN
 	orr	r2, r2, #CNTHCTL_PL1PCTEN
 	mcr	p15, 4, r2, c14, c1, 0		@ CNTHCTL
+.endm
+
+/*
+ * A virtual abort the highvisor injected (HCR.VA) stays pending until the
+ * guest takes it, when the hardware clears HCR.VA (B1.9.9): keep what the
+ * hardware says.
+ */
+.macro save_virtual_abort guest
+	ldr	r2, [\guest, #LV_VCPU_HCR]
+	tst	r2, #LV_HCR_VA
+	mrcne	p15, 4, r2, c1, c1, 0		@ HCR
+	strne	r2, [\guest, #LV_VCPU_HCR]
 .endm
 
 .macro deactivate_traps host

@@ -159,6 +159,25 @@ ENTRY(lv_guest_exit)
 	switch_cp15	save, r0
 	save_fault_info	r0
 	save_vtimer	r0
+	save_virtual_abort r0
+
+	/*
+	 * An asynchronous abort the guest caused (a write the memory system
+	 * answers with an error later) must be the guest's, not reach the host:
+	 * with every access of the guest complete, unmask aborts for one
+	 * instruction. One still pending is taken here, in HYP, through vector
+	 * 0x10, which recognises this window, flags the exit (LV_FLAG_SERROR)
+	 * and comes back; the highvisor gives the guest a virtual abort.
+	 * ELR_hyp and SPSR_hyp, which it overwrites, are saved already.
+	 */
+	dsb	sy
+	cpsie	a
+	.globl	lv_serror_window_start
+lv_serror_window_start:
+	isb
+	.globl	lv_serror_window_end
+lv_serror_window_end:
+	cpsid	a
 
 	deactivate_traps r1
 	deactivate_vm

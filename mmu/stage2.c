@@ -25,6 +25,7 @@
 #define S2_SH_INNER		(3ULL << 8)
 #define S2_AF			BIT_ULL(10)
 #define S2_MEMATTR_DEVICE	(0x1ULL << 2)
+#define S2_MEMATTR_MASK		(0xfULL << 2)
 #define S2_XN			BIT_ULL(54)
 
 #define S2_L1_ENTRIES		1024
@@ -151,10 +152,12 @@ static int stage2_set_entry(struct stage2 *s2, struct stage2_cache *c, u64 ipa, 
 	if (old) {
 		/*
 		 * Only the permission can differ: a page that moves is unmapped
-		 * first (MMU notifier). That needs no break-before-make, only
-		 * the caller's TLB flush of the old entry (B3.10.1).
+		 * first (MMU notifier), and no memslot may cover a device frame.
+		 * That needs no break-before-make, only the caller's TLB flush
+		 * of the old entry (B3.10.1).
 		 */
-		WARN_ON_ONCE((old ^ desc) & S2_ADDR_MASK);
+		if (WARN_ON_ONCE((old ^ desc) & (S2_ADDR_MASK | S2_MEMATTR_MASK)))
+			return -EEXIST;
 		WRITE_ONCE(l3[L3_INDEX(ipa)], desc);
 		dsb(ishst);
 		return 1;
@@ -165,10 +168,11 @@ static int stage2_set_entry(struct stage2 *s2, struct stage2_cache *c, u64 ipa, 
 	return 0;
 }
 
-bool stage2_unmap_range(struct stage2 *s2, u64 ipa, u64 size)
+/* Call @fn on every valid level-3 entry in [ipa, ipa + size). Under s2->lock. */
+static void walk_range(struct stage2 *s2, u64 ipa, u64 size,
+		       void (*fn)(struct stage2 *s2, u64 *entry, void *arg), void *arg)
 {
 	u64 end = ipa + size, next;
-	bool unmapped = false;
 	u64 *l2, *l3;
 
 	lockdep_assert_held(&s2->lock);
@@ -182,37 +186,47 @@ bool stage2_unmap_range(struct stage2 *s2, u64 ipa, u64 size)
 		if (!is_table(l2[L2_INDEX(ipa)]))
 			continue;
 		l3 = table_va(l2[L2_INDEX(ipa)]);
-		for (; ipa < next; ipa += PAGE_SIZE) {
-			if (!l3[L3_INDEX(ipa)])
-				continue;
-			WRITE_ONCE(l3[L3_INDEX(ipa)], 0);
-			s2->nr_mapped--;
-			unmapped = true;
-		}
+		for (; ipa < next; ipa += PAGE_SIZE)
+			if (l3[L3_INDEX(ipa)])
+				fn(s2, &l3[L3_INDEX(ipa)], arg);
 	}
+}
+
+static void unmap_entry(struct stage2 *s2, u64 *entry, void *unmapped)
+{
+	WRITE_ONCE(*entry, 0);
+	s2->nr_mapped--;
+	*(bool *)unmapped = true;
+}
+
+bool stage2_unmap_range(struct stage2 *s2, u64 ipa, u64 size)
+{
+	bool unmapped = false;
+
+	walk_range(s2, ipa, size, unmap_entry, &unmapped);
 	if (unmapped)
 		dsb(ishst);
 	return unmapped;
 }
 
-void stage2_for_each_page(struct stage2 *s2,
-			  void (*fn)(phys_addr_t pa, void *arg), void *arg)
-{
-	unsigned int i, j, k;
-	u64 *l2, *l3;
+struct ram_visit {
+	void (*fn)(phys_addr_t pa, void *arg);
+	void *arg;
+};
 
-	lockdep_assert_held(&s2->lock);
-	for (i = 0; i < S2_L1_ENTRIES; i++) {
-		if (!is_table(s2->l1[i]))
-			continue;
-		l2 = table_va(s2->l1[i]);
-		for (j = 0; j < S2_ENTRIES; j++) {
-			if (!is_table(l2[j]))
-				continue;
-			l3 = table_va(l2[j]);
-			for (k = 0; k < S2_ENTRIES; k++)
-				if (l3[k])
-					fn(l3[k] & S2_ADDR_MASK, arg);
-		}
-	}
+static void visit_ram_entry(struct stage2 *s2, u64 *entry, void *arg)
+{
+	struct ram_visit *v = arg;
+
+	/* Device frames (the GICV) have no struct page and need no cache maintenance. */
+	if ((*entry & S2_MEMATTR_MASK) == S2_MEMATTR_NORMAL_WB)
+		v->fn(*entry & S2_ADDR_MASK, v->arg);
+}
+
+void stage2_for_each_ram_page(struct stage2 *s2, u64 ipa, u64 size,
+			      void (*fn)(phys_addr_t pa, void *arg), void *arg)
+{
+	struct ram_visit v = { fn, arg };
+
+	walk_range(s2, ipa, size, visit_ram_entry, &v);
 }

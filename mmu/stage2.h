@@ -34,6 +34,7 @@ void stage2_cache_free(struct stage2_cache *c);
  * Under s2->lock. Map returns 1 if it replaced a valid entry (the caller
  * then flushes the VMID's TLB entries), 0 if the slot was empty.
  */
+/* -EEXIST: a different page or a device frame is mapped there. */
 int stage2_map_page(struct stage2 *s2, struct stage2_cache *c, u64 ipa,
 		    phys_addr_t pa, bool writable);
 /* Under s2->lock: a device page (the GICV frame), read-write, never executable. */
@@ -41,8 +42,11 @@ int stage2_map_device_page(struct stage2 *s2, struct stage2_cache *c, u64 ipa,
 			   phys_addr_t pa);
 /* Under s2->lock. Returns true if any page was unmapped (flush the TLB). */
 bool stage2_unmap_range(struct stage2 *s2, u64 ipa, u64 size);
-/* Under s2->lock: call @fn for the host PA of every mapped page. */
-void stage2_for_each_page(struct stage2 *s2,
-			  void (*fn)(phys_addr_t pa, void *arg), void *arg);
+/*
+ * Under s2->lock: call @fn for the host PA of every page of RAM (not device
+ * frames) mapped in [ipa, ipa + size).
+ */
+void stage2_for_each_ram_page(struct stage2 *s2, u64 ipa, u64 size,
+			      void (*fn)(phys_addr_t pa, void *arg), void *arg);
 
 #endif /* ARMVIRT_MMU_STAGE2_H */

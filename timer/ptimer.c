@@ -65,14 +65,11 @@ bool ptimer_should_fire(struct armvirt_vcpu *vcpu)
 /* After a register write: (re)arm the hrtimer for the deadline, or stop it. */
 static void ptimer_rearm(struct armvirt_vcpu *vcpu)
 {
-	u64 now = vtimer_host_counter(), ns;
-
 	hrtimer_cancel(&vcpu->ptimer_hrtimer);
 	if ((vcpu->ptimer_ctl & (CTL_ENABLE | CTL_IMASK)) != CTL_ENABLE)
 		return;
-	ns = vcpu->ptimer_cval > now ?
-	     mul_u64_u32_div(vcpu->ptimer_cval - now, NSEC_PER_SEC, arch_timer_get_cntfrq()) : 0;
-	hrtimer_start(&vcpu->ptimer_hrtimer, ns_to_ktime(ns), HRTIMER_MODE_REL);
+	hrtimer_start(&vcpu->ptimer_hrtimer,
+		      vtimer_delay(vtimer_host_counter(), vcpu->ptimer_cval), HRTIMER_MODE_REL);
 }
 
 /* Before entry, IRQs off: the line of PPI 30. */

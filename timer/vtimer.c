@@ -27,6 +27,21 @@ u64 vtimer_host_counter(void)
 	return __arch_counter_get_cntpct();
 }
 
+/*
+ * How long until the counter reaches @cval from @now, for an hrtimer. A
+ * guest's compare value can be any 64-bit number: decades away is capped
+ * (an hrtimer's expiry is a signed 64-bit time), never wrapped into the past.
+ */
+ktime_t vtimer_delay(u64 now, u64 cval)
+{
+	u64 ticks = cval > now ? cval - now : 0;
+	u32 freq = arch_timer_get_cntfrq();
+
+	if (ticks >= div_u64(KTIME_MAX, NSEC_PER_SEC) * freq)
+		return KTIME_MAX;
+	return ns_to_ktime(mul_u64_u32_div(ticks, NSEC_PER_SEC, freq));
+}
+
 static enum hrtimer_restart vtimer_wakeup(struct hrtimer *t)
 {
 	struct armvirt_vcpu *vcpu = container_of(t, struct armvirt_vcpu, wfi_timer);
@@ -82,13 +97,11 @@ void vtimer_unflush(struct armvirt_vcpu *vcpu)
 /* A vCPU goes to sleep in WFI: wake it when its timer would fire. */
 void vtimer_block_start(struct armvirt_vcpu *vcpu)
 {
-	u64 now, cval = vcpu->hyp->ctxt.timer.cntv_cval, ns;
-
 	if (!vtimer_armed(vcpu))
 		return;
-	now = vtimer_guest_count(vcpu);
-	ns = cval > now ? mul_u64_u32_div(cval - now, NSEC_PER_SEC, arch_timer_get_cntfrq()) : 0;
-	hrtimer_start(&vcpu->wfi_timer, ns_to_ktime(ns), HRTIMER_MODE_REL);
+	hrtimer_start(&vcpu->wfi_timer,
+		      vtimer_delay(vtimer_guest_count(vcpu), vcpu->hyp->ctxt.timer.cntv_cval),
+		      HRTIMER_MODE_REL);
 }
 
 void vtimer_block_end(struct armvirt_vcpu *vcpu)

@@ -8,6 +8,7 @@
 #ifndef ARMVIRT_TIMER_VTIMER_H
 #define ARMVIRT_TIMER_VTIMER_H
 
+#include <linux/ktime.h>
 #include <linux/types.h>
 
 struct armvirt_vcpu;
@@ -19,6 +20,7 @@ void vtimer_unflush(struct armvirt_vcpu *vcpu);	/* IRQs off, after exit */
 void vtimer_block_start(struct armvirt_vcpu *vcpu);
 void vtimer_block_end(struct armvirt_vcpu *vcpu);
 u64 vtimer_host_counter(void);
+ktime_t vtimer_delay(u64 now, u64 cval);	/* until the counter reaches @cval */
 
 /* The emulated physical timer (ptimer.c); vCPU thread */
 enum ptimer_reg { PTIMER_CTL, PTIMER_TVAL, PTIMER_CVAL };

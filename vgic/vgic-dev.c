@@ -6,7 +6,9 @@
  * Configuration happens under armvirt_vm.lock, before the first KVM_RUN.
  */
 #include <linux/anon_inodes.h>
+#include <linux/file.h>
 #include <linux/fs.h>
+#include <linux/slab.h>
 #include <linux/module.h>
 #include <linux/uaccess.h>
 
@@ -17,7 +19,37 @@
 #define VGIC_ADDR_UNSET		(~0ULL)
 #define IPA_LIMIT		(1ULL << ARMVIRT_IPA_BITS)
 
-/* KVM_VGIC_V2_ADDR_TYPE_*: 4 KiB aligned, inside the IPA space, set once, no overlap. */
+/*
+ * Does [gpa, gpa + size) meet the vGIC's CPU interface (the hardware GICV
+ * frame mapped into stage 2)? No memslot may cover it. Caller holds vm->lock.
+ */
+bool vgic_cpu_if_overlaps(struct armvirt_vm *vm, u64 gpa, u64 size)
+{
+	struct vgic_dist *d = vm->vgic;
+
+	lockdep_assert_held(&vm->lock);
+	return d && d->cpu_base != VGIC_ADDR_UNSET &&
+	       gpa < d->cpu_base + KVM_VGIC_V2_CPU_SIZE && d->cpu_base < gpa + size;
+}
+
+static bool covered_by_memslot(struct armvirt_vm *vm, u64 gpa, u64 size)
+{
+	const struct armvirt_memslot *slot;
+	unsigned int i;
+
+	for (i = 0; i < ARMVIRT_NR_MEMSLOTS; i++) {
+		slot = &vm->slots[i];
+		if (slot->npages && gpa < (slot->base_gfn + slot->npages) << PAGE_SHIFT &&
+		    slot->base_gfn << PAGE_SHIFT < gpa + size)
+			return true;
+	}
+	return false;
+}
+
+/*
+ * KVM_VGIC_V2_ADDR_TYPE_*: 4 KiB aligned, inside the IPA space, set once, no
+ * overlap (and the CPU interface on no memslot).
+ */
 int vgic_set_addr(struct armvirt_vm *vm, u32 type, u64 addr)
 {
 	struct vgic_dist *d = vm->vgic;
@@ -47,6 +79,11 @@ int vgic_set_addr(struct armvirt_vm *vm, u32 type, u64 addr)
 		return -EEXIST;
 	if (other != VGIC_ADDR_UNSET && addr < other + other_size && other < addr + size)
 		return -EINVAL;
+	if (type == KVM_VGIC_V2_ADDR_TYPE_CPU && covered_by_memslot(vm, addr, size)) {
+		pr_warn_ratelimited(ARMVIRT_NAME ": the vGIC CPU interface at %#llx would be on a memory slot\n",
+				    addr);
+		return -EEXIST;
+	}
 	*base = addr;
 	return 0;
 }
@@ -266,28 +303,62 @@ static const struct file_operations vgic_dev_fops = {
 	.llseek		= noop_llseek,
 };
 
-/* KVM_CREATE_DEVICE on a VM fd */
-int vgic_create_device(struct armvirt_vm *vm, struct kvm_create_device *cd)
+/*
+ * KVM_CREATE_DEVICE on a VM fd, @argp its struct kvm_create_device. The
+ * vGIC and its fd become visible only once the fd number has been written
+ * back: a failed copy leaves nothing behind, and a retry may succeed.
+ */
+int vgic_create_device(struct armvirt_vm *vm, void __user *argp)
 {
+	struct kvm_create_device cd;
+	struct vgic_dist *d;
+	struct file *file;
 	int ret, fd;
 
-	if (cd->type != KVM_DEV_TYPE_ARM_VGIC_V2)
+	if (copy_from_user(&cd, argp, sizeof(cd)))
+		return -EFAULT;
+	if (cd.type != KVM_DEV_TYPE_ARM_VGIC_V2)
 		return -ENODEV;
-	if (cd->flags & ~KVM_CREATE_DEVICE_TEST)
+	if (cd.flags & ~KVM_CREATE_DEVICE_TEST)
 		return -EINVAL;
-	if (cd->flags & KVM_CREATE_DEVICE_TEST)
+	if (cd.flags & KVM_CREATE_DEVICE_TEST)
 		return 0;
+
+	d = vgic_alloc();
+	if (!d)
+		return -ENOMEM;
+	fd = get_unused_fd_flags(O_RDWR | O_CLOEXEC);
+	if (fd < 0) {
+		ret = fd;
+		goto err_free;
+	}
+	kref_get(&vm->ref);	/* the device fd's */
+	file = anon_inode_getfile("armvirt-vgic-v2", &vgic_dev_fops, vm, O_RDWR | O_CLOEXEC);
+	if (IS_ERR(file)) {
+		armvirt_vm_put(vm);	/* the caller's fd holds another */
+		ret = PTR_ERR(file);
+		goto err_fd;
+	}
+	cd.fd = fd;
+	if (copy_to_user(argp, &cd, sizeof(cd))) {
+		ret = -EFAULT;
+		goto err_file;
+	}
 	mutex_lock(&vm->lock);
-	ret = vgic_create(vm);
+	ret = vgic_may_create(vm);
+	if (!ret)
+		vgic_publish(vm, d);
 	mutex_unlock(&vm->lock);
 	if (ret)
-		return ret;
-	kref_get(&vm->ref);
-	fd = anon_inode_getfd("armvirt-vgic-v2", &vgic_dev_fops, vm, O_RDWR | O_CLOEXEC);
-	if (fd < 0) {
-		armvirt_vm_put(vm);	/* the caller's fd holds another */
-		return fd;
-	}
-	cd->fd = fd;
+		goto err_file;
+	fd_install(fd, file);
 	return 0;
+
+err_file:
+	fput(file);	/* its release drops the VM reference */
+err_fd:
+	put_unused_fd(fd);
+err_free:
+	kfree(d);
+	return ret;
 }

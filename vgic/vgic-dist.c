@@ -117,7 +117,7 @@ static u32 read_targets(struct dist_access *a, struct vgic_irq *irq, u32 intid)
 static void write_targets(struct dist_access *a, struct vgic_irq *irq, u32 intid, u32 t)
 {
 	if (intid >= VGIC_NR_PRIVATE)
-		irq->targets = t & (BIT(a->vcpu->vm->nr_vcpus) - 1);
+		irq->targets = t & a->d->vcpu_mask;
 }
 
 static u32 read_config(struct dist_access *a, struct vgic_irq *irq, u32 intid)
@@ -159,7 +159,7 @@ static void write_ctlr(struct dist_access *a, u32 offset, u32 val)
 
 static u32 read_typer(struct dist_access *a, u32 offset)
 {
-	return (a->d->nr_irqs / 32 - 1) | (a->vcpu->vm->nr_vcpus - 1) << 5;
+	return (a->d->nr_irqs / 32 - 1) | (fls(a->d->vcpu_mask) - 1) << 5;
 }
 
 static u32 read_iidr(struct dist_access *a, u32 offset)
@@ -179,7 +179,7 @@ static void write_sgir(struct dist_access *a, u32 offset, u32 val)
 	unsigned int id, self = a->vcpu->id;
 
 	if (filter == 1)
-		list = (BIT(a->vcpu->vm->nr_vcpus) - 1) & ~BIT(self);
+		list = a->d->vcpu_mask & ~BIT(self);
 	else if (filter == 2)
 		list = BIT(self);
 	else if (filter == 3)
@@ -254,9 +254,9 @@ static u32 irq_region_access(struct dist_access *a, const struct dist_region *r,
 bool vgic_dist_mmio(struct armvirt_vcpu *vcpu, u64 ipa, unsigned int len,
 		    bool is_write, u32 *val)
 {
-	struct vgic_dist *d = vcpu->vm->vgic;
+	struct vgic_dist *d = vgic_ready(vcpu->vm);
 
-	if (!d || !d->initialized || ipa < d->dist_base ||
+	if (!d || ipa < d->dist_base ||
 	    ipa >= d->dist_base + KVM_VGIC_V2_DIST_SIZE)
 		return false;
 	vgic_dist_access(vcpu, ipa - d->dist_base, len, is_write, val);

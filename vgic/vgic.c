@@ -61,9 +61,9 @@ void vgic_kick_target(struct armvirt_vm *vm, u32 intid, struct vgic_irq *irq,
 		armvirt_vcpu_request(target, REQ_KICK);
 }
 
-int vgic_create(struct armvirt_vm *vm)
+/* Can a vGIC still be added? Caller holds vm->lock. */
+int vgic_may_create(struct armvirt_vm *vm)
 {
-	struct vgic_dist *d;
 	unsigned int i;
 
 	lockdep_assert_held(&vm->lock);
@@ -72,28 +72,61 @@ int vgic_create(struct armvirt_vm *vm)
 	for (i = 0; i < ARMVIRT_MAX_VCPUS; i++)
 		if (vm->vcpus[i] && vm->vcpus[i]->has_run)
 			return -EBUSY;
-	d = kzalloc(sizeof(*d), GFP_KERNEL_ACCOUNT);
+	return 0;
+}
+
+struct vgic_dist *vgic_alloc(void)
+{
+	struct vgic_dist *d = kzalloc(sizeof(*d), GFP_KERNEL_ACCOUNT);
+
 	if (!d)
-		return -ENOMEM;
+		return NULL;
 	spin_lock_init(&d->lock);
 	d->dist_base = VGIC_ADDR_UNSET;
 	d->cpu_base = VGIC_ADDR_UNSET;
-	vm->vgic = d;
+	return d;
+}
+
+/* Publish @d as the VM's vGIC. Caller holds vm->lock, checked vgic_may_create(). */
+void vgic_publish(struct armvirt_vm *vm, struct vgic_dist *d)
+{
+	smp_store_release(&vm->vgic, d);	/* lockless readers see it set up */
+}
+
+int vgic_create(struct armvirt_vm *vm)
+{
+	struct vgic_dist *d;
+	int ret;
+
+	ret = vgic_may_create(vm);
+	if (ret)
+		return ret;
+	d = vgic_alloc();
+	if (!d)
+		return -ENOMEM;
+	vgic_publish(vm, d);
 	return 0;
+}
+
+static void free_cpus(struct vgic_cpu **cpus)
+{
+	unsigned int i;
+
+	for (i = 0; i < ARMVIRT_MAX_VCPUS; i++) {
+		if (cpus[i])
+			kfree(cpus[i]->scratch);
+		kfree(cpus[i]);
+		cpus[i] = NULL;
+	}
 }
 
 void vgic_destroy(struct armvirt_vm *vm)
 {
 	struct vgic_dist *d = vm->vgic;
-	unsigned int i;
 
 	if (!d)
 		return;
-	for (i = 0; i < ARRAY_SIZE(d->cpus); i++) {
-		if (d->cpus[i])
-			kfree(d->cpus[i]->scratch);
-		kfree(d->cpus[i]);
-	}
+	free_cpus(d->cpus);
 	kfree(d->spis);
 	kfree(d);
 	vm->vgic = NULL;
@@ -111,50 +144,70 @@ static void reset_irq(struct vgic_irq *irq, u32 intid, unsigned int vcpu_id)
 		irq->targets = BIT(vcpu_id);
 }
 
-/* Allocate the interrupts for the VM's vCPUs. Caller holds vm->lock. */
+/*
+ * Allocate the interrupts for the VM's vCPUs, by vCPU id (KVM allows any id
+ * below the maximum, in any order). All or nothing: a failed attempt leaves
+ * nothing behind and may be retried. Caller holds vm->lock.
+ */
 int vgic_init(struct armvirt_vm *vm)
 {
 	struct vgic_dist *d = vm->vgic;
-	unsigned int i, j, nr_vcpus = vm->nr_vcpus;
+	struct vgic_cpu *cpus[ARMVIRT_MAX_VCPUS] = { };
+	u32 nr_irqs = d->nr_irqs ? d->nr_irqs : VGIC_DEFAULT_IRQS;
+	struct vgic_irq *spis;
+	unsigned int i, j;
+	u8 mask = 0;
 
+	lockdep_assert_held(&vm->lock);
 	if (d->initialized)
 		return 0;
-	if (!nr_vcpus)
+	for (i = 0; i < ARMVIRT_MAX_VCPUS; i++)
+		if (vm->vcpus[i])
+			mask |= BIT(i);
+	if (!mask)
 		return -EBUSY;
-	if (!d->nr_irqs)
-		d->nr_irqs = VGIC_DEFAULT_IRQS;
-	d->spis = kcalloc(d->nr_irqs - VGIC_NR_PRIVATE, sizeof(*d->spis), GFP_KERNEL_ACCOUNT);
-	if (!d->spis)
+	spis = kcalloc(nr_irqs - VGIC_NR_PRIVATE, sizeof(*spis), GFP_KERNEL_ACCOUNT);
+	if (!spis)
 		return -ENOMEM;
-	for (i = 0; i < d->nr_irqs - VGIC_NR_PRIVATE; i++)
-		reset_irq(&d->spis[i], i + VGIC_NR_PRIVATE, 0);
-	for (i = 0; i < nr_vcpus; i++) {
-		d->cpus[i] = kzalloc(sizeof(*d->cpus[i]), GFP_KERNEL_ACCOUNT);
-		if (!d->cpus[i])
-			return -ENOMEM;	/* freed with the VM */
+	for (i = 0; i < nr_irqs - VGIC_NR_PRIVATE; i++)
+		reset_irq(&spis[i], i + VGIC_NR_PRIVATE, 0);
+	for (i = 0; i < ARMVIRT_MAX_VCPUS; i++) {
+		if (!(mask & BIT(i)))
+			continue;
+		cpus[i] = kzalloc(sizeof(*cpus[i]), GFP_KERNEL_ACCOUNT);
+		if (!cpus[i])
+			goto err;
 		for (j = 0; j < VGIC_NR_PRIVATE; j++)
-			reset_irq(&d->cpus[i]->private[j], j, i);
-		d->cpus[i]->scratch = kcalloc(d->nr_irqs, sizeof(struct lr_candidate),
-					      GFP_KERNEL_ACCOUNT);
-		if (!d->cpus[i]->scratch)
-			return -ENOMEM;
+			reset_irq(&cpus[i]->private[j], j, i);
+		cpus[i]->scratch = kcalloc(nr_irqs, sizeof(struct lr_candidate),
+					   GFP_KERNEL_ACCOUNT);
+		if (!cpus[i]->scratch)
+			goto err;
 	}
-	d->initialized = true;
+	d->nr_irqs = nr_irqs;
+	d->spis = spis;
+	memcpy(d->cpus, cpus, sizeof(cpus));
+	d->vcpu_mask = mask;
+	smp_store_release(&d->initialized, true);	/* after all of the above */
 	return 0;
+
+err:
+	free_cpus(cpus);
+	kfree(spis);
+	return -ENOMEM;
 }
 
-/* First KVM_RUN with a vGIC: initialise it and map the GICV frame. */
+/* First KVM_RUN with a vGIC: initialise it and map the GICV frame. Caller holds vm->lock. */
 int vgic_init_for_run(struct armvirt_vcpu *vcpu)
 {
 	struct armvirt_vm *vm = vcpu->vm;
 	struct vgic_dist *d = vm->vgic;
-	int ret = 0;
+	int ret;
 
-	mutex_lock(&vm->lock);
+	lockdep_assert_held(&vm->lock);
 	if (d->dist_base == VGIC_ADDR_UNSET || d->cpu_base == VGIC_ADDR_UNSET) {
 		pr_warn_ratelimited(ARMVIRT_NAME ": the vGIC's distributor and CPU interface addresses must be set before KVM_RUN\n");
-		ret = -ENXIO;
-		goto out;
+		return -ENXIO;
 	}
 	ret = vgic_init(vm);
 	if (!ret && !vm->gicv_mapped) {
@@ -162,8 +215,6 @@ int vgic_init_for_run(struct armvirt_vcpu *vcpu)
 					 KVM_VGIC_V2_CPU_SIZE);
 		vm->gicv_mapped = !ret;
 	}
-out:
-	mutex_unlock(&vm->lock);
 	return ret;
 }
 
@@ -173,13 +224,13 @@ int vgic_irq_line(struct armvirt_vm *vm, u32 irq_field, bool level)
 	u32 type = (irq_field >> KVM_ARM_IRQ_TYPE_SHIFT) & KVM_ARM_IRQ_TYPE_MASK;
 	u32 vcpu_id = (irq_field >> KVM_ARM_IRQ_VCPU_SHIFT) & KVM_ARM_IRQ_VCPU_MASK;
 	u32 intid = (irq_field >> KVM_ARM_IRQ_NUM_SHIFT) & KVM_ARM_IRQ_NUM_MASK;
-	struct vgic_dist *d = vm->vgic;
+	struct vgic_dist *d = vgic_ready(vm);
 	struct armvirt_vcpu *vcpu = NULL;
 	struct vgic_irq *irq;
 	unsigned long flags;
 	bool pending;
 
-	if (!d || !d->initialized)
+	if (!d)
 		return -ENODEV;
 	switch (type) {
 	case KVM_ARM_IRQ_TYPE_SPI:
@@ -213,9 +264,11 @@ int vgic_irq_line(struct armvirt_vm *vm, u32 irq_field, bool level)
 /* The timer's line, set by the vCPU itself. Under no lock; IRQs may be off. */
 void vgic_set_ppi_level(struct armvirt_vcpu *vcpu, u32 intid, bool level)
 {
-	struct vgic_dist *d = vcpu->vm->vgic;
+	struct vgic_dist *d = vgic_ready(vcpu->vm);
 	unsigned long flags;
 
+	if (!d)
+		return;
 	spin_lock_irqsave(&d->lock, flags);
 	d->cpus[vcpu->id]->private[intid].line_level = level;
 	spin_unlock_irqrestore(&d->lock, flags);
@@ -240,13 +293,13 @@ void vgic_set_resample(struct armvirt_vm *vm, u32 intid, struct eventfd_ctx *ctx
 bool vgic_vcpu_pending(struct armvirt_vcpu *vcpu)
 {
 	struct armvirt_vm *vm = vcpu->vm;
-	struct vgic_dist *d = vm->vgic;
+	struct vgic_dist *d = vgic_ready(vm);
 	struct vgic_irq *irq;
 	unsigned long flags;
 	bool found = false;
 	u32 i, pmr;
 
-	if (!d || !d->initialized)
+	if (!d)
 		return false;
 	pmr = (d->cpus[vcpu->id]->vmcr >> 27) << 3;
 	spin_lock_irqsave(&d->lock, flags);
@@ -307,14 +360,14 @@ static int collect_candidates(struct armvirt_vcpu *vcpu, struct lr_candidate *ca
 
 void vgic_flush_lrs(struct armvirt_vcpu *vcpu)
 {
-	struct vgic_dist *d = vcpu->vm->vgic;
+	struct vgic_dist *d = vgic_ready(vcpu->vm);
 	struct vgic_cpu *c;
 	struct lr_candidate *cand;
 	struct vgic_irq *irq;
 	int i, n, nr_lrs = vgic_hw_nr_lrs();
 	u32 lr, hcr = GICH_HCR_EN;
 
-	if (!d || !d->initialized)
+	if (!d)
 		return;
 	c = d->cpus[vcpu->id];
 	cand = c->scratch;
@@ -361,13 +414,13 @@ void vgic_flush_lrs(struct armvirt_vcpu *vcpu)
 
 void vgic_fold_lrs(struct armvirt_vcpu *vcpu)
 {
-	struct vgic_dist *d = vcpu->vm->vgic;
+	struct vgic_dist *d = vgic_ready(vcpu->vm);
 	struct vgic_irq *irq;
 	struct vgic_cpu *c;
 	int i;
 	u32 lr;
 
-	if (!d || !d->initialized)
+	if (!d)
 		return;
 	c = d->cpus[vcpu->id];
 	c->vmcr = vgic_hw_read(GICH_VMCR);

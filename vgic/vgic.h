@@ -15,6 +15,8 @@
 #include <linux/spinlock.h>
 #include <linux/types.h>
 
+#include "../highvisor/vm.h"
+
 #define VGIC_NR_PRIVATE		32	/* SGIs 0-15, PPIs 16-31 */
 #define VGIC_NR_SGIS		16
 #define VGIC_MAX_IRQS		1024
@@ -61,13 +63,28 @@ struct vgic_cpu {
 
 struct vgic_dist {
 	spinlock_t lock;
-	bool initialized;	/* KVM_DEV_ARM_VGIC_CTRL_INIT or first run */
+	/*
+	 * Set once (KVM_DEV_ARM_VGIC_CTRL_INIT or the first KVM_RUN), under
+	 * armvirt_vm.lock, with a release: whoever reads it true with
+	 * vgic_ready() sees spis, cpus and vcpu_mask, which never change again.
+	 */
+	bool initialized;
 	bool enabled;		/* GICD_CTLR */
 	u32 nr_irqs;		/* including the private ones */
 	u64 dist_base, cpu_base;	/* guest IPAs; ~0 until set */
 	struct vgic_irq *spis;	/* nr_irqs - 32 */
-	struct vgic_cpu *cpus[8];	/* by vCPU id, once initialized */
+	struct vgic_cpu *cpus[8];	/* by vCPU id (ids may have gaps) */
+	u8 vcpu_mask;		/* the ids of the VM's vCPUs: targets, SGI lists */
 };
+
+/* The VM's vGIC if it is initialised, else NULL. Any context. */
+static inline struct vgic_dist *vgic_ready(const struct armvirt_vm *vm)
+{
+	struct vgic_dist *d = READ_ONCE(vm->vgic);
+
+	/* pairs with the release in vgic_init(): the allocations before it */
+	return d && smp_load_acquire(&d->initialized) ? d : NULL;
+}
 
 /* vgic-hw.c: the host's GICH, its maintenance and virtual timer interrupts */
 int vgic_hw_init(void);
@@ -81,14 +98,17 @@ phys_addr_t vgic_hw_gicv_base(void);
 int vgic_hw_timer_irq(void);
 
 /* vgic.c */
-int vgic_create(struct armvirt_vm *vm);
+int vgic_may_create(struct armvirt_vm *vm);	/* caller holds vm->lock */
+struct vgic_dist *vgic_alloc(void);
+void vgic_publish(struct armvirt_vm *vm, struct vgic_dist *d);	/* vm->lock */
+int vgic_create(struct armvirt_vm *vm);	/* caller holds vm->lock */
 int vgic_init(struct armvirt_vm *vm);	/* caller holds vm->lock */
-struct kvm_create_device;
-int vgic_create_device(struct armvirt_vm *vm, struct kvm_create_device *cd);
+int vgic_create_device(struct armvirt_vm *vm, void __user *argp);
 void vgic_destroy(struct armvirt_vm *vm);
 int vgic_set_addr(struct armvirt_vm *vm, u32 type, u64 addr);
+bool vgic_cpu_if_overlaps(struct armvirt_vm *vm, u64 gpa, u64 size);
 int vgic_irq_line(struct armvirt_vm *vm, u32 irq, bool level);
-int vgic_init_for_run(struct armvirt_vcpu *vcpu);
+int vgic_init_for_run(struct armvirt_vcpu *vcpu);	/* caller holds vm->lock */
 void vgic_flush_lrs(struct armvirt_vcpu *vcpu);	/* IRQs off, before entry */
 void vgic_fold_lrs(struct armvirt_vcpu *vcpu);	/* IRQs off, after exit */
 bool vgic_vcpu_pending(struct armvirt_vcpu *vcpu);

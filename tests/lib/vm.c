@@ -41,7 +41,7 @@ static int load_guest(struct tvm *vm, const char *name)
 	return 0;
 }
 
-static int vcpu_init(struct tvm *vm, int id)
+int tvm_add_vcpu(struct tvm *vm, int id, bool powered_off)
 {
 	struct kvm_vcpu_init init;
 	struct tvm_vcpu *v = &vm->vcpu[id];
@@ -57,7 +57,7 @@ static int vcpu_init(struct tvm *vm, int id)
 	if (ioctl(vm->vm_fd, KVM_ARM_PREFERRED_TARGET, &init))
 		return fail("KVM_ARM_PREFERRED_TARGET");
 	init.features[0] = 1U << KVM_ARM_VCPU_PSCI_0_2;
-	if (id)
+	if (powered_off)
 		init.features[0] |= 1U << KVM_ARM_VCPU_POWER_OFF;
 	if (ioctl(v->fd, KVM_ARM_VCPU_INIT, &init))
 		return fail("KVM_ARM_VCPU_INIT");
@@ -103,7 +103,7 @@ int tvm_create(struct tvm *vm, const char *name, size_t ram_size, int nr_vcpus)
 			return ret;
 	}
 	for (i = 0; i < nr_vcpus; i++) {
-		ret = vcpu_init(vm, i);
+		ret = tvm_add_vcpu(vm, i, i != 0);
 		if (ret)
 			return ret;
 		vm->nr_vcpus++;
@@ -257,7 +257,8 @@ void *tvm_gpa(struct tvm *vm, uint64_t gpa)
 void tvm_diag_exit_counts(int vcpu_id)
 {
 	static const char *const names[] = {
-		"runs", "irq", "wfi", "wfe", "cp15", "cp14", "set_way", "psci", "hvc_other",
+		"runs", "irq", "wfi", "wfe", "cp15", "cp14", "set_way", "vm_reg", "dcache_flush",
+		"psci", "hvc_other",
 		"mem_fault", "mmio_read", "mmio_write", "mmio_decoded", "mmio_kernel",
 		"ioeventfd", "undef_injected", "abort_injected", "signal",
 	};
@@ -274,34 +275,60 @@ void tvm_diag_exit_counts(int vcpu_id)
 	tap_diag("vCPU %d exit counters:%s", vcpu_id, line);
 }
 
-long tvm_exit_count(int vcpu_id, const char *name)
+/* The debugfs file of the vCPU of this process's newest VM, or false. */
+static bool vcpu_debugfs_path(int vcpu_id, char *path, size_t size)
 {
 	const char *dir = "/sys/kernel/debug/armvirt/vcpus";
-	char path[320], buf[1024], *p;
 	unsigned int vm_nr, best = 0;
-	int pid, id;
 	struct dirent *de;
-	size_t len;
+	int pid, id;
 	DIR *d;
 
 	d = opendir(dir);
 	if (!d)
-		return -1;
+		return false;
 	path[0] = 0;
 	/* the newest VM of this process: the highest VM number */
 	while ((de = readdir(d))) {
 		if (sscanf(de->d_name, "%d-%u-%d", &pid, &vm_nr, &id) == 3 &&
 		    pid == (int)getpid() && id == vcpu_id && vm_nr >= best) {
 			best = vm_nr;
-			snprintf(path, sizeof(path), "%s/%s", dir, de->d_name);
+			snprintf(path, size, "%s/%s", dir, de->d_name);
 		}
 	}
 	closedir(d);
-	if (!path[0] || read_file(path, buf, sizeof(buf)) < 0)
+	return path[0];
+}
+
+long tvm_exit_count(int vcpu_id, const char *name)
+{
+	char path[320], buf[1024], *p;
+	size_t len;
+
+	if (!vcpu_debugfs_path(vcpu_id, path, sizeof(path)) ||
+	    read_file(path, buf, sizeof(buf)) < 0)
 		return -1;
 	len = strlen(name);
 	for (p = buf; p; p = strchr(p, '\n'), p = p ? p + 1 : NULL)
 		if (!strncmp(p, name, len) && p[len] == ' ')
 			return strtol(p + len + 1, NULL, 10);
 	return -1;
+}
+
+int tvm_selftest_trap(int vcpu_id, uint32_t hsr, uint32_t far, uint64_t ipa, unsigned int n)
+{
+	char path[320], cmd[96];
+	int fd, len, ret = 0;
+
+	if (!vcpu_debugfs_path(vcpu_id, path, sizeof(path)))
+		return ENOENT;
+	fd = open(path, O_WRONLY | O_CLOEXEC);
+	if (fd < 0)
+		return errno;
+	len = snprintf(cmd, sizeof(cmd), "trap %x %x %x %u", hsr, far,
+		       (uint32_t)(ipa >> 12) << 4, n);
+	if (write(fd, cmd, len) != len)
+		ret = errno;
+	close(fd);
+	return ret;
 }

@@ -52,6 +52,8 @@ struct ucall {
  */
 int tvm_create(struct tvm *vm, const char *name, size_t ram_size, int nr_vcpus);
 void tvm_destroy(struct tvm *vm);
+/* vCPU @id (vm->vcpu[id]), at GUEST_RAM_BASE, PSCI 0.2: 0 or -errno. Not counted in nr_vcpus. */
+int tvm_add_vcpu(struct tvm *vm, int id, bool powered_off);
 
 /* KVM_RUN once: 0 or errno. */
 int tvm_run_once(struct tvm_vcpu *v);
@@ -81,6 +83,12 @@ void *tvm_gpa(struct tvm *vm, uint64_t gpa);
 
 /* An exit counter of the vCPU from debugfs (armvirt/vcpus/<pid>-*-<id>), or -1. */
 long tvm_exit_count(int vcpu_id, const char *name);
+/*
+ * The debugfs test interface: the stopped vCPU handles @n trap exits with
+ * syndrome @hsr, fault address @far and faulting IPA @ipa, as if its guest
+ * had taken them. 0 or an errno.
+ */
+int tvm_selftest_trap(int vcpu_id, uint32_t hsr, uint32_t far, uint64_t ipa, unsigned int n);
 /* The non-zero exit counters of the vCPU, as one "name=count ..." TAP comment. */
 void tvm_diag_exit_counts(int vcpu_id);
 

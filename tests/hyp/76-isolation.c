@@ -1,0 +1,412 @@
+// SPDX-License-Identifier: GPL-2.0-only
+/*
+ * What a VMM or a guest must not be able to do to the host: each check
+ * names one input an outside review found accepted, or one path that
+ * oopsed, panicked or looped, and asserts the behaviour that replaced it.
+ * Traps that the test board never produces (set/way, cache maintenance
+ * faults, asynchronous aborts) reach their handlers through the debugfs
+ * test interface (tvm_selftest_trap).
+ */
+#define _GNU_SOURCE
+#include <dirent.h>
+#include <errno.h>
+#include <pthread.h>
+#include <stdio.h>
+#include <string.h>
+#include <sys/eventfd.h>
+#include <sys/ioctl.h>
+#include <sys/mman.h>
+#include <unistd.h>
+
+#include "health.h"
+#include "tap.h"
+#include "vm.h"
+
+#define RAM_SIZE	(2 << 20)
+#define RO_SLOT_GPA	0x50000000ULL
+#define DATA_PAGE	(GUEST_RAM_BASE + 0x180000)	/* tests/guest/injected.S */
+#define FPEXC_ID	(KVM_REG_ARM | KVM_REG_SIZE_U32 | KVM_REG_ARM_VFP | KVM_REG_ARM_VFP_FPEXC)
+#define FPEXC_EN	(1U << 30)
+
+/* HSR (ARM ARM B3.13.6) of the traps the tests hand to a vCPU */
+#define HSR_IL		(1U << 25)
+#define HSR_DABT_LOW	(0x24U << 26)
+#define HSR_CP15_32	(0x03U << 26)
+#define HSR_CV_AL	((1U << 24) | (0xeU << 20))	/* condition valid: always */
+#define DABT_CM		(1U << 8)
+#define DABT_WNR	(1U << 6)
+#define FSC_PERM_L3	0x0f
+#define FSC_ASYNC_EXT	0x11
+#define HSR_DCCISW	(HSR_CP15_32 | HSR_IL | HSR_CV_AL | (2U << 17) | (7U << 10) | (14U << 1))
+#define HSR_CM_PERM	(HSR_DABT_LOW | HSR_IL | DABT_CM | DABT_WNR | FSC_PERM_L3)
+
+static int set_region(int vm_fd, uint32_t slot, uint32_t flags, uint64_t gpa, uint64_t size,
+		      uint64_t uaddr)
+{
+	struct kvm_userspace_memory_region r = {
+		.slot = slot, .flags = flags, .guest_phys_addr = gpa,
+		.memory_size = size, .userspace_addr = uaddr,
+	};
+
+	return ioctl(vm_fd, KVM_SET_USER_MEMORY_REGION, &r) ? errno : 0;
+}
+
+static void oversized_slots(void)
+{
+	struct tvm vm;
+	unsigned long ram;
+
+	if (tvm_create(&vm, NULL, RAM_SIZE, 0))
+		tap_bail("creating a VM");
+	ram = (unsigned long)vm.ram;
+	tap_eq(set_region(vm.vm_fd, 1, 0, 0x100000000ULL, 1ULL << 32, ram), EINVAL,
+	       "slot-of-4gib-is-refused");
+	tap_eq(set_region(vm.vm_fd, 1, 0, 0x100000000ULL, (1ULL << 32) + 0x1000, ram), EINVAL,
+	       "slot-of-4gib-and-a-page-is-refused");
+	tap_eq(set_region(vm.vm_fd, 1, 0, 0x100000000ULL, 0xfffff000ULL, ram), EINVAL,
+	       "slot-past-the-end-of-the-address-space-is-refused");
+	tap_eq(set_region(vm.vm_fd, 1, 0, 0x100000000ULL, 0x2000, 0xbefff000ULL), EINVAL,
+	       "slot-crossing-into-kernel-space-is-refused");
+	tap_eq(set_region(vm.vm_fd, 1, 0, 0x100000000ULL, 0x1000, 1ULL << 32), EINVAL,
+	       "slot-at-a-64-bit-user-address-is-refused");
+	tap_eq(set_region(vm.vm_fd, 1, 0, 0x100000000ULL, 0x1000, ram), 0,
+	       "a-normal-slot-still-works-after-them");
+	tvm_destroy(&vm);
+}
+
+static int irqfd(int vm_fd, int fd, uint32_t gsi, uint32_t flags, int resamplefd)
+{
+	struct kvm_irqfd a = { .fd = fd, .gsi = gsi, .flags = flags, .resamplefd = resamplefd };
+
+	return ioctl(vm_fd, KVM_IRQFD, &a) ? errno : 0;
+}
+
+static void irqfd_gsi_bounds(void)
+{
+	int efd = eventfd(0, EFD_CLOEXEC), rfd = eventfd(0, EFD_CLOEXEC);
+	struct tvm vm;
+
+	if (tvm_create(&vm, NULL, RAM_SIZE, 1) || tvm_create_vgic(&vm, 64) < 0)
+		tap_bail("creating a VM with a vGIC");
+	tap_eq(irqfd(vm.vm_fd, efd, 0xffffffe0, KVM_IRQFD_FLAG_RESAMPLE, rfd), EINVAL,
+	       "irqfd-gsi-that-wraps-past-zero-is-refused");
+	tap_eq(irqfd(vm.vm_fd, efd, 0xffffffff, 0, -1), EINVAL, "irqfd-gsi-0xffffffff-is-refused");
+	tap_eq(irqfd(vm.vm_fd, efd, 32, 0, -1), EINVAL, "irqfd-gsi-one-past-the-last-spi-is-refused");
+	tap_eq(irqfd(vm.vm_fd, efd, 31, KVM_IRQFD_FLAG_RESAMPLE, rfd), 0,
+	       "irqfd-on-the-last-spi-works");
+	tap_eq(irqfd(vm.vm_fd, efd, 31, KVM_IRQFD_FLAG_DEASSIGN, -1), 0,
+	       "irqfd-on-the-last-spi-deassigns");
+	tvm_destroy(&vm);
+	close(efd);
+	close(rfd);
+}
+
+static void fpexc_values(void)
+{
+	uint32_t bad = 0xffffffff, dex = 1U << 29, ex_en = 0xc0000000, v;
+	struct tvm vm;
+
+	if (tvm_create(&vm, "fpexc", RAM_SIZE, 1))
+		tap_bail("creating the FPEXC guest");
+	tap_eq(tvm_set_reg(&vm.vcpu[0], FPEXC_ID, &bad), EINVAL, "fpexc-with-unknown-bits-is-refused");
+	tap_eq(tvm_set_reg(&vm.vcpu[0], FPEXC_ID, &dex), EINVAL, "fpexc-dex-is-refused");
+	tap_eq(tvm_set_reg(&vm.vcpu[0], FPEXC_ID, &ex_en), 0, "fpexc-en-and-ex-are-accepted");
+	/* The host would have panicked here: FPINST restored in HYP. */
+	v = tvm_next_value(&vm.vcpu[0], "fpexc set by the VMM");
+	tap_ok(v & FPEXC_EN, "guest-runs-vfp-with-the-vmm-set-fpexc (FPEXC %#x)", v);
+	v = tvm_next_value(&vm.vcpu[0], "fpexc set by the guest");
+	tap_ok(v & FPEXC_EN, "guest-setting-fpexc-ex-exits-safely (FPEXC %#x)", v);
+	v = tvm_next_value(&vm.vcpu[0], "fpexc after the exit");
+	tap_ok(v & FPEXC_EN, "guest-fpexc-survives-the-exit (FPEXC %#x)", v);
+	tap_ok(tvm_run_ucall(&vm.vcpu[0]).kind == UC_DONE, "fpexc-guest-finishes");
+	tvm_destroy(&vm);
+}
+
+static int vgic_reg(int dev_fd, uint32_t group, uint32_t cpu, uint32_t offset, uint32_t *val,
+		    bool set)
+{
+	struct kvm_device_attr a = {
+		.group = group, .addr = (unsigned long)val,
+		.attr = ((uint64_t)cpu << KVM_DEV_ARM_VGIC_CPUID_SHIFT) | offset,
+	};
+
+	return ioctl(dev_fd, set ? KVM_SET_DEVICE_ATTR : KVM_GET_DEVICE_ATTR, &a) ? errno : 0;
+}
+
+static int irq_line(int vm_fd, uint32_t type, uint32_t vcpu, uint32_t num, int level)
+{
+	struct kvm_irq_level l = {
+		.irq = (type << KVM_ARM_IRQ_TYPE_SHIFT) | (vcpu << KVM_ARM_IRQ_VCPU_SHIFT) | num,
+		.level = level,
+	};
+
+	return ioctl(vm_fd, KVM_IRQ_LINE, &l) ? errno : 0;
+}
+
+/* KVM allows any vCPU id below the maximum: a VM of vCPU 1 alone, with a vGIC. */
+static void sparse_vcpu_ids(void)
+{
+	uint32_t typer = 0, pmr = 0xf0;
+	struct ucall uc;
+	struct tvm vm;
+	int dev;
+
+	if (tvm_create(&vm, "basic", RAM_SIZE, 0) || tvm_add_vcpu(&vm, 1, false))
+		tap_bail("creating a VM with vCPU 1 only");
+	dev = tvm_create_vgic(&vm, 64);
+	tap_ok(dev >= 0, "vgic-initialises-for-vcpu-1-alone");
+	if (dev < 0)
+		tap_bail("no vGIC");
+	uc = tvm_run_ucall(&vm.vcpu[1]);
+	tap_ok(uc.kind == UC_VALUE && uc.value == 5050, "vcpu-1-alone-runs-its-guest (kind %d value %u)",
+	       uc.kind, uc.value);
+	uc = tvm_run_ucall(&vm.vcpu[1]);
+	tap_ok(uc.kind == UC_SYSTEM_EVENT, "vcpu-1-alone-powers-off");
+	tap_eq(vgic_reg(dev, KVM_DEV_ARM_VGIC_GRP_DIST_REGS, 1, 4, &typer, false), 0,
+	       "gicd-typer-reads-through-vcpu-1");
+	tap_eq((typer >> 5) & 7, 1, "gicd-typer-counts-cpus-up-to-id-1");
+	tap_eq(vgic_reg(dev, KVM_DEV_ARM_VGIC_GRP_CPU_REGS, 1, 4, &pmr, true), 0,
+	       "gicc-pmr-of-vcpu-1-can-be-set");
+	tap_eq(vgic_reg(dev, KVM_DEV_ARM_VGIC_GRP_CPU_REGS, 0, 4, &pmr, true), EINVAL,
+	       "gicc-regs-of-absent-vcpu-0-are-refused");
+	tap_eq(irq_line(vm.vm_fd, KVM_ARM_IRQ_TYPE_PPI, 1, 20, 1), 0, "ppi-to-vcpu-1-is-accepted");
+	tap_eq(irq_line(vm.vm_fd, KVM_ARM_IRQ_TYPE_PPI, 0, 20, 1), EINVAL,
+	       "ppi-to-absent-vcpu-0-is-refused");
+	close(dev);
+	tvm_destroy(&vm);
+}
+
+static int count_fds(void)
+{
+	struct dirent *de;
+	DIR *d = opendir("/proc/self/fd");
+	int n = 0;
+
+	if (!d)
+		return -1;
+	while ((de = readdir(d)))
+		n += de->d_name[0] != '.';
+	closedir(d);
+	return n;
+}
+
+static void create_device_unwritable(void)
+{
+	struct kvm_create_device cd = { .type = KVM_DEV_TYPE_ARM_VGIC_V2 }, *ro;
+	struct tvm vm;
+	int before, ret;
+
+	if (tvm_create(&vm, NULL, RAM_SIZE, 1))
+		tap_bail("creating a VM");
+	ro = mmap(NULL, 4096, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
+	if (ro == MAP_FAILED)
+		tap_bail("mmap");
+	*ro = cd;
+	mprotect(ro, 4096, PROT_READ);
+	before = count_fds();
+	ret = ioctl(vm.vm_fd, KVM_CREATE_DEVICE, ro) ? errno : 0;
+	tap_eq(ret, EFAULT, "create-device-with-unwritable-argument-fails-efault");
+	tap_eq(count_fds(), before, "create-device-that-failed-leaves-no-fd");
+	ret = ioctl(vm.vm_fd, KVM_CREATE_DEVICE, &cd) ? errno : 0;
+	tap_eq(ret, 0, "create-device-retried-succeeds");
+	if (!ret)
+		close(cd.fd);
+	munmap(ro, 4096);
+	tvm_destroy(&vm);
+}
+
+static void memslot_over_gicv(void)
+{
+	struct kvm_arm_device_addr cpu_addr = {
+		.id = ((uint64_t)KVM_ARM_DEVICE_VGIC_V2 << KVM_ARM_DEVICE_ID_SHIFT) |
+		      KVM_VGIC_V2_ADDR_TYPE_CPU,
+		.addr = GUEST_GICC,
+	};
+	void *page = mmap(NULL, 0x2000, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
+	struct tvm vm;
+	int dev;
+
+	if (page == MAP_FAILED || tvm_create(&vm, NULL, RAM_SIZE, 1))
+		tap_bail("creating a VM");
+	dev = tvm_create_vgic(&vm, 64);
+	tap_eq(set_region(vm.vm_fd, 1, 0, GUEST_GICC + 0x1000, 0x1000, (unsigned long)page), EEXIST,
+	       "memslot-over-the-gic-cpu-interface-is-refused");
+	tap_eq(set_region(vm.vm_fd, 1, 0, GUEST_GICC + 0x2000, 0x1000, (unsigned long)page), 0,
+	       "memslot-just-after-the-gic-cpu-interface-is-accepted");
+	close(dev);
+	tvm_destroy(&vm);
+
+	if (tvm_create(&vm, NULL, RAM_SIZE, 1))
+		tap_bail("creating a VM");
+	tap_eq(set_region(vm.vm_fd, 1, 0, GUEST_GICC, 0x2000, (unsigned long)page), 0,
+	       "memslot-where-the-gic-will-go");
+	tap_eq(ioctl(vm.vm_fd, KVM_CREATE_IRQCHIP, 0), 0, "legacy-irqchip-created");
+	tap_eq(ioctl(vm.vm_fd, KVM_ARM_SET_DEVICE_ADDR, &cpu_addr) ? errno : 0, EEXIST,
+	       "gic-cpu-interface-over-a-memslot-is-refused");
+	tvm_destroy(&vm);
+	munmap(page, 0x2000);
+}
+
+/* The set/way, cache maintenance and asynchronous abort handlers on a live VM. */
+static void injected_traps(void)
+{
+	uint32_t pc0, cpsr0, v;
+	struct tvm_vcpu *vcpu;
+	void *ro_page;
+	long mf1, mf2;
+	struct tvm vm;
+	int dev;
+
+	ro_page = mmap(NULL, 0x1000, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
+	if (ro_page == MAP_FAILED || tvm_create(&vm, "injected", RAM_SIZE, 1))
+		tap_bail("creating the guest");
+	vcpu = &vm.vcpu[0];
+	dev = tvm_create_vgic(&vm, 64);	/* its GICV frame is mapped at the first run */
+	if (dev < 0 || set_region(vm.vm_fd, 1, KVM_MEM_READONLY, RO_SLOT_GPA, 0x1000,
+				  (unsigned long)ro_page))
+		tap_bail("the vGIC and a read-only slot");
+	tap_eq(tvm_next_value(vcpu, "step 1"), 1, "injected-guest-reaches-step-1");
+	pc0 = tvm_core_reg(vcpu, 15);
+	cpsr0 = tvm_core_reg(vcpu, 16);
+
+	tap_eq(tvm_selftest_trap(0, HSR_DCCISW, 0, 0, 1000), 0, "1000-set-way-operations-handled");
+	tap_eq(tvm_exit_count(0, "set_way"), 1000, "set-way-operations-counted");
+	tap_eq(tvm_exit_count(0, "dcache_flush"), 1,
+	       "set-way-operations-flush-the-guest-once-until-its-caches-change");
+	tap_eq(tvm_core_reg(vcpu, 15), pc0 + 4000, "each-set-way-operation-is-skipped");
+	tvm_set_core_reg(vcpu, 15, pc0);
+	tvm_set_core_reg(vcpu, 16, cpsr0);
+
+	tap_eq(tvm_selftest_trap(0, HSR_CM_PERM, RO_SLOT_GPA, RO_SLOT_GPA, 1), 0,
+	       "cache-maintenance-on-a-read-only-slot-handled");
+	tap_eq(tvm_core_reg(vcpu, 15), pc0 + 4,
+	       "cache-maintenance-on-a-read-only-slot-is-skipped-not-retried");
+	tvm_set_core_reg(vcpu, 15, pc0);
+
+	tap_eq(tvm_selftest_trap(0, HSR_DABT_LOW | HSR_IL | FSC_ASYNC_EXT, 0, 0, 1), 0,
+	       "asynchronous-abort-exit-handled");
+	tap_eq(tvm_core_reg(vcpu, 15), pc0, "asynchronous-abort-is-not-made-synchronous");
+	tap_eq(tvm_core_reg(vcpu, 16), cpsr0, "asynchronous-abort-leaves-the-mode-alone");
+	v = tvm_next_value(vcpu, "virtual abort");
+	tap_eq(v >> 24, 0xab, "guest-takes-a-virtual-abort (reported %#x)", v);
+	if (v >> 24 == 0xab)
+		v = tvm_next_value(vcpu, "step 2");
+	tap_eq(v, 2, "guest-carries-on-after-the-abort");
+
+	tap_eq(tvm_next_value(vcpu, "step 3"), 3, "guest-read-its-data-page");
+	/*
+	 * Twice: the first one's write lookup replaces the zero page the guest
+	 * read (an MMU notifier invalidation, so it only asks for a retry), the
+	 * second maps the new page.
+	 */
+	tap_eq(tvm_selftest_trap(0, HSR_CM_PERM, DATA_PAGE, DATA_PAGE, 2), 0,
+	       "cache-maintenance-permission-fault-handled");
+	mf1 = tvm_exit_count(0, "mem_fault");
+	tap_eq(tvm_next_value(vcpu, "step 4"), 4, "guest-wrote-its-data-page");
+	mf2 = tvm_exit_count(0, "mem_fault");
+	tap_eq(mf2 - mf1, 0, "cache-maintenance-fault-made-the-page-writable");
+	/* Caches still off since the set/way operations: VM registers trap (HCR.TVM). */
+	tap_eq(tvm_next_value(vcpu, "ttbr0"), 0x12345000, "trapped-ttbr0-write-is-the-guests");
+	tap_eq(tvm_next_value(vcpu, "contextidr"), 0x55, "trapped-contextidr-write-is-the-guests");
+	tap_eq(tvm_exit_count(0, "vm_reg"), 3, "vm-register-writes-trap-while-set-way-is-emulated");
+	tap_eq(tvm_exit_count(0, "dcache_flush"), 1, "writes-that-leave-the-caches-off-flush-nothing");
+	tap_ok(tvm_run_ucall(vcpu).kind == UC_DONE, "injected-guest-finishes");
+	tvm_diag_exit_counts(0);
+	close(dev);
+	tvm_destroy(&vm);
+	munmap(ro_page, 0x1000);
+}
+
+struct race {
+	int vm_fd;
+	int ret;
+};
+
+static void *create_irqchip(void *arg)
+{
+	struct race *r = arg;
+
+	r->ret = ioctl(r->vm_fd, KVM_CREATE_IRQCHIP, 0) ? errno : 0;
+	return NULL;
+}
+
+/* KVM_CREATE_IRQCHIP racing the first KVM_RUN: either wins, cleanly. */
+static void irqchip_vs_first_run(void)
+{
+	int i, bad = 0, created = 0;
+	struct race r;
+	struct ucall uc;
+	pthread_t t;
+	struct tvm vm;
+
+	for (i = 0; i < 100; i++) {
+		if (tvm_create(&vm, "basic", RAM_SIZE, 1))
+			tap_bail("creating a VM");
+		r.vm_fd = vm.vm_fd;
+		pthread_create(&t, NULL, create_irqchip, &r);
+		uc = tvm_run_ucall(&vm.vcpu[0]);
+		pthread_join(t, NULL);
+		created += !r.ret;
+		/* Ran without a vGIC (irqchip refused or too late), or refused for its addresses. */
+		if (!((uc.kind == UC_VALUE && uc.value == 5050) ||
+		      (r.ret == 0 && uc.kind == UC_ERROR && uc.value == ENXIO)))
+			bad++;
+		tvm_destroy(&vm);
+	}
+	tap_diag("irqchip created before the first run in %d of 100 races", created);
+	tap_eq(bad, 0, "create-irqchip-racing-the-first-run-ends-one-way-or-the-other");
+}
+
+struct irqfd_race {
+	int vm_fd, efd;
+	bool assign;
+};
+
+static void *irqfd_flip(void *arg)
+{
+	struct irqfd_race *r = arg;
+	int i;
+
+	for (i = 0; i < 2000; i++)
+		irqfd(r->vm_fd, r->efd, 5, r->assign ? 0 : KVM_IRQFD_FLAG_DEASSIGN, -1);
+	return NULL;
+}
+
+static void irqfd_assign_vs_deassign(void)
+{
+	struct irqfd_race a, d;
+	pthread_t ta, td;
+	struct tvm vm;
+
+	if (tvm_create(&vm, NULL, RAM_SIZE, 1) || tvm_create_vgic(&vm, 64) < 0)
+		tap_bail("creating a VM with a vGIC");
+	a.vm_fd = d.vm_fd = vm.vm_fd;
+	a.efd = d.efd = eventfd(0, EFD_CLOEXEC);
+	a.assign = true;
+	d.assign = false;
+	pthread_create(&ta, NULL, irqfd_flip, &a);
+	pthread_create(&td, NULL, irqfd_flip, &d);
+	pthread_join(ta, NULL);
+	pthread_join(td, NULL);
+	tap_eq(irqfd(vm.vm_fd, a.efd, 5, KVM_IRQFD_FLAG_DEASSIGN, -1), 0, "irqfd-deassign-after-the-race");
+	tap_eq(irqfd(vm.vm_fd, a.efd, 5, 0, -1), 0, "irqfd-assign-after-the-race");
+	close(a.efd);	/* its hang-up takes the irqfd away */
+	tvm_destroy(&vm);
+	tap_ok(true, "irqfd-assign-and-deassign-raced-4000-times");
+}
+
+int main(void)
+{
+	tap_plan(63);
+	oversized_slots();
+	irqfd_gsi_bounds();
+	fpexc_values();
+	sparse_vcpu_ids();
+	create_device_unwritable();
+	memslot_over_gicv();
+	injected_traps();
+	irqchip_vs_first_run();
+	irqfd_assign_vs_deassign();
+	check_kernel_healthy();
+	tap_finish();
+}
