@@ -14,14 +14,20 @@
  * random order. Each KVM_RUN is bounded by a per-thread timer signal.
  *
  *   10-fuzz [--seed N] [--seconds N] [--iter N] [--trace] [--avoid-known]
+ *           [--no-trap-inject]
  *
  * Without options, they come from the kernel command line
  * (armvirt.fuzz_seed=, armvirt.fuzz_seconds=, armvirt.fuzz_avoid=known,
- * armvirt.fuzz_iter=, armvirt.fuzz_trace=1), else a seed from the clock
- * and 60 s. Iteration I uses a seed derived from
+ * armvirt.fuzz_iter=, armvirt.fuzz_trace=1, armvirt.fuzz_trap=0), else a
+ * seed from the clock and 60 s. Iteration I uses a seed derived from
  * (seed, I) and prints "fz: iter I" first, so that a crash in it can be
  * replayed alone with --seed N --iter I --trace (the threads' interleaving
  * is not reproducible; what each thread does is).
+ *
+ * Trap injection: through the module's debugfs test interface
+ * (vcpus/<pid>-<vm>-<id>: "trap HSR FAR HPFAR N"), a stopped vCPU also
+ * handles random syndromes of the exception classes a guest can raise,
+ * for the traps QEMU never produces; --no-trap-inject turns it off.
  *
  * --avoid-known steers away from the bugs that an outside review found,
  * so that a run can look for others: memory slots of 4 GiB or more, irqfd
@@ -72,7 +78,7 @@
 #define HIST_ERRNOS	160
 #define VALBUF_SIZE	65536	/* any size a mutated register id can claim */
 
-static bool avoid_known, trace;
+static bool avoid_known, trace, no_trap_inject;
 static uint64_t seed;
 static long seconds = 60;
 static long only_iter = -1;
@@ -804,6 +810,58 @@ static void op_run(struct world *w, struct runner *rn)
 	}
 }
 
+/*
+ * The module's test interface: a stopped vCPU handles a trap syndrome as if
+ * its guest had trapped so (the traps QEMU never raises: set/way, faults on
+ * cache maintenance...). Exception classes a guest can cause, random ISS.
+ */
+static void op_trap(struct world *w)
+{
+	static const uint32_t ecs[] = {
+		0x00, 0x01, 0x03, 0x03, 0x03, 0x04, 0x05, 0x06, 0x07, 0x08, 0x0c, 0x0e,
+		0x11, 0x12, 0x13, 0x20, 0x24, 0x24, 0x24,
+	};
+	struct rng *r = &w->rng;
+	char path[300], prefix[32], suffix[16], buf[64];
+	uint32_t hsr, far, ipa;
+	struct dirent *e;
+	DIR *d;
+	int i = any_vcpu(w), fd;
+
+	if (i < 0)
+		return;
+	snprintf(prefix, sizeof(prefix), "%d-", getpid());
+	snprintf(suffix, sizeof(suffix), "-%d", i);
+	d = opendir("/sys/kernel/debug/armvirt/vcpus");
+	path[0] = 0;
+	while (d && (e = readdir(d))) {
+		size_t len = strlen(e->d_name), sl = strlen(suffix);
+
+		if (!strncmp(e->d_name, prefix, strlen(prefix)) && len > sl &&
+		    !strcmp(e->d_name + len - sl, suffix))
+			snprintf(path, sizeof(path), "/sys/kernel/debug/armvirt/vcpus/%s", e->d_name);
+	}
+	if (d)
+		closedir(d);
+	if (!path[0])
+		return;
+	hsr = PICK(r, ecs) << 26 | 1u << 25 | (rnd32(r) & 0x1ffffff);
+	if (chance(r, 50))	/* a condition that passes */
+		hsr = (hsr & ~(0xfu << 20)) | 1u << 24 | 0xeu << 20;
+	ipa = (uint32_t)edge64(r);
+	far = chance(r, 50) ? ipa : rnd32(r);
+	if (chance(r, 50) && w->slot[0].used)
+		ipa = far = (uint32_t)w->slot[0].gpa + (rnd32(r) & 0xfffff);
+	snprintf(buf, sizeof(buf), "trap %x %x %x %u", hsr, far, (ipa >> 12) << 4, 1 + below(r, 3));
+	fd = open(path, O_WRONLY | O_CLOEXEC);
+	if (fd < 0)
+		return;
+	TR("%s > %s", buf, path);
+	if (write(fd, buf, strlen(buf)) < 0)
+		TR("  %s", strerror(errno));
+	close(fd);
+}
+
 /* ---- The vGIC ------------------------------------------------------------- */
 
 static void op_vgic_create(struct world *w)
@@ -1400,6 +1458,8 @@ static void iteration(uint64_t s, struct runner *rn)
 		case 32:
 			if (chance(r, 20))
 				op_fork(w);
+			else if (!no_trap_inject)
+				op_trap(w);
 			break;
 		case 33:
 			if (chance(r, 20))
@@ -1595,6 +1655,8 @@ static void from_cmdline(void)
 		only_iter = strtol(p + strlen("armvirt.fuzz_iter="), NULL, 10);
 	if (strstr(buf, "armvirt.fuzz_trace=1"))
 		trace = true;
+	if (strstr(buf, "armvirt.fuzz_trap=0"))
+		no_trap_inject = true;
 }
 
 static uint64_t iter_seed(uint64_t i)
@@ -1634,7 +1696,7 @@ static void print_results(double elapsed)
 
 static void usage(void)
 {
-	fprintf(stderr, "usage: 10-fuzz [--seed N] [--seconds N] [--iter N] [--trace] [--avoid-known]\n");
+	fprintf(stderr, "usage: 10-fuzz [--seed N] [--seconds N] [--iter N] [--trace] [--avoid-known] [--no-trap-inject]\n");
 	exit(2);
 }
 
@@ -1664,6 +1726,8 @@ int main(int argc, char **argv)
 			trace = true;
 		else if (!strcmp(argv[i], "--avoid-known"))
 			avoid_known = true;
+		else if (!strcmp(argv[i], "--no-trap-inject"))
+			no_trap_inject = true;
 		else
 			usage();
 	}
