@@ -7,6 +7,7 @@
  *            into r0-r12, random instructions, then PSCI SYSTEM_OFF
  *   +0x4000  the Thumb block, the same in Thumb-2
  *   +0x8000  data that the loads and stores may hit (so may anything else)
+ *   +0x10000 a section table for the guest's own MMU, if the slot is that big
  * The encodings are the ARMv7-A ARM's, built from templates with random
  * fields: coprocessor accesses, hvc/smc, WFI/WFE, every load/store form,
  * VFP/NEON, mode changes, SETEND, undefined encodings.
@@ -316,6 +317,31 @@ static void a_gic_timer(struct em *e)
 	put32(e, 0xf1080080);			/* cpsie i */
 }
 
+/*
+ * The guest's own MMU on: TTBR0 at the section table gen_guest() wrote (an
+ * identity map with random attributes and holes), or at anything (its
+ * walks then fault in stage 2); domains and SCTLR bits random.
+ */
+static void a_mmu_on(struct em *e)
+{
+	struct rng *r = e->g->rng;
+	uint32_t ttbr = chance(r, 75) && e->g->ram_size >= 0x14000 ? e->g->ram_gpa + 0x10000 : gen_addr(e->g);
+
+	put32(e, 0xe3a01000);				/* mov r1, #0 */
+	put32(e, 0xee021f50);				/* mcr p15, 0, r1, c2, c0, 2 (TTBCR) */
+	a_mov32(e, 1, (ttbr & ~0x3fffu) | (chance(r, 50) ? below(r, 0x80) : 0));
+	put32(e, 0xee021f10);				/* TTBR0 */
+	a_mov32(e, 1, chance(r, 70) ? 0x55555555 : (chance(r, 50) ? 0xffffffff : rnd32(r)));
+	put32(e, 0xee031f10);				/* DACR */
+	put32(e, 0xee111f10);				/* mrc SCTLR */
+	a_mov32(e, 2, 1 | (chance(r, 50) ? 0x1004u : 0u) | (chance(r, 10) ? rnd32(r) & 0x2000080 : 0u));
+	put32(e, 0xe1811002);				/* orr r1, r1, r2 */
+	put32(e, 0xee011f10);				/* mcr SCTLR */
+	put32(e, 0xf57ff06f);				/* isb */
+	if (chance(r, 50))
+		put32(e, 0xee080f17);			/* TLBIALL */
+}
+
 static void a_random(struct em *e)
 {
 	struct rng *r = e->g->rng;
@@ -355,8 +381,12 @@ static void a_random(struct em *e)
 		put32(e, chance(r, 50) ? 0xef000000 | (rnd32(r) & 0xffffff) : 0xe1200070 | (rnd32(r) & 0xfff0f));
 		break;
 	case 16:
-		if (chance(r, 50)) {
+		if (chance(r, 40)) {
 			a_gic_timer(e);
+			break;
+		}
+		if (chance(r, 40)) {
+			a_mmu_on(e);
 			break;
 		}
 		/* an SGI to some vCPUs, or everyone else, or itself */
@@ -544,6 +574,18 @@ uint32_t gen_guest(struct gen_ctx *g)
 		memcpy(g->ram + i, &w, 4);
 	}
 	vectors(g);
+	/* a short-descriptor section table at +0x10000: identity, random attributes */
+	if (g->ram_size >= 0x14000) {
+		for (i = 0; i < 4096; i++) {
+			uint32_t d = i << 20 | 0xc02 | (rnd32(r) & 0x701c);	/* AP=11, TEX, C, B, XN */
+
+			if (chance(r, 3))
+				d = chance(r, 50) ? 0 : rnd32(r);
+			if (i == g->ram_gpa >> 20 && chance(r, 80))	/* the code, mostly runnable */
+				d = (i << 20 | 0xc02 | (rnd32(r) & 0x700c));
+			memcpy(g->ram + 0x10000 + 4 * i, &d, 4);
+		}
+	}
 
 	prologue_arm(&a);
 	n = 4 + below(r, 200);
