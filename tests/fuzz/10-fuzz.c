@@ -84,7 +84,7 @@ static long seconds = 60;
 static long only_iter = -1;
 static volatile sig_atomic_t timer_fired;
 
-static atomic_ulong n_ioctls, n_runs, n_iters, n_ops, n_forks;
+static atomic_ulong n_ioctls, n_runs, n_iters, n_ops, n_forks, n_traps, n_threads, n_guests;
 static atomic_ulong exit_hist[HIST_EXITS], errno_hist[HIST_ERRNOS];
 static atomic_ulong kmsg_bad;
 static atomic_long cur_iter = -1;
@@ -779,6 +779,7 @@ static void op_guest(struct world *w, int i)
 	/* the region may be write-protected or gone just now */
 	mprotect(w->reg[0].host, w->reg[0].size, PROT_READ | PROT_WRITE);
 	entry = gen_guest(&g);
+	atomic_fetch_add(&n_guests, 1);
 	TR("guest code at %#x, entry %#x", g.ram_gpa, entry);
 	set_reg(v->fd, ARMVIRT_CORE_REG_ID(15), entry & ~1u);
 	set_reg(v->fd, ARMVIRT_CORE_REG_ID(16), (entry & 1 ? 0x20 : 0) | 0x1d3);
@@ -859,6 +860,8 @@ static void op_trap(struct world *w)
 	TR("%s > %s", buf, path);
 	if (write(fd, buf, strlen(buf)) < 0)
 		TR("  %s", strerror(errno));
+	else
+		atomic_fetch_add(&n_traps, 1);
 	close(fd);
 }
 
@@ -1130,6 +1133,7 @@ static void thread_start(struct world *w, int i)
 		return;
 	}
 	v->has_thread = true;
+	atomic_fetch_add(&n_threads, 1);
 }
 
 static void thread_stop(struct world *w, int i)
@@ -1678,6 +1682,8 @@ static void print_results(double elapsed)
 	       elapsed, it, atomic_load(&n_ops), io, ru, atomic_load(&n_forks));
 	printf("# fz: per minute: %.1f iterations, %.0f ioctls, %.0f KVM_RUNs\n",
 	       it / min, io / min, ru / min);
+	printf("# fz: %lu guest programs generated, %lu vCPU threads, %lu trap syndromes injected\n",
+	       atomic_load(&n_guests), atomic_load(&n_threads), atomic_load(&n_traps));
 	len = snprintf(line, sizeof(line), "# fz: exit reasons:");
 	for (i = 0; i < HIST_EXITS; i++)
 		if (atomic_load(&exit_hist[i]))
