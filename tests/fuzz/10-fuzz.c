@@ -816,7 +816,7 @@ static void op_run(struct world *w, struct runner *rn)
  * its guest had trapped so (the traps QEMU never raises: set/way, faults on
  * cache maintenance...). Exception classes a guest can cause, random ISS.
  */
-static void op_trap(struct world *w)
+static void op_trap(struct world *w, struct runner *rn)
 {
 	static const uint32_t ecs[] = {
 		0x00, 0x01, 0x03, 0x03, 0x03, 0x04, 0x05, 0x06, 0x07, 0x08, 0x0c, 0x0e,
@@ -826,6 +826,7 @@ static void op_trap(struct world *w)
 	char path[300], prefix[32], suffix[16], buf[64];
 	uint32_t hsr, far, ipa;
 	struct dirent *e;
+	ssize_t ret;
 	DIR *d;
 	int i = any_vcpu(w), fd;
 
@@ -858,7 +859,10 @@ static void op_trap(struct world *w)
 	if (fd < 0)
 		return;
 	TR("%s > %s", buf, path);
-	if (write(fd, buf, strlen(buf)) < 0)
+	arm_timer(rn, 1000 + below(r, 30000));	/* an injected WFI sleeps, as the guest's would */
+	ret = write(fd, buf, strlen(buf));
+	arm_timer(rn, 0);
+	if (ret < 0)
 		TR("  %s", strerror(errno));
 	else
 		atomic_fetch_add(&n_traps, 1);
@@ -1463,7 +1467,7 @@ static void iteration(uint64_t s, struct runner *rn)
 			if (chance(r, 20))
 				op_fork(w);
 			else if (!no_trap_inject)
-				op_trap(w);
+				op_trap(w, rn);
 			break;
 		case 33:
 			if (chance(r, 20))
@@ -1607,19 +1611,7 @@ static void *watchdog_main(void *arg)
 
 /* ---- Setup and the end ----------------------------------------------------------------- */
 
-static int count_fds(void)
-{
-	DIR *d = opendir("/proc/self/fd");
-	struct dirent *e;
-	int n = 0;
-
-	while (d && (e = readdir(d)))
-		n += e->d_name[0] != '.';
-	if (d)
-		closedir(d);
-	return n - 1;	/* the directory's own */
-}
-
+/* Entries of a directory, or -1 */
 static int count_dir(const char *path)
 {
 	DIR *d = opendir(path);
@@ -1632,6 +1624,11 @@ static int count_dir(const char *path)
 		n += e->d_name[0] != '.';
 	closedir(d);
 	return n;
+}
+
+static int count_fds(void)
+{
+	return count_dir("/proc/self/fd") - 1;	/* the directory's own */
 }
 
 static long module_refcnt(void)
