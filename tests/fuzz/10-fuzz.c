@@ -825,6 +825,7 @@ static void op_trap(struct world *w, struct runner *rn)
 	struct rng *r = &w->rng;
 	char path[300], prefix[32], suffix[16], buf[64];
 	uint32_t hsr, far, ipa;
+	uint64_t ipa64;
 	struct dirent *e;
 	ssize_t ret;
 	DIR *d;
@@ -847,14 +848,32 @@ static void op_trap(struct world *w, struct runner *rn)
 		closedir(d);
 	if (!path[0])
 		return;
-	hsr = PICK(r, ecs) << 26 | 1u << 25 | (rnd32(r) & 0x1ffffff);
+	static const uint32_t fsc[] = {
+		0x05, 0x06, 0x07, 0x09, 0x0a, 0x0b, 0x0d, 0x0e, 0x0f, 0x10, 0x11, 0x21,
+		0x22, 0x30, 0x34, 0x35, 0x15, 0x16, 0x17, 0x04, 0x0c, 0x08, 0x18, 0x19,
+	};
+	uint32_t ec = PICK(r, ecs);
+
+	hsr = ec << 26 | 1u << 25 | (rnd32(r) & 0x1ffffff);
 	if (chance(r, 50))	/* a condition that passes */
 		hsr = (hsr & ~(0xfu << 20)) | 1u << 24 | 0xeu << 20;
-	ipa = (uint32_t)edge64(r);
-	far = chance(r, 50) ? ipa : rnd32(r);
-	if (chance(r, 50) && w->slot[0].used)
-		ipa = far = (uint32_t)w->slot[0].gpa + (rnd32(r) & 0xfffff);
-	snprintf(buf, sizeof(buf), "trap %x %x %x %u", hsr, far, (ipa >> 12) << 4, 1 + below(r, 3));
+	if ((ec == 0x20 || ec == 0x24) && chance(r, 80))	/* aborts: a fault status that exists */
+		hsr = (hsr & ~0x3fu & ~(chance(r, 50) ? 0x380u : 0u)) | PICK(r, fsc);
+	/* HPFAR holds IPA[39:12] */
+	ipa64 = chance(r, 50) ? edge64(r) & ((1ULL << 40) - 1) : (uint64_t)PICK(r, ((const uint32_t[]){
+		GUEST_GICD, GUEST_GICC, GUEST_GICC + 0x1000, UCALL_BASE, 0 }));
+	if (chance(r, 40) && w->slot[0].used)
+		ipa64 = w->slot[0].gpa + (rnd32(r) & 0xfffff);
+	else if (chance(r, 20)) {
+		unsigned int k = below(r, MAX_SLOTS);
+
+		if (w->slot[k].used)
+			ipa64 = w->slot[k].gpa + w->slot[k].size - 4096 * below(r, 2);
+	}
+	ipa = (uint32_t)ipa64;
+	far = chance(r, 70) ? ipa : rnd32(r);
+	snprintf(buf, sizeof(buf), "trap %x %x %x %u", hsr, far,
+		 (uint32_t)((ipa64 >> 12) << 4), 1 + below(r, 3));
 	fd = open(path, O_WRONLY | O_CLOEXEC);
 	if (fd < 0)
 		return;
@@ -1472,6 +1491,8 @@ static void iteration(uint64_t s, struct runner *rn)
 		case 33:
 			if (chance(r, 20))
 				op_irqfd_race(w);
+			else if (!no_trap_inject)
+				op_trap(w, rn);
 			break;
 		case 34:
 			op_close_some(w);
