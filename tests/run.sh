@@ -16,11 +16,12 @@ mkdir -p "$logdir"
 # The fuzz board: FUZZ_SECONDS of fuzzing (default 180), FUZZ_SEED to replay
 # a run, FUZZ_ITER=N with FUZZ_TRACE=1 to replay one iteration of it with
 # every operation printed, FUZZ_AVOID=known to steer away from the bugs
-# already known, FUZZ_TRAP=0 for no trap injection (tests/fuzz/10-fuzz.c);
-# the program reads them from the kernel command line.
+# already known, FUZZ_TRAP=0 for no trap injection, FUZZ_HOST=0 for no CPU
+# hotplug or CPU PM events (tests/fuzz/10-fuzz.c); the program reads them
+# from the kernel command line.
 fuzz_seconds=${FUZZ_SECONDS:-180}
 fuzz_opts="--append armvirt.fuzz_seconds=$fuzz_seconds"
-for v in SEED AVOID ITER TRACE TRAP; do
+for v in SEED AVOID ITER TRACE TRAP HOST; do
 	val=$(printenv "FUZZ_$v" || true)
 	[ -n "$val" ] && fuzz_opts="$fuzz_opts --append armvirt.fuzz_${v,,}=$val"
 done

@@ -14,12 +14,12 @@
  * random order. Each KVM_RUN is bounded by a per-thread timer signal.
  *
  *   10-fuzz [--seed N] [--seconds N] [--iter N] [--trace] [--avoid-known]
- *           [--no-trap-inject]
+ *           [--no-trap-inject] [--no-host-events]
  *
  * Without options, they come from the kernel command line
  * (armvirt.fuzz_seed=, armvirt.fuzz_seconds=, armvirt.fuzz_avoid=known,
- * armvirt.fuzz_iter=, armvirt.fuzz_trace=1, armvirt.fuzz_trap=0), else a
- * seed from the clock and 60 s. Iteration I uses a seed derived from
+ * armvirt.fuzz_iter=, armvirt.fuzz_trace=1, armvirt.fuzz_trap=0,
+ * armvirt.fuzz_host=0), else a seed from the clock and 60 s. Iteration I uses a seed derived from
  * (seed, I) and prints "fz: iter I" first, so that a crash in it can be
  * replayed alone with --seed N --iter I --trace (the threads' interleaving
  * is not reproducible; what each thread does is).
@@ -28,6 +28,10 @@
  * (vcpus/<pid>-<vm>-<id>: "trap HSR FAR HPFAR N"), a stopped vCPU also
  * handles random syndromes of the exception classes a guest can raise,
  * for the traps QEMU never produces; --no-trap-inject turns it off.
+ *
+ * Host events: CPU 1 goes offline and comes back, or a CPU loses its state
+ * as in a low-power state (the module's debugfs simulate_cpu_pm_loss),
+ * while vCPU threads run; --no-host-events turns them off.
  *
  * --avoid-known steers away from the bugs that an outside review found,
  * so that a run can look for others: memory slots of 4 GiB or more, irqfd
@@ -78,13 +82,14 @@
 #define HIST_ERRNOS	160
 #define VALBUF_SIZE	65536	/* any size a mutated register id can claim */
 
-static bool avoid_known, trace, no_trap_inject;
+static bool avoid_known, trace, no_trap_inject, no_host_events;
 static uint64_t seed;
 static long seconds = 60;
 static long only_iter = -1;
 static volatile sig_atomic_t timer_fired;
 
 static atomic_ulong n_ioctls, n_runs, n_iters, n_ops, n_forks, n_traps, n_threads, n_guests;
+static atomic_ulong n_host_events;
 static atomic_ulong exit_hist[HIST_EXITS], errno_hist[HIST_ERRNOS];
 static atomic_ulong kmsg_bad;
 static atomic_long cur_iter = -1;
@@ -1284,6 +1289,30 @@ static void op_fork(struct world *w)
 	TR("fork child: status %#x", status);
 }
 
+/*
+ * The host under the VMs: CPU 1 offline and back, or a CPU's state lost as
+ * in a low-power state, while vCPU threads may be running (--no-host-events
+ * leaves these out).
+ */
+static void op_host(struct world *w)
+{
+	struct rng *r = &w->rng;
+	char num[16];
+
+	if (no_host_events)
+		return;
+	if (chance(r, 50)) {
+		TR("cpu 1 offline and back");
+		cpu_set_online(1, false);
+		cpu_set_online(1, true);
+	} else {
+		snprintf(num, sizeof(num), "%u", below(r, 2));
+		TR("cpu %s loses its state (cpu pm)", num);
+		write_file(SIMULATE_PM_DEBUGFS, num);
+	}
+	atomic_fetch_add(&n_host_events, 1);
+}
+
 /* ---- One iteration -------------------------------------------------------------- */
 
 static void world_init(struct world *w, uint64_t s)
@@ -1443,7 +1472,7 @@ static void iteration(uint64_t s, struct runner *rn)
 	for (k = 0; k < nops; k++) {
 		atomic_fetch_add(&n_ops, 1);
 		atomic_fetch_add(&progress, 1);
-		switch (below(r, 40)) {
+		switch (below(r, 41)) {
 		case 0: case 1:
 			op_sys(w);
 			break;
@@ -1514,6 +1543,10 @@ static void iteration(uint64_t s, struct runner *rn)
 					poll(&p, 1, 0);
 				}
 			}
+			break;
+		case 40:
+			if (chance(r, 25))
+				op_host(w);
 			break;
 		default:
 			op_vgic_attr(w);
@@ -1679,6 +1712,8 @@ static void from_cmdline(void)
 		trace = true;
 	if (strstr(buf, "armvirt.fuzz_trap=0"))
 		no_trap_inject = true;
+	if (strstr(buf, "armvirt.fuzz_host=0"))
+		no_host_events = true;
 }
 
 static uint64_t iter_seed(uint64_t i)
@@ -1700,8 +1735,9 @@ static void print_results(double elapsed)
 	       elapsed, it, atomic_load(&n_ops), io, ru, atomic_load(&n_forks));
 	printf("# fz: per minute: %.1f iterations, %.0f ioctls, %.0f KVM_RUNs\n",
 	       it / min, io / min, ru / min);
-	printf("# fz: %lu guest programs generated, %lu vCPU threads, %lu trap syndromes injected\n",
-	       atomic_load(&n_guests), atomic_load(&n_threads), atomic_load(&n_traps));
+	printf("# fz: %lu guest programs generated, %lu vCPU threads, %lu trap syndromes injected, %lu host CPU events\n",
+	       atomic_load(&n_guests), atomic_load(&n_threads), atomic_load(&n_traps),
+	       atomic_load(&n_host_events));
 	len = snprintf(line, sizeof(line), "# fz: exit reasons:");
 	for (i = 0; i < HIST_EXITS; i++)
 		if (atomic_load(&exit_hist[i]))
@@ -1720,7 +1756,7 @@ static void print_results(double elapsed)
 
 static void usage(void)
 {
-	fprintf(stderr, "usage: 10-fuzz [--seed N] [--seconds N] [--iter N] [--trace] [--avoid-known] [--no-trap-inject]\n");
+	fprintf(stderr, "usage: 10-fuzz [--seed N] [--seconds N] [--iter N] [--trace] [--avoid-known] [--no-trap-inject] [--no-host-events]\n");
 	exit(2);
 }
 
@@ -1752,6 +1788,8 @@ int main(int argc, char **argv)
 			avoid_known = true;
 		else if (!strcmp(argv[i], "--no-trap-inject"))
 			no_trap_inject = true;
+		else if (!strcmp(argv[i], "--no-host-events"))
+			no_host_events = true;
 		else
 			usage();
 	}
@@ -1788,6 +1826,8 @@ int main(int argc, char **argv)
 		kmsg_scan(it);
 	}
 	runner_fini(&rn);
+	if (!cpu_is_online(1))
+		cpu_set_online(1, true);
 	clock_gettime(CLOCK_MONOTONIC, &t1);
 	elapsed = (t1.tv_sec - t0.tv_sec) + (t1.tv_nsec - t0.tv_nsec) / 1e9;
 	kmsg_scan(-1);
