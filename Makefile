@@ -11,7 +11,8 @@
 #   make fuzz       set up, build, fuzz the module on the board for SECONDS
 #                   (default 180; SEED=N replays a run, ITER=I TRACE=1 one
 #                   iteration of it, traced; AVOID=known steers away from
-#                   the bugs already known), print the results
+#                   the bugs already known; TRAP=0 without trap injection,
+#                   HOST=0 without CPU hotplug/PM events), print the results
 #   make setup      install and fetch what the above need (scripts/setup.sh)
 #   make C=1        build with sparse; W=1 for extra warnings
 
@@ -79,7 +80,7 @@ fuzz: setup
 	$(MAKE) modules W=1 KCFLAGS=-Werror
 	$(MAKE) tests
 	FUZZ_SECONDS='$(SECONDS)' FUZZ_SEED='$(SEED)' FUZZ_AVOID='$(AVOID)' \
-		FUZZ_ITER='$(ITER)' FUZZ_TRACE='$(TRACE)' \
+		FUZZ_ITER='$(ITER)' FUZZ_TRACE='$(TRACE)' FUZZ_TRAP='$(TRAP)' FUZZ_HOST='$(HOST)' \
 		bash tests/run.sh a15-fuzz; rc=$$?; \
 	grep -aE '^(fuzz: seed|# fz:|ok |not ok )' build/test-logs/a15-fuzz.log; exit $$rc
 
