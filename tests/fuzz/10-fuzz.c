@@ -1826,6 +1826,8 @@ int main(int argc, char **argv)
 		kmsg_scan(it);
 	}
 	runner_fini(&rn);
+	munmap(guard, 8192);
+	munmap(ro_page, 4096);
 	if (!cpu_is_online(1))
 		cpu_set_online(1, true);
 	clock_gettime(CLOCK_MONOTONIC, &t1);
