@@ -10,6 +10,11 @@
 #   make bench      set up, build, run the benchmarks on the board
 #   make fuzz-vmm   fuzz armvirt-vmm's device code on this machine (clang's
 #                   libFuzzer; SECONDS=N in all, default 120)
+#   make fuzz       set up, build, fuzz the module on the board for SECONDS
+#                   (default 180; SEED=N replays a run, ITER=I TRACE=1 one
+#                   iteration of it, traced; AVOID=known steers away from
+#                   the bugs already known; TRAP=0 without trap injection,
+#                   HOST=0 without CPU hotplug/PM events), print the results
 #   make setup      install and fetch what the above need (scripts/setup.sh)
 #   make debug-kernel  build (once, cached) the debug board's kernel
 #   make C=1        build with sparse; W=1 for extra warnings
@@ -29,7 +34,7 @@ endif
 
 KMAKE = $(MAKE) -C $(KDIR) M=$(SRC) $(KMAKE_ARGS)
 
-.PHONY: all modules module-flavour setup debug-kernel check run bench tests vmm clean checkpatch fuzz-vmm
+.PHONY: all modules module-flavour setup debug-kernel check run bench fuzz fuzz-vmm tests vmm clean checkpatch
 
 all: modules
 
@@ -70,7 +75,6 @@ vmm:
 	$(MAKE) -C vmm
 
 # libFuzzer on the VMM's device code, built for this machine (tests/fuzz-vmm)
-SECONDS ?= 120
 fuzz-vmm:
 	bash scripts/fuzz-vmm.sh $(SECONDS)
 
@@ -86,6 +90,17 @@ bench: setup
 	$(MAKE) vmm
 	$(MAKE) tests
 	bash scripts/bench.sh
+
+# make fuzz SECONDS=600 SEED=123: the a15-fuzz board (tests/fuzz/, on the
+# stock kernel, 180 s by default), its counts, exit reasons and checks
+# printed at the end. make check runs a shorter one on the debug board.
+fuzz: setup
+	$(MAKE) modules W=1 KCFLAGS=-Werror
+	$(MAKE) tests
+	FUZZ_SECONDS='$(SECONDS)' FUZZ_SEED='$(SEED)' FUZZ_AVOID='$(AVOID)' \
+		FUZZ_ITER='$(ITER)' FUZZ_TRACE='$(TRACE)' FUZZ_TRAP='$(TRAP)' FUZZ_HOST='$(HOST)' \
+		bash tests/run.sh a15-fuzz; rc=$$?; \
+	grep -aE '^(fuzz: seed|# fz:|ok |not ok )' build/test-logs/a15-fuzz.log; exit $$rc
 
 # make run CMD='uname -a': the guest runs CMD and everything powers off.
 run: setup

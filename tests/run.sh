@@ -13,6 +13,27 @@ top=$(cd "$(dirname "$0")/.." && pwd)
 logdir=$top/build/test-logs
 mkdir -p "$logdir"
 
+# The fuzz board: FUZZ_SECONDS of fuzzing (default 180), FUZZ_SEED to replay
+# a run, FUZZ_ITER=N with FUZZ_TRACE=1 to replay one iteration of it with
+# every operation printed, FUZZ_AVOID=known to steer away from the bugs
+# already known, FUZZ_TRAP=0 for no trap injection, FUZZ_HOST=0 for no CPU
+# hotplug or CPU PM events (tests/fuzz/10-fuzz.c); the program reads them
+# from the kernel command line.
+fuzz_seconds=${FUZZ_SECONDS:-180}
+fuzz_opts="--append armvirt.fuzz_seconds=$fuzz_seconds"
+for v in SEED AVOID ITER TRACE TRAP HOST; do
+	val=$(printenv "FUZZ_$v" || true)
+	[ -n "$val" ] && fuzz_opts="$fuzz_opts --append armvirt.fuzz_${v,,}=$val"
+done
+
+# make check's fuzz run is on the debug board, without CPU hotplug and CPU PM
+# events unless FUZZ_HOST says otherwise: with them, the board hangs now and
+# then (seed 479381802591654 two runs in three), not yet understood.
+debug_fuzz_opts=$fuzz_opts
+[ -z "${FUZZ_HOST:-}" ] && debug_fuzz_opts="$debug_fuzz_opts --append armvirt.fuzz_host=0"
+# Boards that run only when named (make fuzz), not in a whole run.
+on_demand=" a15-fuzz "
+
 # name | suite | watchdog (s) | kernel flavour | board.sh options | a line the
 # console must show (an extra check). Flavour debug: the kernel of
 # scripts/debug-kernel.sh (KASAN, lockdep, kmemleak...), whose console is
@@ -29,6 +50,8 @@ boards=(
 	"a15-hyp-panic|hyppanic|120|armmp-lpae|--cpu cortex-a15 --append crashkernel=32M|Kernel panic - not syncing: armvirt: unexpected undefined instruction in HYP at"
 	"a15-debug-hyp|hyp|1500|debug|--cpu cortex-a15|"
 	"a15-debug-vmm|vmm|1800|debug|--cpu cortex-a15|"
+	"a15-debug-fuzz|fuzz|$((fuzz_seconds + 900))|debug|--cpu cortex-a15 $debug_fuzz_opts|"
+	"a15-fuzz|fuzz|$((fuzz_seconds + 300))|armmp-lpae|--cpu cortex-a15 $fuzz_opts|"
 )
 
 # What the debug kernel's checkers print (KASAN, UBSAN, lockdep, the atomic
@@ -121,6 +144,9 @@ fi
 for entry in "${boards[@]}"; do
 	IFS='|' read -r name suite timeout flavour opts must_log <<<"$entry"
 	if [ ${#selected[@]} -gt 0 ] && [[ ! " ${selected[*]} " =~ " $name " ]]; then
+		continue
+	fi
+	if [ ${#selected[@]} -eq 0 ] && [[ $on_demand =~ " $name " ]]; then
 		continue
 	fi
 	log=$logdir/$name.log
