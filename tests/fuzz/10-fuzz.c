@@ -1665,21 +1665,6 @@ static void *watchdog_main(void *arg)
 
 /* ---- Setup and the end ----------------------------------------------------------------- */
 
-/* Entries of a directory, or -1 */
-static int count_dir(const char *path)
-{
-	DIR *d = opendir(path);
-	struct dirent *e;
-	int n = 0;
-
-	if (!d)
-		return -1;
-	while ((e = readdir(d)))
-		n += e->d_name[0] != '.';
-	closedir(d);
-	return n;
-}
-
 static int count_fds(void)
 {
 	return count_dir("/proc/self/fd") - 1;	/* the directory's own */

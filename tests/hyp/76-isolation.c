@@ -8,7 +8,6 @@
  * test interface (tvm_selftest_trap).
  */
 #define _GNU_SOURCE
-#include <dirent.h>
 #include <errno.h>
 #include <pthread.h>
 #include <stdio.h>
@@ -18,6 +17,7 @@
 #include <sys/mman.h>
 #include <unistd.h>
 
+#include "board.h"
 #include "health.h"
 #include "tap.h"
 #include "vm.h"
@@ -178,16 +178,7 @@ static void sparse_vcpu_ids(void)
 
 static int count_fds(void)
 {
-	struct dirent *de;
-	DIR *d = opendir("/proc/self/fd");
-	int n = 0;
-
-	if (!d)
-		return -1;
-	while ((de = readdir(d)))
-		n += de->d_name[0] != '.';
-	closedir(d);
-	return n;
+	return count_dir("/proc/self/fd");
 }
 
 static void create_device_unwritable(void)

@@ -1,5 +1,6 @@
 // SPDX-License-Identifier: GPL-2.0-only
 #define _GNU_SOURCE
+#include <dirent.h>
 #include <errno.h>
 #include <fcntl.h>
 #include <stdio.h>
@@ -253,4 +254,18 @@ int lowvisor_read(struct lowvisor_info *info, struct lowvisor_cpu cpus[MAX_CPUS]
 		c->stub_hvbar = field(line, "stub_hvbar=");
 	}
 	return 0;
+}
+
+int count_dir(const char *path)
+{
+	DIR *d = opendir(path);
+	struct dirent *e;
+	int n = 0;
+
+	if (!d)
+		return -1;
+	while ((e = readdir(d)))
+		n += e->d_name[0] != '.';
+	closedir(d);
+	return n;
 }

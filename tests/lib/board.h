@@ -20,6 +20,8 @@ bool module_loaded(const char *name);
 
 /* Bytes read (NUL-terminated), or -errno. */
 int read_file(const char *path, char *buf, size_t size);
+/* The entries of a directory (not . and ..), or -1 */
+int count_dir(const char *path);
 /* 0, or -errno. */
 int write_file(const char *path, const char *text);
 
