@@ -269,3 +269,13 @@ int count_dir(const char *path)
 	closedir(d);
 	return n;
 }
+
+int tun_load(const char *ko)
+{
+	int ret;
+
+	if (access("/dev/net/tun", F_OK) == 0)
+		return 0;	/* built in (the debug board), or loaded already */
+	ret = module_load(ko);
+	return ret == EEXIST ? 0 : ret;
+}

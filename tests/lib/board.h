@@ -17,6 +17,8 @@ int module_load(const char *path);
 int module_load_params(const char *path, const char *params);
 int module_unload(const char *name);
 bool module_loaded(const char *name);
+/* tun for the VMM's taps: @ko loaded, unless the kernel has it built in. 0 or errno. */
+int tun_load(const char *ko);
 
 /* Bytes read (NUL-terminated), or -errno. */
 int read_file(const char *path, char *buf, size_t size);
