@@ -11,8 +11,6 @@
 #include "vm.h"
 #include "../vgic/vgic.h"
 
-#define MEMSLOT_MAX_NR_PAGES	((1UL << 31) - 1)
-
 static int bad_region(const struct kvm_userspace_memory_region *mem,
 		      const char *why)
 {
@@ -97,8 +95,6 @@ int armvirt_set_memory_region(struct armvirt_vm *vm,
 		return bad_region(mem, "userspace range invalid");
 	if (mem->guest_phys_addr + mem->memory_size < mem->guest_phys_addr)
 		return bad_region(mem, "guest range wraps");
-	if (npages > MEMSLOT_MAX_NR_PAGES)
-		return bad_region(mem, "slot too large");
 
 	slot = &vm->slots[id];
 	if (!npages) {

@@ -17,7 +17,7 @@
 #define SCTLR_M		BIT(0)
 #define SCTLR_C		BIT(2)
 
-static bool vcpu_caches_on(struct armvirt_vcpu *vcpu)
+bool armvirt_vcpu_caches_on(struct armvirt_vcpu *vcpu)
 {
 	return (*vcpu_cp15(vcpu, C1_SCTLR) & (SCTLR_M | SCTLR_C)) == (SCTLR_M | SCTLR_C);
 }
@@ -40,16 +40,11 @@ void armvirt_set_way_op(struct armvirt_vcpu *vcpu)
 /* After a trapped write to a VM control register; @was_on: the caches before it. */
 void armvirt_vm_reg_written(struct armvirt_vcpu *vcpu, bool was_on)
 {
-	bool now_on = vcpu_caches_on(vcpu);
+	bool now_on = armvirt_vcpu_caches_on(vcpu);
 
 	vcpu_count_exit(vcpu, EXIT_VM_REG);
 	if (now_on != was_on)
 		flush_guest(vcpu);
 	if (now_on)
 		vcpu->hyp->hcr &= ~HCR_TVM;
-}
-
-bool armvirt_vcpu_caches_on(struct armvirt_vcpu *vcpu)
-{
-	return vcpu_caches_on(vcpu);
 }
