@@ -18,6 +18,8 @@
 #   make setup      install and fetch what the above need (scripts/setup.sh)
 #   make debug-kernel  build (once, cached) the debug board's kernel
 #   make C=1        build with sparse; W=1 for extra warnings
+#   make modules-all  build the module for every kernel scripts/setup.sh
+#                   fetches (W=1 -Werror), each with that kernel's compiler
 
 SRC := $(CURDIR)
 HOST_ARCH := $(shell uname -m)
@@ -34,19 +36,23 @@ endif
 
 KMAKE = $(MAKE) -C $(KDIR) M=$(SRC) $(KMAKE_ARGS)
 
-.PHONY: all modules module-flavour setup debug-kernel check run bench fuzz fuzz-vmm tests vmm clean checkpatch
+.PHONY: all modules module-flavour modules-all setup debug-kernel check run bench fuzz fuzz-vmm tests vmm clean checkpatch
 
 all: modules
 
 modules:
 	$(KMAKE) modules
 
-# The module for another kernel flavour (FLAVOUR=armmp: Debian's non-LPAE;
+# The module for another kernel (FLAVOUR=<version>-<flavour>, e.g.
+# 5.10-armmp-lpae, 6.12-rt-armmp, 7.2-armmp: `scripts/setup.sh
+# --print-kernels` lists them; armmp, armmp-lpae and rt-armmp are 6.1's;
 # FLAVOUR=debug: the debug board's kernel, scripts/debug-kernel.sh), built
 # from a copy of the sources in build/kmod-FLAVOUR, since kbuild writes its
-# output beside them. W=1 and -Werror, like the main build of `make check`.
-# ARM has no kernel-wide UBSAN in 6.1: the debug build asks for it for
-# armvirt's own files.
+# output beside them, by the compiler that kernel was built with
+# (`scripts/setup.sh --print-cc`: its folder comes first in PATH, and the
+# kernel's own Makefile names it). W=1 and -Werror, like the main build of
+# `make check`. ARM has no kernel-wide UBSAN in 6.1: the debug build asks
+# for it for armvirt's own files.
 FLAVOUR ?= armmp
 KERNEL_DIRS := highvisor lowvisor mmu uapi vgic timer
 FLAVOUR_DIR := $(SRC)/build/kmod-$(FLAVOUR)
@@ -55,9 +61,26 @@ module-flavour:
 	$(if $(filter debug,$(FLAVOUR)),bash scripts/debug-kernel.sh)
 	rm -rf $(FLAVOUR_DIR) && mkdir -p $(FLAVOUR_DIR)
 	cp --parents Kbuild $$(find $(KERNEL_DIRS) -name '*.[chS]') $(FLAVOUR_DIR)
-	$(MAKE) -C $$(scripts/setup.sh --print-kdir $(FLAVOUR))/build M=$(FLAVOUR_DIR) \
-		ARCH=arm CROSS_COMPILE=arm-linux-gnueabihf- W=1 KCFLAGS=-Werror \
+	cc=$$(scripts/setup.sh --print-cc $(FLAVOUR)) && \
+	PATH="$${cc%/*}:$$PATH" $(MAKE) -C $$(scripts/setup.sh --print-kdir $(FLAVOUR))/build \
+		M=$(FLAVOUR_DIR) ARCH=arm CROSS_COMPILE=arm-linux-gnueabihf- W=1 KCFLAGS=-Werror \
 		$(FLAVOUR_ARGS) modules
+
+# The module for every kernel of scripts/setup.sh (5.10, 6.1, 6.12, 7.2;
+# armmp, armmp-lpae, rt-armmp), each in build/kmod-<key>/, its output in
+# build/kmod-<key>.log; fails if any fails, after trying them all.
+modules-all:
+	@failed=; for k in $$(scripts/setup.sh --print-kernels); do \
+		start=$$(date +%s); \
+		if $(MAKE) -s module-flavour FLAVOUR=$$k >build/kmod-$$k.log 2>&1; then \
+			echo "modules-all: $$k: built ($$(( $$(date +%s) - start ))s)"; \
+		else \
+			echo "modules-all: $$k: FAILED (build/kmod-$$k.log):"; \
+			grep -E 'error|warning' build/kmod-$$k.log | head -n 20; \
+			failed="$$failed $$k"; \
+		fi; \
+	done; \
+	[ -z "$$failed" ] || { echo "modules-all: failed:$$failed"; exit 1; }
 
 setup:
 	@bash scripts/setup.sh >/dev/null

@@ -331,7 +331,7 @@ cross_gcc() {
 # kbuild. Sets download_failed=1 if a download failed.
 download_failed=0
 fetch_kernel() {
-	local key=$1 suite a flavour kroot hdr kb kbname parts
+	local key=$1 suite a flavour kroot hdr kb kbname parts common
 	split_key "$key"
 	suite=${suite_of[$kver]} flavour=$kflav key=$kver-$kflav
 	a=${abi[$key]}
@@ -339,8 +339,13 @@ fetch_kernel() {
 	if [ ! -e "$kroot/.complete" ]; then
 		log "fetching the Debian $a-$flavour kernel and headers ($suite)"
 		rm -rf "$kroot"
+		# the common headers: -common, or -common-rt for rt-armmp
+		apt_state "$suite"
+		common=$(apt-cache "${aopt[@]}" depends "linux-headers-$a-$flavour:armhf" 2>/dev/null |
+			sed -n "s/^ *Depends: <\?\(linux-headers-$a-common[a-z-]*\).*/\1/p" | head -n1)
+		common=${common:-linux-headers-$a-common}
 		fetch_extract "$suite" "$kroot" "linux-image-$a-$flavour:armhf" \
-			"linux-headers-$a-$flavour:armhf" "linux-headers-$a-common" ||
+			"linux-headers-$a-$flavour:armhf" "$common" ||
 			{ download_failed=1; return 0; }
 		# 7.x split the image package: the kernel (linux-binary-*), its
 		# modules (linux-modules-*) and the rest (linux-base-*) are its
@@ -351,9 +356,9 @@ fetch_kernel() {
 			fetch_extract "$suite" "$kroot" $parts || { download_failed=1; return 0; }
 		fi
 		hdr=$kroot/usr/src/linux-headers-$a-$flavour
-		# The flavour's Makefile includes the common tree by an absolute path.
-		sed -i "s|/usr/src/linux-headers-$a-common|$kroot/usr/src/linux-headers-$a-common|" \
-			"$hdr/Makefile"
+		# The flavour's Makefile names the common tree (and from 7.x its
+		# own) by absolute paths.
+		sed -i "s|/usr/src/linux-headers-$a-|$kroot/usr/src/linux-headers-$a-|g" "$hdr/Makefile"
 		# Its scripts/ and tools/ link to ../../lib/linux-kbuild-<version>
 		kbname=$(readlink "$hdr/scripts" | sed -n 's|^\.\./\.\./lib/\([^/]*\)/scripts$|\1|p')
 		[ -n "$kbname" ] || { log "$hdr/scripts: not a link to a linux-kbuild folder"; exit 1; }

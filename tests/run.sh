@@ -135,7 +135,15 @@ sparse_quiet() {
 	out=$(make -C "$top" modules C=2 W=1 2>&1) || { echo "$out"; return 1; }
 	! echo "$out" | grep -E 'warning:|error:'
 }
+# The module for every kernel and flavour of scripts/setup.sh, each with W=1
+# -Werror and the compiler its kernel was built with (make modules-all).
+declare -A kmod_fresh	# kernels whose build/kmod-<key>/ this run built
 if [ ${#selected[@]} -eq 0 ]; then
+	failed_before=$total_f
+	host_check modules-all make -s -C "$top" modules-all
+	if [ "$total_f" = "$failed_before" ]; then
+		for k in $(bash "$top/scripts/setup.sh" --print-kernels); do kmod_fresh[$k]=1; done
+	fi
 	host_check sparse-quiet sparse_quiet
 	host_check checkpatch-clean bash "$top/scripts/checkpatch.sh"
 	host_check fuzz-vmm bash "$top/scripts/fuzz-vmm.sh"
@@ -154,8 +162,9 @@ for entry in "${boards[@]}"; do
 	ko=$top/armvirt.ko
 	if [ "$flavour" != armmp-lpae ]; then
 		ko=$top/build/kmod-$flavour/armvirt.ko
-		# Always rebuilt from the current sources: a stale copy would test old code.
-		if ! make -s -C "$top" module-flavour FLAVOUR="$flavour" >"$logdir/kmod-$flavour.log" 2>&1; then
+		# Always rebuilt from the current sources (a stale copy would test
+		# old code), unless the modules-all check of this run just did.
+		if [ -z "${kmod_fresh[$flavour]:-}" ] && ! make -s -C "$top" module-flavour FLAVOUR="$flavour" >"$logdir/kmod-$flavour.log" 2>&1; then
 			echo "$name: armvirt.ko does not build for $flavour:"
 			tail -n 30 "$logdir/kmod-$flavour.log"
 			echo "board $name: 0 passed, 1 failed, 0 skipped (the module did not build)"
