@@ -19,6 +19,7 @@
 #include <linux/smp.h>
 #include <linux/string.h>
 #include <linux/version.h>
+#include <linux/workqueue.h>
 
 /* 5.11 added kmap_local_page()/kunmap_local(); 5.10 has only kmap_atomic(). */
 #if LINUX_VERSION_CODE >= KERNEL_VERSION(5, 11, 0)
@@ -61,5 +62,12 @@ static inline void armvirt_hrtimer_setup(struct hrtimer *timer,
 	timer->function = fn;
 #endif
 }
+
+/* 6.17 added WQ_PERCPU; 7.2 warns if alloc_workqueue() gets neither it nor WQ_UNBOUND. */
+#if LINUX_VERSION_CODE >= KERNEL_VERSION(6, 17, 0)
+#define ARMVIRT_WQ_PERCPU	WQ_PERCPU
+#else
+#define ARMVIRT_WQ_PERCPU	0	/* no flag: per-CPU */
+#endif
 
 #endif /* ARMVIRT_COMPAT_H */

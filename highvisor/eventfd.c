@@ -48,7 +48,7 @@ static struct workqueue_struct *irqfd_wq;
 
 int armvirt_eventfd_init(void)
 {
-	irqfd_wq = alloc_workqueue("armvirt-irqfd", 0, 0);
+	irqfd_wq = alloc_workqueue("armvirt-irqfd", ARMVIRT_WQ_PERCPU, 0);
 	return irqfd_wq ? 0 : -ENOMEM;
 }
 

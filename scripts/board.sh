@@ -1,23 +1,28 @@
 #!/usr/bin/env bash
-# Boot the emulated ARMv7 board: QEMU virt with the stock Debian armmp-lpae
-# kernel and an initramfs holding armvirt.ko (scripts/mkinitramfs.sh).
+# Boot the emulated ARMv7 board: QEMU virt with a stock Debian kernel (6.1
+# armmp-lpae unless --flavour says otherwise) and an initramfs holding
+# armvirt.ko (scripts/mkinitramfs.sh).
 #
 #   board.sh --interactive                armvirt loaded, a Linux guest booted on
 #                                         it (its shell), then the board's shell
 #   board.sh --guest-cmd CMD              the same guest runs CMD, and all powers off
 #   board.sh --suite NAME [--log FILE]    run the tests of NAME, power off
 # Options: --no-virt (no HYP, no GIC virtualization), --cpu cortex-a15|cortex-a7,
-#          --flavour armmp-lpae|armmp|debug (the Debian kernel, or the debug
-#          kernel of scripts/debug-kernel.sh; armvirt.ko must match: ARMVIRT_KO
-#          names it, e.g. build/kmod-debug/armvirt.ko from
-#          `make module-flavour FLAVOUR=debug`),
+#          --flavour KERNEL (the board's kernel: a key of scripts/setup.sh,
+#          e.g. armmp-lpae (6.1's, the default), armmp, 5.10-armmp-lpae,
+#          6.12-rt-armmp, 7.2-armmp, or debug, the kernel of
+#          scripts/debug-kernel.sh; armvirt.ko must match: ARMVIRT_KO
+#          names it, e.g. build/kmod-7.2-armmp/armvirt.ko from
+#          `make module-flavour FLAVOUR=7.2-armmp`),
+#          --guest KERNEL (the Linux guest's kernel, a key as above; default
+#          armmp-lpae),
 #          --smp N, --append "ARGS" (repeatable), --timeout SECONDS (whole run;
 #          default 600)
 set -euo pipefail
 
 top=$(cd "$(dirname "$0")/.." && pwd)
 flavour=armmp-lpae virt=on cpu=cortex-a15 smp=2 mem=1024 suite= interactive=0 log= timeout=600 extra=
-guest_cmd=
+guest_cmd= guest=armmp-lpae
 while [ $# -gt 0 ]; do
 	case $1 in
 	--interactive) interactive=1 ;;
@@ -27,6 +32,7 @@ while [ $# -gt 0 ]; do
 	--no-virt) virt=off ;;
 	--cpu) cpu=$2; shift ;;
 	--flavour) flavour=$2; shift ;;
+	--guest) guest=$2; shift ;;
 	--smp) smp=$2; shift ;;
 	--mem) mem=$2; shift ;;
 	--append) extra="$extra $2"; shift ;;
@@ -38,7 +44,7 @@ done
 
 kroot=$(bash "$top/scripts/setup.sh" --print-kdir "$flavour")
 initrd=$top/build/initramfs-${suite:-interactive}.cpio.gz
-ARMVIRT_FLAVOUR=$flavour ARMVIRT_GUEST_CMD=$guest_cmd bash "$top/scripts/mkinitramfs.sh" "$initrd" ${suite:+"$suite"}
+ARMVIRT_FLAVOUR=$flavour ARMVIRT_GUEST=$guest ARMVIRT_GUEST_CMD=$guest_cmd bash "$top/scripts/mkinitramfs.sh" "$initrd" ${suite:+"$suite"}
 
 # The debug kernel: every KASAN report, not only the first
 [ "$flavour" = debug ] && extra="kasan_multi_shot $extra"

@@ -3,9 +3,10 @@
 # armvirt.ko ($ARMVIRT_KO, default the one built in the top folder), and the
 # test programs of the suites given. Without a suite (the interactive board),
 # or with the vmm, bench or dev suite, also what running a Linux guest needs: the VMM
-# (/bin/armvirt-vmm), the guest's kernel and initramfs (/guest/), and the
-# board kernel's tun module ($ARMVIRT_FLAVOUR, default armmp-lpae; none for
-# debug, whose kernel has it built in); with
+# (/bin/armvirt-vmm), the guest's kernel and initramfs (/guest/: the kernel
+# $ARMVIRT_GUEST, a key of scripts/setup.sh, default armmp-lpae, 6.1's), and
+# the board kernel's tun module ($ARMVIRT_FLAVOUR, default armmp-lpae;
+# uncompressed; none for debug, whose kernel has it built in); with
 # $ARMVIRT_GUEST_CMD, the command the board's guest runs before all powers off.
 #   mkinitramfs.sh OUT.cpio.gz [SUITE...]
 set -euo pipefail
@@ -45,13 +46,21 @@ if [ "$with_guest" = 1 ]; then
 	[ -x "$vmm" ] || { echo "mkinitramfs: $vmm not built" >&2; exit 1; }
 	mkdir -p "$root/guest" "$root/lib/modules"
 	arm-linux-gnueabihf-strip -o "$root/bin/armvirt-vmm" "$vmm"
-	guest_kroot=$(bash "$top/scripts/setup.sh" --print-kdir armmp-lpae)
+	guest=${ARMVIRT_GUEST:-armmp-lpae}
+	guest_kroot=$(bash "$top/scripts/setup.sh" --print-kdir "$guest")
 	cp "$guest_kroot/vmlinuz" "$root/guest/zImage"
-	bash "$top/scripts/mkguest-initramfs.sh" "$root/guest/initramfs.cpio.gz"
+	bash "$top/scripts/mkguest-initramfs.sh" "$root/guest/initramfs.cpio.gz" "$guest"
 	# the debug kernel (scripts/debug-kernel.sh) has tun built in
 	if [ "${ARMVIRT_FLAVOUR:-armmp-lpae}" != debug ]; then
 		board_kroot=$(bash "$top/scripts/setup.sh" --print-kdir "${ARMVIRT_FLAVOUR:-armmp-lpae}")
-		cp "$board_kroot"/lib/modules/*/kernel/drivers/net/tun.ko "$root/lib/modules/"
+		tun=$(find "$board_kroot"/lib/modules "$board_kroot"/usr/lib/modules \
+			-path '*/kernel/drivers/net/tun.ko*' 2>/dev/null | head -n1)
+		[ -n "$tun" ] || { echo "mkinitramfs: no tun module in $board_kroot" >&2; exit 1; }
+		case $tun in
+		*.xz) xz -dc "$tun" ;;		# 6.12 and later
+		*.zst) zstd -qdc "$tun" ;;
+		*) cat "$tun" ;;
+		esac >"$root/lib/modules/tun.ko"
 	fi
 	# make run CMD=...: the command the guest runs (tests/board/init)
 	[ -n "${ARMVIRT_GUEST_CMD:-}" ] && printf '%s' "$ARMVIRT_GUEST_CMD" > "$root/guest/cmd"

@@ -6,7 +6,12 @@
 # failing check, the tail of the console of a board that failed, and last
 # "N passed, N failed, N skipped"; exits non-zero on any failure.
 #
-#   tests/run.sh [BOARD...]     default: every board below
+# Before that last line, the matrix: for each kernel (version and flavour)
+# and suite, each board's result and time.
+#
+#   tests/run.sh [BOARD...]     default: every board of make check below
+#   tests/run.sh --all [BOARD...]  also every suite on every kernel and
+#                               flavour of scripts/setup.sh (make check-all)
 set -uo pipefail
 
 top=$(cd "$(dirname "$0")/.." && pwd)
@@ -52,7 +57,54 @@ boards=(
 	"a15-debug-vmm|vmm|1800|debug|--cpu cortex-a15|"
 	"a15-debug-fuzz|fuzz|$((fuzz_seconds + 900))|debug|--cpu cortex-a15 $debug_fuzz_opts|"
 	"a15-fuzz|fuzz|$((fuzz_seconds + 300))|armmp-lpae|--cpu cortex-a15 $fuzz_opts|"
+	# The other kernels (scripts/setup.sh): the hyp suite on the LPAE kernel
+	# of each version, on the non-LPAE kernel of the oldest and the newest,
+	# and on an rt kernel; the vmm suite with a guest of another version.
+	"a15-5.10-hyp|hyp|600|5.10-armmp-lpae|--cpu cortex-a15|"
+	"a15-5.10-nolpae-hyp|hyp|600|5.10-armmp|--cpu cortex-a15|"
+	"a15-6.12-hyp|hyp|600|6.12-armmp-lpae|--cpu cortex-a15|"
+	"a15-6.12-rt-hyp|hyp|900|6.12-rt-armmp|--cpu cortex-a15|"
+	"a15-7.2-hyp|hyp|600|7.2-armmp-lpae|--cpu cortex-a15|"
+	"a15-7.2-nolpae-hyp|hyp|600|7.2-armmp|--cpu cortex-a15|"
+	"a15-5.10-vmm-guest-7.2|vmm|1200|5.10-armmp-lpae|--cpu cortex-a15 --guest 7.2-armmp-lpae|"
+	"a15-7.2-vmm-guest-5.10|vmm|1200|7.2-armmp-lpae|--cpu cortex-a15 --guest 5.10-armmp-lpae|"
 )
+# A kernel key as scripts/setup.sh's full one: armmp-lpae is 6.1-armmp-lpae,
+# debug the 6.1 debug kernel.
+full_key() {
+	case $1 in
+	armmp|armmp-lpae|rt-armmp|debug) echo "6.1-$1" ;;
+	*) echo "$1" ;;
+	esac
+}
+
+# make check-all: every suite on every kernel and flavour that no board
+# above already runs it on.
+all=0
+if [ "${1:-}" = --all ]; then
+	all=1
+	shift
+fi
+if [ "$all" = 1 ]; then
+	for k in $(bash "$top/scripts/setup.sh" --print-kernels); do
+		for suite in hyp nohyp kexec kdump hyppanic vmm; do
+			covered=0
+			for entry in "${boards[@]}"; do
+				IFS='|' read -r _ s _ f _ _ <<<"$entry"
+				[ "$s" = "$suite" ] && [ "$(full_key "$f")" = "$k" ] && covered=1
+			done
+			[ "$covered" = 1 ] && continue
+			case $suite in
+			hyp) boards+=("all-$k-hyp|hyp|900|$k|--cpu cortex-a15|") ;;
+			nohyp) boards+=("all-$k-nohyp|nohyp|300|$k|--cpu cortex-a15 --no-virt|") ;;
+			kexec) boards+=("all-$k-kexec|kexec|300|$k|--cpu cortex-a15|") ;;
+			kdump) boards+=("all-$k-kdump|kdump|300|$k|--cpu cortex-a15 --append crashkernel=32M|") ;;
+			hyppanic) boards+=("all-$k-hyp-panic|hyppanic|300|$k|--cpu cortex-a15 --append crashkernel=32M|Kernel panic - not syncing: armvirt: unexpected undefined instruction in HYP at") ;;
+			vmm) boards+=("all-$k-vmm|vmm|1500|$k|--cpu cortex-a15 --guest $k|") ;;
+			esac
+		done
+	done
+fi
 
 # What the debug kernel's checkers print (KASAN, UBSAN, lockdep, the atomic
 # sleep and list checks, debugobjects, kmemleak's report that /init prints
@@ -117,6 +169,36 @@ parse_log() {
 total_p=0 total_f=0 total_s=0
 selected=("$@")
 
+# The matrix: one cell per kernel, flavour and suite, holding each board's
+# result there ("ok 81s", "FAIL 90s"; "(g7.2)": the vmm suite's guest was
+# another kernel); "-": no board of this run (make check-all runs them all;
+# "n/a": Debian does not build that flavour for that version).
+declare -A cell
+matrix_suites=(hyp nohyp kexec kdump hyppanic vmm fuzz)
+record() {
+	local name=$1 k suite=$3 opts=$4 res=$5 secs=$6 v fl g=
+	k=$(full_key "$2")
+	v=${k%%-*} fl=${k#*-}
+	[[ $opts =~ --guest\ ([0-9.]+)- ]] && g=" (g${BASH_REMATCH[1]})"
+	cell[$v|$fl|$suite]="${cell[$v|$fl|$suite]:+${cell[$v|$fl|$suite]}, }$res ${secs}s$g"
+}
+print_matrix() {
+	local v fl k s line
+	echo "matrix (kernel x flavour x suite; ok/FAIL and seconds per board; - not run):"
+	line=$(printf '%-6s %-11s' kernel flavour)
+	for s in "${matrix_suites[@]}"; do line+=$(printf ' | %-16s' "$s"); done
+	echo "$line"
+	for k in $(bash "$top/scripts/setup.sh" --print-kernels) 6.1-debug; do
+		v=${k%%-*} fl=${k#*-}
+		line=$(printf '%-6s %-11s' "$v" "$fl")
+		for s in "${matrix_suites[@]}"; do
+			line+=$(printf ' | %-16s' "${cell[$v|$fl|$s]:--}")
+		done
+		echo "$line"
+	done
+	echo "($(( ${#cell[@]} )) kernel/suite cells run; 7.2 has no rt-armmp flavour in Debian)"
+}
+
 # Host checks: the kernel code is sparse- and checkpatch-clean.
 host_check() {
 	local name=$1 out
@@ -169,6 +251,7 @@ for entry in "${boards[@]}"; do
 			tail -n 30 "$logdir/kmod-$flavour.log"
 			echo "board $name: 0 passed, 1 failed, 0 skipped (the module did not build)"
 			total_f=$((total_f + 1))
+			record "$name" "$flavour" "$suite" "$opts" FAIL 0
 			continue
 		fi
 	fi
@@ -207,7 +290,13 @@ for entry in "${boards[@]}"; do
 		echo "---- end of $name console ----"
 	fi
 	total_p=$((total_p + p)) total_f=$((total_f + f)) total_s=$((total_s + s))
+	if [ "$f" -gt 0 ]; then
+		record "$name" "$flavour" "$suite" "$opts" FAIL "$secs"
+	else
+		record "$name" "$flavour" "$suite" "$opts" ok "$secs"
+	fi
 done
 
+print_matrix
 echo "$total_p passed, $total_f failed, $total_s skipped"
 [ "$total_f" -eq 0 ]
