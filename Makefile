@@ -5,6 +5,7 @@
 #                   headers on x86-64; natively on an ARMv7 board with
 #                   KDIR=/lib/modules/$(uname -r)/build)
 #   make check      set up, build, boot the emulated boards, run the tests
+#   make check-all  the same, and every suite on every kernel and flavour
 #   make run        set up, build, boot the board with armvirt loaded and a
 #                   2-vCPU Linux guest on it (CMD='...': run that in the guest)
 #   make bench      set up, build, run the benchmarks on the board
@@ -36,7 +37,7 @@ endif
 
 KMAKE = $(MAKE) -C $(KDIR) M=$(SRC) $(KMAKE_ARGS)
 
-.PHONY: all modules module-flavour modules-all setup debug-kernel check run bench fuzz fuzz-vmm tests vmm clean checkpatch
+.PHONY: all modules module-flavour modules-all setup debug-kernel check check-all run bench fuzz fuzz-vmm tests vmm clean checkpatch
 
 all: modules
 
@@ -107,6 +108,15 @@ check: setup debug-kernel
 	$(MAKE) vmm
 	$(MAKE) tests
 	bash tests/run.sh
+
+# make check-all: what make check runs, and every suite (hyp, nohyp, kexec,
+# kdump, hyppanic, vmm) on every kernel and flavour of scripts/setup.sh
+# that make check leaves out (tests/run.sh --all); takes hours.
+check-all: setup debug-kernel
+	$(MAKE) modules W=1 KCFLAGS=-Werror
+	$(MAKE) vmm
+	$(MAKE) tests
+	bash tests/run.sh --all
 
 bench: setup
 	$(MAKE) modules

@@ -7,6 +7,7 @@
  */
 #define _GNU_SOURCE
 #include <pthread.h>
+#include <sched.h>
 #include <stdatomic.h>
 #include <stdio.h>
 
@@ -24,12 +25,21 @@ struct guest_run {
 };
 
 static atomic_int guests_running;
+/*
+ * The guests start only once the host thread has started its first round:
+ * otherwise a scheduler that runs the new threads first (seen on the
+ * PREEMPT_RT 6.12 kernel) lets both guests finish before the host thread
+ * runs at all, and nothing is tested alongside.
+ */
+static atomic_int host_started;
 
 static void *run_guest(void *arg)
 {
 	struct guest_run *g = arg;
 	struct ucall uc;
 
+	while (!atomic_load(&host_started))
+		sched_yield();
 	g->failed_reg = -1;
 	for (;;) {
 		uc = tvm_run_ucall(&g->vm.vcpu[0]);
@@ -95,6 +105,7 @@ int main(void)
 	for (i = 0; i < 2; i++)
 		pthread_create(&threads[i], NULL, run_guest, &g[i]);
 	while (atomic_load(&guests_running)) {
+		atomic_store(&host_started, 1);
 		host_bad += host_neon_round(0x30000000 + host_rounds);
 		host_rounds++;
 	}
