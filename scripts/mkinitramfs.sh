@@ -54,7 +54,7 @@ if [ "$with_guest" = 1 ]; then
 	if [ "${ARMVIRT_FLAVOUR:-armmp-lpae}" != debug ]; then
 		board_kroot=$(bash "$top/scripts/setup.sh" --print-kdir "${ARMVIRT_FLAVOUR:-armmp-lpae}")
 		tun=$(find "$board_kroot"/lib/modules "$board_kroot"/usr/lib/modules \
-			-path '*/kernel/drivers/net/tun.ko*' 2>/dev/null | head -n1)
+			-path '*/kernel/drivers/net/tun.ko*' 2>/dev/null | head -n1 || true)
 		[ -n "$tun" ] || { echo "mkinitramfs: no tun module in $board_kroot" >&2; exit 1; }
 		case $tun in
 		*.xz) xz -dc "$tun" ;;		# 6.12 and later
