@@ -209,6 +209,22 @@ static void fcseidr_stays_in_the_guest(void)
 	tap_ok(vals[0] == vals[1], "guest-fcseidr-survives-its-exit (%#x, then %#x)", vals[0], vals[1]);
 }
 
+/* ThumbEE's TEEHBR and TEECR trap (HSTR.TTEE) and read as zero. */
+static void thumbee_registers_trap(void)
+{
+	struct tvm vm;
+	uint32_t v;
+
+	if (tvm_create(&vm, "thumbee", RAM_SIZE, 1))
+		tap_bail("creating the ThumbEE guest");
+	v = tvm_next_value(&vm.vcpu[0], "TEEHBR");
+	tap_eq(v, 0, "guest-teehbr-write-does-not-reach-the-cpu");
+	v = tvm_next_value(&vm.vcpu[0], "TEECR");
+	tap_eq(v, 0, "guest-teecr-write-does-not-reach-the-cpu");
+	tap_ok(tvm_run_ucall(&vm.vcpu[0]).kind == UC_DONE, "thumbee-guest-finishes");
+	tvm_destroy(&vm);
+}
+
 static void sparse_vcpu_ids(void)
 {
 	uint32_t typer = 0, pmr = 0xf0;
@@ -453,11 +469,12 @@ static void irqfd_assign_vs_deassign(void)
 
 int main(void)
 {
-	tap_plan(65);
+	tap_plan(68);
 	oversized_slots();
 	irqfd_gsi_bounds();
 	fpexc_values();
 	fcseidr_stays_in_the_guest();
+	thumbee_registers_trap();
 	sparse_vcpu_ids();
 	create_device_unwritable();
 	memslot_over_gicv();
