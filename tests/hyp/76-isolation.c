@@ -225,6 +225,42 @@ static void thumbee_registers_trap(void)
 	tvm_destroy(&vm);
 }
 
+static uint32_t host_cntfrq(void)
+{
+	uint32_t v;
+
+	__asm__ volatile("mrc p15, 0, %0, c14, c0, 0" : "=r" (v));	/* PL0 may read it */
+	return v;
+}
+
+/*
+ * CNTFRQ: a guest's write must not change the host's (the module and the
+ * host's tasks read it), whether the CPU undefines it, as the architecture
+ * says, or takes it.
+ */
+static void cntfrq_stays_the_hosts(void)
+{
+	uint32_t before, after, v, undefined;
+	cpu_set_t set, saved;
+	struct tvm vm;
+
+	CPU_ZERO(&set);
+	CPU_SET(0, &set);
+	if (sched_getaffinity(0, sizeof(saved), &saved) || sched_setaffinity(0, sizeof(set), &set))
+		tap_bail("pinning the test to CPU 0");
+	if (tvm_create(&vm, "cntfrq", RAM_SIZE, 1))
+		tap_bail("creating the CNTFRQ guest");
+	before = host_cntfrq();
+	v = tvm_next_value(&vm.vcpu[0], "CNTFRQ");
+	after = host_cntfrq();
+	undefined = tvm_next_value(&vm.vcpu[0], "undefined");
+	tap_ok(tvm_run_ucall(&vm.vcpu[0]).kind == UC_DONE, "cntfrq-guest-finishes");
+	tvm_destroy(&vm);
+	sched_setaffinity(0, sizeof(saved), &saved);
+	tap_eq(after, before, "guest-cntfrq-write-leaves-the-hosts (guest read %u, undefined %u)",
+	       v, undefined);
+}
+
 static void sparse_vcpu_ids(void)
 {
 	uint32_t typer = 0, pmr = 0xf0;
@@ -469,12 +505,13 @@ static void irqfd_assign_vs_deassign(void)
 
 int main(void)
 {
-	tap_plan(68);
+	tap_plan(70);
 	oversized_slots();
 	irqfd_gsi_bounds();
 	fpexc_values();
 	fcseidr_stays_in_the_guest();
 	thumbee_registers_trap();
+	cntfrq_stays_the_hosts();
 	sparse_vcpu_ids();
 	create_device_unwritable();
 	memslot_over_gicv();
