@@ -16,6 +16,7 @@
 #include <asm/arch_timer.h>
 
 #include "vtimer.h"
+#include "../highvisor/armvirt.h"
 #include "../highvisor/compat.h"
 #include "../highvisor/run.h"
 #include "../highvisor/vm.h"
@@ -37,7 +38,7 @@ u64 vtimer_host_counter(void)
 ktime_t vtimer_delay(u64 now, u64 cval)
 {
 	u64 ticks = cval > now ? cval - now : 0;
-	u32 freq = arch_timer_get_cntfrq();
+	u32 freq = armvirt_platform.cntfrq;
 
 	if (ticks >= div_u64(KTIME_MAX, NSEC_PER_SEC) * freq)
 		return KTIME_MAX;
