@@ -110,6 +110,7 @@ parse_log() {
 }
 
 total_p=0 total_f=0 total_s=0
+rm -f "$logdir/summary.failures"
 selected=("$@")
 
 # Host checks: the kernel code is sparse- and checkpatch-clean.
@@ -122,6 +123,7 @@ host_check() {
 	else
 		total_f=$((total_f + 1))
 		echo "host/$name: not ok"
+		echo "host/$name: not ok" >>"$logdir/summary.failures"
 		echo "$out" | tail -n 30
 	fi
 }
@@ -154,6 +156,7 @@ for entry in "${boards[@]}"; do
 			echo "$name: armvirt.ko does not build for $flavour:"
 			tail -n 30 "$logdir/kmod-$flavour.log"
 			echo "board $name: 0 passed, 1 failed, 0 skipped (the module did not build)"
+			echo "$name: armvirt.ko does not build for $flavour" >>"$logdir/summary.failures"
 			total_f=$((total_f + 1))
 			continue
 		fi
@@ -188,6 +191,13 @@ for entry in "${boards[@]}"; do
 	cat "$logdir/$name.failures"
 	echo "board $name: $p passed, $f failed, $s skipped (${secs}s)"
 	if [ "$f" -gt 0 ]; then
+		# Repeated at the end, where a log's tail shows them.
+		{
+			grep -a -m1 '^fuzz: seed=' "$log" | sed "s/^/$name: /"
+			head -n 20 "$logdir/$name.failures"
+		} >>"$logdir/summary.failures"
+	fi
+	if [ "$f" -gt 0 ]; then
 		echo "---- last 60 lines of the $name console ($log) ----"
 		tail -n 60 "$log"
 		echo "---- end of $name console ----"
@@ -195,5 +205,9 @@ for entry in "${boards[@]}"; do
 	total_p=$((total_p + p)) total_f=$((total_f + f)) total_s=$((total_s + s))
 done
 
+if [ -s "$logdir/summary.failures" ]; then
+	echo "---- every failure of this run (details above) ----"
+	cat "$logdir/summary.failures"
+fi
 echo "$total_p passed, $total_f failed, $total_s skipped"
 [ "$total_f" -eq 0 ]
