@@ -58,7 +58,9 @@ static u64 vtimer_guest_count(struct armvirt_vcpu *vcpu)
 }
 
 /*
- * Hard IRQ. CLOCK_MONOTONIC and the counter do not run exactly together
+ * Hard IRQ (on PREEMPT_RT the per-CPU softirq thread: the timer is not
+ * _HARD, so that wake_up() may take its sleeping lock). CLOCK_MONOTONIC and
+ * the counter do not run exactly together
  * (NTP slews the former): an hrtimer may expire a little before the counter
  * reaches the compare value, and the vCPU, finding no interrupt, would sleep
  * on with nothing left to wake it. Then wait for the rest, as KVM did. The
