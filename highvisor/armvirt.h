@@ -18,6 +18,7 @@
 /* What the host offers a hypervisor, found once at load (hyp_detect.c). */
 struct armvirt_platform {
 	u32 id_pfr1;
+	u32 cntfrq;		/* the counter's frequency, read once at load */
 	struct resource gicc;	/* the host's GIC CPU interface */
 	struct resource gich;	/* GIC virtual interface control */
 	struct resource gicv;	/* GIC virtual CPU interface */

@@ -116,6 +116,7 @@ void armvirt_reset_cp15_regs(struct armvirt_vcpu *vcpu)
 		if (r->key.is_64)
 			vcpu->hyp->ctxt.cp15[r->reg + 1] = CP15_UNKNOWN_HI;
 	}
+	vcpu->hyp->ctxt.cp15[C13_FCSEIDR] = 0;	/* switched, but not in the table */
 }
 
 static const struct cp15_reg *find_cp15_reg(u64 id)

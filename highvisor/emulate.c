@@ -46,8 +46,14 @@
 
 /* HCPTR (B4.1.56): VFP/NEON for the lazy switch, trace registers (none emulated). */
 #define HCPTR_GUEST	(LV_HCPTR_TCP10 | LV_HCPTR_TCP11 | LV_HCPTR_TTA)
-/* HSTR (B4.1.74): CP15 c15, implementation defined (CBAR names the host's GIC). */
-#define HSTR_GUEST	BIT(15)
+/*
+ * HSTR (B4.1.74): CP15 c15, implementation defined (CBAR names the host's
+ * GIC); TTEE, the ThumbEE registers, which are the host's where a CPU has
+ * them (an emulated A15 does): they read as zero and ignore writes (cp14).
+ */
+#define HSTR_T15	BIT(15)
+#define HSTR_TTEE	BIT(16)
+#define HSTR_GUEST	(HSTR_T15 | HSTR_TTEE)
 /* HDCR (B4.1.58): PMU (TPM, TPMCR) and debug (TDA, TDOSA, TDRA): RAZ/WI, as KVM/ARM */
 #define HDCR_GUEST	(BIT(5) | BIT(6) | BIT(9) | BIT(10) | BIT(11))
 

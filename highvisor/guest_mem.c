@@ -23,6 +23,7 @@
 #include "armvirt.h"
 #include "compat.h"
 #include "vm.h"
+#include "../lowvisor/ctxt.h"
 #include "../lowvisor/lowvisor.h"
 #include "../mmu/cache.h"
 
@@ -228,15 +229,17 @@ int armvirt_stage2_fault(struct armvirt_vcpu *vcpu, u64 ipa, bool write_fault)
 	struct stage2_cache cache = { };
 	struct armvirt_memslot *slot;
 	unsigned long hva = 0, seq;
-	bool slot_writable = false, writable;
+	bool slot_writable = false, logging = false, writable;
+	u64 gfn = ipa >> PAGE_SHIFT;
 	struct page *page;
 	int ret;
 
 	spin_lock(&vm->s2.lock);
-	slot = armvirt_find_slot(vm, ipa >> PAGE_SHIFT);
+	slot = armvirt_find_slot(vm, gfn);
 	if (slot) {
-		hva = slot_gfn_to_hva(slot, ipa >> PAGE_SHIFT);
+		hva = slot_gfn_to_hva(slot, gfn);
 		slot_writable = !(slot->flags & KVM_MEM_READONLY);
+		logging = slot->dirty_bitmap;
 	}
 	seq = vm->mn_seq;
 	spin_unlock(&vm->s2.lock);
@@ -244,7 +247,8 @@ int armvirt_stage2_fault(struct armvirt_vcpu *vcpu, u64 ipa, bool write_fault)
 		return 0;
 	smp_rmb();	/* the sequence before the page lookup */
 
-	ret = get_guest_page(hva, write_fault, slot_writable, &page, &writable);
+	/* While dirty logging, only a write fault maps a page writable (and logs it). */
+	ret = get_guest_page(hva, write_fault, slot_writable && !logging, &page, &writable);
 	if (ret) {
 		pr_warn_ratelimited(ARMVIRT_NAME ": guest IPA %#llx: the VMM's memory at %#lx is not there\n",
 				    ipa, hva);
@@ -261,11 +265,14 @@ int armvirt_stage2_fault(struct armvirt_vcpu *vcpu, u64 ipa, bool write_fault)
 		ret = 1;	/* the page changed under us: let the guest fault again */
 		goto out;
 	}
+	/* The slot is the one looked up: changing it bumps mn_seq. */
+	if (writable && slot->dirty_bitmap)
+		set_bit(gfn - slot->base_gfn, slot->dirty_bitmap);
 	ret = stage2_map_page(&vm->s2, &cache, ipa & PAGE_MASK,
 			      page_to_phys(page), writable);
 	spin_unlock(&vm->s2.lock);
-	if (ret == 1)
-		armvirt_vm_flush_tlb(vm);	/* a read-only entry became writable */
+	if (ret > 0)
+		vcpu->hyp->flags |= LV_FLAG_FLUSH_LOCAL_TLB;	/* stage2.h */
 	if (ret >= 0) {
 		armvirt_icache_inval_all();
 		ret = 1;
@@ -295,6 +302,8 @@ int armvirt_map_device(struct armvirt_vm *vm, u64 ipa, phys_addr_t pa, u64 size)
 		spin_lock(&vm->s2.lock);
 		ret = stage2_map_device_page(&vm->s2, &cache, ipa + off, pa + off);
 		spin_unlock(&vm->s2.lock);
+		if (ret > 0)
+			ret = 0;	/* mapped already */
 	}
 	stage2_cache_free(&cache);
 	return ret < 0 ? ret : 0;

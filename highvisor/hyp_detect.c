@@ -12,6 +12,7 @@
 #include <linux/io.h>
 #include <linux/of.h>
 #include <linux/of_address.h>
+#include <asm/arch_timer.h>
 #include <asm/cputype.h>
 
 #include "armvirt.h"
@@ -47,6 +48,16 @@ static int check_cpu(struct armvirt_platform *plat)
 	if (((plat->id_pfr1 >> ID_PFR1_GENTIMER_SHIFT) & 0xf) != 1) {
 		pr_err(ARMVIRT_NAME ": CPU lacks the Generic Timer (ID_PFR1 %#x)\n",
 		       plat->id_pfr1);
+		return -ENODEV;
+	}
+	/*
+	 * Guests read CNTFRQ as the firmware left it (the kernel itself may
+	 * take the frequency from the device tree instead). Read once: the
+	 * timer arithmetic divides by it.
+	 */
+	plat->cntfrq = arch_timer_get_cntfrq();
+	if (!plat->cntfrq) {
+		pr_err(ARMVIRT_NAME ": CNTFRQ is 0: the firmware did not set the counter frequency, which guests read\n");
 		return -ENODEV;
 	}
 	return 0;

@@ -1,10 +1,11 @@
 // SPDX-License-Identifier: GPL-2.0-only
 /*
- * KVM_SET_USER_MEMORY_REGION: create, move, change and delete the guest's
- * memory slots, with KVM's checks and errnos (virt/kvm/kvm_main.c and
+ * KVM_SET_USER_MEMORY_REGION: create, move, change (dirty logging on or
+ * off) and delete the guest's memory slots, with KVM's checks and errnos (virt/kvm/kvm_main.c and
  * kvm_arch_prepare_memory_region() of Linux 5.6).
  */
 #include <linux/mm.h>
+#include <linux/slab.h>
 #include <linux/uaccess.h>
 
 #include "armvirt.h"
@@ -45,15 +46,20 @@ static int check_vmas(unsigned long hva, u64 size, bool writable)
 
 /*
  * Replace (or, with @new NULL, delete) a slot. The guest loses the stage-2
- * mappings of the old one before the new one is visible.
+ * mappings of the old one before the new one is visible, unless only its
+ * flags change (@flags_only): then the mappings stay, write-protected if
+ * dirty logging starts.
  */
 static void update_slot(struct armvirt_vm *vm, struct armvirt_memslot *slot,
-			const struct armvirt_memslot *new)
+			const struct armvirt_memslot *new, bool flags_only)
 {
-	bool flush = false;
+	bool flush = false, logging_starts;
 
+	logging_starts = new && new->dirty_bitmap && !slot->dirty_bitmap;
 	spin_lock(&vm->s2.lock);
-	if (slot->npages)
+	if (flags_only)
+		vm->mn_seq++;	/* a fault that looked at the old flags must retry */
+	else if (slot->npages)
 		flush = armvirt_unmap_slot(vm, slot);
 	if (new)
 		*slot = *new;
@@ -62,6 +68,8 @@ static void update_slot(struct armvirt_vm *vm, struct armvirt_memslot *slot,
 	spin_unlock(&vm->s2.lock);
 	if (flush)
 		armvirt_vm_flush_tlb(vm);
+	if (flags_only && logging_starts)
+		armvirt_wrprotect_slot(vm, slot);
 }
 
 int armvirt_set_memory_region(struct armvirt_vm *vm,
@@ -71,13 +79,12 @@ int armvirt_set_memory_region(struct armvirt_vm *vm,
 	u64 npages = mem->memory_size >> PAGE_SHIFT;
 	u64 base_gfn = mem->guest_phys_addr >> PAGE_SHIFT;
 	struct armvirt_memslot *slot, *other, new;
+	unsigned long *old_bitmap;
 	bool create_or_move;
 	int i, ret;
 
-	if (mem->flags & ~KVM_MEM_READONLY)
-		return bad_region(mem, mem->flags & KVM_MEM_LOG_DIRTY_PAGES ?
-				  "dirty logging is not implemented yet" :
-				  "unknown flags");
+	if (mem->flags & ~(KVM_MEM_READONLY | KVM_MEM_LOG_DIRTY_PAGES))
+		return bad_region(mem, "unknown flags");
 	if ((mem->memory_size | mem->guest_phys_addr | mem->userspace_addr) &
 	    ~PAGE_MASK)
 		return bad_region(mem, "size or addresses not page aligned");
@@ -100,17 +107,19 @@ int armvirt_set_memory_region(struct armvirt_vm *vm,
 	if (!npages) {
 		if (!slot->npages)
 			return bad_region(mem, "deleting an empty slot");
-		update_slot(vm, slot, NULL);
+		old_bitmap = slot->dirty_bitmap;
+		update_slot(vm, slot, NULL, false);
+		kvfree(old_bitmap);
 		return 0;
 	}
 
 	create_or_move = true;
 	if (slot->npages) {
-		/* Only the base address and the flags of a slot may change. */
+		/* Only the base address and dirty logging of a slot may change. */
 		if (mem->userspace_addr != slot->userspace_addr ||
 		    npages != slot->npages ||
 		    ((mem->flags ^ slot->flags) & KVM_MEM_READONLY))
-			return bad_region(mem, "only the guest address of an existing slot can change");
+			return bad_region(mem, "only the guest address and dirty logging of an existing slot can change");
 		if (base_gfn == slot->base_gfn && mem->flags == slot->flags)
 			return 0;
 		create_or_move = base_gfn != slot->base_gfn;
@@ -151,6 +160,18 @@ int armvirt_set_memory_region(struct armvirt_vm *vm,
 	new.npages = npages;
 	new.userspace_addr = mem->userspace_addr;
 	new.flags = mem->flags;
-	update_slot(vm, slot, &new);
+	/* A moved slot keeps its dirty log, as in KVM. */
+	new.dirty_bitmap = slot->npages ? slot->dirty_bitmap : NULL;
+	old_bitmap = NULL;
+	if (!(mem->flags & KVM_MEM_LOG_DIRTY_PAGES)) {
+		old_bitmap = new.dirty_bitmap;
+		new.dirty_bitmap = NULL;
+	} else if (!new.dirty_bitmap) {
+		new.dirty_bitmap = kvzalloc(armvirt_dirty_bitmap_bytes(npages), GFP_KERNEL_ACCOUNT);
+		if (!new.dirty_bitmap)
+			return -ENOMEM;
+	}
+	update_slot(vm, slot, &new, !create_or_move);
+	kvfree(old_bitmap);
 	return 0;
 }

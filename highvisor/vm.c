@@ -38,6 +38,9 @@ long armvirt_check_extension(struct armvirt_vm *vm, unsigned long cap)
 	case KVM_CAP_IRQFD:
 	case KVM_CAP_IRQFD_RESAMPLE:
 	case KVM_CAP_IOEVENTFD:
+	case KVM_CAP_CHECK_EXTENSION_VM:
+	case KVM_CAP_ENABLE_CAP_VM:
+	case KVM_CAP_MANUAL_DIRTY_LOG_PROTECT2:
 		return 1;
 	case KVM_CAP_NR_MEMSLOTS:
 		return ARMVIRT_NR_MEMSLOTS;
@@ -77,6 +80,8 @@ static void armvirt_vm_free(struct kref *ref)
 			armvirt_vcpu_free(vm->vcpus[i]);
 	vgic_destroy(vm);
 	armvirt_guest_mem_destroy(vm);
+	for (i = 0; i < ARMVIRT_NR_MEMSLOTS; i++)
+		kvfree(vm->slots[i].dirty_bitmap);
 	mmdrop(vm->mm);
 	kfree(vm);
 }
@@ -103,6 +108,9 @@ static long armvirt_vm_ioctl(struct file *filp, unsigned int ioctl,
 	struct kvm_ioeventfd ioeventfd;
 	struct kvm_irqfd irqfd;
 	struct kvm_vcpu_init init;
+	struct kvm_dirty_log log;
+	struct kvm_clear_dirty_log clear;
+	struct kvm_enable_cap cap;
 	long ret;
 
 	if (vm->mm != current->mm) {
@@ -118,6 +126,27 @@ static long armvirt_vm_ioctl(struct file *filp, unsigned int ioctl,
 			return -EFAULT;
 		mutex_lock(&vm->lock);
 		ret = armvirt_set_memory_region(vm, &mem);
+		mutex_unlock(&vm->lock);
+		return ret;
+	case KVM_GET_DIRTY_LOG:
+		if (copy_from_user(&log, argp, sizeof(log)))
+			return -EFAULT;
+		mutex_lock(&vm->lock);
+		ret = armvirt_get_dirty_log(vm, &log);
+		mutex_unlock(&vm->lock);
+		return ret;
+	case KVM_CLEAR_DIRTY_LOG:
+		if (copy_from_user(&clear, argp, sizeof(clear)))
+			return -EFAULT;
+		mutex_lock(&vm->lock);
+		ret = armvirt_clear_dirty_log(vm, &clear);
+		mutex_unlock(&vm->lock);
+		return ret;
+	case KVM_ENABLE_CAP:
+		if (copy_from_user(&cap, argp, sizeof(cap)))
+			return -EFAULT;
+		mutex_lock(&vm->lock);
+		ret = armvirt_vm_enable_cap(vm, &cap);
 		mutex_unlock(&vm->lock);
 		return ret;
 	case KVM_CREATE_VCPU:

@@ -41,7 +41,8 @@ struct armvirt_memslot {
 	u64 base_gfn;
 	u64 npages;		/* 0: slot unused */
 	unsigned long userspace_addr;
-	u32 flags;		/* KVM_MEM_READONLY */
+	u32 flags;		/* KVM_MEM_READONLY, KVM_MEM_LOG_DIRTY_PAGES */
+	unsigned long *dirty_bitmap;	/* while logging; bits set under s2.lock */
 };
 
 struct armvirt_vcpu;
@@ -73,6 +74,7 @@ struct armvirt_vm {
 	struct list_head ioeventfds;	/* under lock */
 	bool gicv_mapped;	/* under lock */
 	u64 cntvoff;		/* the virtual counter's offset, every vCPU's */
+	bool manual_dirty_protect;	/* KVM_CAP_MANUAL_DIRTY_LOG_PROTECT2; under lock */
 };
 
 /* Why a vCPU must stop before (re-)entering its guest: bits of vcpu->requests */
@@ -145,6 +147,13 @@ long armvirt_check_extension(struct armvirt_vm *vm, unsigned long cap);
 int armvirt_preferred_target(void);
 
 /* memslot.c; caller holds vm->lock */
+/* Dirty logging (dirty_log.c); vm->lock held */
+unsigned long armvirt_dirty_bitmap_bytes(u64 npages);
+bool armvirt_wrprotect_slot(struct armvirt_vm *vm, const struct armvirt_memslot *slot);
+int armvirt_get_dirty_log(struct armvirt_vm *vm, const struct kvm_dirty_log *log);
+int armvirt_clear_dirty_log(struct armvirt_vm *vm, const struct kvm_clear_dirty_log *log);
+int armvirt_vm_enable_cap(struct armvirt_vm *vm, const struct kvm_enable_cap *cap);
+
 int armvirt_set_memory_region(struct armvirt_vm *vm,
 			      const struct kvm_userspace_memory_region *mem);
 

@@ -47,7 +47,8 @@
 #define C13_TID_URO	28
 #define C13_TID_PRIV	29
 #define C14_CNTKCTL	30
-#define NR_CP15_REGS	31
+#define C13_FCSEIDR	31	/* switched, not in ONE_REG: see switch_cp15 */
+#define NR_CP15_REGS	32
 #define LV_CP15_SLOTS	32	/* NR_CP15_REGS rounded up to keep vfp 8-byte aligned */
 
 /* struct lv_ctxt */

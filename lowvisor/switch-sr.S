@@ -92,6 +92,13 @@
  * The CP15 registers a world owns. ACTLR and L2CTLR trap for a guest
  * (HCR.TAC, HCR.TIDCP) and the guest's MPIDR goes to VMPIDR, so the host's
  * stay in place.
+ *
+ * FCSEIDR: A7, A15 and A17 have no FCSE (RAZ/WI), but an emulated CPU may
+ * keep what a guest writes there, and nothing traps the write; left in
+ * place, its PID would relocate every host process's low 32 MiB (a host
+ * task then faults forever on its own text). So it is switched like the
+ * rest. Not a ONE_REG register: KVM/ARM had none, and on these CPUs it
+ * holds nothing.
  */
 .macro cp15_32 op, base, idx, op1, crn, crm, op2
 	.ifc	\op, save
@@ -135,6 +142,7 @@
 	cp15_32	\op, \base, C10_AMAIR0, 0, c10, c3, 0
 	cp15_32	\op, \base, C10_AMAIR1, 0, c10, c3, 1
 	cp15_32	\op, \base, C12_VBAR, 0, c12, c0, 0
+	cp15_32	\op, \base, C13_FCSEIDR, 0, c13, c0, 0
 	cp15_32	\op, \base, C13_CID, 0, c13, c0, 1
 	cp15_32	\op, \base, C13_TID_URW, 0, c13, c0, 2
 	cp15_32	\op, \base, C13_TID_URO, 0, c13, c0, 3

@@ -147,8 +147,9 @@ static int stage2_set_entry(struct stage2 *s2, struct stage2_cache *c, u64 ipa, 
 	if (!l3)
 		return -ENOMEM;
 	old = l3[L3_INDEX(ipa)];
-	if (old == desc)
-		return 0;
+	if (old && (old | S2_AP_WRITE) == (desc | S2_AP_WRITE) &&
+	    (old & S2_AP_WRITE) >= (desc & S2_AP_WRITE))
+		return 2;	/* already there, at least as permissive */
 	if (old) {
 		/*
 		 * Only the permission can differ: a page that moves is unmapped
@@ -207,6 +208,24 @@ bool stage2_unmap_range(struct stage2 *s2, u64 ipa, u64 size)
 	if (unmapped)
 		dsb(ishst);
 	return unmapped;
+}
+
+static void wrprotect_entry(struct stage2 *s2, u64 *entry, void *changed)
+{
+	if (!(*entry & S2_AP_WRITE) || (*entry & S2_MEMATTR_MASK) != S2_MEMATTR_NORMAL_WB)
+		return;		/* read-only already, or a device frame (never logged) */
+	WRITE_ONCE(*entry, *entry & ~S2_AP_WRITE);
+	*(bool *)changed = true;
+}
+
+bool stage2_wrprotect_range(struct stage2 *s2, u64 ipa, u64 size)
+{
+	bool changed = false;
+
+	walk_range(s2, ipa, size, wrprotect_entry, &changed);
+	if (changed)
+		dsb(ishst);
+	return changed;
 }
 
 struct ram_visit {

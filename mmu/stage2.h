@@ -31,10 +31,13 @@ int stage2_cache_topup(struct stage2_cache *c);
 void stage2_cache_free(struct stage2_cache *c);
 
 /*
- * Under s2->lock. Map returns 1 if it replaced a valid entry (the caller
- * then flushes the VMID's TLB entries), 0 if the slot was empty.
+ * Under s2->lock. Never takes a permission away. Returns 0 if the slot was
+ * empty, 1 if a read-only entry became writable, 2 if the entry already
+ * allowed the access. After 1 or 2, TLBs may still hold the read-only
+ * entry, which only makes the guest fault again: the faulting CPU's
+ * entries of the VMID are enough to drop, not every CPU's.
+ * -EEXIST: a different page or a device frame is mapped there.
  */
-/* -EEXIST: a different page or a device frame is mapped there. */
 int stage2_map_page(struct stage2 *s2, struct stage2_cache *c, u64 ipa,
 		    phys_addr_t pa, bool writable);
 /* Under s2->lock: a device page (the GICV frame), read-write, never executable. */
@@ -42,6 +45,8 @@ int stage2_map_device_page(struct stage2 *s2, struct stage2_cache *c, u64 ipa,
 			   phys_addr_t pa);
 /* Under s2->lock. Returns true if any page was unmapped (flush the TLB). */
 bool stage2_unmap_range(struct stage2 *s2, u64 ipa, u64 size);
+/* Under s2->lock. Returns true if any writable page became read-only (flush the TLB). */
+bool stage2_wrprotect_range(struct stage2 *s2, u64 ipa, u64 size);
 /*
  * Under s2->lock: call @fn for the host PA of every page of RAM (not device
  * frames) mapped in [ipa, ipa + size).

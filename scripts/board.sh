@@ -52,6 +52,9 @@ append="console=ttyAMA0 rdinit=/init panic=-1 oops=panic${suite:+ armvirt.suite=
 qemu=(qemu-system-arm -M "virt,highmem=off,virtualization=$virt" -cpu "$cpu"
       -smp "$smp" -m "$mem" -nic none -no-reboot
       -kernel "$kroot/vmlinuz" -initrd "$initrd" -append "$append")
+# Debugging: ARMVIRT_QEMU_EXTRA="-s" (gdbstub), "-monitor unix:/tmp/m.sock,server,nowait"...
+# shellcheck disable=SC2206
+[ -n "${ARMVIRT_QEMU_EXTRA:-}" ] && qemu+=(${ARMVIRT_QEMU_EXTRA})
 
 if [ -n "$guest_cmd" ]; then
 	exec timeout --foreground -k 5 "$timeout" "${qemu[@]}" -nographic </dev/null

@@ -31,11 +31,6 @@ for v in SEED AVOID ITER TRACE TRAP HOST; do
 	[ -n "$val" ] && fuzz_opts="$fuzz_opts --append armvirt.fuzz_${v,,}=$val"
 done
 
-# make check's fuzz run is on the debug board, without CPU hotplug and CPU PM
-# events unless FUZZ_HOST says otherwise: with them, the board hangs now and
-# then (seed 479381802591654 two runs in three), not yet understood.
-debug_fuzz_opts=$fuzz_opts
-[ -z "${FUZZ_HOST:-}" ] && debug_fuzz_opts="$debug_fuzz_opts --append armvirt.fuzz_host=0"
 # Boards that run only when named (make fuzz), not in a whole run.
 on_demand=" a15-fuzz "
 # Boards that make check leaves to make check-all (tests/run.sh --all), for
@@ -60,7 +55,7 @@ boards=(
 	"a15-hyp-panic|hyppanic|120|armmp-lpae|--cpu cortex-a15 --append crashkernel=32M|Kernel panic - not syncing: armvirt: unexpected undefined instruction in HYP at"
 	"a15-debug-hyp|hyp|1500|debug|--cpu cortex-a15|"
 	"a15-debug-vmm|vmm|1800|debug|--cpu cortex-a15|"
-	"a15-debug-fuzz|fuzz|$((fuzz_seconds + 900))|debug|--cpu cortex-a15 $debug_fuzz_opts|"
+	"a15-debug-fuzz|fuzz|$((fuzz_seconds + 900))|debug|--cpu cortex-a15 $fuzz_opts|"
 	"a15-fuzz|fuzz|$((fuzz_seconds + 300))|armmp-lpae|--cpu cortex-a15 $fuzz_opts|"
 	# The other kernels (scripts/setup.sh): the hyp suite on the LPAE kernel
 	# of each version, on the non-LPAE kernel of the oldest and the newest,
@@ -172,6 +167,7 @@ parse_log() {
 }
 
 total_p=0 total_f=0 total_s=0
+rm -f "$logdir/summary.failures"
 selected=("$@")
 
 # The matrix: one cell per kernel, flavour and suite, holding each board's
@@ -214,6 +210,7 @@ host_check() {
 	else
 		total_f=$((total_f + 1))
 		echo "host/$name: not ok"
+		echo "host/$name: not ok" >>"$logdir/summary.failures"
 		echo "$out" | tail -n 30
 	fi
 }
@@ -258,6 +255,7 @@ for entry in "${boards[@]}"; do
 			echo "$name: armvirt.ko does not build for $flavour:"
 			tail -n 30 "$logdir/kmod-$flavour.log"
 			echo "board $name: 0 passed, 1 failed, 0 skipped (the module did not build)"
+			echo "$name: armvirt.ko does not build for $flavour" >>"$logdir/summary.failures"
 			total_f=$((total_f + 1))
 			record "$name" "$flavour" "$suite" "$opts" FAIL 0
 			continue
@@ -294,6 +292,13 @@ for entry in "${boards[@]}"; do
 	cat "$logdir/$name.failures"
 	echo "board $name: $p passed, $f failed, $s skipped (${secs}s)"
 	if [ "$f" -gt 0 ]; then
+		# Repeated at the end, where a log's tail shows them.
+		{
+			grep -a -m1 '^fuzz: seed=' "$log" | sed "s/^/$name: /"
+			head -n 20 "$logdir/$name.failures"
+		} >>"$logdir/summary.failures"
+	fi
+	if [ "$f" -gt 0 ]; then
 		echo "---- last 60 lines of the $name console ($log) ----"
 		tail -n 60 "$log"
 		echo "---- end of $name console ----"
@@ -307,5 +312,9 @@ for entry in "${boards[@]}"; do
 done
 
 print_matrix
+if [ -s "$logdir/summary.failures" ]; then
+	echo "---- every failure of this run (details above) ----"
+	cat "$logdir/summary.failures"
+fi
 echo "$total_p passed, $total_f failed, $total_s skipped"
 [ "$total_f" -eq 0 ]

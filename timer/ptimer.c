@@ -8,7 +8,8 @@
  *
  * The registers live in struct armvirt_vcpu (ptimer_ctl, ptimer_cval),
  * written by the vCPU's thread with vcpu->mutex held, before it re-arms the
- * hrtimer; the hrtimer's callback (hard IRQ) only reads the compare value
+ * hrtimer; the hrtimer's callback (hard IRQ; on PREEMPT_RT the per-CPU softirq
+ * thread, as the timer is not _HARD) only reads the compare value
  * (a torn read of one being replaced only fires early or late a timer that
  * is about to be cancelled) and kicks.
  */
@@ -34,7 +35,7 @@ static void ptimer_kick_ipi(void *info)
 	/* Taking the IPI made the guest exit. */
 }
 
-/* Hard IRQ. Early (see vtimer_wakeup()): wait for the rest of the time. */
+/* Hard IRQ (softirq thread on RT). Early (see vtimer_wakeup()): wait for the rest. */
 static enum hrtimer_restart ptimer_expired(struct hrtimer *t)
 {
 	struct armvirt_vcpu *vcpu = container_of(t, struct armvirt_vcpu, ptimer_hrtimer);

@@ -16,6 +16,7 @@
 #include <asm/arch_timer.h>
 
 #include "vtimer.h"
+#include "../highvisor/armvirt.h"
 #include "../highvisor/compat.h"
 #include "../highvisor/run.h"
 #include "../highvisor/vm.h"
@@ -37,7 +38,7 @@ u64 vtimer_host_counter(void)
 ktime_t vtimer_delay(u64 now, u64 cval)
 {
 	u64 ticks = cval > now ? cval - now : 0;
-	u32 freq = arch_timer_get_cntfrq();
+	u32 freq = armvirt_platform.cntfrq;
 
 	if (ticks >= div_u64(KTIME_MAX, NSEC_PER_SEC) * freq)
 		return KTIME_MAX;
@@ -57,7 +58,9 @@ static u64 vtimer_guest_count(struct armvirt_vcpu *vcpu)
 }
 
 /*
- * Hard IRQ. CLOCK_MONOTONIC and the counter do not run exactly together
+ * Hard IRQ (on PREEMPT_RT the per-CPU softirq thread: the timer is not
+ * _HARD, so that wake_up() may take its sleeping lock). CLOCK_MONOTONIC and
+ * the counter do not run exactly together
  * (NTP slews the former): an hrtimer may expire a little before the counter
  * reaches the compare value, and the vCPU, finding no interrupt, would sleep
  * on with nothing left to wake it. Then wait for the rest, as KVM did. The

@@ -13,6 +13,10 @@
 #include <linux/ioctl.h>
 #include <linux/types.h>
 
+#if !defined(__KERNEL__) && !defined(__user)
+#define __user		/* the kernel's address-space marker (sparse) */
+#endif
+
 #define KVM_API_VERSION		12
 
 /* ---- Memory slots -------------------------------------------------- */
@@ -27,6 +31,42 @@ struct kvm_userspace_memory_region {
 
 #define KVM_MEM_LOG_DIRTY_PAGES	(1U << 0)
 #define KVM_MEM_READONLY	(1U << 1)
+
+/*
+ * KVM_GET_DIRTY_LOG: the slot's dirty bitmap (one bit per page, bit 0 the
+ * slot's first page; ALIGN(pages, BITS_PER_LONG) / 8 bytes), cleared and
+ * the pages write-protected again unless KVM_CAP_MANUAL_DIRTY_LOG_PROTECT2
+ * is enabled.
+ */
+struct kvm_dirty_log {
+	__u32 slot;
+	__u32 padding1;
+	union {
+		void __user *dirty_bitmap;
+		__u64 padding2;
+	};
+};
+
+/* KVM_CLEAR_DIRTY_LOG: clean the pages set in the bitmap, from first_page (a multiple of 64). */
+struct kvm_clear_dirty_log {
+	__u32 slot;
+	__u32 num_pages;
+	__u64 first_page;
+	union {
+		void __user *dirty_bitmap;
+		__u64 padding2;
+	};
+};
+
+/* KVM_ENABLE_CAP on a VM fd */
+struct kvm_enable_cap {
+	__u32 cap;
+	__u32 flags;
+	__u64 args[4];
+	__u8 pad[64];
+};
+
+#define KVM_DIRTY_LOG_MANUAL_PROTECT_ENABLE	(1ULL << 0)	/* args[0] of the cap */
 
 /* ---- vCPU registers ------------------------------------------------ */
 
@@ -261,6 +301,9 @@ struct kvm_run {
 #define KVM_SET_USER_MEMORY_REGION \
 	_IOW(KVMIO, 0x46, struct kvm_userspace_memory_region)
 #define KVM_ARM_PREFERRED_TARGET _IOR(KVMIO, 0xaf, struct kvm_vcpu_init)
+#define KVM_GET_DIRTY_LOG	_IOW(KVMIO, 0x42, struct kvm_dirty_log)
+#define KVM_CLEAR_DIRTY_LOG	_IOWR(KVMIO, 0xc0, struct kvm_clear_dirty_log)
+#define KVM_ENABLE_CAP		_IOW(KVMIO, 0xa3, struct kvm_enable_cap)
 
 /* on a vCPU fd */
 #define KVM_RUN			_IO(KVMIO, 0x80)
@@ -392,5 +435,8 @@ struct kvm_ioeventfd {
 #define KVM_CAP_ARM_PSCI_0_2			102
 #define KVM_CAP_MAX_VCPU_ID			128
 #define KVM_CAP_IMMEDIATE_EXIT			136
+#define KVM_CAP_ENABLE_CAP_VM			98
+#define KVM_CAP_CHECK_EXTENSION_VM		105
+#define KVM_CAP_MANUAL_DIRTY_LOG_PROTECT2	168
 
 #endif /* ARMVIRT_UAPI_KVM_H */

@@ -10,11 +10,14 @@
 #define _GNU_SOURCE
 #include <errno.h>
 #include <pthread.h>
+#include <sched.h>
+#include <signal.h>
 #include <stdio.h>
 #include <string.h>
 #include <sys/eventfd.h>
 #include <sys/ioctl.h>
 #include <sys/mman.h>
+#include <sys/wait.h>
 #include <unistd.h>
 
 #include "board.h"
@@ -144,6 +147,120 @@ static int irq_line(int vm_fd, uint32_t type, uint32_t vcpu, uint32_t num, int l
 }
 
 /* KVM allows any vCPU id below the maximum: a VM of vCPU 1 alone, with a vGIC. */
+/*
+ * The fcse guest on CPU 1, in a child: with its FCSE PID left in place after
+ * the exit, the child faults forever on its own text (below 32 MiB), and so
+ * would every task after it on that CPU. The parent (CPU 0) waits; on a
+ * timeout it kills the child and takes CPU 1 offline and back, which resets
+ * it, so that the suite can go on.
+ */
+static void fcseidr_stays_in_the_guest(void)
+{
+	int fds[2], status = 0, waited;
+	uint32_t vals[2] = { 1, 1 };
+	cpu_set_t set, saved;
+	pid_t pid;
+
+	CPU_ZERO(&set);
+	CPU_SET(0, &set);
+	if (sched_getaffinity(0, sizeof(saved), &saved) || sched_setaffinity(0, sizeof(set), &set))
+		tap_bail("pinning the test to CPU 0");
+	if (pipe(fds))
+		tap_bail("pipe");
+	pid = fork();
+	if (pid < 0)
+		tap_bail("fork");
+	if (pid == 0) {
+		struct tvm vm;
+
+		CPU_ZERO(&set);
+		CPU_SET(1, &set);
+		if (sched_setaffinity(0, sizeof(set), &set) || tvm_create(&vm, "fcse", RAM_SIZE, 1))
+			_exit(2);
+		vals[0] = tvm_next_value(&vm.vcpu[0], "fcseidr before the exit");
+		vals[1] = tvm_next_value(&vm.vcpu[0], "fcseidr after the exit");
+		if (tvm_run_ucall(&vm.vcpu[0]).kind != UC_DONE)
+			_exit(3);
+		tvm_destroy(&vm);
+		_exit(write(fds[1], vals, sizeof(vals)) == sizeof(vals) ? 0 : 4);
+	}
+	close(fds[1]);
+	for (waited = 0; waited < 300; waited++) {
+		if (waitpid(pid, &status, WNOHANG) == pid)
+			break;
+		usleep(100000);
+	}
+	if (waited == 300) {
+		/*
+		 * Killed, the child would still loop in the kernel (its exit
+		 * writes to its own memory); offline, CPU 1 hands it to CPU 0.
+		 */
+		kill(pid, SIGKILL);
+		cpu_set_online(1, false);
+		waitpid(pid, &status, 0);
+		cpu_set_online(1, true);
+		status = -1;
+	}
+	sched_setaffinity(0, sizeof(saved), &saved);
+	tap_ok(status == 0, "host-task-runs-after-a-guest-sets-fcseidr (wait status %#x)", status);
+	if (read(fds[0], vals, sizeof(vals)) != sizeof(vals))
+		vals[0] = !vals[1];
+	close(fds[0]);
+	tap_ok(vals[0] == vals[1], "guest-fcseidr-survives-its-exit (%#x, then %#x)", vals[0], vals[1]);
+}
+
+/* ThumbEE's TEEHBR and TEECR trap (HSTR.TTEE) and read as zero. */
+static void thumbee_registers_trap(void)
+{
+	struct tvm vm;
+	uint32_t v;
+
+	if (tvm_create(&vm, "thumbee", RAM_SIZE, 1))
+		tap_bail("creating the ThumbEE guest");
+	v = tvm_next_value(&vm.vcpu[0], "TEEHBR");
+	tap_eq(v, 0, "guest-teehbr-write-does-not-reach-the-cpu");
+	v = tvm_next_value(&vm.vcpu[0], "TEECR");
+	tap_eq(v, 0, "guest-teecr-write-does-not-reach-the-cpu");
+	tap_ok(tvm_run_ucall(&vm.vcpu[0]).kind == UC_DONE, "thumbee-guest-finishes");
+	tvm_destroy(&vm);
+}
+
+static uint32_t host_cntfrq(void)
+{
+	uint32_t v;
+
+	__asm__ volatile("mrc p15, 0, %0, c14, c0, 0" : "=r" (v));	/* PL0 may read it */
+	return v;
+}
+
+/*
+ * CNTFRQ: a guest's write must not change the host's (the module and the
+ * host's tasks read it), whether the CPU undefines it, as the architecture
+ * says, or takes it.
+ */
+static void cntfrq_stays_the_hosts(void)
+{
+	uint32_t before, after, v, undefined;
+	cpu_set_t set, saved;
+	struct tvm vm;
+
+	CPU_ZERO(&set);
+	CPU_SET(0, &set);
+	if (sched_getaffinity(0, sizeof(saved), &saved) || sched_setaffinity(0, sizeof(set), &set))
+		tap_bail("pinning the test to CPU 0");
+	if (tvm_create(&vm, "cntfrq", RAM_SIZE, 1))
+		tap_bail("creating the CNTFRQ guest");
+	before = host_cntfrq();
+	v = tvm_next_value(&vm.vcpu[0], "CNTFRQ");
+	after = host_cntfrq();
+	undefined = tvm_next_value(&vm.vcpu[0], "undefined");
+	tap_ok(tvm_run_ucall(&vm.vcpu[0]).kind == UC_DONE, "cntfrq-guest-finishes");
+	tvm_destroy(&vm);
+	sched_setaffinity(0, sizeof(saved), &saved);
+	tap_eq(after, before, "guest-cntfrq-write-leaves-the-hosts (guest read %u, undefined %u)",
+	       v, undefined);
+}
+
 static void sparse_vcpu_ids(void)
 {
 	uint32_t typer = 0, pmr = 0xf0;
@@ -388,10 +505,13 @@ static void irqfd_assign_vs_deassign(void)
 
 int main(void)
 {
-	tap_plan(63);
+	tap_plan(70);
 	oversized_slots();
 	irqfd_gsi_bounds();
 	fpexc_values();
+	fcseidr_stays_in_the_guest();
+	thumbee_registers_trap();
+	cntfrq_stays_the_hosts();
 	sparse_vcpu_ids();
 	create_device_unwritable();
 	memslot_over_gicv();
