@@ -411,7 +411,7 @@ static noinline u32 lv_null_call(u32 fn)
  * IRQs are off for one batch at a time (tens of microseconds), not for the
  * whole run: on PREEMPT_RT that would be a latency spike for everyone.
  */
-#define BENCH_BATCH	256
+#define BENCH_BATCH	256U	/* unsigned: 5.10's min() wants both sides of one type */
 
 int lowvisor_bench_hvc(unsigned int iterations, u64 *hvc_ps, u64 *call_ps)
 {
