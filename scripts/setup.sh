@@ -447,6 +447,7 @@ for v in "${versions[@]}"; do
 		split_key "$key"
 		[ "$kver" = "$v" ] || continue
 		download_failed=0
+		t0=$(date +%s)
 		fetch_kernel "$key"
 		if [ "$download_failed" = 1 ]; then
 			# an upload since the index was read: read the new one, once
@@ -455,6 +456,8 @@ for v in "${versions[@]}"; do
 			fetch_kernel "$key"
 			[ "$download_failed" = 0 ] || { log "cannot fetch the $key kernel"; exit 1; }
 		fi
+		t1=$(date +%s)
+		if [ $((t1 - t0)) -gt 1 ]; then log "$key: ready in $((t1 - t0)) s"; fi
 	done
 done
 
