@@ -180,6 +180,7 @@ load_suite() {
 	if [ ! -s "$memo" ] || [ -n "$(find "$lists" -maxdepth 1 -newer "$memo" -name '*Release' 2>/dev/null | head -n1)" ]; then
 		apt_state "$suite"
 		out=$(
+			# shellcheck disable=SC2046 # one argument per flavour
 			apt-cache "${aopt[@]}" depends $(for f in ${flavours_of[$v]}; do
 				echo "linux-image-$f:armhf"; done) 2>/dev/null |
 			awk '/^linux-image-/ { f = $1; sub(/^linux-image-/, "", f); sub(/:armhf$/, "", f); next }
@@ -234,7 +235,8 @@ glibc_needed() {
 # A suite's own amd64 C library and the libraries its programs need
 # (the lib* dependencies of the packages given), in $cache/runtime-<suite>.
 ensure_runtime() {
-	local suite=$1 rt=$cache/runtime-$suite p
+	local suite=$1
+	local rt=$cache/runtime-$suite p
 	shift
 	apt_state "$suite"
 	for p in libc6 $(apt-cache "${aopt[@]}" depends "$@" 2>/dev/null |
@@ -250,7 +252,8 @@ ensure_runtime() {
 # run on this host: those that need a newer glibc than the host's get the
 # suite's own dynamic loader and libraries.
 make_runnable() {
-	local suite=$1 dir=$2 rt=$cache/runtime-$suite ld f need
+	local suite=$1 dir=$2
+	local rt=$cache/runtime-$suite ld f need
 	shift 2
 	local patch=()
 	while IFS= read -r -d '' f; do
