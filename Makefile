@@ -71,7 +71,7 @@ module-flavour:
 # armmp, armmp-lpae, rt-armmp), each in build/kmod-<key>/, its output in
 # build/kmod-<key>.log; fails if any fails, after trying them all.
 modules-all:
-	@failed=; for k in $$(scripts/setup.sh --print-kernels); do \
+	@mkdir -p build; failed=; for k in $$(scripts/setup.sh --print-kernels); do \
 		start=$$(date +%s); \
 		if $(MAKE) -s module-flavour FLAVOUR=$$k >build/kmod-$$k.log 2>&1; then \
 			echo "modules-all: $$k: built ($$(( $$(date +%s) - start ))s)"; \
