@@ -130,7 +130,7 @@ bench: setup
 fuzz: setup
 	$(MAKE) modules W=1 KCFLAGS=-Werror
 	$(MAKE) tests
-	FUZZ_SECONDS='$(SECONDS)' FUZZ_SEED='$(SEED)' FUZZ_AVOID='$(AVOID)' \
+	FUZZ_SECONDS='$(or $(SECONDS),180)' FUZZ_SEED='$(SEED)' FUZZ_AVOID='$(AVOID)' \
 		FUZZ_ITER='$(ITER)' FUZZ_TRACE='$(TRACE)' FUZZ_TRAP='$(TRAP)' FUZZ_HOST='$(HOST)' \
 		bash tests/run.sh a15-fuzz; rc=$$?; \
 	grep -aE '^(fuzz: seed|# fz:|ok |not ok )' build/test-logs/a15-fuzz.log; exit $$rc
