@@ -32,21 +32,14 @@ unsigned long armvirt_dirty_bitmap_bytes(u64 npages)
 	return ALIGN(npages, BITS_PER_LONG) / 8;
 }
 
-/* Write-protect the whole slot (logging starts); returns whether the TLB was flushed. */
-bool armvirt_wrprotect_slot(struct armvirt_vm *vm, const struct armvirt_memslot *slot)
+/* Write-protect the whole slot (logging starts). */
+void armvirt_wrprotect_slot(struct armvirt_vm *vm, const struct armvirt_memslot *slot)
 {
-	u64 ipa = slot->base_gfn << PAGE_SHIFT, end = ipa + (slot->npages << PAGE_SHIFT);
-	bool changed = false;
+	u64 ipa = slot->base_gfn << PAGE_SHIFT;
 
-	for (; ipa < end; ipa += SZ_2M) {
-		spin_lock(&vm->s2.lock);
-		changed |= stage2_wrprotect_range(&vm->s2, ipa, min_t(u64, SZ_2M, end - ipa));
-		spin_unlock(&vm->s2.lock);
-		cond_resched();
-	}
-	if (changed)
+	if (armvirt_stage2_in_chunks(vm, ipa, ipa + (slot->npages << PAGE_SHIFT),
+				     stage2_wrprotect_range))
 		armvirt_vm_flush_tlb(vm);
-	return changed;
 }
 
 static struct armvirt_memslot *logged_slot(struct armvirt_vm *vm, u32 slot_id, int *err)

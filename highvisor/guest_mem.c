@@ -332,14 +332,39 @@ static void flush_pa(phys_addr_t pa, void *arg)
 	flush_page_for_guest(pfn_to_page(PHYS_PFN(pa)));
 }
 
-#define FLUSH_CHUNK	SZ_2M	/* flushed under s2.lock at a time */
+#define S2_CHUNK	SZ_2M	/* stage 2 under s2.lock at a time */
+
+/*
+ * Call @fn on [ipa, end) of stage 2, 2 MiB at a time under vm->s2.lock, the
+ * lock dropped and the CPU offered in between (a slot may be gigabytes).
+ * Returns whether any call returned true. Process context.
+ */
+bool armvirt_stage2_in_chunks(struct armvirt_vm *vm, u64 ipa, u64 end,
+			      bool (*fn)(struct stage2 *s2, u64 ipa, u64 size))
+{
+	bool any = false;
+
+	for (; ipa < end; ipa += S2_CHUNK) {
+		spin_lock(&vm->s2.lock);
+		any |= fn(&vm->s2, ipa, min_t(u64, S2_CHUNK, end - ipa));
+		spin_unlock(&vm->s2.lock);
+		cond_resched();
+	}
+	return any;
+}
+
+static bool flush_ram_range(struct stage2 *s2, u64 ipa, u64 size)
+{
+	stage2_for_each_ram_page(s2, ipa, size, flush_pa, NULL);
+	return false;
+}
 
 /*
  * Clean and invalidate to the point of coherency all the guest RAM that is
  * mapped in stage 2, by VA (safe for the host, right on any host CPU): the
  * emulation of its set/way maintenance (setway.c). The memslots' pages,
- * never device frames; the lock is dropped and the CPU offered every 2 MiB.
- * Process context, vcpu->mutex held.
+ * never device frames. Process context, vcpu->mutex held: the slots may
+ * change meanwhile, so each is read under the lock.
  */
 void armvirt_flush_guest_dcache(struct armvirt_vm *vm)
 {
@@ -351,12 +376,6 @@ void armvirt_flush_guest_dcache(struct armvirt_vm *vm)
 		ipa = vm->slots[i].base_gfn << PAGE_SHIFT;
 		end = ipa + (vm->slots[i].npages << PAGE_SHIFT);
 		spin_unlock(&vm->s2.lock);
-		for (; ipa < end; ipa += FLUSH_CHUNK) {
-			spin_lock(&vm->s2.lock);
-			stage2_for_each_ram_page(&vm->s2, ipa, min_t(u64, FLUSH_CHUNK, end - ipa),
-						 flush_pa, NULL);
-			spin_unlock(&vm->s2.lock);
-			cond_resched();
-		}
+		armvirt_stage2_in_chunks(vm, ipa, end, flush_ram_range);
 	}
 }

@@ -149,7 +149,7 @@ int armvirt_preferred_target(void);
 /* memslot.c; caller holds vm->lock */
 /* Dirty logging (dirty_log.c); vm->lock held */
 unsigned long armvirt_dirty_bitmap_bytes(u64 npages);
-bool armvirt_wrprotect_slot(struct armvirt_vm *vm, const struct armvirt_memslot *slot);
+void armvirt_wrprotect_slot(struct armvirt_vm *vm, const struct armvirt_memslot *slot);
 int armvirt_get_dirty_log(struct armvirt_vm *vm, const struct kvm_dirty_log *log);
 int armvirt_clear_dirty_log(struct armvirt_vm *vm, const struct kvm_clear_dirty_log *log);
 int armvirt_vm_enable_cap(struct armvirt_vm *vm, const struct kvm_enable_cap *cap);
@@ -177,6 +177,8 @@ int armvirt_stage2_fault(struct armvirt_vcpu *vcpu, u64 ipa, bool write_fault);
 int armvirt_read_guest(struct armvirt_vm *vm, u64 ipa, void *buf, size_t len);
 int armvirt_map_device(struct armvirt_vm *vm, u64 ipa, phys_addr_t pa, u64 size);
 void armvirt_flush_guest_dcache(struct armvirt_vm *vm);
+bool armvirt_stage2_in_chunks(struct armvirt_vm *vm, u64 ipa, u64 end,
+			      bool (*fn)(struct stage2 *s2, u64 ipa, u64 size));
 
 /* eventfd.c */
 struct kvm_irqfd;
