@@ -11,12 +11,23 @@
 #define GICC		GUEST_GICC
 #define PHASE		(GUEST_RAM_BASE + 0x10000)
 
+	/*
+	 * Sleep until the phase reaches n: checked with IRQs masked, WFI
+	 * masked (a pending interrupt still wakes it), then unmasked to take
+	 * the interrupt, so none can slip in between the check and the WFI.
+	 */
 	.macro	wait_phase n
+	cpsid	i
 1:	ldr	r0, =PHASE
 	ldr	r0, [r0]
 	cmp	r0, #\n
-	wfilo
-	blo	1b
+	bhs	2f
+	wfi
+	cpsie	i
+	isb
+	cpsid	i
+	b	1b
+2:	cpsie	i
 	.endm
 
 _start:

@@ -60,16 +60,33 @@
 	isb
 	.endm
 
-	/* wait, spinning or (sleep=1) in WFI, until the count at \addr reaches \n */
+	/*
+	 * Wait, spinning or (sleep=1) in WFI, until the count at \addr reaches
+	 * \n. The sleeping form checks the count with IRQs masked and sleeps
+	 * masked (a pending interrupt still ends WFI), then unmasks to take
+	 * it: an interrupt that comes between the check and the WFI cannot be
+	 * lost, which it would be with WFI first and the timer then disarmed
+	 * by the handler (the guest would sleep for ever on a slow host).
+	 */
 	.macro	wait_count addr, n, sleep=0
-9:
 	.if	\sleep
-	wfi
+	cpsid	i
 	.endif
-	ldr	r0, =\addr
+9:	ldr	r0, =\addr
 	ldr	r0, [r0]
 	cmp	r0, #\n
-	blo	9b
+	bhs	8f
+	.if	\sleep
+	wfi
+	cpsie	i
+	isb
+	cpsid	i
+	.endif
+	b	9b
+8:
+	.if	\sleep
+	cpsie	i
+	.endif
 	.endm
 
 	/* report the lateness stored at \addr, in microseconds */
@@ -154,8 +171,13 @@ _start:
 	wait_count IRQS, 3, sleep=1
 	report_late LATE			@ microseconds late
 
-	/* 6: the physical timer (emulated), 20 ms ahead on the physical count, in WFI */
-	ldr	r0, =20000
+	/*
+	 * 6: the physical timer (emulated), 200 ms ahead on the physical count,
+	 * in WFI. Setting it up takes three exits to the highvisor; 200 ms
+	 * leaves room for a busy emulator (at 20 ms a loaded CI host once saw
+	 * it expired before the read-back).
+	 */
+	ldr	r0, =200000
 	deadline_in_us
 	mrrc	p15, 1, r2, r3, c14		@ CNTVCT
 	subs	r0, r0, r2			@ r0:r1 - CNTVCT: the distance

@@ -7,6 +7,7 @@
 #define _GNU_SOURCE
 #include <errno.h>
 #include <fcntl.h>
+#include <limits.h>
 #include <stddef.h>
 #include <stdio.h>
 #include <string.h>
@@ -394,7 +395,7 @@ static bool child_is_refused(int vm)
 int main(void)
 {
 	int vm, target, i, ok, round;
-	long before, after;
+	long before, after, least;
 
 	tap_plan(73);
 	if (!module_loaded("armvirt") && module_load(ARMVIRT_KO))
@@ -426,9 +427,14 @@ int main(void)
 
 	/*
 	 * 200 VMs with 2 vCPUs each, created and closed: nothing stays behind.
-	 * A first round fills the kernel's object caches; the second is measured.
+	 * A first round fills the kernel's object caches; three more are
+	 * measured. A leak grows every round by the same amount (a kvm_run
+	 * page per vCPU would be 1600 KiB). The allocators' per-CPU caches make
+	 * a round's figure noisy (on the 7.2 A7 board: -60 to +48 KiB in five
+	 * rounds, and once over 128 KiB in CI), so the round that grew least
+	 * is the one checked.
 	 */
-	for (round = 0, ok = 0; round < 2; round++) {
+	for (round = 0, ok = 0, least = LONG_MAX; round < 4; round++) {
 		before = memory_in_use_kb();
 		for (i = 0; i < 200; i++) {
 			int v = ioctl(sys_fd, KVM_CREATE_VM, 0);
@@ -440,11 +446,13 @@ int main(void)
 			close(c0);
 		}
 		after = memory_in_use_kb();
+		tap_diag("round %d: memory in use before %ld KiB, after %ld KiB", round, before, after);
+		if (round && after - before < least)
+			least = after - before;
 	}
-	tap_eq(ok, 400, "2x200-vms-with-2-vcpus-created");
-	tap_diag("memory in use before %ld KiB, after %ld KiB", before, after);
+	tap_eq(ok, 800, "4x200-vms-with-2-vcpus-created");
 	if (memory_use_is_exact())
-		tap_ok(after - before < 128, "vms-and-vcpus-freed-on-close");
+		tap_ok(least < 128, "vms-and-vcpus-freed-on-close (least growth %ld KiB)", least);
 	else
 		tap_skip(NOT_EXACT_REASON, "vms-and-vcpus-freed-on-close");
 
