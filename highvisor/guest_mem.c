@@ -12,6 +12,11 @@
  * The fault path reads mn_seq, looks the page up (which may sleep), then
  * maps it under the lock only if no invalidation started or ran since; else
  * the guest retries. This is KVM's mmu_notifier_seq protocol.
+ *
+ * Where the VMM's memory is a 2 MiB huge page (transparent or hugetlbfs:
+ * LPAE hosts only) and the slot lines up with it, the guest gets the
+ * whole 2 MiB as one stage-2 block: one fault instead of 512, and fewer
+ * TLB entries. Any invalidation in it, and dirty logging, drop the block.
  */
 #include <linux/highmem.h>
 #include <linux/mm.h>
@@ -198,6 +203,58 @@ static void flush_page_for_guest(struct page *page)
 	armvirt_kunmap_local(va);
 }
 
+static void flush_block_for_guest(phys_addr_t pa)
+{
+	unsigned long i;
+
+	for (i = 0; i < SZ_2M / PAGE_SIZE; i++)
+		flush_page_for_guest(pfn_to_page(PHYS_PFN(pa) + i));
+}
+
+/* Under vm->s2.lock: the 2 MiB around @gfn lies in @slot, at the same offset in the VMM. */
+static bool slot_can_hold_block(const struct armvirt_memslot *slot, u64 gfn)
+{
+	u64 first = ALIGN_DOWN(gfn, SZ_2M >> PAGE_SHIFT);
+
+	return first >= slot->base_gfn &&
+	       first + (SZ_2M >> PAGE_SHIFT) <= slot->base_gfn + slot->npages &&
+	       IS_ALIGNED(slot_gfn_to_hva(slot, first), SZ_2M);
+}
+
+/*
+ * The physical address of the 2 MiB huge page that the VMM's page tables
+ * map at @hva with one leaf entry, if they do and it holds @page; else 0.
+ * Process context. The answer may be stale once the lock is dropped: the
+ * caller's mn_seq check catches any change since it read the sequence.
+ */
+static phys_addr_t host_huge_page(struct mm_struct *mm, unsigned long hva,
+				  struct page *page)
+{
+	phys_addr_t pa = 0;
+#ifdef CONFIG_ARM_LPAE
+	unsigned long start = ALIGN_DOWN(hva, SZ_2M);
+	struct vm_area_struct *vma;
+	pud_t *pud;
+	pmd_t pmd;
+
+	/* The VMA holds the page tables: none of its tables is freed meanwhile. */
+	mmap_read_lock(mm);
+	vma = find_vma(mm, hva);
+	if (!vma || vma->vm_start > start || vma->vm_end < start + SZ_2M)
+		goto out;
+	pud = pud_offset(p4d_offset(pgd_offset(mm, hva), hva), hva);
+	if (pud_none(*pud) || pud_bad(*pud))
+		goto out;
+	pmd = READ_ONCE(*pmd_offset(pud, hva));
+	if (pmd_leaf(pmd) &&
+	    pmd_pfn(pmd) + ((hva - start) >> PAGE_SHIFT) == page_to_pfn(page))
+		pa = PFN_PHYS(pmd_pfn(pmd));
+out:
+	mmap_read_unlock(mm);
+#endif
+	return pa;
+}
+
 /*
  * The VMM's page behind @hva. A read fault on a writable slot still maps
  * the page writable when the VMM's own mapping already is (no copy on
@@ -229,8 +286,10 @@ int armvirt_stage2_fault(struct armvirt_vcpu *vcpu, u64 ipa, bool write_fault)
 	struct stage2_cache cache = { };
 	struct armvirt_memslot *slot;
 	unsigned long hva = 0, seq;
-	bool slot_writable = false, logging = false, writable;
+	bool slot_writable = false, logging = false, block_fits = false;
+	bool writable, flush_all = false;
 	u64 gfn = ipa >> PAGE_SHIFT;
+	phys_addr_t block_pa = 0;
 	struct page *page;
 	int ret;
 
@@ -240,6 +299,7 @@ int armvirt_stage2_fault(struct armvirt_vcpu *vcpu, u64 ipa, bool write_fault)
 		hva = slot_gfn_to_hva(slot, gfn);
 		slot_writable = !(slot->flags & KVM_MEM_READONLY);
 		logging = slot->dirty_bitmap;
+		block_fits = slot_can_hold_block(slot, gfn);
 	}
 	seq = vm->mn_seq;
 	spin_unlock(&vm->s2.lock);
@@ -257,7 +317,12 @@ int armvirt_stage2_fault(struct armvirt_vcpu *vcpu, u64 ipa, bool write_fault)
 	ret = stage2_cache_topup(&cache);
 	if (ret)
 		goto out;
-	flush_page_for_guest(page);
+	if (block_fits && !logging)
+		block_pa = host_huge_page(vm->mm, hva, page);
+	if (block_pa)
+		flush_block_for_guest(block_pa);
+	else
+		flush_page_for_guest(page);
 
 	spin_lock(&vm->s2.lock);
 	if (vm->mn_active || vm->mn_seq != seq) {
@@ -265,12 +330,25 @@ int armvirt_stage2_fault(struct armvirt_vcpu *vcpu, u64 ipa, bool write_fault)
 		ret = 1;	/* the page changed under us: let the guest fault again */
 		goto out;
 	}
-	/* The slot is the one looked up: changing it bumps mn_seq. */
+	/* The slot is the one looked up: changing it, or its logging, bumps mn_seq. */
 	if (writable && slot->dirty_bitmap)
 		set_bit(gfn - slot->base_gfn, slot->dirty_bitmap);
-	ret = stage2_map_page(&vm->s2, &cache, ipa & PAGE_MASK,
-			      page_to_phys(page), writable);
+	ret = -EAGAIN;
+	if (block_pa && !slot->dirty_bitmap)
+		ret = stage2_map_block(&vm->s2, &cache, ipa & ~(u64)(SZ_2M - 1),
+				       block_pa, writable);
+	if (ret == -EAGAIN)	/* no block wanted, or pages mapped there already */
+		ret = stage2_map_page(&vm->s2, &cache, ipa & PAGE_MASK,
+				      page_to_phys(page), writable);
+	if (ret == -EAGAIN) {
+		/* A block where a page is wanted now: the host's huge page was split. */
+		stage2_unmap_range(&vm->s2, ipa & ~(u64)(SZ_2M - 1), SZ_2M);
+		flush_all = true;
+		ret = 0;
+	}
 	spin_unlock(&vm->s2.lock);
+	if (flush_all)
+		armvirt_vm_flush_tlb(vm);
 	if (ret > 0)
 		vcpu->hyp->flags |= LV_FLAG_FLUSH_LOCAL_TLB;	/* stage2.h */
 	if (ret >= 0) {

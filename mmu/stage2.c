@@ -2,7 +2,9 @@
 /*
  * Stage-2 translation tables of a VM, long-descriptor format (ARM ARM
  * B3.6.1, stage 2 attributes B3.6.3). Level 1 has 1024 entries of 1 GiB
- * (40-bit IPA), levels 2 and 3 have 512 of 2 MiB and 4 KiB.
+ * (40-bit IPA), levels 2 and 3 have 512 of 2 MiB and 4 KiB. RAM is mapped
+ * with 4 KiB pages at level 3, or with 2 MiB blocks at level 2 where the
+ * host backs it with a huge page (guest_mem.c decides).
  *
  * Tables are written through the kernel's cacheable mapping; the walker
  * reads them inner-shareable write-back (VTCR), so a dsb before the TLB
@@ -16,6 +18,7 @@
 #include "stage2.h"
 
 #define S2_TABLE		3ULL	/* levels 1 and 2: next-level table */
+#define S2_BLOCK		1ULL	/* level 2: 2 MiB block */
 #define S2_PAGE			3ULL	/* level 3: 4 KiB page */
 #define S2_TYPE_MASK		3ULL
 #define S2_ADDR_MASK		GENMASK_ULL(39, 12)
@@ -44,6 +47,50 @@ static u64 *table_va(u64 desc)
 static bool is_table(u64 desc)
 {
 	return (desc & S2_TYPE_MASK) == S2_TABLE;
+}
+
+static bool is_block(u64 desc)
+{
+	return (desc & S2_TYPE_MASK) == S2_BLOCK;
+}
+
+static u64 ram_desc(phys_addr_t pa, u64 type, bool writable)
+{
+	u64 desc = ((u64)pa & S2_ADDR_MASK) | type | S2_MEMATTR_NORMAL_WB |
+		   S2_AP_READ | S2_SH_INNER | S2_AF;
+
+	return writable ? desc | S2_AP_WRITE : desc;
+}
+
+/*
+ * Put @desc in @entry, which maps @pages pages when valid. Returns 0 if
+ * the entry was empty, 1 if only a permission was added, 2 if it already
+ * allowed as much; -EEXIST for a different frame. Adding a permission
+ * needs no break-before-make, only the caller's TLB flush (B3.10.1): the
+ * output address and attributes stay.
+ */
+static int install_entry(struct stage2 *s2, u64 *entry, u64 desc, unsigned long pages)
+{
+	u64 old = *entry;
+
+	if (old && (old | S2_AP_WRITE) == (desc | S2_AP_WRITE) &&
+	    (old & S2_AP_WRITE) >= (desc & S2_AP_WRITE))
+		return 2;	/* already there, at least as permissive */
+	if (old) {
+		/*
+		 * Only the permission can differ: a page that moves is unmapped
+		 * first (MMU notifier), and no memslot may cover a device frame.
+		 */
+		if (WARN_ON_ONCE((old ^ desc) & (S2_ADDR_MASK | S2_MEMATTR_MASK | S2_TYPE_MASK)))
+			return -EEXIST;
+		WRITE_ONCE(*entry, desc);
+		dsb(ishst);
+		return 1;
+	}
+	WRITE_ONCE(*entry, desc);
+	s2->nr_mapped += pages;
+	dsb(ishst);
+	return 0;
 }
 
 int stage2_init(struct stage2 *s2)
@@ -120,12 +167,24 @@ static int stage2_set_entry(struct stage2 *s2, struct stage2_cache *c, u64 ipa, 
 int stage2_map_page(struct stage2 *s2, struct stage2_cache *c, u64 ipa,
 		    phys_addr_t pa, bool writable)
 {
-	u64 desc = ((u64)pa & S2_ADDR_MASK) | S2_PAGE | S2_MEMATTR_NORMAL_WB |
-		   S2_AP_READ | S2_SH_INNER | S2_AF;
+	return stage2_set_entry(s2, c, ipa, ram_desc(pa, S2_PAGE, writable));
+}
 
-	if (writable)
-		desc |= S2_AP_WRITE;
-	return stage2_set_entry(s2, c, ipa, desc);
+int stage2_map_block(struct stage2 *s2, struct stage2_cache *c, u64 ipa,
+		     phys_addr_t pa, bool writable)
+{
+	u64 *l2, *entry;
+
+	lockdep_assert_held(&s2->lock);
+	if (WARN_ON_ONCE(!IS_ALIGNED(ipa, SZ_2M) || !IS_ALIGNED(pa, SZ_2M)))
+		return -EINVAL;
+	l2 = next_table(s2, c, &s2->l1[L1_INDEX(ipa)]);
+	if (!l2)
+		return -ENOMEM;
+	entry = &l2[L2_INDEX(ipa)];
+	if (is_table(*entry))
+		return -EAGAIN;	/* pages are mapped there: the caller maps one more */
+	return install_entry(s2, entry, ram_desc(pa, S2_BLOCK, writable), S2_ENTRIES);
 }
 
 int stage2_map_device_page(struct stage2 *s2, struct stage2_cache *c, u64 ipa,
@@ -137,41 +196,28 @@ int stage2_map_device_page(struct stage2 *s2, struct stage2_cache *c, u64 ipa,
 
 static int stage2_set_entry(struct stage2 *s2, struct stage2_cache *c, u64 ipa, u64 desc)
 {
-	u64 *l2, *l3, old;
+	u64 *l2, *l3;
 
 	lockdep_assert_held(&s2->lock);
 	l2 = next_table(s2, c, &s2->l1[L1_INDEX(ipa)]);
 	if (!l2)
 		return -ENOMEM;
+	if (is_block(l2[L2_INDEX(ipa)]))
+		return -EAGAIN;	/* a block maps it: the caller unmaps the block first */
 	l3 = next_table(s2, c, &l2[L2_INDEX(ipa)]);
 	if (!l3)
 		return -ENOMEM;
-	old = l3[L3_INDEX(ipa)];
-	if (old && (old | S2_AP_WRITE) == (desc | S2_AP_WRITE) &&
-	    (old & S2_AP_WRITE) >= (desc & S2_AP_WRITE))
-		return 2;	/* already there, at least as permissive */
-	if (old) {
-		/*
-		 * Only the permission can differ: a page that moves is unmapped
-		 * first (MMU notifier), and no memslot may cover a device frame.
-		 * That needs no break-before-make, only the caller's TLB flush
-		 * of the old entry (B3.10.1).
-		 */
-		if (WARN_ON_ONCE((old ^ desc) & (S2_ADDR_MASK | S2_MEMATTR_MASK)))
-			return -EEXIST;
-		WRITE_ONCE(l3[L3_INDEX(ipa)], desc);
-		dsb(ishst);
-		return 1;
-	}
-	WRITE_ONCE(l3[L3_INDEX(ipa)], desc);
-	s2->nr_mapped++;
-	dsb(ishst);
-	return 0;
+	return install_entry(s2, &l3[L3_INDEX(ipa)], desc, 1);
 }
 
-/* Call @fn on every valid level-3 entry in [ipa, ipa + size). Under s2->lock. */
+/*
+ * Call @fn on every valid entry that maps part of [ipa, ipa + size): level-3
+ * pages, and level-2 blocks whole even where the range covers only part of
+ * them (@pages says which). Under s2->lock.
+ */
 static void walk_range(struct stage2 *s2, u64 ipa, u64 size,
-		       void (*fn)(struct stage2 *s2, u64 *entry, void *arg), void *arg)
+		       void (*fn)(struct stage2 *s2, u64 *entry, unsigned long pages, void *arg),
+		       void *arg)
 {
 	u64 end = ipa + size, next;
 	u64 *l2, *l3;
@@ -184,19 +230,21 @@ static void walk_range(struct stage2 *s2, u64 ipa, u64 size,
 			continue;
 		}
 		l2 = table_va(s2->l1[L1_INDEX(ipa)]);
+		if (is_block(l2[L2_INDEX(ipa)]))
+			fn(s2, &l2[L2_INDEX(ipa)], S2_ENTRIES, arg);
 		if (!is_table(l2[L2_INDEX(ipa)]))
 			continue;
 		l3 = table_va(l2[L2_INDEX(ipa)]);
 		for (; ipa < next; ipa += PAGE_SIZE)
 			if (l3[L3_INDEX(ipa)])
-				fn(s2, &l3[L3_INDEX(ipa)], arg);
+				fn(s2, &l3[L3_INDEX(ipa)], 1, arg);
 	}
 }
 
-static void unmap_entry(struct stage2 *s2, u64 *entry, void *unmapped)
+static void unmap_entry(struct stage2 *s2, u64 *entry, unsigned long pages, void *unmapped)
 {
 	WRITE_ONCE(*entry, 0);
-	s2->nr_mapped--;
+	s2->nr_mapped -= pages;
 	*(bool *)unmapped = true;
 }
 
@@ -210,8 +258,17 @@ bool stage2_unmap_range(struct stage2 *s2, u64 ipa, u64 size)
 	return unmapped;
 }
 
-static void wrprotect_entry(struct stage2 *s2, u64 *entry, void *changed)
+/*
+ * A block is unmapped rather than made read-only: write-protection is for
+ * dirty logging, which needs a fault per 4 KiB page, and the pages come
+ * back one by one on the guest's next accesses.
+ */
+static void wrprotect_entry(struct stage2 *s2, u64 *entry, unsigned long pages, void *changed)
 {
+	if (pages > 1) {
+		unmap_entry(s2, entry, pages, changed);
+		return;
+	}
 	if (!(*entry & S2_AP_WRITE) || (*entry & S2_MEMATTR_MASK) != S2_MEMATTR_NORMAL_WB)
 		return;		/* read-only already, or a device frame (never logged) */
 	WRITE_ONCE(*entry, *entry & ~S2_AP_WRITE);
@@ -233,13 +290,17 @@ struct ram_visit {
 	void *arg;
 };
 
-static void visit_ram_entry(struct stage2 *s2, u64 *entry, void *arg)
+static void visit_ram_entry(struct stage2 *s2, u64 *entry, unsigned long pages, void *arg)
 {
 	struct ram_visit *v = arg;
+	phys_addr_t pa = *entry & S2_ADDR_MASK;
+	unsigned long i;
 
 	/* Device frames (the GICV) have no struct page and need no cache maintenance. */
-	if ((*entry & S2_MEMATTR_MASK) == S2_MEMATTR_NORMAL_WB)
-		v->fn(*entry & S2_ADDR_MASK, v->arg);
+	if ((*entry & S2_MEMATTR_MASK) != S2_MEMATTR_NORMAL_WB)
+		return;
+	for (i = 0; i < pages; i++)
+		v->fn(pa + i * PAGE_SIZE, v->arg);
 }
 
 void stage2_for_each_ram_page(struct stage2 *s2, u64 ipa, u64 size,

@@ -2,7 +2,7 @@
 /*
  * A VM's stage-2 translation tables (long-descriptor format, ARM ARM B3.6):
  * guest IPA to host PA, 40-bit IPA, walked from level 1 (VTCR in
- * lowvisor.h). Only 4 KiB pages are mapped.
+ * lowvisor.h). RAM is mapped in 4 KiB pages or 2 MiB blocks.
  */
 #ifndef ARMVIRT_MMU_STAGE2_H
 #define ARMVIRT_MMU_STAGE2_H
@@ -36,16 +36,30 @@ void stage2_cache_free(struct stage2_cache *c);
  * allowed the access. After 1 or 2, TLBs may still hold the read-only
  * entry, which only makes the guest fault again: the faulting CPU's
  * entries of the VMID are enough to drop, not every CPU's.
- * -EEXIST: a different page or a device frame is mapped there.
+ * -EEXIST: a different page or a device frame is mapped there; -EAGAIN: a
+ * 2 MiB block covers @ipa (unmap it, flush, and let the guest fault again).
  */
 int stage2_map_page(struct stage2 *s2, struct stage2_cache *c, u64 ipa,
 		    phys_addr_t pa, bool writable);
+/*
+ * Under s2->lock: a 2 MiB block of RAM, @ipa and @pa 2 MiB aligned. Returns
+ * as stage2_map_page(); -EAGAIN if pages are mapped in that 2 MiB already
+ * (then map the one page instead).
+ */
+int stage2_map_block(struct stage2 *s2, struct stage2_cache *c, u64 ipa,
+		     phys_addr_t pa, bool writable);
 /* Under s2->lock: a device page (the GICV frame), read-write, never executable. */
 int stage2_map_device_page(struct stage2 *s2, struct stage2_cache *c, u64 ipa,
 			   phys_addr_t pa);
-/* Under s2->lock. Returns true if any page was unmapped (flush the TLB). */
+/*
+ * Under s2->lock. A block that the range covers in part goes whole. Returns
+ * true if anything was unmapped (flush the TLB).
+ */
 bool stage2_unmap_range(struct stage2 *s2, u64 ipa, u64 size);
-/* Under s2->lock. Returns true if any writable page became read-only (flush the TLB). */
+/*
+ * Under s2->lock: writable pages become read-only, and blocks are unmapped
+ * (dirty logging wants 4 KiB granules). True if anything changed (flush).
+ */
 bool stage2_wrprotect_range(struct stage2 *s2, u64 ipa, u64 size);
 /*
  * Under s2->lock: call @fn for the host PA of every page of RAM (not device
