@@ -22,7 +22,7 @@ void sbuf_put(struct sbuf *b, const void *p, size_t len)
 	uint8_t *n;
 	size_t cap;
 
-	if (b->oom)
+	if (b->oom || !len)
 		return;
 	if (len > b->cap - b->len) {
 		cap = b->cap ? b->cap : 4096;

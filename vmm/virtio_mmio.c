@@ -376,7 +376,8 @@ static int virtio_mmio_load(struct mmio_dev *dev, struct scur *c)
 		why = "another config space";
 		goto bad;
 	}
-	memcpy(v->ops->config, config, size);
+	if (size)
+		memcpy(v->ops->config, config, size);
 	if (v->ops->load ? v->ops->load(v, c) : 0)
 		goto bad;
 	if (!scur_done(c))
