@@ -131,7 +131,8 @@ fail:
 struct precopy {
 	struct vmm *vmm;
 	struct stream s;
-	unsigned long *dirty;
+	unsigned long *dirty;		/* the pages to send next */
+	unsigned long *scratch;		/* the kernel's log, fetched */
 	int rounds;
 	unsigned int throttle, max_throttle;
 	double rate;			/* the link, bytes per second, as last measured */
@@ -145,6 +146,7 @@ static bool precopy_round(struct precopy *m, long dirty, double *sent_bytes)
 
 	if (ram_pages_write(m->vmm, &m->s, m->rounds ? m->dirty : NULL, &pages))
 		return false;
+	memset(m->dirty, 0, ram_bitmap_longs(m->vmm) * sizeof(unsigned long));
 	secs = mono_s() - t0;
 	*sent_bytes = (double)(m->s.bytes - before);
 	if (secs > 0.001 && *sent_bytes > 1 << 20)	/* a round too small says little of the link */
@@ -170,7 +172,7 @@ static bool precopy(struct precopy *m)
 			vmm_err("migration: the guest stopped meanwhile");
 			return false;
 		}
-		dirty = dirty_log_harvest(m->vmm, m->dirty);
+		dirty = dirty_log_harvest(m->vmm, m->dirty, m->scratch);
 		if (dirty < 0)
 			return false;
 		now = mono_s();
@@ -229,7 +231,8 @@ int migrate_out(struct vmm *vmm, const char *where)
 	stream_init(&m.s, fd, where);
 	m.s.rate_limit = (uint64_t)vmm->cfg.migrate_mib_s << 20;
 	m.dirty = calloc(ram_bitmap_longs(vmm), sizeof(unsigned long));
-	if (!m.dirty || stream_write_prelude(&m.s) || snapshot_write_header(vmm, &m.s))
+	m.scratch = calloc(ram_bitmap_longs(vmm), sizeof(unsigned long));
+	if (!m.dirty || !m.scratch || stream_write_prelude(&m.s) || snapshot_write_header(vmm, &m.s))
 		goto failed;
 	if (dirty_log_start(vmm))
 		goto failed;
@@ -242,7 +245,8 @@ int migrate_out(struct vmm *vmm, const char *where)
 	paused = true;
 	if (vm_pause(vmm))
 		goto failed;
-	dirty = dirty_log_harvest(vmm, m.dirty);
+	/* what the last harvest found, and what was dirtied since */
+	dirty = dirty_log_harvest(vmm, m.dirty, m.scratch);
 	if (dirty < 0 || ram_pages_write(vmm, &m.s, m.dirty, &pages) ||
 	    snapshot_write_state(vmm, &m.s))
 		goto failed;
@@ -254,6 +258,7 @@ int migrate_out(struct vmm *vmm, const char *where)
 		 where, mono_s() - t0, (mono_s() - t_pause) * 1000, (unsigned long long)pages,
 		 (double)m.s.bytes / (1 << 20), m.rounds + 1, m.max_throttle);
 	free(m.dirty);
+	free(m.scratch);
 	close(fd);
 	return 0;
 
@@ -266,6 +271,7 @@ failed:
 	else
 		vmm_err("migration to %s failed; the guest carries on here", where);
 	free(m.dirty);
+	free(m.scratch);
 	if (fd >= 0)
 		close(fd);
 	return -1;

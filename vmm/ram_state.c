@@ -147,12 +147,16 @@ void dirty_log_stop(struct vmm *vmm)
 	set_ram_slot_logging(vmm, false);
 }
 
-/* The pages dirtied since the last call into @bitmap: their count, or -1. */
-long dirty_log_harvest(struct vmm *vmm, unsigned long *bitmap)
+/*
+ * Add the pages dirtied since the last call to @pending (@scratch: as
+ * large, the kernel's log is fetched there): how many @pending now holds,
+ * or -1. The caller clears @pending once it has sent them.
+ */
+long dirty_log_harvest(struct vmm *vmm, unsigned long *pending, unsigned long *scratch)
 {
-	struct kvm_dirty_log log = { .slot = 0, .dirty_bitmap = bitmap };
+	struct kvm_dirty_log log = { .slot = 0, .dirty_bitmap = scratch };
 	struct kvm_clear_dirty_log clear = {
-		.slot = 0, .num_pages = nr_pages(vmm), .first_page = 0, .dirty_bitmap = bitmap,
+		.slot = 0, .num_pages = nr_pages(vmm), .first_page = 0, .dirty_bitmap = scratch,
 	};
 	long count = 0;
 	size_t i;
@@ -163,8 +167,8 @@ long dirty_log_harvest(struct vmm *vmm, unsigned long *bitmap)
 		return -1;
 	}
 	for (i = 0; i < ram_bitmap_longs(vmm); i++) {
-		bitmap[i] |= __atomic_exchange_n(&vmm->vmm_dirty[i], 0, __ATOMIC_ACQ_REL);
-		count += __builtin_popcountl(bitmap[i]);
+		pending[i] |= scratch[i] | __atomic_exchange_n(&vmm->vmm_dirty[i], 0, __ATOMIC_ACQ_REL);
+		count += __builtin_popcountl(pending[i]);
 	}
 	return count;
 }

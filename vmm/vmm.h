@@ -196,8 +196,12 @@ int ram_pages_write(struct vmm *vmm, struct stream *s, const unsigned long *bitm
 int ram_pages_load(struct vmm *vmm, struct scur *c);
 int dirty_log_start(struct vmm *vmm);
 void dirty_log_stop(struct vmm *vmm);
-/* The pages dirtied since the last call (guest and VMM writes): their count, or -1. */
-long dirty_log_harvest(struct vmm *vmm, unsigned long *bitmap);
+/*
+ * Add the pages dirtied since the last call (guest and VMM writes) to
+ * @pending, fetching the kernel's log into @scratch: how many @pending
+ * holds, or -1.
+ */
+long dirty_log_harvest(struct vmm *vmm, unsigned long *pending, unsigned long *scratch);
 
 /* ---- the VM state as a whole (snapshot.c) ---- */
 int snapshot_write_header(struct vmm *vmm, struct stream *s);

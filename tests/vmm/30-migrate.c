@@ -162,21 +162,25 @@ static void test_live_migration(void)
 	char want[33] = "", got[64] = "", line[256];
 	double acked, exited;
 	int s_src, s_dst, iter_before = -1;
+	bool migrated;
 	const char *p;
 
+	make_file(DISK, 1 << 20);
 	tap_ok(expected_sum(want), "board-computes-the-expected-sum");
 	guest_start(&dst, VMM_ARGS("--disk", DISK, "--incoming", "tcp:127.0.0.1:" PORT,
 				   "--cmd", WORK_SCRIPT));
 	guest_wait_for(&dst, "waiting for a migration", 60);
+	/* a tight downtime target: pre-copy takes rounds against the guest's writes */
 	guest_start(&src, VMM_ARGS("--disk", DISK, "--migrate-to", "tcp:127.0.0.1:" PORT,
-				   "--cmd", WORK_SCRIPT));
+				   "--downtime", "30", "--cmd", WORK_SCRIPT));
 	guest_wait_for(&src, "\nITER 2", RUN_TIMEOUT_S);
 	kill(src.pid, SIGUSR2);
 	s_src = guest_finish(&src, RUN_TIMEOUT_S);
-	s_dst = guest_finish(&dst, RUN_TIMEOUT_S);
+	migrated = strstr(src.out, "armvirt-vmm: migrated\n") || strstr(src.out, "armvirt-vmm: migrated\r");
+	/* a target that got nothing would wait for ever */
+	s_dst = guest_finish(&dst, migrated ? RUN_TIMEOUT_S : 5);
 	diag_run(&src, tap_eq(s_src, 0, "migration-source-exits-0"));
-	tap_ok(strstr(src.out, "armvirt-vmm: migrated\n") || strstr(src.out, "armvirt-vmm: migrated\r"),
-	       "migration-source-says-migrated");
+	diag_run(&src, tap_ok(migrated, "migration-source-says-migrated"));
 	diag_run(&dst, tap_eq(s_dst, 0, "migration-target-runs-to-poweroff"));
 	for (p = strstr(src.out, "\nITER "); p; p = strstr(p + 1, "\nITER "))
 		sscanf(p, "\nITER %d", &iter_before);
@@ -216,7 +220,9 @@ static void test_target_dies(void)
 	kill(dst.pid, SIGKILL);
 	guest_finish(&dst, 30);
 	status = guest_finish(&src, RUN_TIMEOUT_S);
-	diag_run(&src, tap_ok(strstr(src.out, "failed; the guest carries on here") != NULL,
+	/* the stream had started: the source lost a connection, not a connect */
+	diag_run(&src, tap_ok(strstr(src.out, "writing the VM state") &&
+			      strstr(src.out, "failed; the guest carries on here"),
 			      "target-killed-source-carries-on"));
 	diag_run(&src, tap_eq(status, 0, "source-guest-finishes-after-failed-migration"));
 	tap_ok(strstr(src.out, "\nTICK 13 ") && guest_cmd_rc(&src) == 0,
@@ -298,15 +304,22 @@ int main(void)
 	double t0 = now_s();
 	int ret;
 
-	tap_plan(28);
+	tap_plan(29);
 	alarm(900);
 	ret = module_loaded("armvirt") ? 0 : module_load(ARMVIRT_KO);
 	if (!tap_eq(ret, 0, "armvirt-loads"))
 		tap_bail("armvirt did not load");
+	/* the migrations go over 127.0.0.1: the board's /init leaves lo down */
+	if (!tap_eq(system("ip link set lo up"), 0, "board-loopback-up"))
+		tap_bail("no loopback interface");
+#ifndef DEV_ONLY_LIVE
 	test_save_restore();
 	test_broken_streams();
+#endif
 	test_live_migration();
+#ifndef DEV_ONLY_LIVE
 	test_target_dies();
+#endif
 	check_kernel_healthy();
 	tap_diag("30-migrate took %.0f s", now_s() - t0);
 	unlink(SNAPSHOT);
