@@ -319,17 +319,20 @@ int migrate_in(struct vmm *vmm, const char *where)
 	if (fd < 0)
 		return -1;
 	t0 = mono_s();
+	vmm_info("receiving a migration");
 	set_timeout(fd, SO_RCVTIMEO, RECV_TIMEOUT_S);
 	stream_init(&s, fd, "the migration stream");
 	if (snapshot_read(vmm, &s)) {
 		vmm_err("migration failed: the guest does not run here");
-	} else if (write(fd, &ack, sizeof(ack)) != sizeof(ack)) {
-		vmm_err("migration: the source is gone before the acknowledgement; the guest does not run here");
-	} else {
-		vmm_info("received the VM: %.1f MiB in %.2f s; the guest carries on here",
-			 (double)s.bytes / (1 << 20), mono_s() - t0);
-		ret = 0;
+		goto out;
 	}
+	/* said before the acknowledgement, which lets the source end */
+	vmm_info("received the VM: %.1f MiB in %.2f s", (double)s.bytes / (1 << 20), mono_s() - t0);
+	if (write(fd, &ack, sizeof(ack)) != sizeof(ack))
+		vmm_err("migration: the source is gone before the acknowledgement; the guest does not run here");
+	else
+		ret = 0;
+out:
 	close(fd);
 	return ret;
 }

@@ -86,25 +86,19 @@ uint8_t scur_u8(struct scur *c)
 	return p ? *p : 0;
 }
 
-uint32_t scur_u32(struct scur *c)
+/* @n bytes, little-endian as the host (armhf; x86-64 for the fuzzer) */
+static uint64_t scur_le(struct scur *c, size_t n)
 {
-	const uint8_t *p = scur_bytes(c, 4);
-	uint32_t v = 0;
-
-	if (p)
-		memcpy(&v, p, 4);
-	return v;
-}
-
-uint64_t scur_u64(struct scur *c)
-{
-	const uint8_t *p = scur_bytes(c, 8);
+	const uint8_t *p = scur_bytes(c, n);
 	uint64_t v = 0;
 
 	if (p)
-		memcpy(&v, p, 8);
+		memcpy(&v, p, n);
 	return v;
 }
+
+uint32_t scur_u32(struct scur *c) { return (uint32_t)scur_le(c, 4); }
+uint64_t scur_u64(struct scur *c) { return scur_le(c, 8); }
 
 bool scur_str(struct scur *c, char *buf, size_t size)
 {

@@ -17,6 +17,8 @@
 
 #include "stream.h"
 #include "vmm.h"
+/* GICv2's register offsets (architecture facts, shared with the vGIC) */
+#include "../vgic/vgic-regs.h"
 
 #define MAX_REGS		1024	/* the board lists about 250 */
 
@@ -179,19 +181,6 @@ fail:
 }
 
 /* ---- the vGIC ---- */
-
-#define GICD_CTLR	0x000
-#define GICD_ISENABLER	0x100
-#define GICD_ICENABLER	0x180
-#define GICD_ISPENDR	0x200
-#define GICD_ICPENDR	0x280
-#define GICD_ISACTIVER	0x300
-#define GICD_ICACTIVER	0x380
-#define GICD_IPRIORITYR	0x400
-#define GICD_ITARGETSR	0x800
-#define GICD_ICFGR	0xc00
-#define GICD_CPENDSGIR	0xf10
-#define GICD_SPENDSGIR	0xf20
 
 /* The CPU interface registers the ABI offers (GICv2 offsets). */
 static const uint32_t gicc_regs[] = { 0x00, 0x04, 0x08, 0x1c, 0xd0 };
