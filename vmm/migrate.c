@@ -190,7 +190,7 @@ static bool precopy(struct precopy *m)
 			if (m->throttle > m->max_throttle)
 				m->max_throttle = m->throttle;
 			vcpus_throttle(m->vmm, m->throttle);
-			vmm_info("migration: auto-converge: the vCPUs are throttled to %u%%",
+			vmm_info("migration: auto-converge: the vCPUs now run %u%% of the time",
 				 100 - m->throttle);
 		}
 	}

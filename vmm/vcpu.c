@@ -36,6 +36,8 @@ static bool ticker_running;
 static pthread_mutex_t stop_lock = PTHREAD_MUTEX_INITIALIZER;
 static enum vmm_stop stop_reason;
 static volatile sig_atomic_t stopping;
+/* the vCPU threads exist (started, not yet joined); main thread only */
+static bool vcpus_running;
 
 void vmm_request_stop(struct vmm *vmm, enum vmm_stop why)
 {
@@ -162,6 +164,7 @@ int vcpus_start(struct vmm *vmm)
 
 	sigaction(SIG_VCPU_KICK, &sa, NULL);
 	stopping = 0;
+	vcpus_running = true;
 	for (i = 0; i < vmm->nr_vcpus; i++) {
 		if (pthread_create(&vmm->vcpu[i].thread, NULL, vcpu_thread, &vmm->vcpu[i])) {
 			vmm_err("cannot start vCPU %d's thread", i);
@@ -176,6 +179,10 @@ void vcpus_stop(struct vmm *vmm)
 {
 	int i;
 
+	/* a saved or migrated guest's threads are gone already */
+	if (!vcpus_running)
+		return;
+	vcpus_running = false;
 	stopping = 1;
 	for (i = 0; i < vmm->nr_vcpus; i++) {
 		/* immediate_exit first: a thread not yet in KVM_RUN does not enter */
