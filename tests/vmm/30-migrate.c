@@ -324,10 +324,8 @@ int main(void)
 	/* the migrations go over 127.0.0.1: the board's /init leaves lo down */
 	if (!tap_eq(system("ip link set lo up"), 0, "board-loopback-up"))
 		tap_bail("no loopback interface");
-#ifndef DEV_ONLY_LIVE
 	test_save_restore();
 	test_broken_streams();
-#endif
 	test_migrations();
 	check_kernel_healthy();
 	tap_diag("30-migrate took %.0f s", now_s() - t0);
