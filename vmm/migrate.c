@@ -245,10 +245,13 @@ int migrate_out(struct vmm *vmm, const char *where)
 	paused = true;
 	if (vm_pause(vmm))
 		goto failed;
-	/* what the last harvest found, and what was dirtied since */
+	/*
+	 * The state first (the guest's clock stopped with it), then what the
+	 * last harvest found and what was dirtied since.
+	 */
 	dirty = dirty_log_harvest(vmm, m.dirty, m.scratch);
-	if (dirty < 0 || ram_pages_write(vmm, &m.s, m.dirty, &pages) ||
-	    snapshot_write_state(vmm, &m.s))
+	if (dirty < 0 || snapshot_write_state(vmm, &m.s) ||
+	    ram_pages_write(vmm, &m.s, m.dirty, &pages) || stream_write_end(&m.s))
 		goto failed;
 	if (!wait_ack(fd)) {
 		vmm_err("migration: no acknowledgement from %s", where);

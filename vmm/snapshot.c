@@ -9,7 +9,12 @@
  *   VCPU     one per vCPU: MP state and every ONE_REG register (vm_state.c)
  *   VGIC     distributor and CPU interface registers
  *   DEVICE   one per device on the bus, its own format (pl011.c, virtio_mmio.c)
+ *   PAGES    the rest of RAM (a snapshot's all, a migration's last dirty pages)
  *   END      the number of sections before it
+ *
+ * The vCPU, vGIC and device state is taken as soon as the VM is paused,
+ * before the RAM that follows it: the virtual counter then stops when the
+ * guest did, not when the last page was written.
  *
  * A reader refuses another format version (stream.c), another CPU model,
  * or options that do not match, naming the difference; a section missing,
@@ -171,7 +176,7 @@ int snapshot_write_state(struct vmm *vmm, struct stream *s)
 		    stream_write_section(s, STREAM_DEVICE, (uint32_t)i, &b))
 			goto out;
 	}
-	ret = stream_write_end(s);
+	ret = 0;
 out:
 	sbuf_free(&b);
 	return ret;
@@ -290,7 +295,8 @@ int snapshot_save(struct vmm *vmm, const char *path, bool keep_running)
 		goto out;
 	paused = mono_s();
 	if (!stream_write_prelude(&s) && !snapshot_write_header(vmm, &s) &&
-	    !ram_pages_write(vmm, &s, NULL, &pages) && !snapshot_write_state(vmm, &s) &&
+	    !snapshot_write_state(vmm, &s) && !ram_pages_write(vmm, &s, NULL, &pages) &&
+	    !stream_write_end(&s) &&
 	    !fdatasync(fd) && !rename(tmp, path))
 		ret = 0;
 	if (ret)

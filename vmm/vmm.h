@@ -205,7 +205,7 @@ long dirty_log_harvest(struct vmm *vmm, unsigned long *pending, unsigned long *s
 
 /* ---- the VM state as a whole (snapshot.c) ---- */
 int snapshot_write_header(struct vmm *vmm, struct stream *s);
-/* vCPUs, vGIC, devices and the trailer, from a paused VM. */
+/* vCPUs, vGIC, devices, from a paused VM (stream_write_end() ends the stream). */
 int snapshot_write_state(struct vmm *vmm, struct stream *s);
 /* A whole stream into the VM vm_create() made: 0, or -1 with a message. */
 int snapshot_read(struct vmm *vmm, struct stream *s);
