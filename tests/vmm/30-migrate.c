@@ -87,7 +87,7 @@ static int ticks_of(const char *out, double up[10])
 
 static void test_save_restore(void)
 {
-	double up[10] = { 0 }, gap, worst = 0;
+	double up[10] = { 0 }, across = -1, widest = 0;
 	struct guest_run a, b;
 	int status, before, after, i;
 
@@ -123,14 +123,23 @@ static void test_save_restore(void)
 	if (!tap_ok(after == 9 && strstr(b.out, "\nTICK " ) && guest_cmd_rc(&b) == 0,
 		    "restored-guest-finishes-its-count"))
 		tap_diag("last tick before the save %d, after the restore %d", before, after);
-	/* the guest's clock carries on from where it was saved: no tick a jump apart */
+	/*
+	 * The guest's clock carries on from where it was saved: the gap
+	 * between the ticks on either side of the restore is like the others
+	 * (a slow board widens them all), not the seconds the VM was down.
+	 */
 	for (i = 1; i < 10; i++) {
-		gap = up[i] - up[i - 1];
-		if (up[i] > 0 && up[i - 1] > 0 && (gap > worst || gap < 0))
-			worst = gap < 0 ? 1000 : gap;
+		if (up[i] <= 0 || up[i - 1] <= 0)
+			continue;
+		if (i == before + 1)
+			across = up[i] - up[i - 1];
+		else if (up[i] - up[i - 1] > widest)
+			widest = up[i] - up[i - 1];
 	}
-	if (!tap_ok(worst > 0.5 && worst < 3.0, "guest-clock-continuous-across-restore"))
-		tap_diag("the widest gap between ticks in guest time: %.2f s", worst);
+	tap_ok(across > 0 && widest > 0 && across <= widest + 1.5,
+	       "guest-clock-continuous-across-restore");
+	tap_diag("guest time between ticks: %.2f s across the restore (the VM down 3 s and more), at most %.2f s elsewhere",
+		 across, widest);
 	tap_ok(strstr(b.out, "\nDISK16384") != NULL, "virtio-blk-works-after-restore");
 	tap_diag("%s", strstr(b.out, "armvirt-vmm: restored the VM") ?
 		 strtok(strstr(b.out, "armvirt-vmm: restored the VM"), "\r\n") : "no restore line");
