@@ -2,7 +2,8 @@
 /*
  * armvirt-vmm: boot a Linux guest on /dev/armvirt.
  *
- * Exit status: 0 when the guest powers off; 128 + the signal when SIGINT,
+ * Exit status: 0 when the guest powers off, was saved (--save) or migrated
+ * (--migrate-to); 128 + the signal when SIGINT,
  * SIGTERM or SIGHUP stopped it; 1 when the guest crashed or the VMM failed
  * (with a message saying why); 2 for bad options.
  */
@@ -15,6 +16,8 @@
 #include <string.h>
 #include <sys/mman.h>
 #include <unistd.h>
+
+#include "stream.h"
 
 #include "vmm.h"
 
@@ -79,6 +82,20 @@ static void usage(FILE *f)
 "      --cmd TEXT       non-interactive: the guest's /init (the armvirt guest\n"
 "                       initramfs) runs TEXT (no double quotes) and powers off\n"
 "      --dev PATH       the hypervisor device (default /dev/armvirt)\n"
+"\n"
+"Snapshots and live migration (the VM state stream: README.md):\n"
+"      --save FILE[,continue]\n"
+"                       on SIGUSR1: stop the guest, write its whole state to\n"
+"                       FILE, and exit 0 (,continue: the guest carries on)\n"
+"      --restore FILE   resume the guest saved in FILE instead of booting;\n"
+"                       --kernel, --initrd, --disk, --mem, --cpus must match\n"
+"      --incoming tcp:[ADDR:]PORT\n"
+"                       wait for a live migration instead of booting\n"
+"      --migrate-to tcp:HOST:PORT\n"
+"                       on SIGUSR2: migrate the running guest there (pre-copy),\n"
+"                       exit 0 once the target has it; if it fails, carry on\n"
+"      --downtime MS    the migration's downtime target (default 300)\n"
+"      --migrate-speed MIB  cap the migration at MIB MiB/s (default: none)\n"
 "  -q, --quiet          no progress lines, only errors\n"
 "  -h, --help           this text\n"
 "\n"
@@ -107,7 +124,10 @@ static int parse_net(struct vmm_config *cfg, char *arg)
 
 static int parse_args(struct vmm_config *cfg, int argc, char **argv)
 {
-	enum { OPT_CONSOLE = 256, OPT_NO_RNG, OPT_DTB, OPT_CMD, OPT_DEV };
+	enum {
+		OPT_CONSOLE = 256, OPT_NO_RNG, OPT_DTB, OPT_CMD, OPT_DEV, OPT_SAVE, OPT_RESTORE,
+		OPT_INCOMING, OPT_MIGRATE_TO, OPT_DOWNTIME, OPT_MIGRATE_SPEED,
+	};
 	static const struct option opts[] = {
 		{ "kernel", required_argument, NULL, 'k' },
 		{ "initrd", required_argument, NULL, 'i' },
@@ -122,6 +142,12 @@ static int parse_args(struct vmm_config *cfg, int argc, char **argv)
 		{ "dtb", required_argument, NULL, OPT_DTB },
 		{ "cmd", required_argument, NULL, OPT_CMD },
 		{ "dev", required_argument, NULL, OPT_DEV },
+		{ "save", required_argument, NULL, OPT_SAVE },
+		{ "restore", required_argument, NULL, OPT_RESTORE },
+		{ "incoming", required_argument, NULL, OPT_INCOMING },
+		{ "migrate-to", required_argument, NULL, OPT_MIGRATE_TO },
+		{ "downtime", required_argument, NULL, OPT_DOWNTIME },
+		{ "migrate-speed", required_argument, NULL, OPT_MIGRATE_SPEED },
 		{ "quiet", no_argument, NULL, 'q' },
 		{ "help", no_argument, NULL, 'h' },
 		{ 0 }
@@ -132,7 +158,7 @@ static int parse_args(struct vmm_config *cfg, int argc, char **argv)
 
 	*cfg = (struct vmm_config) {
 		.dev_path = "/dev/armvirt", .ram_size = 256ULL << 20, .nr_vcpus = 1,
-		.console = CONSOLE_PL011, .rng = true,
+		.console = CONSOLE_PL011, .rng = true, .downtime_ms = 300,
 	};
 	while ((c = getopt_long(argc, argv, "k:i:p:a:m:c:d:n:qh", opts, NULL)) != -1) {
 		switch (c) {
@@ -194,6 +220,30 @@ static int parse_args(struct vmm_config *cfg, int argc, char **argv)
 			cfg->guest_cmd = optarg;
 			break;
 		case OPT_DEV: cfg->dev_path = optarg; break;
+		case OPT_SAVE:
+			comma = strrchr(optarg, ',');
+			if (comma && !strcmp(comma, ",continue")) {
+				*comma = 0;
+				cfg->save_continue = true;
+			}
+			cfg->save_path = optarg;
+			break;
+		case OPT_RESTORE: cfg->restore_path = optarg; break;
+		case OPT_INCOMING: cfg->incoming = optarg; break;
+		case OPT_MIGRATE_TO: cfg->migrate_to = optarg; break;
+		case OPT_DOWNTIME:
+		case OPT_MIGRATE_SPEED:
+			n = strtol(optarg, &end, 0);
+			if (*end || n < (c == OPT_DOWNTIME ? 0 : 1) || n > 100000) {
+				vmm_err("--%s %s: a number from %d to 100000", c == OPT_DOWNTIME ?
+					"downtime" : "migrate-speed", optarg, c == OPT_DOWNTIME ? 0 : 1);
+				return -1;
+			}
+			if (c == OPT_DOWNTIME)
+				cfg->downtime_ms = (unsigned int)n;
+			else
+				cfg->migrate_mib_s = (unsigned int)n;
+			break;
 		case 'q': vmm_quiet = true; break;
 		case 'h': usage(stdout); exit(0);
 		default: usage(stderr); return -1;
@@ -205,6 +255,10 @@ static int parse_args(struct vmm_config *cfg, int argc, char **argv)
 	}
 	if (!cfg->kernel) {
 		vmm_err("no --kernel given (see --help)");
+		return -1;
+	}
+	if (cfg->restore_path && cfg->incoming) {
+		vmm_err("--restore and --incoming: one or the other");
 		return -1;
 	}
 	if (!cfg->cmdline)
@@ -233,15 +287,47 @@ static int create_devices(struct vmm *vmm)
 	return 0;
 }
 
-/* Boot the guest and wait until something stops it. */
-static enum vmm_stop run_guest(struct vmm *vmm, const sigset_t *waited, int *sig)
+/* The guest's first state: booted, or from a snapshot or a migration (once). */
+static int load_guest(struct vmm *vmm, bool first)
 {
-	enum vmm_stop why;
+	if (first && vmm->cfg.restore_path)
+		return snapshot_restore(vmm, vmm->cfg.restore_path);
+	if (first && vmm->cfg.incoming)
+		return migrate_in(vmm, vmm->cfg.incoming);
+	return vm_load_and_boot(vmm);
+}
+
+/* SIGUSR1 and SIGUSR2: save or migrate if armed; a stop reason when the guest is gone. */
+static enum vmm_stop user_request(struct vmm *vmm, int sig)
+{
+	const struct vmm_config *cfg = &vmm->cfg;
+
+	if (sig == SIGUSR1 && cfg->save_path) {
+		if (snapshot_save(vmm, cfg->save_path, cfg->save_continue) == 0 &&
+		    !cfg->save_continue)
+			return STOP_SAVED;
+	} else if (sig == SIGUSR2 && cfg->migrate_to) {
+		if (migrate_out(vmm, cfg->migrate_to) == 0)
+			return STOP_MIGRATED;
+	} else {
+		vmm_info("%s ignored: no %s given", strsignal(sig),
+			 sig == SIGUSR1 ? "--save" : "--migrate-to");
+	}
+	return STOP_NONE;
+}
+
+/* Boot (or restore) the guest and wait until something stops it. */
+static enum vmm_stop run_guest(struct vmm *vmm, const sigset_t *waited, int *sig, bool first)
+{
+	enum vmm_stop why = STOP_NONE;
 	int i;
 
-	if (vm_create(vmm) || vm_load_and_boot(vmm) || io_thread_start(vmm))
+	if (vm_create(vmm) || load_guest(vmm, first)) {
+		vm_destroy(vmm);
 		return STOP_ERROR;
-	if (vcpus_start(vmm)) {
+	}
+	/* I/O, then the queues served once (a restored guest may have requests waiting), vCPUs */
+	if (vm_resume(vmm)) {
 		vcpus_stop(vmm);
 		io_thread_stop();
 		return STOP_ERROR;
@@ -251,7 +337,10 @@ static enum vmm_stop run_guest(struct vmm *vmm, const sigset_t *waited, int *sig
 			*sig = 0;
 		if (*sig == SIGINT || *sig == SIGTERM || *sig == SIGHUP)
 			vmm_request_stop(vmm, STOP_SIGNAL);
-		why = vmm_stop_reason();
+		if (*sig == SIGUSR1 || *sig == SIGUSR2)
+			why = user_request(vmm, *sig);
+		if (why == STOP_NONE)
+			why = vmm_stop_reason();
 	} while (why == STOP_NONE);
 	vcpus_stop(vmm);
 	io_thread_stop();
@@ -276,7 +365,9 @@ int main(int argc, char **argv)
 	sigaddset(&waited, SIGINT);
 	sigaddset(&waited, SIGTERM);
 	sigaddset(&waited, SIGHUP);
+	sigaddset(&waited, SIGUSR1);
 	sigaddset(&waited, SIGUSR2);
+	sigaddset(&waited, vmm_stop_signal());
 	pthread_sigmask(SIG_BLOCK, &waited, NULL);
 	signal(SIGPIPE, SIG_IGN);
 	vmm.main_thread = pthread_self();
@@ -284,11 +375,14 @@ int main(int argc, char **argv)
 	if (vm_open(&vmm) || create_devices(&vmm) || console_setup(&vmm))
 		goto out;
 	for (;;) {
-		vmm_info("booting %s: %d vCPU%s, %llu MiB%s", vmm.cfg.kernel, vmm.cfg.nr_vcpus,
+		vmm_info("%s %s: %d vCPU%s, %llu MiB%s",
+			 boots || (!vmm.cfg.restore_path && !vmm.cfg.incoming) ? "booting" :
+			 vmm.cfg.restore_path ? "restoring" : "migrating in",
+			 vmm.cfg.kernel, vmm.cfg.nr_vcpus,
 			 vmm.cfg.nr_vcpus > 1 ? "s" : "", (unsigned long long)(vmm.ram_size >> 20),
 			 boots ? " (after a guest reboot)" : "");
+		why = run_guest(&vmm, &waited, &sig, boots == 0);
 		boots++;
-		why = run_guest(&vmm, &waited, &sig);
 		vmm_clear_stop();
 		if (why != STOP_RESET)
 			break;
@@ -298,6 +392,14 @@ int main(int argc, char **argv)
 	switch (why) {
 	case STOP_POWEROFF:
 		vmm_info("the guest powered off");
+		status = 0;
+		break;
+	case STOP_SAVED:
+		vmm_info("saved to %s; the guest stopped", vmm.cfg.save_path);
+		status = 0;
+		break;
+	case STOP_MIGRATED:
+		vmm_info("migrated");
 		status = 0;
 		break;
 	case STOP_SIGNAL:

@@ -10,6 +10,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "stream.h"
 #include "vmm.h"
 
 enum {
@@ -170,6 +171,64 @@ static void pl011_reset(struct mmio_dev *dev)
 	pthread_mutex_unlock(&u->lock);
 }
 
+/* Its registers and the receive FIFO's bytes, oldest first. */
+static int pl011_save(struct mmio_dev *dev, struct sbuf *b)
+{
+	struct pl011 *u = dev->priv;
+	unsigned int i;
+
+	pthread_mutex_lock(&u->lock);
+	sbuf_u32(b, u->ris);
+	sbuf_u32(b, u->imsc);
+	sbuf_u32(b, u->cr);
+	sbuf_u32(b, u->lcr_h);
+	sbuf_u32(b, u->ibrd);
+	sbuf_u32(b, u->fbrd);
+	sbuf_u32(b, u->ifls);
+	sbuf_u32(b, u->ilpr);
+	sbuf_u32(b, u->dmacr);
+	sbuf_u32(b, u->rx_count);
+	for (i = 0; i < u->rx_count; i++)
+		sbuf_u8(b, u->rx[(u->rx_head + i) % RX_BUF_SIZE]);
+	pthread_mutex_unlock(&u->lock);
+	return 0;
+}
+
+static int pl011_load(struct mmio_dev *dev, struct scur *c)
+{
+	struct pl011 *u = dev->priv;
+	const uint8_t *rx;
+	uint32_t n;
+	int ret = 0;
+
+	pthread_mutex_lock(&u->lock);
+	u->ris = scur_u32(c) & 0x7ff;
+	u->imsc = scur_u32(c) & 0x7ff;
+	u->cr = scur_u32(c);
+	u->lcr_h = scur_u32(c);
+	u->ibrd = scur_u32(c);
+	u->fbrd = scur_u32(c);
+	u->ifls = scur_u32(c);
+	u->ilpr = scur_u32(c);
+	u->dmacr = scur_u32(c);
+	n = scur_u32(c);
+	rx = n <= RX_BUF_SIZE ? scur_bytes(c, n) : NULL;
+	if (!rx || !scur_done(c)) {
+		vmm_err("pl011: corrupt state");
+		n = 0;
+		ret = -1;
+	} else {
+		memcpy(u->rx, rx, n);
+	}
+	u->rx_head = 0;
+	u->rx_count = n;
+	/* the new VM's line is low: raise it if the state says so */
+	u->line = 0;
+	pl011_update_irq(u);
+	pthread_mutex_unlock(&u->lock);
+	return ret;
+}
+
 static void pl011_fdt(struct mmio_dev *dev, struct fdt_writer *w)
 {
 	fdt_reg(w, dev->base, dev->size);
@@ -197,7 +256,8 @@ struct mmio_dev *pl011_create(struct vmm *vmm, struct console **con)
 	u->mmio = (struct mmio_dev) {
 		.name = "pl011", .base = GUEST_UART_BASE, .size = 0x1000,
 		.read = pl011_read, .write = pl011_write, .reset = pl011_reset,
-		.fdt_node = pl011_fdt, .destroy = pl011_destroy, .priv = u,
+		.fdt_node = pl011_fdt, .destroy = pl011_destroy,
+		.save = pl011_save, .load = pl011_load, .priv = u,
 	};
 	pl011_reset(&u->mmio);
 	if (mmio_bus_add(vmm, &u->mmio)) {

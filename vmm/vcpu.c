@@ -2,26 +2,42 @@
 /*
  * One host thread per vCPU, each looping on KVM_RUN and serving its exits.
  * Stopping: the main thread sets immediate_exit in every kvm_run and sends
- * the threads SIGUSR1, so that a thread in KVM_RUN (even in a guest WFI or
+ * the threads SIG_VCPU_KICK, so that a thread in KVM_RUN (even in a guest WFI or
  * powered off) comes back with EINTR, and one about to enter does not go in.
  * A vCPU thread that sees the guest power off, reset, or fail asks the main
  * thread to stop everything (vmm_request_stop): it never stops the others
- * itself.
+ * itself. SIGUSR1 and SIGUSR2 are the user's (save, migrate): the VMM's
+ * own signals are real-time ones.
+ *
+ * Auto-converge (vcpus_throttle): a ticker thread kicks every vCPU out of
+ * the guest every THROTTLE_PERIOD_US, and each vCPU thread, back with
+ * EINTR, sleeps the throttled share of that period before going in again.
+ * A vCPU that writes memory as fast as it can so runs (100 - percent)% of
+ * the time, and dirties that much less.
  */
 #include <errno.h>
 #include <signal.h>
 #include <string.h>
 #include <sys/ioctl.h>
+#include <unistd.h>
 
 #include "vmm.h"
 
-#define SIG_VCPU_KICK	SIGUSR1
-#define SIG_STOP_REQ	SIGUSR2		/* to the main thread, which waits for it */
+#define SIG_VCPU_KICK	SIGRTMIN
+#define SIG_STOP_REQ	(SIGRTMIN + 1)	/* to the main thread, which waits for it */
+#define THROTTLE_PERIOD_US 20000
+
+/* the throttled share of each period, in percent; the ticker runs while non-zero */
+static unsigned int throttle_percent;
+static pthread_t throttle_ticker;
+static bool ticker_running;
 
 /* protects stop_reason */
 static pthread_mutex_t stop_lock = PTHREAD_MUTEX_INITIALIZER;
 static enum vmm_stop stop_reason;
 static volatile sig_atomic_t stopping;
+/* the vCPU threads exist (started, not yet joined); main thread only */
+static bool vcpus_running;
 
 void vmm_request_stop(struct vmm *vmm, enum vmm_stop why)
 {
@@ -34,6 +50,11 @@ void vmm_request_stop(struct vmm *vmm, enum vmm_stop why)
 	pthread_mutex_unlock(&stop_lock);
 	if (first)
 		pthread_kill(vmm->main_thread, SIG_STOP_REQ);
+}
+
+int vmm_stop_signal(void)
+{
+	return SIG_STOP_REQ;
 }
 
 enum vmm_stop vmm_stop_reason(void)
@@ -114,7 +135,11 @@ static void *vcpu_thread(void *arg)
 	while (!stopping) {
 		if (ioctl(v->fd, KVM_RUN, 0)) {
 			if (errno == EINTR || errno == EAGAIN) {
+				unsigned int pct = __atomic_load_n(&throttle_percent, __ATOMIC_RELAXED);
+
 				v->run->immediate_exit = 0;
+				if (pct && !stopping)
+					usleep(THROTTLE_PERIOD_US / 100 * pct);
 				continue;
 			}
 			vmm_err("vCPU %d: KVM_RUN: %s", v->id, strerror(errno));
@@ -139,6 +164,7 @@ int vcpus_start(struct vmm *vmm)
 
 	sigaction(SIG_VCPU_KICK, &sa, NULL);
 	stopping = 0;
+	vcpus_running = true;
 	for (i = 0; i < vmm->nr_vcpus; i++) {
 		if (pthread_create(&vmm->vcpu[i].thread, NULL, vcpu_thread, &vmm->vcpu[i])) {
 			vmm_err("cannot start vCPU %d's thread", i);
@@ -153,6 +179,10 @@ void vcpus_stop(struct vmm *vmm)
 {
 	int i;
 
+	/* a saved or migrated guest's threads are gone already */
+	if (!vcpus_running)
+		return;
+	vcpus_running = false;
 	stopping = 1;
 	for (i = 0; i < vmm->nr_vcpus; i++) {
 		/* immediate_exit first: a thread not yet in KVM_RUN does not enter */
@@ -161,4 +191,45 @@ void vcpus_stop(struct vmm *vmm)
 	}
 	for (i = 0; i < vmm->nr_vcpus; i++)
 		pthread_join(vmm->vcpu[i].thread, NULL);
+}
+
+int vcpus_complete_mmio(struct vmm *vmm)
+{
+	int i;
+
+	/* KVM_RUN with immediate_exit finishes a pending MMIO load, enters nothing */
+	for (i = 0; i < vmm->nr_vcpus; i++) {
+		vmm->vcpu[i].run->immediate_exit = 1;
+		if (ioctl(vmm->vcpu[i].fd, KVM_RUN, 0) == 0 || errno != EINTR) {
+			vmm_err("vCPU %d: completing its MMIO access: %s", i, strerror(errno));
+			return -1;
+		}
+		vmm->vcpu[i].run->immediate_exit = 0;
+	}
+	return 0;
+}
+
+static void *throttle_tick(void *arg)
+{
+	struct vmm *vmm = arg;
+	int i;
+
+	while (__atomic_load_n(&throttle_percent, __ATOMIC_RELAXED)) {
+		usleep(THROTTLE_PERIOD_US);
+		for (i = 0; i < vmm->nr_vcpus; i++)
+			pthread_kill(vmm->vcpu[i].thread, SIG_VCPU_KICK);
+	}
+	return NULL;
+}
+
+/* Called by the thread that also starts and stops the vCPUs (never concurrently). */
+void vcpus_throttle(struct vmm *vmm, unsigned int percent)
+{
+	__atomic_store_n(&throttle_percent, percent > 99 ? 99 : percent, __ATOMIC_RELAXED);
+	if (percent && !ticker_running) {
+		ticker_running = pthread_create(&throttle_ticker, NULL, throttle_tick, vmm) == 0;
+	} else if (!percent && ticker_running) {
+		pthread_join(throttle_ticker, NULL);
+		ticker_running = false;
+	}
 }

@@ -64,6 +64,9 @@ struct virtio_dev_ops {
 	void (*reset)(struct virtio_mmio *vdev);
 	/* Free the device's own state (at exit). */
 	void (*destroy)(void *dev);
+	/* The device's own state, after the transport's in its section (optional). */
+	void (*save)(struct virtio_mmio *vdev, struct sbuf *b);
+	int (*load)(struct virtio_mmio *vdev, struct scur *c);
 };
 
 struct virtio_mmio {
@@ -95,8 +98,11 @@ int virtq_check(const struct virtq *vq);
  * driver broke the queue (the device is then marked as needing a reset).
  */
 int virtq_pop(struct virtq *vq, struct virtq_chain *c);
-/* Return a chain with @len bytes written into its writable buffers. */
-void virtq_push(struct virtq *vq, uint16_t head, uint32_t len);
+/*
+ * Return a chain with @len bytes written into its writable buffers (marked
+ * dirty for a migration: call it after writing them).
+ */
+void virtq_push(struct virtq *vq, const struct virtq_chain *c, uint32_t len);
 /*
  * Serve every available chain of @vq: @serve handles one and returns the
  * bytes it wrote into it; the driver is interrupted once if any was used.

@@ -8,6 +8,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "stream.h"
 #include "virtio.h"
 
 #define RXQ		0
@@ -41,7 +42,7 @@ static void con_deliver(struct virtio_con *vc)
 		n = buf_to_iov(c.in, c.nr_in, 0, vc->pending, vc->nr_pending);
 		memmove(vc->pending, vc->pending + n, vc->nr_pending - n);
 		vc->nr_pending -= n;
-		virtq_push(vq, c.head, (uint32_t)n);
+		virtq_push(vq, &c, (uint32_t)n);
 		done = true;
 	}
 	if (done)
@@ -101,6 +102,28 @@ static void con_reset(struct virtio_mmio *vdev)
 	vc->nr_pending = 0;
 }
 
+/* Input the guest has not taken yet. Device lock held. */
+static void con_save(struct virtio_mmio *vdev, struct sbuf *b)
+{
+	struct virtio_con *vc = vdev->dev;
+
+	sbuf_u32(b, (uint32_t)vc->nr_pending);
+	sbuf_put(b, vc->pending, vc->nr_pending);
+}
+
+static int con_load(struct virtio_mmio *vdev, struct scur *c)
+{
+	struct virtio_con *vc = vdev->dev;
+	uint32_t n = scur_u32(c);
+	const uint8_t *p = n <= PENDING_SIZE ? scur_bytes(c, n) : NULL;
+
+	if (!p)
+		return -1;
+	memcpy(vc->pending, p, n);
+	vc->nr_pending = n;
+	return 0;
+}
+
 struct mmio_dev *virtio_console_create(struct vmm *vmm, struct console **con)
 {
 	struct virtio_con *vc = calloc(1, sizeof(*vc));
@@ -116,6 +139,7 @@ struct mmio_dev *virtio_console_create(struct vmm *vmm, struct console **con)
 		.device_id = VIRTIO_ID_CONSOLE, .nr_queues = 2,
 		.config = &vc->config, .config_size = sizeof(vc->config),
 		.queue_notify = con_notify, .reset = con_reset, .destroy = free,
+		.save = con_save, .load = con_load,
 	};
 	vc->vdev = virtio_mmio_create(vmm, "virtio-console", &vc->ops, vc);
 	if (!vc->vdev) {

@@ -14,6 +14,7 @@
 #include <sys/eventfd.h>
 #include <unistd.h>
 
+#include "stream.h"
 #include "virtio.h"
 
 #define VIRTIO_MMIO_MAGIC	0x74726976	/* "virt" */
@@ -288,6 +289,122 @@ static void virtio_mmio_reset(struct mmio_dev *dev)
 	pthread_mutex_unlock(&v->lock);
 }
 
+/*
+ * The transport's registers, each queue, the config space (the MAC a
+ * driver read must not change under it), then the device's own state.
+ */
+static int virtio_mmio_save(struct mmio_dev *dev, struct sbuf *b)
+{
+	struct virtio_mmio *v = dev->priv;
+	int i;
+
+	pthread_mutex_lock(&v->lock);
+	sbuf_u32(b, v->ops->device_id);
+	sbuf_u32(b, v->status);
+	sbuf_u32(b, v->int_status);
+	sbuf_u32(b, v->queue_sel);
+	sbuf_u32(b, v->config_gen);
+	sbuf_u32(b, v->dev_features_sel);
+	sbuf_u32(b, v->drv_features_sel);
+	sbuf_u64(b, v->drv_features);
+	sbuf_u32(b, (uint32_t)v->ops->nr_queues);
+	for (i = 0; i < v->ops->nr_queues; i++) {
+		struct virtq *vq = &v->vq[i];
+
+		sbuf_u32(b, vq->num);
+		sbuf_u8(b, vq->ready);
+		sbuf_u64(b, vq->desc_gpa);
+		sbuf_u64(b, vq->avail_gpa);
+		sbuf_u64(b, vq->used_gpa);
+		sbuf_u32(b, vq->last_avail);
+		sbuf_u32(b, vq->next_used);
+	}
+	sbuf_u32(b, (uint32_t)v->ops->config_size);
+	sbuf_put(b, v->ops->config, v->ops->config_size);
+	if (v->ops->save)
+		v->ops->save(v, b);
+	pthread_mutex_unlock(&v->lock);
+	return 0;
+}
+
+static int virtio_mmio_load(struct mmio_dev *dev, struct scur *c)
+{
+	struct virtio_mmio *v = dev->priv;
+	const char *why = "truncated";
+	const uint8_t *config;
+	uint32_t id, nr, size;
+	int i, ret = -1;
+
+	pthread_mutex_lock(&v->lock);
+	id = scur_u32(c);
+	if (id != v->ops->device_id) {
+		why = "another kind of device";
+		goto bad;
+	}
+	v->status = scur_u32(c);
+	v->int_status = scur_u32(c);
+	v->queue_sel = scur_u32(c);
+	v->config_gen = scur_u32(c);
+	v->dev_features_sel = scur_u32(c);
+	v->drv_features_sel = scur_u32(c);
+	/* what the device never offered, the driver cannot have accepted */
+	v->drv_features = scur_u64(c) & dev_features(v);
+	nr = scur_u32(c);
+	if (nr != (uint32_t)v->ops->nr_queues) {
+		why = "another number of queues";
+		goto bad;
+	}
+	for (i = 0; i < v->ops->nr_queues; i++) {
+		struct virtq *vq = &v->vq[i];
+
+		vq->num = scur_u32(c);
+		vq->ready = scur_u8(c) != 0;
+		vq->desc_gpa = scur_u64(c);
+		vq->avail_gpa = scur_u64(c);
+		vq->used_gpa = scur_u64(c);
+		vq->last_avail = (uint16_t)scur_u32(c);
+		vq->next_used = (uint16_t)scur_u32(c);
+		/* the same rule as a driver making it ready */
+		if (vq->ready && virtq_check(vq)) {
+			why = "a ready queue with a bad size or rings outside RAM";
+			goto bad;
+		}
+	}
+	size = scur_u32(c);
+	config = scur_bytes(c, size);
+	if (!config || size != v->ops->config_size) {
+		why = "another config space";
+		goto bad;
+	}
+	if (size)
+		memcpy(v->ops->config, config, size);
+	if (v->ops->load ? v->ops->load(v, c) : 0)
+		goto bad;
+	if (!scur_done(c))
+		goto bad;
+	ret = 0;
+	goto out;
+bad:
+	vmm_err("%s: corrupt state (%s)", v->mmio.name, c->bad ? "truncated" : why);
+	virtio_reset_locked(v);
+out:
+	pthread_mutex_unlock(&v->lock);
+	return ret;
+}
+
+/* Every ready queue served once, as if just notified. */
+static void virtio_mmio_drain(struct mmio_dev *dev)
+{
+	struct virtio_mmio *v = dev->priv;
+	int i;
+
+	pthread_mutex_lock(&v->lock);
+	for (i = 0; i < v->ops->nr_queues; i++)
+		if (v->vq[i].ready)
+			v->ops->queue_notify(v, &v->vq[i]);
+	pthread_mutex_unlock(&v->lock);
+}
+
 static void virtio_mmio_fdt(struct mmio_dev *dev, struct fdt_writer *w)
 {
 	struct virtio_mmio *v = dev->priv;
@@ -342,7 +459,8 @@ struct virtio_mmio *virtio_mmio_create(struct vmm *vmm, const char *name,
 		.size = GUEST_VIRTIO_SIZE, .read = virtio_mmio_read,
 		.write = virtio_mmio_write, .attach = virtio_mmio_attach,
 		.reset = virtio_mmio_reset, .fdt_node = virtio_mmio_fdt,
-		.destroy = virtio_mmio_destroy, .priv = v,
+		.destroy = virtio_mmio_destroy, .save = virtio_mmio_save,
+		.load = virtio_mmio_load, .drain = virtio_mmio_drain, .priv = v,
 	};
 	virtio_reset_locked(v);
 	if (mmio_bus_add(vmm, &v->mmio))

@@ -66,7 +66,7 @@ static void net_receive(struct virtio_net *n, struct virtio_mmio *vdev)
 			break;
 		}
 		if (c.in_len < NET_HDR_LEN || c.in[0].iov_len < NET_HDR_LEN) {
-			virtq_push(vq, c.head, 0);
+			virtq_push(vq, &c, 0);
 			done = true;
 			continue;
 		}
@@ -86,12 +86,12 @@ static void net_receive(struct virtio_net *n, struct virtio_mmio *vdev)
 		}
 		if (len < 0) {
 			/* buffers the tap refuses (one over SSIZE_MAX: EFAULT): returned empty */
-			virtq_push(vq, c.head, 0);
+			virtq_push(vq, &c, 0);
 			done = true;
 			continue;
 		}
 		memcpy(c.in[0].iov_base, hdr, NET_HDR_LEN);
-		virtq_push(vq, c.head, (uint32_t)len + NET_HDR_LEN);
+		virtq_push(vq, &c, (uint32_t)len + NET_HDR_LEN);
 		done = true;
 	}
 	if (done)

@@ -156,13 +156,19 @@ broken:
 	return -1;
 }
 
-void virtq_push(struct virtq *vq, uint16_t head, uint32_t len)
+void virtq_push(struct virtq *vq, const struct virtq_chain *c, uint32_t len)
 {
+	struct vmm *vmm = vq->vdev->vmm;
 	struct virtq_used_elem *e;
 	struct virtq_rings r;
+	uint16_t head = c->head;
+	int i;
 
 	if (!vq->ready)
 		return;
+	/* what the device wrote is migrated (written before this call) */
+	for (i = 0; i < c->nr_in; i++)
+		guest_ram_dirty(vmm, c->in[i].iov_base, c->in[i].iov_len);
 	if (virtq_rings(vq, &r)) {
 		virtio_mmio_broken(vq->vdev, "queue %d: rings no longer valid", vq->index);
 		return;
@@ -174,6 +180,7 @@ void virtq_push(struct virtq *vq, uint16_t head, uint32_t len)
 	/* the element is visible before the index that publishes it */
 	__atomic_thread_fence(__ATOMIC_RELEASE);
 	wr16(&r.used->idx, vq->next_used);
+	guest_ram_dirty(vmm, r.used, 6 + 8 * (size_t)vq->num);
 }
 
 void virtq_serve(struct virtq *vq,
@@ -183,7 +190,7 @@ void virtq_serve(struct virtq *vq,
 	bool used = false;
 
 	while (virtq_pop(vq, &c) > 0) {
-		virtq_push(vq, c.head, serve(vq->vdev, &c));
+		virtq_push(vq, &c, serve(vq->vdev, &c));
 		used = true;
 	}
 	if (used)

@@ -58,6 +58,9 @@ int vm_open(struct vmm *vmm)
 		return sys_ioctl_fail("guest RAM");
 	}
 	vmm->vm_fd = vmm->vgic_fd = -1;
+	vmm->vmm_dirty = calloc((vmm->ram_size >> 12) / 8 + sizeof(unsigned long), 1);
+	if (!vmm->vmm_dirty)
+		return sys_ioctl_fail("the VMM's dirty page bitmap");
 	return 0;
 }
 
@@ -170,6 +173,8 @@ void vm_close(struct vmm *vmm)
 	vm_destroy(vmm);
 	if (vmm->ram)
 		munmap(vmm->ram, vmm->ram_size);
+	free(vmm->vmm_dirty);
+	vmm->vmm_dirty = NULL;
 	vmm->ram = NULL;
 	if (vmm->sys_fd >= 0)
 		close(vmm->sys_fd);
@@ -286,4 +291,30 @@ int vm_load_and_boot(struct vmm *vmm)
 	    set_core_reg(boot, CORE_INDEX(usr_regs.uregs[16]), CPSR_SVC_MASKED))
 		return sys_ioctl_fail("setting the boot registers");
 	return 0;
+}
+
+int vm_pause(struct vmm *vmm)
+{
+	int i;
+
+	vcpus_stop(vmm);
+	io_thread_stop();
+	if (vcpus_complete_mmio(vmm))
+		return -1;
+	for (i = 0; i < vmm->nr_devs; i++)
+		if (vmm->devs[i]->drain)
+			vmm->devs[i]->drain(vmm->devs[i]);
+	return 0;
+}
+
+int vm_resume(struct vmm *vmm)
+{
+	int i;
+
+	if (io_thread_start(vmm))
+		return -1;
+	for (i = 0; i < vmm->nr_devs; i++)
+		if (vmm->devs[i]->drain)
+			vmm->devs[i]->drain(vmm->devs[i]);
+	return vcpus_start(vmm);
 }

@@ -11,6 +11,11 @@
  *   io_thread.c one thread for every host fd (console, tap, ioeventfds)
  *   console.c   stdin and stdout: the terminal and the console devices
  *   fdt.c       the guest's device tree (libfdt)
+ *   stream.c    the VM state's stream framing: sections, lengths, CRCs
+ *   snapshot.c  what the stream holds, --save and --restore
+ *   vm_state.c  the vCPUs' registers and the vGIC, to and from the stream
+ *   ram_state.c guest RAM pages to and from the stream, the dirty log
+ *   migrate.c   live migration: --migrate-to (pre-copy) and --incoming
  *   pl011.c     the UART; virtio_mmio.c and virtq.c the virtio transport,
  *   virtio_{blk,net,console,rng}.c its devices
  *
@@ -62,6 +67,14 @@ struct vmm_config {
 	const char *mac;
 	enum console_kind console;
 	bool rng;
+	/* snapshots and migration (snapshot.c, migrate.c) */
+	const char *save_path;		/* written on SIGUSR1 */
+	bool save_continue;		/* and the guest carries on */
+	const char *restore_path;	/* the guest resumes from it */
+	const char *incoming;		/* "tcp:[ADDR:]PORT": wait for a migration */
+	const char *migrate_to;		/* "tcp:HOST:PORT": migrate there on SIGUSR2 */
+	unsigned int downtime_ms;	/* the pre-copy's downtime target */
+	unsigned int migrate_mib_s;	/* a bandwidth cap, MiB/s; 0: none */
 };
 
 struct vmm_vcpu {
@@ -69,9 +82,14 @@ struct vmm_vcpu {
 	struct kvm_run *run;
 	pthread_t thread;
 	struct vmm *vmm;
+	/* the virtual timer as a stream gave it, until vm_timers_restore() */
+	uint64_t timer_ctl, timer_cnt, timer_cval;
+	int timer_saved;
 };
 
 struct fdt_writer;
+struct sbuf;
+struct scur;
 
 /* A device on the MMIO bus. Accesses come from vCPU threads. */
 struct mmio_dev {
@@ -86,6 +104,16 @@ struct mmio_dev {
 	/* Describe the device in its node of the guest's device tree. */
 	void (*fdt_node)(struct mmio_dev *dev, struct fdt_writer *w);
 	void (*destroy)(struct mmio_dev *dev);
+	/* Its state into a stream section, from a stopped VM: 0 or -1. */
+	int (*save)(struct mmio_dev *dev, struct sbuf *b);
+	/* The same state back (hostile bytes: checked): 0, or -1 with a message. */
+	int (*load)(struct mmio_dev *dev, struct scur *c);
+	/*
+	 * Serve whatever the driver made available, from a stopped VM: before
+	 * its state is saved (no request left in flight), and after a restore
+	 * or a resume (no notification lost while the I/O thread was stopped).
+	 */
+	void (*drain)(struct mmio_dev *dev);
 	void *priv;
 };
 
@@ -103,18 +131,46 @@ struct vmm {
 	int next_virtio_slot;
 	struct console *console;	/* the device wired to stdin */
 	pthread_t main_thread;
+	/*
+	 * Pages the VMM itself wrote (virtio buffers and rings), which the
+	 * kernel's dirty log cannot see: one bit per page, set atomically by
+	 * the I/O thread, taken by the migration (ram_state.c).
+	 */
+	unsigned long *vmm_dirty;
 };
 
 /* ---- stop requests (vcpu.c) ---- */
 enum vmm_stop {
 	STOP_NONE, STOP_POWEROFF, STOP_RESET, STOP_SIGNAL, STOP_ERROR,
+	STOP_SAVED, STOP_MIGRATED,
 };
+/* The signal a stop request sends the main thread (it waits for it). */
+int vmm_stop_signal(void);
 /* Ask the main thread to stop the guest; the first request wins. */
 void vmm_request_stop(struct vmm *vmm, enum vmm_stop why);
 enum vmm_stop vmm_stop_reason(void);
 void vmm_clear_stop(void);
 int vcpus_start(struct vmm *vmm);
 void vcpus_stop(struct vmm *vmm);
+/* With the threads stopped: let each vCPU finish an MMIO access it exited for. */
+int vcpus_complete_mmio(struct vmm *vmm);
+/*
+ * Auto-converge: each vCPU thread sleeps @percent of every 20 ms (kicked
+ * out of the guest by a ticker thread); 0 stops it.
+ */
+void vcpus_throttle(struct vmm *vmm, unsigned int percent);
+/* The running guest stopped for its state to be taken (vCPUs, I/O, devices drained). */
+int vm_pause(struct vmm *vmm);
+/* And back: I/O, queues served, vCPUs. */
+int vm_resume(struct vmm *vmm);
+
+/* ---- the in-kernel state (vm_state.c) ---- */
+int vcpu_state_save(struct vmm_vcpu *v, struct sbuf *b);
+int vcpu_state_load(struct vmm_vcpu *v, struct scur *c);
+/* The virtual counter, then every vCPU's timer: last, before the guest resumes. */
+int vm_timers_restore(struct vmm *vmm);
+int vgic_state_save(struct vmm *vmm, struct sbuf *b);
+int vgic_state_load(struct vmm *vmm, struct scur *c);
 
 /* ---- the VM (vm.c) ---- */
 int vm_open(struct vmm *vmm);		/* /dev/armvirt and RAM; once */
@@ -124,10 +180,49 @@ void vm_destroy(struct vmm *vmm);	/* everything vm_create made */
 void vm_close(struct vmm *vmm);
 /* Host pointer to guest RAM [gpa, gpa + len), or NULL if not all RAM. */
 void *gpa_to_hva(struct vmm *vmm, uint64_t gpa, uint64_t len);
+/* The VMM wrote guest RAM at [hva, hva + len): mark it for the migration. */
+void guest_ram_dirty(struct vmm *vmm, const void *hva, size_t len);
 /* Set a level-triggered SPI line (0-based SPI number). */
 int vm_irq_line(struct vmm *vmm, unsigned int spi, int level);
 int vm_irqfd(struct vmm *vmm, int fd, unsigned int spi);
 int vm_ioeventfd(struct vmm *vmm, int fd, uint64_t addr, uint32_t len, uint64_t datamatch);
+
+/* ---- guest RAM in a stream, the dirty log (ram_state.c) ---- */
+struct stream;
+size_t ram_bitmap_longs(const struct vmm *vmm);
+/* The pages set in @bitmap, or (NULL) every page not zero; their count in *sent. */
+int ram_pages_write(struct vmm *vmm, struct stream *s, const unsigned long *bitmap,
+		    uint64_t *sent);
+int ram_pages_load(struct vmm *vmm, struct scur *c);
+int dirty_log_start(struct vmm *vmm);
+void dirty_log_stop(struct vmm *vmm);
+/*
+ * Add the pages dirtied since the last call (guest and VMM writes) to
+ * @pending, fetching the kernel's log into @scratch: how many @pending
+ * holds, or -1.
+ */
+long dirty_log_harvest(struct vmm *vmm, unsigned long *pending, unsigned long *scratch);
+
+/* ---- the VM state as a whole (snapshot.c) ---- */
+int snapshot_write_header(struct vmm *vmm, struct stream *s);
+/* vCPUs, vGIC, devices, from a paused VM (stream_write_end() ends the stream). */
+int snapshot_write_state(struct vmm *vmm, struct stream *s);
+/* A whole stream into the VM vm_create() made: 0, or -1 with a message. */
+int snapshot_read(struct vmm *vmm, struct stream *s);
+/* --save: pause, write the file; resume if @keep_running. 0 or -1. */
+int snapshot_save(struct vmm *vmm, const char *path, bool keep_running);
+/* --restore: the VM (made, not started) from the file. */
+int snapshot_restore(struct vmm *vmm, const char *path);
+
+/* ---- live migration (migrate.c) ---- */
+/*
+ * Migrate the running guest to "tcp:HOST:PORT" (--migrate-to, SIGUSR2, or
+ * a control command): 0 when the target acknowledged (the guest is
+ * stopped here for good), -1 when it failed and the guest runs on here.
+ */
+int migrate_out(struct vmm *vmm, const char *where);
+/* --incoming: wait for a migration into the VM vm_create() made. */
+int migrate_in(struct vmm *vmm, const char *where);
 
 /* ---- the MMIO bus (mmio_bus.c) ---- */
 int mmio_bus_add(struct vmm *vmm, struct mmio_dev *dev);

@@ -1,0 +1,97 @@
+// SPDX-License-Identifier: GPL-2.0-only
+/*
+ * The VM state stream's reader (vmm/stream.c, snapshot.c, ram_state.c,
+ * vm_state.c, the devices' load functions) on hostile bytes: the input is
+ * the stream, read from a memfd into a small VM (RAM_PAGES of heap, a
+ * PL011, virtio-console and virtio-rng on the bus, one vCPU without a
+ * kernel behind it: its ioctls fail, as a refused register would).
+ *
+ * FUZZ_STATE_SEED=FILE: write a valid stream of this VM to FILE (the
+ * corpus seed, corpus/state/seed) and exit.
+ */
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/mman.h>
+#include <unistd.h>
+
+#include "fuzz.h"
+#include "stream.h"
+
+#define RAM_PAGES	64
+
+static struct vmm vmm;
+
+/* snapshot.c's --save side pauses a VM: there is none here */
+int vm_pause(struct vmm *v) { return -1; }
+int vm_resume(struct vmm *v) { return -1; }
+
+static void make_vm(void)
+{
+	struct console *con;
+
+	vmm.ram_size = RAM_PAGES * 4096;
+	vmm.ram = calloc(1, vmm.ram_size);
+	vmm.vmm_dirty = calloc(1, RAM_PAGES / 8 + sizeof(unsigned long));
+	vmm.vm_fd = vmm.sys_fd = vmm.vgic_fd = -1;
+	vmm.cfg.kernel = "zImage";
+	vmm.cfg.nr_vcpus = vmm.nr_vcpus = 1;
+	vmm.vcpu[0].fd = -1;
+	if (!vmm.ram || !vmm.vmm_dirty || !pl011_create(&vmm, &con) ||
+	    !virtio_console_create(&vmm, &con) || !virtio_rng_create(&vmm))
+		abort();
+}
+
+/* A stream this VM would accept as far as the vCPU (whose registers a real kernel holds). */
+static void write_seed(const char *path)
+{
+	struct stream s;
+	struct sbuf b = { 0 };
+	uint64_t pages;
+	FILE *f = fopen(path, "w");
+	int i;
+
+	if (!f)
+		exit(1);
+	memset(vmm.ram + 4096, 0x5a, 4096);
+	stream_init(&s, fileno(f), path);
+	stream_write_prelude(&s);
+	snapshot_write_header(&vmm, &s);
+	ram_pages_write(&vmm, &s, NULL, &pages);
+	for (i = 0; i < vmm.nr_devs; i++) {
+		sbuf_reset(&b);
+		vmm.devs[i]->save(vmm.devs[i], &b);
+		stream_write_section(&s, STREAM_DEVICE, (uint32_t)i, &b);
+	}
+	sbuf_reset(&b);
+	sbuf_u32(&b, 0);
+	sbuf_u32(&b, 0);
+	stream_write_section(&s, STREAM_VCPU, 0, &b);
+	stream_write_end(&s);
+	sbuf_free(&b);
+	fclose(f);
+	_exit(0);	/* not exit(): libFuzzer counts that as a crash */
+}
+
+int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
+
+int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
+{
+	struct stream s;
+	int fd, i;
+
+	if (!vmm.ram) {
+		make_vm();
+		if (getenv("FUZZ_STATE_SEED"))
+			write_seed(getenv("FUZZ_STATE_SEED"));
+	}
+	fd = memfd_create("stream", MFD_CLOEXEC);
+	if (fd < 0 || write(fd, data, size) != (ssize_t)size || lseek(fd, 0, SEEK_SET))
+		abort();
+	for (i = 0; i < vmm.nr_devs; i++)
+		vmm.devs[i]->reset(vmm.devs[i]);
+	stream_init(&s, fd, "fuzz");
+	snapshot_read(&vmm, &s);
+	close(fd);
+	return 0;
+}
