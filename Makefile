@@ -37,7 +37,7 @@ endif
 
 KMAKE = $(MAKE) -C $(KDIR) M=$(SRC) $(KMAKE_ARGS)
 
-.PHONY: all modules module-flavour modules-all setup debug-kernel check check-all run bench fuzz fuzz-vmm tests vmm clean checkpatch
+.PHONY: all modules module-flavour modules-all setup debug-kernel check check-all run bench fuzz fuzz-vmm tests vmm tools clean checkpatch
 
 all: modules
 
@@ -98,6 +98,10 @@ tests:
 vmm:
 	$(MAKE) -C vmm
 
+# armvirt-check (tools/): can this board run VMs, and what is missing
+tools:
+	$(MAKE) -C tools
+
 # libFuzzer on the VMM's device code, built for this machine (tests/fuzz-vmm)
 fuzz-vmm:
 	bash scripts/fuzz-vmm.sh $(SECONDS)
@@ -106,6 +110,7 @@ fuzz-vmm:
 check: setup debug-kernel
 	$(MAKE) modules W=1 KCFLAGS=-Werror
 	$(MAKE) vmm
+	$(MAKE) tools
 	$(MAKE) tests
 	bash tests/run.sh
 
@@ -115,12 +120,14 @@ check: setup debug-kernel
 check-all: setup debug-kernel
 	$(MAKE) modules W=1 KCFLAGS=-Werror
 	$(MAKE) vmm
+	$(MAKE) tools
 	$(MAKE) tests
 	bash tests/run.sh --all
 
 bench: setup
 	$(MAKE) modules
 	$(MAKE) vmm
+	$(MAKE) tools
 	$(MAKE) tests
 	bash scripts/bench.sh
 
@@ -129,6 +136,7 @@ bench: setup
 # printed at the end. make check runs a shorter one on the debug board.
 fuzz: setup
 	$(MAKE) modules W=1 KCFLAGS=-Werror
+	$(MAKE) tools
 	$(MAKE) tests
 	FUZZ_SECONDS='$(or $(SECONDS),180)' FUZZ_SEED='$(SEED)' FUZZ_AVOID='$(AVOID)' \
 		FUZZ_ITER='$(ITER)' FUZZ_TRACE='$(TRACE)' FUZZ_TRAP='$(TRAP)' FUZZ_HOST='$(HOST)' \
@@ -139,6 +147,7 @@ fuzz: setup
 run: setup
 	$(MAKE) modules
 	$(MAKE) vmm
+	$(MAKE) tools
 	$(MAKE) tests
 ifeq ($(CMD),)
 	bash scripts/board.sh --interactive

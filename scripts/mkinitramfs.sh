@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # Build the board's initramfs: a static busybox, tests/board/init as /init,
-# armvirt.ko ($ARMVIRT_KO, default the one built in the top folder), and the
+# armvirt.ko ($ARMVIRT_KO, default the one built in the top folder),
+# /bin/armvirt-check (tools/), and the
 # test programs of the suites given. Without a suite (the interactive board),
 # or with the vmm, bench or dev suite, also what running a Linux guest needs: the VMM
 # (/bin/armvirt-vmm), the guest's kernel and initramfs (/guest/: the kernel
@@ -21,6 +22,7 @@ ko=${ARMVIRT_KO:-$top/armvirt.ko}	# the module built for the board's kernel
 [ -f "$ko" ] || { echo "mkinitramfs: $ko not built" >&2; exit 1; }
 
 root=$(mktemp -d)
+chmod 755 "$root"	# mktemp's 0700 would keep users other than root out of /
 trap 'rm -rf "$root"' EXIT
 mkdir -p "$root"/{bin,sbin,dev,proc,sys,tmp,etc,root,tests}
 cp "$busybox" "$root/bin/busybox"
@@ -28,6 +30,10 @@ ln -s busybox "$root/bin/sh"
 install -m 0755 "$top/tests/board/init" "$root/init"
 # Debug info only slows every load down (the kernel hashes the whole file).
 arm-linux-gnueabihf-strip --strip-debug -o "$root/armvirt.ko" "$ko"
+# armvirt-check (tools/), which the hyp and nohyp suites run as a user would
+check_tool=$top/tools/build/armvirt-check
+[ -x "$check_tool" ] || { echo "mkinitramfs: $check_tool not built (make tools)" >&2; exit 1; }
+arm-linux-gnueabihf-strip -o "$root/bin/armvirt-check" "$check_tool"
 echo 'root:x:0:0:root:/root:/bin/sh' > "$root/etc/passwd"
 printf 'root:x:0:\nkvm:x:36:\n' > "$root/etc/group"
 mkdir -p "$root/tests/data"
