@@ -27,6 +27,10 @@ mkdir -p "$root"/{bin,dev,proc,sys,tmp,etc,root,lib/modules}
 cp "$busybox" "$root/bin/busybox"
 ln -s busybox "$root/bin/sh"
 install -m 0755 "$top/vmm/guest/init" "$root/init"
+# the benchmark tools (tests/tools), built by make tests
+for t in "$top"/tests/build/tools/*; do
+	if [ -x "$t" ]; then arm-linux-gnueabihf-strip -o "$root/bin/${t##*/}" "$t"; fi
+done
 echo 'root:x:0:0:root:/root:/bin/sh' > "$root/etc/passwd"
 echo 'root:x:0:' > "$root/etc/group"
 

@@ -52,6 +52,10 @@ if [ "$with_guest" = 1 ]; then
 	[ -x "$vmm" ] || { echo "mkinitramfs: $vmm not built" >&2; exit 1; }
 	mkdir -p "$root/guest" "$root/lib/modules"
 	arm-linux-gnueabihf-strip -o "$root/bin/armvirt-vmm" "$vmm"
+	# the benchmark tools (tests/tools), on the board as in the guest
+	for t in "$top"/tests/build/tools/*; do
+		if [ -x "$t" ]; then arm-linux-gnueabihf-strip -o "$root/bin/${t##*/}" "$t"; fi
+	done
 	guest=${ARMVIRT_GUEST:-armmp-lpae}
 	guest_kroot=$(bash "$top/scripts/setup.sh" --print-kdir "$guest")
 	cp "$guest_kroot/vmlinuz" "$root/guest/zImage"

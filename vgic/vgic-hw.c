@@ -125,3 +125,9 @@ int vgic_hw_timer_irq(void)
 {
 	return hw.timer_irq;
 }
+
+/* The GIC's number for the virtual timer's PPI (vgic_hw_timer_irq() != 0) */
+u32 vgic_hw_timer_intid(void)
+{
+	return irqd_to_hwirq(irq_get_irq_data(hw.timer_irq));
+}

@@ -17,9 +17,11 @@
 #define GICH_LR_VIRTUALID	0x3ff
 #define GICH_LR_CPUID_SHIFT	10		/* SGIs: the source vCPU */
 #define GICH_LR_EOI		(1U << 19)	/* maintenance IRQ on EOI */
+#define GICH_LR_PHYSID_SHIFT	10		/* HW: the physical INTID */
 #define GICH_LR_PRIO_SHIFT	23		/* priority[7:3] */
 #define GICH_LR_PENDING		(1U << 28)
 #define GICH_LR_ACTIVE		(1U << 29)
+#define GICH_LR_HW		(1U << 31)	/* EOI deactivates PhysicalID */
 
 /* Distributor (GICD), chapter 4.3 */
 #define GICD_CTLR		0x000

@@ -396,6 +396,7 @@ void vgic_flush_lrs(struct armvirt_vcpu *vcpu)
 	struct vgic_irq *irq;
 	int i, n, nr_lrs = vgic_hw_nr_lrs();
 	u32 lr, hcr = GICH_HCR_EN;
+	bool timer_hw;
 
 	if (!d)
 		return;
@@ -410,6 +411,7 @@ void vgic_flush_lrs(struct armvirt_vcpu *vcpu)
 	}
 	for (i = 0; i < n; i++) {
 		irq = vgic_get_irq(d, vcpu, cand[i].intid);
+		timer_hw = cand[i].intid == VGIC_TIMER_PPI && vcpu->vtimer_held;
 		lr = cand[i].intid | (u32)(irq->priority >> 3) << GICH_LR_PRIO_SHIFT;
 		if (cand[i].intid < VGIC_NR_SGIS)
 			lr |= (u32)cand[i].source << GICH_LR_CPUID_SHIFT;
@@ -427,9 +429,17 @@ void vgic_flush_lrs(struct armvirt_vcpu *vcpu)
 				irq->sgi_sources &= ~BIT(cand[i].source);
 			else
 				irq->pending_latch = false;
-			if (!irq->edge)
+			if (!irq->edge && !timer_hw)
 				lr |= GICH_LR_EOI;	/* look at the line again after EOI */
 		}
+		/*
+		 * The timer's PPI, held active for the guest (vtimer_flush()),
+		 * goes in as a hardware interrupt: the guest's EOI deactivates
+		 * the physical PPI, which fires again only if the line is still
+		 * high: no maintenance exit per guest timer tick (GICH_LR.HW).
+		 */
+		if (timer_hw)
+			lr |= GICH_LR_HW | vgic_hw_timer_intid() << GICH_LR_PHYSID_SHIFT;
 		irq->lr_vcpu = vcpu->id;
 		c->lr_intid[i] = cand[i].intid;
 		c->lr_source[i] = cand[i].source;

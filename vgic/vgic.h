@@ -105,6 +105,7 @@ u32 vgic_hw_read(unsigned int off);
 void vgic_hw_write(u32 val, unsigned int off);
 phys_addr_t vgic_hw_gicv_base(void);
 int vgic_hw_timer_irq(void);
+u32 vgic_hw_timer_intid(void);
 
 /* vgic.c */
 int vgic_may_create(struct armvirt_vm *vm);	/* caller holds vm->lock */
