@@ -22,6 +22,7 @@ static struct {
 	void __iomem *gich;
 	int nr_lrs;
 	int maint_irq, timer_irq;	/* 0 when not requested */
+	u32 timer_intid;	/* the GIC's number for timer_irq, for GICH_LR.HW */
 } hw;
 
 static DEFINE_PER_CPU(u8, vgic_irq_cookie);	/* request_percpu_irq wants one */
@@ -69,6 +70,8 @@ int vgic_hw_init(void)
 	np = of_find_compatible_node(NULL, NULL, "arm,armv7-timer");
 	hw.timer_irq = request_exit_irq(np, 2, "armvirt-vtimer");	/* the virtual timer */
 	of_node_put(np);
+	if (hw.timer_irq)
+		hw.timer_intid = irqd_to_hwirq(irq_get_irq_data(hw.timer_irq));
 	pr_info(ARMVIRT_NAME ": vGIC: %d list registers, maintenance interrupt %d, virtual timer interrupt %d\n",
 		hw.nr_lrs, hw.maint_irq, hw.timer_irq);
 	return 0;
@@ -126,8 +129,11 @@ int vgic_hw_timer_irq(void)
 	return hw.timer_irq;
 }
 
-/* The GIC's number for the virtual timer's PPI (vgic_hw_timer_irq() != 0) */
+/*
+ * The GIC's number for the virtual timer's PPI (vgic_hw_timer_irq() != 0),
+ * looked up once at load: the list-register flush runs with IRQs off.
+ */
 u32 vgic_hw_timer_intid(void)
 {
-	return irqd_to_hwirq(irq_get_irq_data(hw.timer_irq));
+	return hw.timer_intid;
 }
