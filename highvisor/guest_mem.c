@@ -288,7 +288,7 @@ int armvirt_stage2_fault(struct armvirt_vcpu *vcpu, u64 ipa, bool write_fault)
 	unsigned long hva = 0, seq;
 	bool slot_writable = false, logging = false, block_fits = false;
 	bool writable, flush_all = false;
-	u64 gfn = ipa >> PAGE_SHIFT;
+	u64 gfn = ipa >> PAGE_SHIFT, block_ipa = ALIGN_DOWN(ipa, SZ_2M);
 	phys_addr_t block_pa = 0;
 	struct page *page;
 	int ret;
@@ -335,14 +335,13 @@ int armvirt_stage2_fault(struct armvirt_vcpu *vcpu, u64 ipa, bool write_fault)
 		set_bit(gfn - slot->base_gfn, slot->dirty_bitmap);
 	ret = -EAGAIN;
 	if (block_pa && !slot->dirty_bitmap)
-		ret = stage2_map_block(&vm->s2, &cache, ipa & ~(u64)(SZ_2M - 1),
-				       block_pa, writable);
+		ret = stage2_map_block(&vm->s2, &cache, block_ipa, block_pa, writable);
 	if (ret == -EAGAIN)	/* no block wanted, or pages mapped there already */
 		ret = stage2_map_page(&vm->s2, &cache, ipa & PAGE_MASK,
 				      page_to_phys(page), writable);
 	if (ret == -EAGAIN) {
 		/* A block where a page is wanted now: the host's huge page was split. */
-		stage2_unmap_range(&vm->s2, ipa & ~(u64)(SZ_2M - 1), SZ_2M);
+		stage2_unmap_range(&vm->s2, block_ipa, SZ_2M);
 		flush_all = true;
 		ret = 0;
 	}

@@ -48,19 +48,28 @@ static void report(const char *status, const char *fmt, ...)
 	putchar('\n');
 }
 
-/* A whole small file into @buf (NUL-terminated); its length, or -1. */
-static ssize_t read_small_file(const char *path, char *buf, size_t size)
+/* Up to @size bytes of the file at @path into @buf; how many, or -1. */
+static ssize_t read_whole(const char *path, void *buf, size_t size)
 {
 	ssize_t n, total = 0;
 	int fd = open(path, O_RDONLY | O_CLOEXEC);
 
 	if (fd < 0)
 		return -1;
-	while ((size_t)total < size - 1 && (n = read(fd, buf + total, size - 1 - total)) > 0)
+	while ((size_t)total < size && (n = read(fd, (char *)buf + total, size - total)) > 0)
 		total += n;
 	close(fd);
-	buf[total] = 0;
 	return total;
+}
+
+/* A whole small text file into @buf (NUL-terminated); its length, or -1. */
+static ssize_t read_small_file(const char *path, char *buf, size_t size)
+{
+	ssize_t n = read_whole(path, buf, size - 1);
+
+	if (n >= 0)
+		buf[n] = 0;
+	return n;
 }
 
 /*
@@ -161,17 +170,10 @@ static bool check_hyp_mode(void)
 static ssize_t dt_prop(const char *node, const char *prop, void *buf, size_t size)
 {
 	char path[512];
-	ssize_t n, total = 0;
-	int fd;
 
-	snprintf(path, sizeof(path), "%s/%s", node, prop);
-	fd = open(path, O_RDONLY | O_CLOEXEC);
-	if (fd < 0)
-		return -1;
-	while ((size_t)total < size && (n = read(fd, (char *)buf + total, size - total)) > 0)
-		total += n;
-	close(fd);
-	return total;
+	if ((size_t)snprintf(path, sizeof(path), "%s/%s", node, prop) >= sizeof(path))
+		return -1;	/* deeper than any GIC node sits */
+	return read_whole(path, buf, size);
 }
 
 static uint32_t be32(const uint8_t *p)
