@@ -23,6 +23,9 @@
 #                   fetches (W=1 -Werror), each with that kernel's compiler
 
 SRC := $(CURDIR)
+# Parallel jobs of the builds make check starts (the module, the VMM, the
+# tests, each kernel of modules-all).
+JOBS ?= $(shell nproc)
 HOST_ARCH := $(shell uname -m)
 
 ifneq ($(filter arm%,$(HOST_ARCH)),)
@@ -73,7 +76,7 @@ module-flavour:
 modules-all:
 	@mkdir -p build; failed=; for k in $$(scripts/setup.sh --print-kernels); do \
 		start=$$(date +%s); \
-		if $(MAKE) -s module-flavour FLAVOUR=$$k >build/kmod-$$k.log 2>&1; then \
+		if $(MAKE) -s -j$(JOBS) module-flavour FLAVOUR=$$k >build/kmod-$$k.log 2>&1; then \
 			echo "modules-all: $$k: built ($$(( $$(date +%s) - start ))s)"; \
 		else \
 			echo "modules-all: $$k: FAILED (build/kmod-$$k.log):"; \
@@ -107,21 +110,23 @@ fuzz-vmm:
 	bash scripts/fuzz-vmm.sh $(SECONDS)
 
 # The tests build the module with W=1 and treat any warning as an error.
-check: setup debug-kernel
-	$(MAKE) modules W=1 KCFLAGS=-Werror
-	$(MAKE) vmm
-	$(MAKE) tools
-	$(MAKE) tests
+# The debug kernel, when not cached yet, is built by tests/run.sh in the
+# background while the other boards run.
+check: setup
+	$(MAKE) -j$(JOBS) modules W=1 KCFLAGS=-Werror
+	$(MAKE) -j$(JOBS) vmm
+	$(MAKE) -j$(JOBS) tools
+	$(MAKE) -j$(JOBS) tests
 	bash tests/run.sh
 
 # make check-all: what make check runs, and every suite (hyp, nohyp, kexec,
 # kdump, hyppanic, vmm) on every kernel and flavour of scripts/setup.sh
 # that make check leaves out (tests/run.sh --all); takes hours.
-check-all: setup debug-kernel
-	$(MAKE) modules W=1 KCFLAGS=-Werror
-	$(MAKE) vmm
-	$(MAKE) tools
-	$(MAKE) tests
+check-all: setup
+	$(MAKE) -j$(JOBS) modules W=1 KCFLAGS=-Werror
+	$(MAKE) -j$(JOBS) vmm
+	$(MAKE) -j$(JOBS) tools
+	$(MAKE) -j$(JOBS) tests
 	bash tests/run.sh --all
 
 bench: setup

@@ -68,6 +68,21 @@ int read_file(const char *path, char *buf, size_t size)
 	return n;
 }
 
+long board_param(const char *name, long fallback)
+{
+	char buf[2048], key[64], *p, *end;
+	long val;
+
+	if (read_file("/proc/cmdline", buf, sizeof(buf)) < 0)
+		return fallback;
+	snprintf(key, sizeof(key), " armvirt.%s=", name);
+	p = strstr(buf, key);
+	if (!p)
+		return fallback;
+	val = strtol(p + strlen(key), &end, 10);
+	return end == p + strlen(key) ? fallback : val;
+}
+
 int write_file(const char *path, const char *text)
 {
 	int fd = open(path, O_WRONLY | O_CLOEXEC);

@@ -26,6 +26,11 @@ int read_file(const char *path, char *buf, size_t size);
 int count_dir(const char *path);
 /* 0, or -errno. */
 int write_file(const char *path, const char *text);
+/*
+ * armvirt.NAME=N on the kernel command line (tests/run.sh sets a few per
+ * board, for time), or @fallback when absent or not a number.
+ */
+long board_param(const char *name, long fallback);
 
 /* The kernel log; count_lines counts lines containing needle. */
 int dmesg_read(char *buf, size_t size);
