@@ -45,7 +45,7 @@ KMAKE = $(MAKE) -C $(KDIR) M=$(SRC) $(KMAKE_ARGS)
 all: modules
 
 modules:
-	$(KMAKE) modules
+	+$(KMAKE) modules
 
 # The module for another kernel (FLAVOUR=<version>-<flavour>, e.g.
 # 5.10-armmp-lpae, 6.12-rt-armmp, 7.2-armmp: `scripts/setup.sh

@@ -13,11 +13,14 @@
 #include "../timer/vtimer.h"
 #include "../vgic/vgic.h"
 
-/* An interrupt for the vCPU: its timer fired, or the vGIC has one pending. */
+/*
+ * An interrupt for the vCPU: its timer fired, or the vGIC has one pending;
+ * without a vGIC, the VMM holds its IRQ or FIQ line up (irq_line.c).
+ */
 static bool vcpu_has_interrupt(struct armvirt_vcpu *vcpu)
 {
 	if (!vgic_ready(vcpu->vm))
-		return false;
+		return READ_ONCE(vcpu->irq_lines) != 0;
 	return vtimer_should_fire(vcpu) || ptimer_should_fire(vcpu) || vgic_vcpu_pending(vcpu);
 }
 

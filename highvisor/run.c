@@ -147,6 +147,8 @@ static int vcpu_enter_guest(struct armvirt_vcpu *vcpu)
 	if (vgic) {
 		vtimer_flush(vcpu);
 		vgic_flush_lrs(vcpu);
+	} else {
+		armvirt_vcpu_load_irq_lines(vcpu);
 	}
 	ret = lowvisor_run_vcpu(hyp);
 	if (vgic) {

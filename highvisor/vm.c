@@ -182,7 +182,7 @@ static long armvirt_vm_ioctl(struct file *filp, unsigned int ioctl,
 	case KVM_IRQ_LINE:
 		if (copy_from_user(&irq, argp, sizeof(irq)))
 			return -EFAULT;
-		return vgic_irq_line(vm, irq.irq, irq.level);
+		return armvirt_irq_line(vm, &irq);
 	case KVM_ARM_PREFERRED_TARGET:
 		ret = armvirt_preferred_target();
 		if (ret < 0)

@@ -132,6 +132,8 @@ struct armvirt_vcpu {
 
 	/* Set by other vCPUs and the VM: */
 	unsigned long requests;	/* enum armvirt_request bits (atomic bitops) */
+	/* Without a vGIC: KVM_ARM_IRQ_CPU_IRQ/FIQ inputs (atomic bitops; irq_line.c) */
+	unsigned long irq_lines;
 	int mode;		/* enum vcpu_mode, READ_ONCE/WRITE_ONCE */
 	int cpu;		/* where it runs while IN_GUEST_MODE */
 	wait_queue_head_t wq;	/* blocked in WFI or powered off */
@@ -165,6 +167,10 @@ void armvirt_vcpu_free(struct armvirt_vcpu *vcpu);
 void armvirt_vcpu_request(struct armvirt_vcpu *vcpu, enum armvirt_request req);
 bool armvirt_vcpu_powered_off(struct armvirt_vcpu *vcpu);
 void armvirt_vcpu_set_power_off(struct armvirt_vcpu *vcpu, bool off);
+
+/* irq_line.c: KVM_IRQ_LINE; the lines into HCR at entry (IRQs off) */
+int armvirt_irq_line(struct armvirt_vm *vm, const struct kvm_irq_level *irq);
+void armvirt_vcpu_load_irq_lines(struct armvirt_vcpu *vcpu);
 
 /* guest_mem.c */
 int armvirt_guest_mem_init(struct armvirt_vm *vm);

@@ -232,8 +232,8 @@ int vgic_irq_line(struct armvirt_vm *vm, u32 irq_field, bool level)
 	unsigned long flags;
 	bool pending;
 
-	if (!d)
-		return -ENODEV;
+	if (!d)	/* as KVM: no vGIC at all, or one not initialised yet */
+		return READ_ONCE(vm->vgic) ? -ENODEV : -ENXIO;
 	switch (type) {
 	case KVM_ARM_IRQ_TYPE_SPI:
 		if (intid < VGIC_NR_PRIVATE)

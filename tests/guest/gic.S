@@ -74,14 +74,22 @@ _start:
 	mov	r0, #1
 	mcr	p15, 0, r0, c14, c3, 1		@ CNTV_CTL: enabled
 	isb
-2:	wfi					@ until the timer's interrupt
+	/*
+	 * Until the timer's interrupt. The phase is checked with IRQs masked
+	 * (WFI still wakes): an interrupt taken between the check and the WFI
+	 * would return to a WFI that nothing ends (the host writes the phase
+	 * after the handler's report), seen on a loaded machine.
+	 */
+2:	cpsid	i
 	ldr	r0, =PHASE
 	ldr	r0, [r0]
 	cmp	r0, #4
-	blo	2b
+	bhs	4f
+	wfi
+	cpsie	i				@ the timer's interrupt is taken here
+	b	2b
 
-	cpsid	i
-	mov	r0, #2
+4:	mov	r0, #2
 	report	r0				@ masked: the host makes eight SPIs pending
 	cpsie	i
 	wait_phase 5

@@ -82,7 +82,7 @@
 	.endm
 
 	/* VBAR must point at "vectors"; an unexpected exception reports its lr. */
-	.macro	vector_table und=unexpected, svc=unexpected, pabt=unexpected, dabt=unexpected, irq=unexpected
+	.macro	vector_table und=unexpected, svc=unexpected, pabt=unexpected, dabt=unexpected, irq=unexpected, fiq=unexpected
 unexpected:
 	ldr	r0, =UCALL_FAIL
 	str	lr, [r0]
@@ -97,7 +97,7 @@ vectors:
 	b	\dabt
 	b	unexpected			@ not used
 	b	\irq
-	b	unexpected			@ FIQ
+	b	\fiq
 	.endm
 
 #endif
