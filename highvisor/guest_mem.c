@@ -27,6 +27,7 @@
 
 #include "armvirt.h"
 #include "compat.h"
+#include "trace.h"
 #include "vm.h"
 #include "../lowvisor/ctxt.h"
 #include "../lowvisor/lowvisor.h"
@@ -305,6 +306,7 @@ int armvirt_stage2_fault(struct armvirt_vcpu *vcpu, u64 ipa, bool write_fault)
 	spin_unlock(&vm->s2.lock);
 	if (!slot || (write_fault && !slot_writable))
 		return 0;
+	trace_armvirt_s2_fault(vcpu->id, ipa, write_fault, hva);
 	smp_rmb();	/* the sequence before the page lookup */
 
 	/* While dirty logging, only a write fault maps a page writable (and logs it). */

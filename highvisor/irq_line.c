@@ -9,6 +9,7 @@
 #include <linux/errno.h>
 
 #include "armvirt.h"
+#include "trace.h"
 #include "../vgic/vgic.h"
 
 /* HCR's virtual IRQ and FIQ (B4.1.65), by KVM_ARM_IRQ_CPU_* line */
@@ -40,6 +41,7 @@ int armvirt_irq_line(struct armvirt_vm *vm, const struct kvm_irq_level *irq)
 {
 	u32 type = (irq->irq >> KVM_ARM_IRQ_TYPE_SHIFT) & KVM_ARM_IRQ_TYPE_MASK;
 
+	trace_armvirt_irq_line(irq->irq, irq->level);
 	if (type != KVM_ARM_IRQ_TYPE_CPU)
 		return vgic_irq_line(vm, irq->irq, irq->level);
 	return vcpu_irq_line(vm, (irq->irq >> KVM_ARM_IRQ_VCPU_SHIFT) & KVM_ARM_IRQ_VCPU_MASK,

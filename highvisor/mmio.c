@@ -15,6 +15,7 @@
 
 #include "armvirt.h"
 #include "run.h"
+#include "trace.h"
 #include "../lowvisor/lowvisor.h"
 #include "../vgic/vgic.h"
 
@@ -159,6 +160,7 @@ int armvirt_handle_mmio(struct armvirt_vcpu *vcpu, u64 ipa)
 	struct kvm_run *run = vcpu->run;
 	unsigned int word_len;
 	u8 data[8] = { };
+	u64 value;	/* a write's data as a number; 0 for a read */
 	int ret;
 
 	if (vcpu->hyp->hsr & HSR_DABT_ISV)
@@ -180,15 +182,19 @@ int armvirt_handle_mmio(struct armvirt_vcpu *vcpu, u64 ipa)
 		if (a.len == 8)
 			reg_to_bytes(*vcpu_reg(vcpu, a.rt2), data + 4, 4, a.big_endian);
 	}
-	if (kernel_device_access(vcpu, ipa, &a, data))
+	value = bytes_to_reg(data, min_t(unsigned int, a.len, 4), false) |
+		(a.len == 8 ? (u64)bytes_to_reg(data + 4, 4, false) << 32 : 0);
+	if (kernel_device_access(vcpu, ipa, &a, data)) {
+		trace_armvirt_mmio(vcpu->id, ipa, a.len, a.is_write, value, 0);
 		return 1;
-	if (a.is_write && armvirt_ioeventfd_write(vcpu->vm, ipa, a.len,
-						  bytes_to_reg(data, min_t(unsigned int, a.len, 4), false) |
-						  (a.len == 8 ? (u64)bytes_to_reg(data + 4, 4, false) << 32 : 0))) {
+	}
+	if (a.is_write && armvirt_ioeventfd_write(vcpu->vm, ipa, a.len, value)) {
+		trace_armvirt_mmio(vcpu->id, ipa, a.len, a.is_write, value, 1);
 		vcpu_count_exit(vcpu, EXIT_IOEVENTFD);
 		mmio_finish(vcpu, &a, data);
 		return 1;
 	}
+	trace_armvirt_mmio(vcpu->id, ipa, a.len, a.is_write, value, 2);
 
 	run->exit_reason = KVM_EXIT_MMIO;
 	run->mmio.phys_addr = ipa;

@@ -15,6 +15,7 @@
 
 #include "armvirt.h"
 #include "run.h"
+#include "trace.h"
 #include "../lowvisor/ctxt.h"
 #include "../timer/vtimer.h"
 #include "../vgic/vgic.h"
@@ -150,7 +151,9 @@ static int vcpu_enter_guest(struct armvirt_vcpu *vcpu)
 	} else {
 		armvirt_vcpu_load_irq_lines(vcpu);
 	}
+	trace_armvirt_entry(vcpu->id, *vcpu_pc(vcpu));
 	ret = lowvisor_run_vcpu(hyp);
+	trace_armvirt_exit(vcpu->id, hyp->exit, hyp->hsr, *vcpu_pc(vcpu));
 	if (vgic) {
 		vgic_fold_lrs(vcpu);
 		vtimer_unflush(vcpu);

@@ -20,6 +20,7 @@
 #include "../highvisor/armvirt.h"
 #include "../highvisor/compat.h"
 #include "../highvisor/run.h"
+#include "../highvisor/trace.h"
 #include "../highvisor/vm.h"
 #include "../timer/vtimer.h"
 
@@ -443,6 +444,8 @@ void vgic_flush_lrs(struct armvirt_vcpu *vcpu)
 		irq->lr_vcpu = vcpu->id;
 		c->lr_intid[i] = cand[i].intid;
 		c->lr_source[i] = cand[i].source;
+		if (lr & GICH_LR_PENDING)
+			trace_armvirt_vgic_inject(vcpu->id, cand[i].intid, lr);
 		vgic_hw_write(lr, GICH_LR(i));
 	}
 	c->nr_lrs_used = n;
