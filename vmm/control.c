@@ -377,6 +377,22 @@ void control_close(void)
 	ctl.listen_fd = ctl.wake_fd = -1;
 }
 
+/* pause and resume: each a no-op if the guest is already so */
+static enum vmm_stop pause_or_resume(struct vmm *vmm, bool pause, struct json_out *reply)
+{
+	const char *what = pause ? "pause" : "resume";
+
+	if (vmm->paused == pause)
+		return STOP_NONE;
+	if (pause ? vm_pause(vmm) : vm_resume(vmm)) {
+		ctl_error(reply, "Failed", "%s: %s", what, vmm_first_error());
+		return STOP_ERROR;
+	}
+	control_set_paused(vmm, pause);
+	vmm_info("%sd by the control socket", what);
+	return STOP_NONE;
+}
+
 /* On the main thread: what a command does to the VM. */
 static enum vmm_stop run_command(struct vmm *vmm, const struct ctl_request *req,
 				 struct json_out *reply, int *sig)
@@ -389,25 +405,8 @@ static enum vmm_stop run_command(struct vmm *vmm, const struct ctl_request *req,
 	case CTL_STATUS:
 		break;
 	case CTL_PAUSE:
-		if (vmm->paused)
-			break;
-		if (vm_pause(vmm)) {
-			ctl_error(reply, "Failed", "pause: %s", vmm_first_error());
-			return STOP_ERROR;
-		}
-		control_set_paused(vmm, true);
-		vmm_info("paused by the control socket");
-		break;
 	case CTL_RESUME:
-		if (!vmm->paused)
-			break;
-		if (vm_resume(vmm)) {
-			ctl_error(reply, "Failed", "resume: %s", vmm_first_error());
-			return STOP_ERROR;
-		}
-		control_set_paused(vmm, false);
-		vmm_info("resumed by the control socket");
-		break;
+		return pause_or_resume(vmm, req->op == CTL_PAUSE, reply);
 	case CTL_STOP:
 		*sig = SIGTERM;
 		why = STOP_SIGNAL;
