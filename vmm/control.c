@@ -4,7 +4,7 @@
  * by its own thread, one client at a time (another one gets a Busy error
  * and is closed), one request line in (control_proto.c), one reply line
  * out. A line longer than CTL_LINE_MAX gets a LineTooLong error and the
- * client is dropped.
+ * client is dropped, as is one that sends nothing for CTL_IDLE_S.
  *
  * Threads and locks. The control thread owns the sockets, the line buffer
  * and the exit-rate samples (struct ctl_thread). It answers `status`
@@ -34,6 +34,7 @@
 #include "vmm.h"
 
 #define CTL_LINE_MAX	4096
+#define CTL_IDLE_S	60		/* a client silent that long makes room for others */
 #define SIG_CTL_REQ	(SIGRTMIN + 2)	/* vcpu.c has SIGRTMIN and SIGRTMIN + 1 */
 
 static pthread_mutex_t ctl_lock = PTHREAD_MUTEX_INITIALIZER;
@@ -54,7 +55,7 @@ static struct ctl_thread {
 	struct stat st;			/* the socket file we made */
 	pthread_t thread;
 	bool running;
-	double start;
+	double start, client_seen;
 	char line[CTL_LINE_MAX];
 	size_t len;
 	unsigned long prev[VMM_MAX_VCPUS];
@@ -192,6 +193,7 @@ static void read_client(void)
 		drop_client();
 		return;
 	}
+	ctl.client_seen = mono_s();
 	ctl.len += (size_t)n;
 	while ((nl = memchr(ctl.line, '\n', ctl.len))) {
 		size_t used = (size_t)(nl - ctl.line) + 1;
@@ -202,6 +204,7 @@ static void read_client(void)
 		}
 		memmove(ctl.line, ctl.line + used, ctl.len - used);
 		ctl.len -= used;
+		ctl.client_seen = mono_s();	/* a command may have taken long */
 	}
 	if (ctl.len == sizeof(ctl.line)) {
 		struct json_out reply = { .len = 0 };
@@ -222,6 +225,7 @@ static void accept_client(void)
 	if (ctl.client_fd < 0) {
 		ctl.client_fd = fd;
 		ctl.len = 0;
+		ctl.client_seen = mono_s();
 		return;
 	}
 	ctl_error(&reply, "Busy", "another client is connected; one at a time");
@@ -244,6 +248,8 @@ static void *control_thread(void *arg)
 			vmm_err("control socket: poll: %s; no more control", strerror(errno));
 			break;
 		}
+		if (ctl.client_fd >= 0 && mono_s() - ctl.client_seen > CTL_IDLE_S)
+			drop_client();
 		if (n <= 0)
 			continue;
 		if (p[0].revents)
