@@ -11,7 +11,7 @@ set -uo pipefail
 
 top=$(cd "$(dirname "$0")/.." && pwd)
 total=${1:-120}
-targets=(blk net console rng pl011 state)
+targets=(blk net console rng pl011 state control)
 out=$top/build/fuzz-vmm
 per=$(( total / ${#targets[@]} ))
 [ "$per" -ge 1 ] || per=1

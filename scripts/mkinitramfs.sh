@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # Build the board's initramfs: a static busybox, tests/board/init as /init,
 # armvirt.ko ($ARMVIRT_KO, default the one built in the top folder),
-# /bin/armvirt-check (tools/), and the
+# /bin/armvirt-check and /bin/armvirt-ctl (tools/), and the
 # test programs of the suites given. Without a suite (the interactive board),
 # or with the vmm, bench or dev suite, also what running a Linux guest needs: the VMM
 # (/bin/armvirt-vmm), the guest's kernel and initramfs (/guest/: the kernel
@@ -30,10 +30,13 @@ ln -s busybox "$root/bin/sh"
 install -m 0755 "$top/tests/board/init" "$root/init"
 # Debug info only slows every load down (the kernel hashes the whole file).
 arm-linux-gnueabihf-strip --strip-debug -o "$root/armvirt.ko" "$ko"
-# armvirt-check (tools/), which the hyp and nohyp suites run as a user would
-check_tool=$top/tools/build/armvirt-check
-[ -x "$check_tool" ] || { echo "mkinitramfs: $check_tool not built (make tools)" >&2; exit 1; }
-arm-linux-gnueabihf-strip -o "$root/bin/armvirt-check" "$check_tool"
+# armvirt-check (tools/), which the hyp and nohyp suites run as a user would,
+# and armvirt-ctl, which the vmm suite drives the VMM's control socket with
+for tool in armvirt-check armvirt-ctl; do
+	[ -x "$top/tools/build/$tool" ] ||
+		{ echo "mkinitramfs: $top/tools/build/$tool not built (make tools)" >&2; exit 1; }
+	arm-linux-gnueabihf-strip -o "$root/bin/$tool" "$top/tools/build/$tool"
+done
 echo 'root:x:0:0:root:/root:/bin/sh' > "$root/etc/passwd"
 printf 'root:x:0:\nkvm:x:36:\n' > "$root/etc/group"
 mkdir -p "$root/tests/data"

@@ -18,20 +18,34 @@
 #include <unistd.h>
 
 #include "stream.h"
-
+#include "vm_name.h"
 #include "vmm.h"
 
 #define DEFAULT_CMDLINE	"console=ttyAMA0 rdinit=/init"
 #define DEFAULT_CMDLINE_VIRTIO "console=hvc0 rdinit=/init"
 
 bool vmm_quiet;
+/* each thread's first error since vmm_error_clear(): the control socket's replies */
+static _Thread_local char first_error[512];
 
-static void vmm_vmsg(const char *fmt, va_list ap)
+static void vmm_vmsg(const char *fmt, va_list ap, bool error)
 {
 	char line[512];
 
 	vsnprintf(line, sizeof(line), fmt, ap);
 	fprintf(stderr, "armvirt-vmm: %s\n", line);
+	if (error && !first_error[0])
+		memcpy(first_error, line, sizeof(line));
+}
+
+void vmm_error_clear(void)
+{
+	first_error[0] = 0;
+}
+
+const char *vmm_first_error(void)
+{
+	return first_error[0] ? first_error : "failed (see the VMM's messages)";
 }
 
 void vmm_info(const char *fmt, ...)
@@ -41,7 +55,7 @@ void vmm_info(const char *fmt, ...)
 	if (vmm_quiet)
 		return;
 	va_start(ap, fmt);
-	vmm_vmsg(fmt, ap);
+	vmm_vmsg(fmt, ap, false);
 	va_end(ap);
 }
 
@@ -50,7 +64,7 @@ void vmm_err(const char *fmt, ...)
 	va_list ap;
 
 	va_start(ap, fmt);
-	vmm_vmsg(fmt, ap);
+	vmm_vmsg(fmt, ap, true);
 	va_end(ap);
 }
 
@@ -96,13 +110,21 @@ static void usage(FILE *f)
 "                       exit 0 once the target has it; if it fails, carry on\n"
 "      --downtime MS    the migration's downtime target (default 300)\n"
 "      --migrate-speed MIB  cap the migration at MIB MiB/s (default: none)\n"
+"\n"
+"Control (armvirt-ctl; the protocol: README.md):\n"
+"      --name NAME      the VM's name ([A-Za-z0-9._-], up to %d; default vm-PID)\n"
+"      --control PATH|auto\n"
+"                       answer status, pause, resume, stop, save, migrate on a\n"
+"                       UNIX socket at PATH (mode 0600, removed at exit); auto:\n"
+"                       NAME.sock in $ARMVIRT_RUN_DIR, /run/armvirt (root),\n"
+"                       $XDG_RUNTIME_DIR/armvirt or /tmp/armvirt-UID\n"
 "  -q, --quiet          no progress lines, only errors\n"
 "  -h, --help           this text\n"
 "\n"
 "The guest sees: RAM at 0x40000000, a GICv2, the architected timers, PSCI\n"
 "(hvc), a PL011 at 0x09000000, virtio-mmio devices from 0x0a000000.\n"
 "Ctrl-C (SIGINT) or SIGTERM stops the guest; a guest poweroff ends with 0,\n"
-"a guest reboot boots it again.\n", VMM_MAX_VCPUS, VMM_MAX_DISKS);
+"a guest reboot boots it again.\n", VMM_MAX_VCPUS, VMM_MAX_DISKS, VM_NAME_MAX);
 }
 
 static int parse_net(struct vmm_config *cfg, char *arg)
@@ -126,7 +148,7 @@ static int parse_args(struct vmm_config *cfg, int argc, char **argv)
 {
 	enum {
 		OPT_CONSOLE = 256, OPT_NO_RNG, OPT_DTB, OPT_CMD, OPT_DEV, OPT_SAVE, OPT_RESTORE,
-		OPT_INCOMING, OPT_MIGRATE_TO, OPT_DOWNTIME, OPT_MIGRATE_SPEED,
+		OPT_INCOMING, OPT_MIGRATE_TO, OPT_DOWNTIME, OPT_MIGRATE_SPEED, OPT_NAME, OPT_CONTROL,
 	};
 	static const struct option opts[] = {
 		{ "kernel", required_argument, NULL, 'k' },
@@ -148,6 +170,8 @@ static int parse_args(struct vmm_config *cfg, int argc, char **argv)
 		{ "migrate-to", required_argument, NULL, OPT_MIGRATE_TO },
 		{ "downtime", required_argument, NULL, OPT_DOWNTIME },
 		{ "migrate-speed", required_argument, NULL, OPT_MIGRATE_SPEED },
+		{ "name", required_argument, NULL, OPT_NAME },
+		{ "control", required_argument, NULL, OPT_CONTROL },
 		{ "quiet", no_argument, NULL, 'q' },
 		{ "help", no_argument, NULL, 'h' },
 		{ 0 }
@@ -244,6 +268,20 @@ static int parse_args(struct vmm_config *cfg, int argc, char **argv)
 			else
 				cfg->migrate_mib_s = (unsigned int)n;
 			break;
+		case OPT_NAME:
+			if (!vm_name_valid(optarg)) {
+				vmm_err("--name %s: 1 to %d of A-Z a-z 0-9 . _ -", optarg, VM_NAME_MAX);
+				return -1;
+			}
+			cfg->name = optarg;
+			break;
+		case OPT_CONTROL:
+			if (!*optarg) {
+				vmm_err("--control: give a socket path or auto");
+				return -1;
+			}
+			cfg->control = optarg;
+			break;
 		case 'q': vmm_quiet = true; break;
 		case 'h': usage(stdout); exit(0);
 		default: usage(stderr); return -1;
@@ -260,6 +298,12 @@ static int parse_args(struct vmm_config *cfg, int argc, char **argv)
 	if (cfg->restore_path && cfg->incoming) {
 		vmm_err("--restore and --incoming: one or the other");
 		return -1;
+	}
+	if (!cfg->name) {
+		static char name[VM_NAME_MAX + 1];
+
+		snprintf(name, sizeof(name), "vm-%d", (int)getpid());
+		cfg->name = name;
 	}
 	if (!cfg->cmdline)
 		cfg->cmdline = cfg->console == CONSOLE_VIRTIO ? DEFAULT_CMDLINE_VIRTIO : DEFAULT_CMDLINE;
@@ -322,6 +366,7 @@ static enum vmm_stop run_guest(struct vmm *vmm, const sigset_t *waited, int *sig
 	enum vmm_stop why = STOP_NONE;
 	int i;
 
+	control_set_paused(vmm, false);
 	if (vm_create(vmm) || load_guest(vmm, first)) {
 		vm_destroy(vmm);
 		return STOP_ERROR;
@@ -339,6 +384,8 @@ static enum vmm_stop run_guest(struct vmm *vmm, const sigset_t *waited, int *sig
 			vmm_request_stop(vmm, STOP_SIGNAL);
 		if (*sig == SIGUSR1 || *sig == SIGUSR2)
 			why = user_request(vmm, *sig);
+		if (*sig == control_signal())
+			why = control_serve(vmm, sig);
 		if (why == STOP_NONE)
 			why = vmm_stop_reason();
 	} while (why == STOP_NONE);
@@ -368,11 +415,12 @@ int main(int argc, char **argv)
 	sigaddset(&waited, SIGUSR1);
 	sigaddset(&waited, SIGUSR2);
 	sigaddset(&waited, vmm_stop_signal());
+	sigaddset(&waited, control_signal());
 	pthread_sigmask(SIG_BLOCK, &waited, NULL);
 	signal(SIGPIPE, SIG_IGN);
 	vmm.main_thread = pthread_self();
 
-	if (vm_open(&vmm) || create_devices(&vmm) || console_setup(&vmm))
+	if (control_open(&vmm) || vm_open(&vmm) || create_devices(&vmm) || console_setup(&vmm))
 		goto out;
 	for (;;) {
 		vmm_info("%s %s: %d vCPU%s, %llu MiB%s",
@@ -412,6 +460,7 @@ int main(int argc, char **argv)
 		break;
 	}
 out:
+	control_close();
 	io_thread_stop();
 	console_restore();
 	mmio_bus_destroy(&vmm);

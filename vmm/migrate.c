@@ -223,6 +223,10 @@ int migrate_out(struct vmm *vmm, const char *where)
 	long dirty;
 	int fd;
 
+	if (vmm->paused) {
+		vmm_err("migration to %s refused: the guest is paused; resume it first", where);
+		return -1;
+	}
 	vmm_info("migrating to %s (downtime target %u ms)", where, vmm->cfg.downtime_ms);
 	fd = tcp_socket(where, false);
 	if (fd < 0)

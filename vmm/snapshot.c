@@ -291,7 +291,8 @@ int snapshot_save(struct vmm *vmm, const char *path, bool keep_running)
 		return -1;
 	}
 	stream_init(&s, fd, path);
-	if (vm_pause(vmm))
+	/* a guest a control command paused stays so: no pause, no resume */
+	if (!vmm->paused && vm_pause(vmm))
 		goto out;
 	paused = mono_s();
 	if (!stream_write_prelude(&s) && !snapshot_write_header(vmm, &s) &&
@@ -304,7 +305,10 @@ int snapshot_save(struct vmm *vmm, const char *path, bool keep_running)
 	else
 		vmm_info("saved the VM to %s: %.1f MiB (%llu pages) in %.2f s", path,
 			 (double)s.bytes / (1 << 20), (unsigned long long)pages, mono_s() - paused);
-	if (ret || keep_running) {
+	if (vmm->paused) {
+		if (ret)
+			vmm_err("saving to %s failed; the guest stays paused", path);
+	} else if (ret || keep_running) {
 		if (vm_resume(vmm))
 			ret = -1;
 		else if (ret)

@@ -133,7 +133,10 @@ static void *vcpu_thread(void *arg)
 	sigaddset(&kick, SIG_VCPU_KICK);
 	pthread_sigmask(SIG_UNBLOCK, &kick, NULL);
 	while (!stopping) {
-		if (ioctl(v->fd, KVM_RUN, 0)) {
+		int ret = ioctl(v->fd, KVM_RUN, 0);
+
+		__atomic_fetch_add(&v->exits, 1, __ATOMIC_RELAXED);
+		if (ret) {
 			if (errno == EINTR || errno == EAGAIN) {
 				unsigned int pct = __atomic_load_n(&throttle_percent, __ATOMIC_RELAXED);
 

@@ -16,13 +16,16 @@
  *   vm_state.c  the vCPUs' registers and the vGIC, to and from the stream
  *   ram_state.c guest RAM pages to and from the stream, the dirty log
  *   migrate.c   live migration: --migrate-to (pre-copy) and --incoming
+ *   control.c   the control socket (--control) and its thread;
+ *   control_proto.c its requests, json.c its JSON; vm_name.c names, paths
  *   pl011.c     the UART; virtio_mmio.c and virtq.c the virtio transport,
  *   virtio_{blk,net,console,rng}.c its devices
  *
  * Locking: each device has its own mutex, taken by the vCPU thread that
  * accesses its registers and by the I/O thread that serves its queues.
  * Nothing else is shared between threads while the guest runs, except the
- * stop request (struct vmm_ctl, its own mutex).
+ * stop request (vcpu.c's stop_lock), the vCPUs' exit counters (atomics)
+ * and what control.c says it shares with its thread (its ctl_lock).
  */
 #ifndef ARMVIRT_VMM_H
 #define ARMVIRT_VMM_H
@@ -34,6 +37,7 @@
 #include <sys/uio.h>
 
 #include "armvirt_kvm.h"
+#include "json.h"
 
 /* The guest's physical memory map (the same as QEMU's virt board's low part). */
 #define GUEST_GICD_BASE		0x08000000ULL
@@ -75,6 +79,9 @@ struct vmm_config {
 	const char *migrate_to;		/* "tcp:HOST:PORT": migrate there on SIGUSR2 */
 	unsigned int downtime_ms;	/* the pre-copy's downtime target */
 	unsigned int migrate_mib_s;	/* a bandwidth cap, MiB/s; 0: none */
+	/* the control socket (control.c) */
+	const char *name;		/* --name, or vm-PID */
+	const char *control;		/* --control PATH, "auto", or NULL */
 };
 
 struct vmm_vcpu {
@@ -85,6 +92,8 @@ struct vmm_vcpu {
 	/* the virtual timer as a stream gave it, until vm_timers_restore() */
 	uint64_t timer_ctl, timer_cnt, timer_cval;
 	int timer_saved;
+	/* KVM_RUN returns, counted by its thread, read by the control thread: atomics */
+	unsigned long exits;
 };
 
 struct fdt_writer;
@@ -137,6 +146,12 @@ struct vmm {
 	 * the I/O thread, taken by the migration (ram_state.c).
 	 */
 	unsigned long *vmm_dirty;
+	/*
+	 * A control command paused the guest (vCPU and I/O threads stopped):
+	 * written by the main thread under control.c's lock, which the
+	 * control thread takes to read it.
+	 */
+	bool paused;
 };
 
 /* ---- stop requests (vcpu.c) ---- */
@@ -224,6 +239,32 @@ int migrate_out(struct vmm *vmm, const char *where);
 /* --incoming: wait for a migration into the VM vm_create() made. */
 int migrate_in(struct vmm *vmm, const char *where);
 
+/* ---- the control socket (control.c, control_proto.c) ---- */
+/* Listen on cfg.control (a path, or "auto": the run directory's NAME.sock). */
+int control_open(struct vmm *vmm);
+/* At exit: fail a request still waiting, stop the thread, remove the socket. */
+void control_close(void);
+/* The signal the control thread sends the main thread (it waits for it). */
+int control_signal(void);
+/* On the main thread, after control_signal(): run the posted command, a stop reason. */
+enum vmm_stop control_serve(struct vmm *vmm, int *sig);
+/* The guest paused by a command or not; main thread only. */
+void control_set_paused(struct vmm *vmm, bool paused);
+
+enum ctl_op { CTL_STATUS, CTL_PAUSE, CTL_RESUME, CTL_STOP, CTL_SAVE, CTL_MIGRATE };
+#define CTL_ARG_MAX	256
+
+struct ctl_request {
+	enum ctl_op op;
+	char arg[CTL_ARG_MAX];	/* save's file, migrate's uri */
+};
+
+/* One request line (hostile bytes): 0, or -1 with the error reply in @err. */
+int ctl_parse(const char *line, size_t len, struct ctl_request *req, struct json_out *err);
+/* {"error":{"class":CLASS,"desc":...}} into @o, replacing what it held. */
+void ctl_error(struct json_out *o, const char *class, const char *fmt, ...)
+	__attribute__((format(printf, 3, 4)));
+
 /* ---- the MMIO bus (mmio_bus.c) ---- */
 int mmio_bus_add(struct vmm *vmm, struct mmio_dev *dev);
 /* Serve one KVM_EXIT_MMIO; unclaimed reads return 0, as on KVM. */
@@ -277,6 +318,9 @@ struct mmio_dev *virtio_rng_create(struct vmm *vmm);
 /* Messages: "armvirt-vmm: ..." on stderr; vmm_info not with --quiet. */
 void vmm_info(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
 void vmm_err(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
+/* The calling thread's first vmm_err() message since vmm_error_clear(). */
+void vmm_error_clear(void);
+const char *vmm_first_error(void);
 extern bool vmm_quiet;
 
 #endif
