@@ -1,10 +1,10 @@
 // SPDX-License-Identifier: GPL-2.0-only
 /*
  * The guest console on the VMM's stdin and stdout. On a terminal, input is
- * passed on key by key without local echo (the guest echoes), but the
- * terminal keeps its signals: Ctrl-C stops the guest cleanly, as SIGTERM
- * does. Input goes to one console device (struct console); output from
- * every console device goes to stdout.
+ * passed on key by key without local echo (the guest echoes) and without
+ * the terminal's signals: Ctrl-C, Ctrl-Z and Ctrl-\ are the guest's. The
+ * escape key (console_escape.c) quits. Input goes to one console device
+ * (struct console); output from every console device goes to stdout.
  */
 #include <errno.h>
 #include <stdlib.h>
@@ -18,6 +18,8 @@ static struct termios saved_termios;
 static bool termios_saved;
 static struct console *input_dev;
 static bool stdin_eof;
+static struct vmm *console_vmm;
+static struct console_escape escape;	/* the I/O thread's */
 
 void console_restore(void)
 {
@@ -45,7 +47,8 @@ void console_output(const uint8_t *buf, size_t len)
 static void stdin_readable(int fd, void *opaque)
 {
 	uint8_t buf[256];
-	size_t room = input_dev->room(input_dev);
+	size_t room = input_dev->room(input_dev), len;
+	enum escape_cmd cmd;
 	ssize_t n;
 
 	if (room == 0) {
@@ -60,7 +63,15 @@ static void stdin_readable(int fd, void *opaque)
 		io_watch_pause(fd, true);
 		return;
 	}
-	input_dev->input(input_dev, buf, (size_t)n);
+	len = console_escape_filter(&escape, buf, (size_t)n, &cmd);
+	if (len)
+		input_dev->input(input_dev, buf, len);
+	if (cmd == ESCAPE_HELP)
+		console_escape_help(escape.key);
+	if (cmd == ESCAPE_QUIT) {
+		io_watch_pause(fd, true);	/* the VMM is going */
+		vmm_request_stop(console_vmm, STOP_QUIT);
+	}
 }
 
 void console_input_ready(void)
@@ -76,10 +87,12 @@ int console_setup(struct vmm *vmm)
 	input_dev = vmm->console;
 	if (!input_dev)
 		return 0;
+	console_vmm = vmm;
+	escape = (struct console_escape){ .key = vmm->cfg.escape_key };
 	if (isatty(STDIN_FILENO) && tcgetattr(STDIN_FILENO, &saved_termios) == 0) {
 		termios_saved = true;
 		t = saved_termios;
-		t.c_lflag &= ~(ICANON | ECHO | ECHONL | IEXTEN);
+		t.c_lflag &= ~(ICANON | ECHO | ECHONL | IEXTEN | ISIG);
 		t.c_iflag &= ~(ICRNL | INLCR | IGNCR | IXON);
 		t.c_cc[VMIN] = 1;
 		t.c_cc[VTIME] = 0;

@@ -90,6 +90,9 @@ static void usage(FILE *f)
 "      --console pl011|virtio\n"
 "                       which device gets stdin: the PL011 UART (ttyAMA0,\n"
 "                       default) or virtio-console (hvc0); both print to stdout\n"
+"      --escape ^X|none the console's escape key (default ^A): ^A x quits,\n"
+"                       ^A h lists the keys, ^A ^A sends ^A; all else, ^C\n"
+"                       included, goes to the guest\n"
 "      --no-rng         no virtio entropy device\n"
 "      --dtb FILE       boot with this device tree instead of a generated one\n"
 "                       (its /chosen gets the command line and initrd)\n"
@@ -123,7 +126,8 @@ static void usage(FILE *f)
 "\n"
 "The guest sees: RAM at 0x40000000, a GICv2, the architected timers, PSCI\n"
 "(hvc), a PL011 at 0x09000000, virtio-mmio devices from 0x0a000000.\n"
-"Ctrl-C (SIGINT) or SIGTERM stops the guest; a guest poweroff ends with 0,\n"
+"SIGINT or SIGTERM stops the guest (on a terminal, Ctrl-C goes to the guest:\n"
+"Ctrl-A x quits); a guest poweroff ends with 0,\n"
 "a guest reboot boots it again.\n", VMM_MAX_VCPUS, VMM_MAX_DISKS, VM_NAME_MAX);
 }
 
@@ -149,6 +153,7 @@ static int parse_args(struct vmm_config *cfg, int argc, char **argv)
 	enum {
 		OPT_CONSOLE = 256, OPT_NO_RNG, OPT_DTB, OPT_CMD, OPT_DEV, OPT_SAVE, OPT_RESTORE,
 		OPT_INCOMING, OPT_MIGRATE_TO, OPT_DOWNTIME, OPT_MIGRATE_SPEED, OPT_NAME, OPT_CONTROL,
+		OPT_ESCAPE,
 	};
 	static const struct option opts[] = {
 		{ "kernel", required_argument, NULL, 'k' },
@@ -160,6 +165,7 @@ static int parse_args(struct vmm_config *cfg, int argc, char **argv)
 		{ "disk", required_argument, NULL, 'd' },
 		{ "net", required_argument, NULL, 'n' },
 		{ "console", required_argument, NULL, OPT_CONSOLE },
+		{ "escape", required_argument, NULL, OPT_ESCAPE },
 		{ "no-rng", no_argument, NULL, OPT_NO_RNG },
 		{ "dtb", required_argument, NULL, OPT_DTB },
 		{ "cmd", required_argument, NULL, OPT_CMD },
@@ -182,7 +188,7 @@ static int parse_args(struct vmm_config *cfg, int argc, char **argv)
 
 	*cfg = (struct vmm_config) {
 		.dev_path = "/dev/armvirt", .ram_size = 256ULL << 20, .nr_vcpus = 1,
-		.console = CONSOLE_PL011, .rng = true, .downtime_ms = 300,
+		.console = CONSOLE_PL011, .escape_key = 1, .rng = true, .downtime_ms = 300,
 	};
 	while ((c = getopt_long(argc, argv, "k:i:p:a:m:c:d:n:qh", opts, NULL)) != -1) {
 		switch (c) {
@@ -231,6 +237,12 @@ static int parse_args(struct vmm_config *cfg, int argc, char **argv)
 				cfg->console = CONSOLE_VIRTIO;
 			} else {
 				vmm_err("--console %s: pl011 or virtio", optarg);
+				return -1;
+			}
+			break;
+		case OPT_ESCAPE:
+			if (!console_escape_parse(optarg, &cfg->escape_key)) {
+				vmm_err("--escape %s: ^A to ^Z, or none", optarg);
 				return -1;
 			}
 			break;
@@ -448,6 +460,10 @@ int main(int argc, char **argv)
 		break;
 	case STOP_MIGRATED:
 		vmm_info("migrated");
+		status = 0;
+		break;
+	case STOP_QUIT:
+		vmm_info("quit from the console");
 		status = 0;
 		break;
 	case STOP_SIGNAL:

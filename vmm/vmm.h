@@ -70,6 +70,7 @@ struct vmm_config {
 	const char *tap_host_ip;	/* "a.b.c.d/len" for the host side, or NULL */
 	const char *mac;
 	enum console_kind console;
+	int escape_key;			/* --escape: 1 (Ctrl-A), or -1 for none */
 	bool rng;
 	/* snapshots and migration (snapshot.c, migrate.c) */
 	const char *save_path;		/* written on SIGUSR1 */
@@ -158,6 +159,7 @@ struct vmm {
 enum vmm_stop {
 	STOP_NONE, STOP_POWEROFF, STOP_RESET, STOP_SIGNAL, STOP_ERROR,
 	STOP_SAVED, STOP_MIGRATED,
+	STOP_QUIT,	/* the console's escape key, then x */
 };
 /* The signal a stop request sends the main thread (it waits for it). */
 int vmm_stop_signal(void);
@@ -301,6 +303,18 @@ struct console {
 	void (*input)(struct console *con, const uint8_t *buf, size_t len);
 };
 int console_setup(struct vmm *vmm);	/* terminal mode, stdin watch */
+
+/* console_escape.c: the escape key in the console's input */
+struct console_escape {
+	int key;	/* 1 for Ctrl-A; -1: no escape key */
+	bool armed;	/* the key was the last byte seen */
+};
+enum escape_cmd { ESCAPE_NONE, ESCAPE_QUIT, ESCAPE_HELP };
+bool console_escape_parse(const char *arg, int *key);
+/* Drops the escapes from @buf in place: the bytes left for the guest. */
+size_t console_escape_filter(struct console_escape *e, uint8_t *buf, size_t len,
+			     enum escape_cmd *cmd);
+void console_escape_help(int key);
 void console_restore(void);		/* the terminal as it was */
 void console_input_ready(void);		/* the console device has room again */
 void console_output(const uint8_t *buf, size_t len);

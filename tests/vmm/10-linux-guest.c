@@ -279,7 +279,11 @@ static void test_typing_and_sigterm(void)
 	guest_free(&g);
 }
 
-/* At the guest's shell on virtio-console: what is typed runs, poweroff ends it. */
+/*
+ * At the guest's shell on virtio-console: what is typed runs, Ctrl-C is the
+ * guest's (it ends the shell's sleep), the escape key: Ctrl-A h lists the
+ * keys, Ctrl-A Ctrl-A sends one Ctrl-A, Ctrl-A x quits the VMM with 0.
+ */
 static void test_virtio_console_shell(void)
 {
 	struct guest_run g;
@@ -289,9 +293,21 @@ static void test_virtio_console_shell(void)
 	guest_wait_for(&g, "guest# ", RUN_TIMEOUT_S);
 	guest_type(&g, "echo TYPED-$((6*7))\n");
 	tap_ok(guest_wait_for(&g, "TYPED-42", 60), "virtio-console-input-reaches-the-guest-shell");
-	guest_type(&g, "poweroff\n");
-	status = guest_finish(&g, RUN_TIMEOUT_S);
-	diag_run(&g, tap_eq(status, 0, "shell-poweroff-exits-0"));
+	guest_type(&g, "sleep 300; echo SLE\"\"PT\n");
+	sleep(2);
+	guest_type(&g, "\x03");
+	guest_type(&g, "echo AFTER-$((1+1))\n");
+	diag_run(&g, tap_ok(guest_wait_for(&g, "AFTER-2", 60) && !strstr(g.out, "SLEPT"),
+			    "ctrl-c-reaches-the-guest"));
+	guest_type(&g, "\x01h");
+	tap_ok(guest_wait_for(&g, "armvirt-vmm console keys", 30), "ctrl-a-h-lists-the-keys");
+	guest_type(&g, "read L; echo \"$L\" | od -An -tx1 | sed s/^/OD/\n");
+	guest_type(&g, "\x01\x01Z\n");
+	diag_run(&g, tap_ok(guest_wait_for(&g, "OD 01 5a 0a", 60), "ctrl-a-twice-sends-one-ctrl-a"));
+	guest_type(&g, "\x01x");
+	status = guest_finish(&g, 60);
+	diag_run(&g, tap_ok(status == 0 && strstr(g.out, "armvirt-vmm: quit from the console"),
+			    "ctrl-a-x-quits-with-0"));
 	guest_free(&g);
 }
 
@@ -350,7 +366,7 @@ int main(void)
 {
 	int ret;
 
-	tap_plan(39);
+	tap_plan(42);
 	alarm(1800);
 	ret = module_loaded("armvirt") ? 0 : module_load(ARMVIRT_KO);
 	if (!tap_eq(ret, 0, "armvirt-loads"))
