@@ -83,6 +83,15 @@ long board_param(const char *name, long fallback)
 	return end == p + strlen(key) ? fallback : val;
 }
 
+int count_occurrences(const char *hay, const char *needle)
+{
+	int n = 0;
+
+	for (hay = strstr(hay, needle); hay; hay = strstr(hay + 1, needle))
+		n++;
+	return n;
+}
+
 int write_file(const char *path, const char *text)
 {
 	int fd = open(path, O_WRONLY | O_CLOEXEC);

@@ -31,6 +31,8 @@ int write_file(const char *path, const char *text);
  * board, for time), or @fallback when absent or not a number.
  */
 long board_param(const char *name, long fallback);
+/* How many times @needle occurs in @hay (overlapping ones too). */
+int count_occurrences(const char *hay, const char *needle);
 
 /* The kernel log; count_lines counts lines containing needle. */
 int dmesg_read(char *buf, size_t size);

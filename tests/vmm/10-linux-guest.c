@@ -182,15 +182,6 @@ static void test_boot_devices(void)
 	guest_free(&g);
 }
 
-static int count(const char *hay, const char *needle)
-{
-	int n = 0;
-
-	for (hay = strstr(hay, needle); hay; hay = strstr(hay + 1, needle))
-		n++;
-	return n;
-}
-
 static void test_reboot(void)
 {
 	struct guest_run g;
@@ -203,7 +194,7 @@ static void test_reboot(void)
 		"else echo armvirt-boot1 > /dev/vda; sync; reboot -f; fi"));
 	status = guest_finish(&g, RUN_TIMEOUT_S);
 	diag_run(&g, tap_eq(status, 0, "reboot-then-poweroff-exits-0"));
-	tap_eq(count(g.out, "=== armvirt-guest-ready"), 2, "reboot-boots-the-guest-again");
+	tap_eq(count_occurrences(g.out, "=== armvirt-guest-ready"), 2, "reboot-boots-the-guest-again");
 	tap_ok(strstr(g.out, "(after a guest reboot)") != NULL, "reboot-message");
 	tap_ok(strstr(g.out, "\nsecond-boot") != NULL, "disk-survives-reboot");
 	guest_free(&g);
