@@ -31,8 +31,9 @@ install -m 0755 "$top/tests/board/init" "$root/init"
 # Debug info only slows every load down (the kernel hashes the whole file).
 arm-linux-gnueabihf-strip --strip-debug -o "$root/armvirt.ko" "$ko"
 # armvirt-check (tools/), which the hyp and nohyp suites run as a user would,
-# and armvirt-ctl, which the vmm suite drives the VMM's control socket with
-for tool in armvirt-check armvirt-ctl; do
+# armvirt-ctl, which the vmm suite drives the VMM's control socket with, and
+# armvirt-stat (the exit counters, as kvm_stat)
+for tool in armvirt-check armvirt-ctl armvirt-stat; do
 	[ -x "$top/tools/build/$tool" ] ||
 		{ echo "mkinitramfs: $top/tools/build/$tool not built (make tools)" >&2; exit 1; }
 	arm-linux-gnueabihf-strip -o "$root/bin/$tool" "$top/tools/build/$tool"
