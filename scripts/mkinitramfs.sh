@@ -6,8 +6,8 @@
 # or with the vmm, bench or dev suite, also what running a Linux guest needs: the VMM
 # (/bin/armvirt-vmm), the guest's kernel and initramfs (/guest/: the kernel
 # $ARMVIRT_GUEST, a key of scripts/setup.sh, default armmp-lpae, 6.1's), and
-# the board kernel's tun module ($ARMVIRT_FLAVOUR, default armmp-lpae;
-# uncompressed; none for debug, whose kernel has it built in); with
+# the board kernel's tun and bridge modules ($ARMVIRT_FLAVOUR, default
+# armmp-lpae; uncompressed; none for debug, whose kernel has tun built in); with
 # $ARMVIRT_GUEST_CMD, the command the board's guest runs before all powers off.
 #   mkinitramfs.sh OUT.cpio.gz [SUITE...]
 set -euo pipefail
@@ -64,17 +64,26 @@ if [ "$with_guest" = 1 ]; then
 	guest_kroot=$(bash "$top/scripts/setup.sh" --print-kdir "$guest")
 	cp "$guest_kroot/vmlinuz" "$root/guest/zImage"
 	bash "$top/scripts/mkguest-initramfs.sh" "$root/guest/initramfs.cpio.gz" "$guest"
-	# the debug kernel (scripts/debug-kernel.sh) has tun built in
+	# The board kernel's modules a guest's network needs, uncompressed in
+	# /lib/modules/: tun (required; built into the debug kernel), and the
+	# bridge with its dependencies, loaded in this order (for --net
+	# bridge=; a kernel without them skips what needs a bridge).
 	if [ "${ARMVIRT_FLAVOUR:-armmp-lpae}" != debug ]; then
 		board_kroot=$(bash "$top/scripts/setup.sh" --print-kdir "${ARMVIRT_FLAVOUR:-armmp-lpae}")
-		tun=$(find "$board_kroot"/lib/modules "$board_kroot"/usr/lib/modules \
-			-path '*/kernel/drivers/net/tun.ko*' 2>/dev/null | head -n1 || true)
-		[ -n "$tun" ] || { echo "mkinitramfs: no tun module in $board_kroot" >&2; exit 1; }
-		case $tun in
-		*.xz) xz -dc "$tun" ;;		# 6.12 and later
-		*.zst) zstd -qdc "$tun" ;;
-		*) cat "$tun" ;;
-		esac >"$root/lib/modules/tun.ko"
+		for mod in drivers/net/tun net/llc/llc net/802/stp net/bridge/bridge; do
+			file=$(find "$board_kroot"/lib/modules "$board_kroot"/usr/lib/modules \
+				-path "*/kernel/$mod.ko*" 2>/dev/null | head -n1 || true)
+			if [ -z "$file" ]; then
+				[ "$mod" != drivers/net/tun ] && continue
+				echo "mkinitramfs: no tun module in $board_kroot" >&2
+				exit 1
+			fi
+			case $file in
+			*.xz) xz -dc "$file" ;;		# 6.12 and later
+			*.zst) zstd -qdc "$file" ;;
+			*) cat "$file" ;;
+			esac >"$root/lib/modules/${mod##*/}.ko"
+		done
 	fi
 	# make run CMD=...: the command the guest runs (tests/board/init)
 	[ -n "${ARMVIRT_GUEST_CMD:-}" ] && printf '%s' "$ARMVIRT_GUEST_CMD" > "$root/guest/cmd"

@@ -84,9 +84,12 @@ static void usage(FILE *f)
 "  -c, --cpus N         vCPUs (default 1, at most %d)\n"
 "  -d, --disk FILE[,ro] a raw disk image as a virtio block device (vda, vdb...;\n"
 "                       up to %d); ,ro makes it read-only\n"
-"  -n, --net tap=NAME[,host=A.B.C.D/LEN][,mac=XX:..]\n"
+"  -n, --net [tap=NAME][,bridge=BR][,host=A.B.C.D/LEN][,mac=XX:..]\n"
 "                       a virtio network device on host tap NAME (made if\n"
-"                       missing, brought up; host= sets the host side's address)\n"
+"                       missing, named by the kernel if not given, brought\n"
+"                       up), added to bridge BR if given; host= sets the host\n"
+"                       side's address; mac= the guest's (default: from the\n"
+"                       VM's name and the NIC's number); up to %d NICs\n"
 "      --console pl011|virtio\n"
 "                       which device gets stdin: the PL011 UART (ttyAMA0,\n"
 "                       default) or virtio-console (hvc0); both print to stdout\n"
@@ -128,24 +131,26 @@ static void usage(FILE *f)
 "(hvc), a PL011 at 0x09000000, virtio-mmio devices from 0x0a000000.\n"
 "SIGINT or SIGTERM stops the guest (on a terminal, Ctrl-C goes to the guest:\n"
 "Ctrl-A x quits); a guest poweroff ends with 0,\n"
-"a guest reboot boots it again.\n", VMM_MAX_VCPUS, VMM_MAX_DISKS, VM_NAME_MAX);
+"a guest reboot boots it again.\n", VMM_MAX_VCPUS, VMM_MAX_DISKS, VMM_MAX_NICS, VM_NAME_MAX);
 }
 
-static int parse_net(struct vmm_config *cfg, char *arg)
+static int parse_net(struct vmm_nic_config *nic, char *arg)
 {
 	char *tok, *save = NULL;
 
 	for (tok = strtok_r(arg, ",", &save); tok; tok = strtok_r(NULL, ",", &save)) {
-		if (!strncmp(tok, "tap=", 4))
-			cfg->tap = tok + 4;
+		if (!strncmp(tok, "tap=", 4) && tok[4])
+			nic->tap = tok + 4;
+		else if (!strncmp(tok, "bridge=", 7) && tok[7])
+			nic->bridge = tok + 7;
 		else if (!strncmp(tok, "host=", 5))
-			cfg->tap_host_ip = tok + 5;
+			nic->host_ip = tok + 5;
 		else if (!strncmp(tok, "mac=", 4))
-			cfg->mac = tok + 4;
+			nic->mac = tok + 4;
 		else
 			return -1;
 	}
-	return cfg->tap && *cfg->tap ? 0 : -1;
+	return nic->tap || nic->bridge ? 0 : -1;
 }
 
 static int parse_args(struct vmm_config *cfg, int argc, char **argv)
@@ -225,10 +230,15 @@ static int parse_args(struct vmm_config *cfg, int argc, char **argv)
 			cfg->disks[cfg->nr_disks++] = optarg;
 			break;
 		case 'n':
-			if (cfg->tap || parse_net(cfg, optarg)) {
-				vmm_err("--net: one tap=NAME[,host=A.B.C.D/LEN][,mac=XX:XX:XX:XX:XX:XX]");
+			if (cfg->nr_nics == VMM_MAX_NICS) {
+				vmm_err("at most %d NICs", VMM_MAX_NICS);
 				return -1;
 			}
+			if (parse_net(&cfg->nics[cfg->nr_nics], optarg)) {
+				vmm_err("--net: [tap=NAME][,bridge=BR][,host=A.B.C.D/LEN][,mac=XX:XX:XX:XX:XX:XX], tap or bridge at least");
+				return -1;
+			}
+			cfg->nr_nics++;
 			break;
 		case OPT_CONSOLE:
 			if (!strcmp(optarg, "pl011")) {
@@ -332,9 +342,9 @@ static int create_devices(struct vmm *vmm)
 	for (i = 0; i < vmm->cfg.nr_disks; i++)
 		if (!virtio_blk_create(vmm, vmm->cfg.disks[i], vmm->cfg.disk_ro[i]))
 			return -1;
-	if (vmm->cfg.tap &&
-	    !virtio_net_create(vmm, vmm->cfg.tap, vmm->cfg.tap_host_ip, vmm->cfg.mac))
-		return -1;
+	for (i = 0; i < vmm->cfg.nr_nics; i++)
+		if (!virtio_net_create(vmm, i))
+			return -1;
 	if (!virtio_console_create(vmm, &virtio_con))
 		return -1;
 	if (vmm->cfg.rng && !virtio_rng_create(vmm))

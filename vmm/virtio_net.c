@@ -5,17 +5,10 @@
  * Queue 0 receives, queue 1 transmits. When the guest has no receive
  * buffer, the tap is left unread until it posts some.
  */
-#include <arpa/inet.h>
 #include <errno.h>
-#include <fcntl.h>
-#include <linux/if.h>
-#include <linux/if_tun.h>
-#include <netinet/in.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <sys/ioctl.h>
-#include <sys/socket.h>
 #include <unistd.h>
 
 #include "virtio.h"
@@ -157,49 +150,6 @@ static void net_destroy(void *dev)
 }
 
 /* "a.b.c.d/len" on the host side of the tap, and the link up. */
-static int tap_configure(const char *ifname, const char *host_ip)
-{
-	struct ifreq ifr = { 0 };
-	struct sockaddr_in *sin = (struct sockaddr_in *)&ifr.ifr_addr;
-	char addr[32], *slash;
-	int s, prefix = 24, ret = -1;
-
-	s = socket(AF_INET, SOCK_DGRAM | SOCK_CLOEXEC, 0);
-	if (s < 0)
-		return -1;
-	snprintf(ifr.ifr_name, IFNAMSIZ, "%s", ifname);
-	if (host_ip) {
-		snprintf(addr, sizeof(addr), "%s", host_ip);
-		slash = strchr(addr, '/');
-		if (slash) {
-			*slash = 0;
-			prefix = atoi(slash + 1);
-		}
-		sin->sin_family = AF_INET;
-		if (prefix < 1 || prefix > 32 || inet_pton(AF_INET, addr, &sin->sin_addr) != 1) {
-			vmm_err("tap %s: bad host address %s (want a.b.c.d/len)", ifname, host_ip);
-			goto out;
-		}
-		if (ioctl(s, SIOCSIFADDR, &ifr))
-			goto err;
-		sin->sin_addr.s_addr = htonl(~0U << (32 - prefix));
-		if (ioctl(s, SIOCSIFNETMASK, &ifr))
-			goto err;
-	}
-	if (ioctl(s, SIOCGIFFLAGS, &ifr))
-		goto err;
-	ifr.ifr_flags |= IFF_UP | IFF_RUNNING;
-	if (ioctl(s, SIOCSIFFLAGS, &ifr))
-		goto err;
-	ret = 0;
-	goto out;
-err:
-	vmm_err("tap %s: configuring the host side: %s", ifname, strerror(errno));
-out:
-	close(s);
-	return ret;
-}
-
 static int parse_mac(const char *s, uint8_t mac[6])
 {
 	unsigned int b[6];
@@ -215,32 +165,28 @@ static int parse_mac(const char *s, uint8_t mac[6])
 	return 0;
 }
 
-/* The tap @name, made if missing, configured and up: its fd, or -1. */
-static int tap_open(const char *name, const char *host_ip)
+/*
+ * A locally administered unicast address (52:54:00, as QEMU's) whose last
+ * three bytes hash the VM's name and the NIC's number (FNV-1a): the same
+ * for the same VM from boot to boot and host to host.
+ */
+static void mac_from_name(const char *name, int index, uint8_t mac[6])
 {
-	struct ifreq ifr = { 0 };
-	int fd;
+	uint32_t h = 2166136261u;
+	const char *p;
 
-	fd = open("/dev/net/tun", O_RDWR | O_NONBLOCK | O_CLOEXEC);
-	if (fd < 0) {
-		vmm_err("network: /dev/net/tun: %s (is the tun module loaded?)", strerror(errno));
-		return -1;
-	}
-	ifr.ifr_flags = IFF_TAP | IFF_NO_PI;
-	snprintf(ifr.ifr_name, IFNAMSIZ, "%s", name);
-	if (ioctl(fd, TUNSETIFF, &ifr)) {
-		vmm_err("network: tap %s: %s", name, strerror(errno));
-		close(fd);
-		return -1;
-	}
-	if (tap_configure(ifr.ifr_name, host_ip)) {
-		close(fd);
-		return -1;
-	}
-	return fd;
+	for (p = name; *p; p++)
+		h = (h ^ (uint8_t)*p) * 16777619u;
+	h = (h ^ (uint32_t)index) * 16777619u;
+	mac[0] = 0x52;
+	mac[1] = 0x54;
+	mac[2] = 0x00;
+	mac[3] = (uint8_t)(h >> 16);
+	mac[4] = (uint8_t)(h >> 8);
+	mac[5] = (uint8_t)h;
 }
 
-struct mmio_dev *virtio_net_create_fd(struct vmm *vmm, int fd, const char *mac)
+struct mmio_dev *virtio_net_create_fd(struct vmm *vmm, int fd, const char *mac, int index)
 {
 	struct virtio_net *n = calloc(1, sizeof(*n));
 
@@ -249,10 +195,7 @@ struct mmio_dev *virtio_net_create_fd(struct vmm *vmm, int fd, const char *mac)
 		return NULL;
 	}
 	n->tap_fd = fd;
-	/* a locally administered address; the last byte from the process */
-	n->config.mac[0] = 0x52;
-	n->config.mac[1] = 0x54;
-	n->config.mac[5] = (uint8_t)getpid();
+	mac_from_name(vmm->cfg.name ? vmm->cfg.name : "", index, n->config.mac);
 	if (mac && parse_mac(mac, n->config.mac)) {
 		vmm_err("network: bad MAC address %s", mac);
 		goto fail;
@@ -276,10 +219,10 @@ fail:
 	return NULL;
 }
 
-struct mmio_dev *virtio_net_create(struct vmm *vmm, const char *tap,
-				   const char *host_ip, const char *mac)
+struct mmio_dev *virtio_net_create(struct vmm *vmm, int index)
 {
-	int fd = tap_open(tap, host_ip);
+	const struct vmm_nic_config *nic = &vmm->cfg.nics[index];
+	int fd = tap_open(nic->tap, nic->host_ip, nic->bridge);
 
-	return fd < 0 ? NULL : virtio_net_create_fd(vmm, fd, mac);
+	return fd < 0 ? NULL : virtio_net_create_fd(vmm, fd, nic->mac, index);
 }

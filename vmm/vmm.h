@@ -54,6 +54,7 @@
 #define VMM_MAX_VCPUS		8
 #define VMM_MAX_DEVICES		16
 #define VMM_MAX_DISKS		4
+#define VMM_MAX_NICS		4
 
 enum console_kind { CONSOLE_PL011, CONSOLE_VIRTIO };
 
@@ -66,9 +67,14 @@ struct vmm_config {
 	const char *disks[VMM_MAX_DISKS];
 	bool disk_ro[VMM_MAX_DISKS];
 	int nr_disks;
-	const char *tap;		/* tap interface name, or NULL */
-	const char *tap_host_ip;	/* "a.b.c.d/len" for the host side, or NULL */
-	const char *mac;
+	/* --net: each NIC's tap (a name, or NULL: the kernel names it) */
+	struct vmm_nic_config {
+		const char *tap;
+		const char *host_ip;	/* "a.b.c.d/len" for the host side, or NULL */
+		const char *mac;	/* NULL: derived from the VM's name */
+		const char *bridge;	/* a bridge the tap joins, or NULL */
+	} nics[VMM_MAX_NICS];
+	int nr_nics;
 	enum console_kind console;
 	int escape_key;			/* --escape: 1 (Ctrl-A), or -1 for none */
 	bool rng;
@@ -322,10 +328,18 @@ void console_output(const uint8_t *buf, size_t len);
 /* ---- devices ---- */
 struct mmio_dev *pl011_create(struct vmm *vmm, struct console **con);
 struct mmio_dev *virtio_blk_create(struct vmm *vmm, const char *path, bool ro);
-struct mmio_dev *virtio_net_create(struct vmm *vmm, const char *tap,
-				   const char *host_ip, const char *mac);
-/* The same on an open fd that carries one frame per read and write. */
-struct mmio_dev *virtio_net_create_fd(struct vmm *vmm, int fd, const char *mac);
+/*
+ * tap.c: tap @name (NULL: a new one the kernel names), configured with
+ * @host_ip if given, up, in @bridge if given: its fd, or -1 with a message.
+ */
+int tap_open(const char *name, const char *host_ip, const char *bridge);
+/* NIC @index of the configuration (--net) */
+struct mmio_dev *virtio_net_create(struct vmm *vmm, int index);
+/*
+ * The same on an open fd that carries one frame per read and write, with
+ * the MAC address @mac, or NULL: one derived from the VM's name and @index.
+ */
+struct mmio_dev *virtio_net_create_fd(struct vmm *vmm, int fd, const char *mac, int index);
 struct mmio_dev *virtio_console_create(struct vmm *vmm, struct console **con);
 struct mmio_dev *virtio_rng_create(struct vmm *vmm);
 

@@ -228,3 +228,17 @@ void guest_free(struct guest_run *g)
 	g->out = NULL;
 	g->chunks = NULL;
 }
+
+bool guest_run_refused(const char *const argv[], int status, const char *msg)
+{
+	struct guest_run g;
+	bool ok;
+
+	if (guest_start(&g, argv))
+		return false;
+	ok = guest_finish(&g, 60) == status && strstr(g.out, msg);
+	if (!ok)
+		guest_diag_tail(&g, 1000);
+	guest_free(&g);
+	return ok;
+}

@@ -330,19 +330,12 @@ static void test_bad_options(void)
 	struct guest_run g;
 	int status;
 
-	guest_start(&g, ((const char *const[]){ VMM_PATH, "--cpus", "2", NULL }));
-	status = guest_finish(&g, 30);
-	tap_ok(status == 2 && strstr(g.out, "no --kernel"), "no-kernel-is-refused");
-	guest_free(&g);
-	guest_start(&g, ((const char *const[]){ VMM_PATH, "--kernel", "/nonexistent", NULL }));
-	status = guest_finish(&g, 30);
-	tap_ok(status == 1 && strstr(g.out, "kernel /nonexistent: No such file"),
+	tap_ok(guest_run_refused(((const char *const[]){ VMM_PATH, "--cpus", "2", NULL }), 2,
+				 "no --kernel"), "no-kernel-is-refused");
+	tap_ok(guest_run_refused(((const char *const[]){ VMM_PATH, "--kernel", "/nonexistent", NULL }),
+				 1, "kernel /nonexistent: No such file"),
 	       "missing-kernel-file-is-an-error");
-	guest_free(&g);
-	guest_start(&g, VMM_ARGS("--cpus", "9"));
-	status = guest_finish(&g, 30);
-	tap_ok(status == 2 && strstr(g.out, "--cpus 9"), "nine-vcpus-are-refused");
-	guest_free(&g);
+	tap_ok(guest_run_refused(VMM_ARGS("--cpus", "9"), 2, "--cpus 9"), "nine-vcpus-are-refused");
 	/* a guest the hypervisor cannot run: a message, status 1, no hang */
 	guest_start(&g, ((const char *const[]){ VMM_PATH, "--kernel", "/tests/data/guest-crash.bin",
 						NULL }));

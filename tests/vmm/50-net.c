@@ -1,0 +1,169 @@
+// SPDX-License-Identifier: GPL-2.0-only
+/*
+ * armvirt-vmm's NICs (--net): three at once, one on a tap with the host's
+ * address, one on a bridge of the board (bridge=), one with its MAC derived
+ * from the VM's name; the guest reaches the board over the first two. The
+ * derived MAC is the same for the same name and differs for another one.
+ * Bad --net options are refused with a message. A board kernel without
+ * the bridge module (the debug board's) skips the bridge checks.
+ */
+#define _GNU_SOURCE
+#include <errno.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "board.h"
+#include "guest_run.h"
+#include "health.h"
+#include "tap.h"
+
+#define RUN_TIMEOUT_S	300
+#define TUN_KO		"/lib/modules/tun.ko"
+#define MAC_TAP		"52:54:00:00:00:01"
+#define MAC_BRIDGE	"52:54:00:00:00:02"
+
+#define VMM_ARGS(...) ((const char *const[]){ VMM_PATH, "--kernel", GUEST_KERNEL, \
+	"--initrd", GUEST_INITRD, __VA_ARGS__, NULL })
+
+/* Each interface's MAC, as "IF ethN MAC" lines; the two known ones get their addresses. */
+#define GUEST_NICS \
+	"for i in /sys/class/net/eth*; do n=${i##*/}; m=$(cat $i/address); echo IF $n $m; " \
+	"case $m in " MAC_TAP ") ip addr add 10.0.3.15/24 dev $n;; " \
+	MAC_BRIDGE ") ip addr add 10.0.4.15/24 dev $n;; esac; ip link set $n up; done"
+
+/* The bridge br0 with the board's 10.0.4.1: true if this kernel can. */
+static bool make_bridge(void)
+{
+	static const char *const mods[] = { "llc", "stp", "bridge" };
+	char path[64];
+	unsigned int i;
+
+	for (i = 0; i < sizeof(mods) / sizeof(mods[0]); i++) {
+		snprintf(path, sizeof(path), "/lib/modules/%s.ko", mods[i]);
+		if (access(path, F_OK) == 0)
+			module_load(path);	/* EEXIST on a second run is fine */
+	}
+	return system("ip link add br0 type bridge 2>/dev/null && "
+		      "ip addr add 10.0.4.1/24 dev br0 && ip link set br0 up") == 0;
+}
+
+/* The MACs the guest printed ("IF ethN MAC"), sorted, one string. */
+static void guest_macs(const struct guest_run *g, char *buf, size_t size)
+{
+	char macs[8][18];
+	const char *p = g->out;
+	int n = 0, i, j;
+
+	while ((p = strstr(p, "\nIF eth")) && n < 8) {
+		if (sscanf(p, "\nIF eth%*d %17s", macs[n]) == 1)
+			n++;
+		p++;
+	}
+	for (i = 1; i < n; i++)	/* insertion sort */
+		for (j = i; j > 0 && strcmp(macs[j - 1], macs[j]) > 0; j--) {
+			char t[18];
+
+			memcpy(t, macs[j], sizeof(t));
+			memcpy(macs[j], macs[j - 1], sizeof(t));
+			memcpy(macs[j - 1], t, sizeof(t));
+		}
+	buf[0] = 0;
+	for (i = 0; i < n; i++)
+		snprintf(buf + strlen(buf), size - strlen(buf), "%s%s", i ? " " : "", macs[i]);
+}
+
+static void test_three_nics(bool bridge)
+{
+	struct guest_run g;
+	char macs[128], derived[18] = "";
+	const char *p;
+	int status;
+
+	if (bridge)
+		guest_start(&g, VMM_ARGS("--name", "web1",
+			"--net", "tap=nt0,host=10.0.3.1/24,mac=" MAC_TAP,
+			"--net", "bridge=br0,mac=" MAC_BRIDGE, "--net", "tap=nt2",
+			"--cmd", GUEST_NICS "; ping -c 2 -W 10 10.0.3.1; ping -c 2 -W 10 10.0.4.1"));
+	else
+		guest_start(&g, VMM_ARGS("--name", "web1",
+			"--net", "tap=nt0,host=10.0.3.1/24,mac=" MAC_TAP,
+			"--net", "tap=nt1,mac=" MAC_BRIDGE, "--net", "tap=nt2",
+			"--cmd", GUEST_NICS "; ping -c 2 -W 10 10.0.3.1"));
+	status = guest_finish(&g, RUN_TIMEOUT_S);
+	if (!tap_eq(status, 0, "three-nics-guest-exits-0"))
+		guest_diag_tail(&g, 2000);
+	guest_macs(&g, macs, sizeof(macs));
+	tap_ok(count_occurrences(g.out, "\nIF eth") == 3, "guest-sees-three-nics (%s)", macs);
+	tap_ok(strstr(macs, MAC_TAP) && strstr(macs, MAC_BRIDGE), "mac-option-sets-the-guests-mac");
+	/* the third: neither given one, locally administered (52:54:00) */
+	for (p = macs; *p; p += strlen(derived) + (p[strlen(derived)] == ' ')) {
+		sscanf(p, "%17s", derived);
+		if (strcmp(derived, MAC_TAP) && strcmp(derived, MAC_BRIDGE))
+			break;
+	}
+	tap_ok(!strncmp(derived, "52:54:00:", 9) && strcmp(derived, MAC_TAP) &&
+	       strcmp(derived, MAC_BRIDGE), "derived-mac-is-local (%s)", derived);
+	tap_ok(strstr(g.out, "2 packets transmitted, 2 packets received") != NULL,
+	       "guest-pings-the-board-over-its-tap");
+	if (bridge) {
+		tap_ok(strstr(g.out, "on bridge br0") != NULL, "vmm-reports-the-bridge");
+		tap_eq(count_occurrences(g.out, "2 packets transmitted, 2 packets received"), 2,
+		       "guest-pings-the-board-over-the-bridge");
+	} else {
+		tap_skip("this board kernel has no bridge module", "vmm-reports-the-bridge");
+		tap_skip("this board kernel has no bridge module", "guest-pings-the-board-over-the-bridge");
+	}
+	guest_free(&g);
+
+	/* the same name: the same derived MAC; another name: another one */
+	guest_start(&g, VMM_ARGS("--name", "web1", "--net", "tap=nd0", "--net", "tap=nd1",
+				 "--net", "tap=nd2", "--cmd", GUEST_NICS));
+	guest_finish(&g, RUN_TIMEOUT_S);
+	guest_macs(&g, macs, sizeof(macs));
+	tap_ok(derived[0] && strstr(macs, derived), "same-name-same-mac (%s in %s)", derived, macs);
+	guest_free(&g);
+	guest_start(&g, VMM_ARGS("--name", "web2", "--net", "tap=nd0", "--net", "tap=nd1",
+				 "--net", "tap=nd2", "--cmd", GUEST_NICS));
+	guest_finish(&g, RUN_TIMEOUT_S);
+	guest_macs(&g, macs, sizeof(macs));
+	tap_ok(derived[0] && !strstr(macs, derived) && count_occurrences(macs, "52:54:00:") == 3,
+	       "another-name-other-macs (%s)", macs);
+	guest_free(&g);
+}
+
+static void test_bad_options(void)
+{
+	tap_ok(guest_run_refused(VMM_ARGS("--net", "bridge=nosuchbr0"), 1,
+				 "bridge nosuchbr0: no such interface"), "missing-bridge-is-an-error");
+	tap_ok(guest_run_refused(VMM_ARGS("--net", "host=10.0.9.1/24"), 2, "tap or bridge at least"),
+	       "net-without-tap-or-bridge-is-refused");
+	tap_ok(guest_run_refused(VMM_ARGS("--net", "tap=a0", "--net", "tap=a1", "--net", "tap=a2",
+					  "--net", "tap=a3", "--net", "tap=a4"), 2, "at most 4 NICs"),
+	       "five-nics-are-refused");
+	tap_ok(guest_run_refused(VMM_ARGS("--net", "tap=averyveryverylongtapname0"), 1,
+				 "at most 15 characters"), "long-tap-name-is-an-error");
+}
+
+int main(void)
+{
+	bool bridge;
+	int ret;
+
+	tap_plan(18);
+	alarm(1200);
+	ret = module_loaded("armvirt") ? 0 : module_load(ARMVIRT_KO);
+	if (!tap_eq(ret, 0, "armvirt-loads"))
+		tap_bail("armvirt did not load");
+	tap_eq(tun_load(TUN_KO), 0, "tun-loads");
+	bridge = make_bridge();
+	if (!bridge)
+		tap_diag("no bridge on this kernel: the bridge checks are skipped");
+	test_three_nics(bridge);
+	test_bad_options();
+	if (bridge)
+		system("ip link del br0");
+	check_kernel_healthy();
+	tap_finish();
+}
