@@ -75,6 +75,10 @@ static int bridge_join(int s, const char *bridge, const char *ifname)
 			bridge, bridge);
 		return -1;
 	}
+	if (errno == ENOPKG) {	/* no bridge code in the kernel to take the ioctl */
+		vmm_err("bridge %s: this kernel has no bridge support (modprobe bridge)", bridge);
+		return -1;
+	}
 	if (errno == EOPNOTSUPP || errno == EINVAL) {
 		vmm_err("bridge %s: not a bridge", bridge);
 		return -1;
