@@ -5,8 +5,15 @@
  * the terminal's signals: Ctrl-C, Ctrl-Z and Ctrl-\ are the guest's. The
  * escape key (console_escape.c) quits. Input goes to one console device
  * (struct console); output from every console device goes to stdout.
+ * With --console ...,pty both go to a new pseudo-terminal instead, whose
+ * name the VMM prints: one attaches to it later (screen, busybox
+ * microcom), detaches, attaches again. The VMM keeps the pty's slave side
+ * open itself, so that the master never hangs up between users, and drops
+ * output while nobody reads and the pty is full: the guest never waits.
  */
 #include <errno.h>
+#include <fcntl.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <termios.h>
@@ -20,6 +27,9 @@ static struct console *input_dev;
 static bool stdin_eof;
 static struct vmm *console_vmm;
 static struct console_escape escape;	/* the I/O thread's */
+/* Where the console reads and writes: stdin and stdout, or a pty's master. */
+static int in_fd = STDIN_FILENO, out_fd = STDOUT_FILENO;
+static int pty_slave_fd = -1;
 
 void console_restore(void)
 {
@@ -33,11 +43,11 @@ void console_output(const uint8_t *buf, size_t len)
 	ssize_t n;
 
 	while (len) {
-		n = write(STDOUT_FILENO, buf, len);
+		n = write(out_fd, buf, len);
 		if (n < 0 && errno == EINTR)
 			continue;
 		if (n <= 0)
-			return;		/* stdout gone: the guest's output is lost, not the guest */
+			return;		/* gone or full: the guest's output is lost, not the guest */
 		buf += n;
 		len -= (size_t)n;
 	}
@@ -77,7 +87,35 @@ static void stdin_readable(int fd, void *opaque)
 void console_input_ready(void)
 {
 	if (input_dev && !stdin_eof)
-		io_watch_pause(STDIN_FILENO, false);
+		io_watch_pause(in_fd, false);
+}
+
+/* --console ...,pty: a new pty, raw, its master non-blocking. */
+static int pty_setup(void)
+{
+	struct termios t;
+	const char *name;
+	int master;
+
+	master = posix_openpt(O_RDWR | O_NOCTTY | O_CLOEXEC | O_NONBLOCK);
+	if (master < 0 || grantpt(master) || unlockpt(master) || !(name = ptsname(master)))
+		goto err;
+	pty_slave_fd = open(name, O_RDWR | O_NOCTTY | O_CLOEXEC);
+	if (pty_slave_fd < 0 || tcgetattr(pty_slave_fd, &t))
+		goto err;
+	cfmakeraw(&t);
+	if (tcsetattr(pty_slave_fd, TCSANOW, &t))
+		goto err;
+	in_fd = out_fd = master;
+	if (io_watch(master, stdin_readable, NULL))
+		goto err;
+	vmm_info("the guest's console is on %s (attach: screen %s, or busybox microcom %s)",
+		 name, name, name);
+	return 0;
+err:
+	vmm_err("--console pty: %s%s", strerror(errno),
+		errno == ENOENT ? " (is devpts mounted on /dev/pts?)" : "");
+	return -1;
 }
 
 int console_setup(struct vmm *vmm)
@@ -89,6 +127,8 @@ int console_setup(struct vmm *vmm)
 		return 0;
 	console_vmm = vmm;
 	escape = (struct console_escape){ .key = vmm->cfg.escape_key };
+	if (vmm->cfg.console_pty)
+		return pty_setup();
 	if (isatty(STDIN_FILENO) && tcgetattr(STDIN_FILENO, &saved_termios) == 0) {
 		termios_saved = true;
 		t = saved_termios;

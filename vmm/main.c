@@ -90,9 +90,11 @@ static void usage(FILE *f)
 "                       up), added to bridge BR if given; host= sets the host\n"
 "                       side's address; mac= the guest's (default: from the\n"
 "                       VM's name and the NIC's number); up to %d NICs\n"
-"      --console pl011|virtio\n"
+"      --console pl011|virtio[,pty]\n"
 "                       which device gets stdin: the PL011 UART (ttyAMA0,\n"
-"                       default) or virtio-console (hvc0); both print to stdout\n"
+"                       default) or virtio-console (hvc0); both print to stdout;\n"
+"                       ,pty (or pty alone): on a new pseudo-terminal instead,\n"
+"                       whose name it prints, to attach to and leave at will\n"
 "      --escape ^X|none the console's escape key (default ^A): ^A x quits,\n"
 "                       ^A h lists the keys, ^A ^A sends ^A; all else, ^C\n"
 "                       included, goes to the guest\n"
@@ -151,6 +153,24 @@ static int parse_net(struct vmm_nic_config *nic, char *arg)
 			return -1;
 	}
 	return nic->tap || nic->bridge ? 0 : -1;
+}
+
+/* --console pl011|virtio|pty|pl011,pty|virtio,pty */
+static int parse_console(struct vmm_config *cfg, char *arg)
+{
+	char *tok, *save = NULL;
+
+	for (tok = strtok_r(arg, ",", &save); tok; tok = strtok_r(NULL, ",", &save)) {
+		if (!strcmp(tok, "pl011"))
+			cfg->console = CONSOLE_PL011;
+		else if (!strcmp(tok, "virtio"))
+			cfg->console = CONSOLE_VIRTIO;
+		else if (!strcmp(tok, "pty"))
+			cfg->console_pty = true;
+		else
+			return -1;
+	}
+	return 0;
 }
 
 static int parse_args(struct vmm_config *cfg, int argc, char **argv)
@@ -241,12 +261,8 @@ static int parse_args(struct vmm_config *cfg, int argc, char **argv)
 			cfg->nr_nics++;
 			break;
 		case OPT_CONSOLE:
-			if (!strcmp(optarg, "pl011")) {
-				cfg->console = CONSOLE_PL011;
-			} else if (!strcmp(optarg, "virtio")) {
-				cfg->console = CONSOLE_VIRTIO;
-			} else {
-				vmm_err("--console %s: pl011 or virtio", optarg);
+			if (parse_console(cfg, optarg)) {
+				vmm_err("--console: pl011, virtio or pty, or DEVICE,pty");
 				return -1;
 			}
 			break;

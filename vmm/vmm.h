@@ -76,6 +76,7 @@ struct vmm_config {
 	} nics[VMM_MAX_NICS];
 	int nr_nics;
 	enum console_kind console;
+	bool console_pty;		/* the console on a new pty, not stdin/stdout */
 	int escape_key;			/* --escape: 1 (Ctrl-A), or -1 for none */
 	bool rng;
 	/* snapshots and migration (snapshot.c, migrate.c) */

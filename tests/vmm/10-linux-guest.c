@@ -10,11 +10,13 @@
 #include <dirent.h>
 #include <errno.h>
 #include <fcntl.h>
+#include <poll.h>
 #include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/random.h>
+#include <time.h>
 #include <unistd.h>
 
 #include "board.h"
@@ -302,6 +304,70 @@ static void test_virtio_console_shell(void)
 	guest_free(&g);
 }
 
+/* Reads the pty @fd into @buf until @needle shows or @timeout_s pass. */
+static bool pty_wait_for(int fd, char *buf, size_t size, const char *needle, int timeout_s)
+{
+	struct pollfd p = { .fd = fd, .events = POLLIN };
+	time_t deadline = time(NULL) + timeout_s;
+	size_t len = strlen(buf);
+	ssize_t n;
+
+	while (!strstr(buf, needle) && time(NULL) < deadline) {
+		n = poll(&p, 1, 200) > 0 ? read(fd, buf + len, size - 1 - len) : 0;
+		if (n <= 0) {
+			usleep(50 * 1000);	/* nothing after all: poll may say so on a pty */
+			continue;
+		}
+		len += (size_t)n;
+		buf[len] = 0;
+		if (len + 1 >= size) {	/* keep the tail, look on */
+			memmove(buf, buf + len / 2, len - len / 2 + 1);
+			len -= len / 2;
+		}
+	}
+	return strstr(buf, needle) != NULL;
+}
+
+/*
+ * --console pty: the console is on a pty the VMM names, attached to after
+ * the boot (the output so far is waiting there), typed into, and left with
+ * the escape key.
+ */
+static void test_pty_console(void)
+{
+	static char buf[1 << 16];
+	char path[64] = "";
+	struct guest_run g;
+	const char *p;
+	int fd = -1, status;
+
+	guest_start(&g, VMM_ARGS("--console", "pty"));
+	guest_wait_for(&g, "console is on /dev/pts/", 60);
+	p = strstr(g.out, "console is on /dev/pts/");
+	if (p)
+		sscanf(p + strlen("console is on "), "%63s", path);
+	tap_ok(path[0] != 0, "pty-console-names-its-pty (%s)", path);
+	if (path[0])
+		fd = open(path, O_RDWR | O_NOCTTY | O_CLOEXEC | O_NONBLOCK);
+	buf[0] = 0;
+	if (!tap_ok(fd >= 0 && pty_wait_for(fd, buf, sizeof(buf), "guest# ", RUN_TIMEOUT_S),
+		    "guest-console-on-the-pty"))
+		tap_diag("fd %d, %zu bytes from the pty, ending: %s", fd, strlen(buf),
+			 strlen(buf) > 300 ? buf + strlen(buf) - 300 : buf);
+	if (fd >= 0 && write(fd, "echo PTY-$((6*7))\n", 18) != 18)
+		tap_diag("write to %s: %s", path, strerror(errno));
+	tap_ok(fd >= 0 && pty_wait_for(fd, buf, sizeof(buf), "PTY-42", 60), "typed-on-the-pty-reaches-the-guest");
+	tap_ok(!strstr(g.out, "PTY-42"), "pty-console-leaves-stdout-alone");
+	if (fd >= 0 && write(fd, "\x01x", 2) != 2)
+		tap_diag("write to %s: %s", path, strerror(errno));
+	status = guest_finish(&g, 60);
+	diag_run(&g, tap_ok(status == 0 && strstr(g.out, "quit from the console"),
+			    "escape-on-the-pty-quits-with-0"));
+	if (fd >= 0)
+		close(fd);
+	guest_free(&g);
+}
+
 /* A VMM killed mid-run, with its irqfds, ioeventfds and tap in use. */
 static void test_sigkill(void)
 {
@@ -350,7 +416,7 @@ int main(void)
 {
 	int ret;
 
-	tap_plan(42);
+	tap_plan(47);
 	alarm(1800);
 	ret = module_loaded("armvirt") ? 0 : module_load(ARMVIRT_KO);
 	if (!tap_eq(ret, 0, "armvirt-loads"))
@@ -361,6 +427,7 @@ int main(void)
 	test_two_guests();
 	test_typing_and_sigterm();
 	test_virtio_console_shell();
+	test_pty_console();
 	test_sigkill();
 	test_bad_options();
 	check_kernel_healthy();
