@@ -45,18 +45,16 @@ check_all_only=" a7-hyp a15-nolpae-hyp a7-nolpae-vmm "
 # finds a leak in one); 30-migrate, 40-control and 50-net: not on the boards
 # mixing kernel versions (a15-vmm and the debug board run them; they test the
 # VMM, and a guest of another version has nothing of its own in the migration
-# stream).
-declare -A check_trims=(
-	[a15-debug-hyp]="--append armvirt.reload_cycles=20"
-	[a15-5.10-hyp]="--append armvirt.reload_cycles=20"
-	[a7-5.10-nolpae-hyp]="--append armvirt.reload_cycles=20"
-	[a15-6.12-hyp]="--append armvirt.reload_cycles=20"
-	[a15-6.12-rt-hyp]="--append armvirt.reload_cycles=20"
-	[a15-7.2-hyp]="--append armvirt.reload_cycles=20"
-	[a7-7.2-nolpae-hyp]="--append armvirt.reload_cycles=20"
-	[a15-5.10-vmm-guest-7.2]="--append armvirt.skip=30-migrate,40-control,50-net"
-	[a7-7.2-nolpae-vmm-guest-5.10]="--append armvirt.skip=30-migrate,40-control,50-net"
-)
+# stream). Derived from the board's suite, kernel flavour and options: the
+# hyp boards not on the stock kernel, the vmm boards with a --guest.
+check_trims() {
+	local suite=$1 flavour=$2 opts=$3
+	if [ "$suite" = hyp ] && [ "$flavour" != armmp-lpae ]; then
+		echo "--append armvirt.reload_cycles=20"
+	elif [ "$suite" = vmm ] && [[ $opts == *--guest* ]]; then
+		echo "--append armvirt.skip=30-migrate,40-control,50-net"
+	fi
+}
 
 # name | suite | watchdog (s) | kernel flavour | board.sh options | a line the
 # console must show (an extra check). Flavour debug: the kernel of
@@ -291,7 +289,7 @@ for entry in "${boards[@]}"; do
 	IFS='|' read -r name suite timeout flavour opts must_log <<<"$entry"
 	board_selected "$name" || continue
 	if [ ${#selected[@]} -eq 0 ] && [ "$all" = 0 ]; then
-		opts="$opts ${check_trims[$name]:-}"
+		opts="$opts $(check_trims "$suite" "$flavour" "$opts")"
 	fi
 	if [ "$flavour" = debug ] && ! wait_debug_build; then
 		echo "board $name: 0 passed, 1 failed, 0 skipped (the debug kernel did not build: $debug_build_log)"
