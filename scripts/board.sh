@@ -17,12 +17,14 @@
 #          --guest KERNEL (the Linux guest's kernel, a key as above; default
 #          armmp-lpae),
 #          --smp N, --append "ARGS" (repeatable), --timeout SECONDS (whole run;
-#          default 600)
+#          default 600), --link listen:PORT|connect:PORT (a virtio-net NIC
+#          wired to another board's over a TCP socket on 127.0.0.1: the
+#          board of tests/run.sh's xmigrate pair)
 set -euo pipefail
 
 top=$(cd "$(dirname "$0")/.." && pwd)
 flavour=armmp-lpae virt=on cpu=cortex-a15 smp=2 mem=1024 suite= interactive=0 log= timeout=600 extra=
-guest_cmd= guest=armmp-lpae
+guest_cmd= guest=armmp-lpae link=
 while [ $# -gt 0 ]; do
 	case $1 in
 	--interactive) interactive=1 ;;
@@ -37,6 +39,7 @@ while [ $# -gt 0 ]; do
 	--mem) mem=$2; shift ;;
 	--append) extra="$extra $2"; shift ;;
 	--timeout) timeout=$2; shift ;;
+	--link) link=$2; shift ;;
 	*) echo "board.sh: unknown option $1" >&2; exit 2 ;;
 	esac
 	shift
@@ -52,6 +55,16 @@ append="console=ttyAMA0 rdinit=/init panic=-1 oops=panic${suite:+ armvirt.suite=
 qemu=(qemu-system-arm -M "virt,highmem=off,virtualization=$virt" -cpu "$cpu"
       -smp "$smp" -m "$mem" -nic none -no-reboot
       -kernel "$kroot/vmlinuz" -initrd "$initrd" -append "$append")
+# The link between two boards: the listening one is 52:54:00:ab:00:01
+case $link in
+"") ;;
+listen:*|connect:*)
+	mac=52:54:00:ab:00:02
+	[ "${link%%:*}" = listen ] && mac=52:54:00:ab:00:01
+	qemu+=(-netdev "socket,id=link,${link%%:*}=127.0.0.1:${link#*:}"
+	       -device "virtio-net-device,netdev=link,mac=$mac") ;;
+*) echo "board.sh: --link listen:PORT or connect:PORT, not $link" >&2; exit 2 ;;
+esac
 # Debugging: ARMVIRT_QEMU_EXTRA="-s" (gdbstub), "-monitor unix:/tmp/m.sock,server,nowait"...
 # shellcheck disable=SC2206
 [ -n "${ARMVIRT_QEMU_EXTRA:-}" ] && qemu+=(${ARMVIRT_QEMU_EXTRA})

@@ -1,5 +1,6 @@
 #!/usr/bin/env bash
 # Build the guest's initramfs: a static busybox, vmm/guest/init as /init,
+# memtester (with the C library it links),
 # and the virtio modules of the same stock Debian kernel the guest boots
 # (a key of scripts/setup.sh: armmp-lpae, 5.10-armmp-lpae, 7.2-armmp...),
 # with the modules they depend on, uncompressed (6.12 and later ship them
@@ -31,6 +32,13 @@ install -m 0755 "$top/vmm/guest/init" "$root/init"
 for t in "$top"/tests/build/tools/*; do
 	if [ -x "$t" ]; then arm-linux-gnueabihf-strip -o "$root/bin/${t##*/}" "$t"; fi
 done
+# memtester (scripts/setup.sh), dynamically linked: with its C library and loader
+mt=$cache/memtester
+[ -x "$mt/usr/sbin/memtester" ] || { echo "mkguest-initramfs: no $mt/usr/sbin/memtester; run scripts/setup.sh" >&2; exit 1; }
+mkdir -p "$root/lib/arm-linux-gnueabihf"
+cp "$mt/usr/sbin/memtester" "$root/bin/memtester"
+cp "$mt"/lib/arm-linux-gnueabihf/{ld-linux-armhf.so.3,libc.so.6} "$root/lib/arm-linux-gnueabihf/"
+ln -s arm-linux-gnueabihf/ld-linux-armhf.so.3 "$root/lib/ld-linux-armhf.so.3"
 echo 'root:x:0:0:root:/root:/bin/sh' > "$root/etc/passwd"
 echo 'root:x:0:' > "$root/etc/group"
 

@@ -49,7 +49,7 @@ done
 with_guest=0
 [ $# = 0 ] && with_guest=1
 for suite in "$@"; do
-	case $suite in vmm|bench|dev) with_guest=1 ;; esac
+	case $suite in vmm|bench|dev|xmigrate) with_guest=1 ;; esac
 done
 if [ "$with_guest" = 1 ]; then
 	vmm=$top/vmm/build/armvirt-vmm
@@ -83,6 +83,24 @@ if [ "$with_guest" = 1 ]; then
 			*.zst) zstd -qdc "$file" ;;
 			*) cat "$file" ;;
 			esac >"$root/lib/modules/${mod##*/}.ko"
+		done
+	fi
+	# The xmigrate pair's link (scripts/board.sh --link): the board kernel's
+	# virtio-mmio and virtio-net modules, in load order in /lib/modules/link/
+	if [[ " $* " == *" xmigrate "* ]]; then
+		board_kroot=$(bash "$top/scripts/setup.sh" --print-kdir "${ARMVIRT_FLAVOUR:-armmp-lpae}")
+		mkdir -p "$root/lib/modules/link"
+		for mod in drivers/virtio/virtio_mmio net/core/failover drivers/net/net_failover \
+			   drivers/net/virtio_net; do
+			file=$(find "$board_kroot"/lib/modules "$board_kroot"/usr/lib/modules \
+				-path "*/kernel/$mod.ko*" 2>/dev/null | head -n1 || true)
+			[ -n "$file" ] || continue	# built in
+			case $file in
+			*.xz) xz -dc "$file" ;;
+			*.zst) zstd -qdc "$file" ;;
+			*) cat "$file" ;;
+			esac >"$root/lib/modules/link/${mod##*/}.ko"
+			echo "${mod##*/}" >>"$root/lib/modules/link/order"
 		done
 	fi
 	# make run CMD=...: the command the guest runs (tests/board/init)

@@ -470,3 +470,12 @@ if [ ! -x "$bb/bin/busybox" ]; then
 	rm -rf "$bb"
 	fetch_extract "$host_codename" "$bb" "busybox-static:armhf"
 fi
+
+# memtester (the reference study's migration workload) and the C library it
+# links, for the guest's initramfs (scripts/mkguest-initramfs.sh)
+mt=$cache/memtester
+if [ ! -x "$mt/usr/sbin/memtester" ]; then
+	log "fetching memtester:armhf and libc6:armhf"
+	rm -rf "$mt"
+	fetch_extract "$host_codename" "$mt" "memtester:armhf" "libc6:armhf"
+fi

@@ -69,6 +69,8 @@ boards=(
 	"a15-kdump|kdump|120|armmp-lpae|--cpu cortex-a15 --append crashkernel=32M|"
 	"a15-vmm|vmm|1200|armmp-lpae|--cpu cortex-a15|"
 	"a7-nolpae-vmm|vmm|1200|armmp|--cpu cortex-a7|"
+	# Two boards (run_pair below): a guest migrated from one to the other.
+	"a15-xmigrate|xmigrate|900|armmp-lpae|--cpu cortex-a15 --smp 1|"
 	"a15-hyp-panic|hyppanic|120|armmp-lpae|--cpu cortex-a15 --append crashkernel=32M|Kernel panic - not syncing: armvirt: unexpected undefined instruction in HYP at"
 	"a15-fuzz|fuzz|$((fuzz_seconds + 300))|armmp-lpae|--cpu cortex-a15 $fuzz_opts|"
 	# The other kernels (scripts/setup.sh): the hyp suite on the LPAE kernel
@@ -227,7 +229,7 @@ wait_debug_build() {
 # another kernel); "-": no board of this run (make check-all runs them all;
 # "n/a": Debian does not build that flavour for that version).
 declare -A cell
-matrix_suites=(hyp nohyp kexec kdump hyppanic vmm fuzz)
+matrix_suites=(hyp nohyp kexec kdump hyppanic vmm fuzz xmigrate)
 record() {
 	local name=$1 k suite=$3 opts=$4 res=$5 secs=$6 v fl g=
 	k=$(full_key "$2")
@@ -250,6 +252,30 @@ print_matrix() {
 		echo "$line"
 	done
 	echo "($(( ${#cell[@]} )) kernel/suite cells run; 7.2 has no rt-armmp flavour in Debian)"
+}
+
+# The xmigrate pair: two boards wired by a socket on 127.0.0.1 (board.sh
+# --link), the target (armvirt.xmigrate_role=1) first, the source (2)
+# pair_delay seconds later, so that their counters differ by that much
+# (the migrated guest's clock must not see it). Their consoles go to
+# LOG.target and LOG.source, then both into LOG for parse_log; the status is
+# 124 if either watchdog fired.
+pair_delay=10
+run_pair() {
+	local log=$1 port=$((20000 + $$ % 20000)) target_pid rc=0 src_rc
+	shift
+	bash "$top/scripts/board.sh" "$@" --link "listen:$port" \
+		--append armvirt.xmigrate_role=1 --log "$log.target" &
+	target_pid=$!
+	sleep "$pair_delay"
+	bash "$top/scripts/board.sh" "$@" --link "connect:$port" \
+		--append armvirt.xmigrate_role=2 --log "$log.source"
+	src_rc=$?
+	wait "$target_pid" || rc=$?
+	[ "$src_rc" = 124 ] && rc=124
+	{ echo "---- the target board ----"; cat "$log.target"
+	  echo "---- the source board ----"; cat "$log.source"; } >"$log"
+	return "$rc"
 }
 
 # Host checks: the kernel code is sparse- and checkpatch-clean.
@@ -318,10 +344,17 @@ for entry in "${boards[@]}"; do
 	loglevel=4
 	[ "$flavour" = debug ] && loglevel=5
 	: >"$log"	# a board that fails before QEMU starts leaves it empty
-	# shellcheck disable=SC2086
-	ARMVIRT_KO=$ko bash "$top/scripts/board.sh" --suite "$suite" --flavour "$flavour" \
-		$opts --timeout "$timeout" --append "loglevel=$loglevel" --log "$log"
-	qemu_rc=$?
+	if [ "$suite" = xmigrate ]; then
+		# shellcheck disable=SC2086
+		ARMVIRT_KO=$ko run_pair "$log" --suite "$suite" --flavour "$flavour" \
+			$opts --timeout "$timeout" --append "loglevel=$loglevel"
+		qemu_rc=$?
+	else
+		# shellcheck disable=SC2086
+		ARMVIRT_KO=$ko bash "$top/scripts/board.sh" --suite "$suite" --flavour "$flavour" \
+			$opts --timeout "$timeout" --append "loglevel=$loglevel" --log "$log"
+		qemu_rc=$?
+	fi
 	secs=$(( $(date +%s) - start ))
 	counts=$(parse_log "$name" "$log" 2>&1 >"$logdir/$name.failures")
 	read -r p f s <<<"$counts"
