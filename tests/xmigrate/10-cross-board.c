@@ -233,8 +233,9 @@ static void run_source(void)
 	bool ready;
 
 	tap_plan(10);
+	/* a link capped below memtester's dirty rate: rounds, and auto-converge */
 	guest_start(&src, VMM_ARGS("--migrate-to", "tcp:" TARGET_IP ":" MIGRATE_PORT,
-				   "--cmd", MEMTEST_CMD));
+				   "--migrate-speed", "6", "--cmd", MEMTEST_CMD));
 	if (!tap_ok(guest_wait_for(&src, "/TICK 5", RUN_TIMEOUT_S), "source-guest-runs-memtester"))
 		guest_diag_tail(&src, 1500);
 	ready = send_line("HELLO\n", WAIT_PEER_S, reply, sizeof(reply)) &&
