@@ -21,6 +21,8 @@
 #   make C=1        build with sparse; W=1 for extra warnings
 #   make modules-all  build the module for every kernel scripts/setup.sh
 #                   fetches (W=1 -Werror), each with that kernel's compiler
+#   make deb        the Debian packages armvirt-dkms and armvirt-vmm, in
+#                   build/deb/ (scripts/mkdeb.sh)
 
 SRC := $(CURDIR)
 # Parallel jobs of the builds make check starts (the module, the VMM, the
@@ -40,7 +42,7 @@ endif
 
 KMAKE = $(MAKE) -C $(KDIR) M=$(SRC) $(KMAKE_ARGS)
 
-.PHONY: all modules module-flavour modules-all setup debug-kernel check check-all run bench fuzz fuzz-vmm tests vmm tools clean checkpatch
+.PHONY: all modules module-flavour modules-all setup debug-kernel check check-all run bench fuzz fuzz-vmm tests vmm tools clean checkpatch deb
 
 all: modules
 
@@ -88,6 +90,9 @@ modules-all:
 
 setup:
 	@bash scripts/setup.sh >/dev/null
+
+deb: setup vmm tools
+	bash scripts/mkdeb.sh
 
 # The debug board's kernel (KASAN, lockdep, kmemleak...): about 15 minutes the
 # first time on a machine, then cached in the machine-wide cache.

@@ -405,7 +405,7 @@ esac
 host_pkgs=(gcc-arm-linux-gnueabihf libc6-dev-armhf-cross qemu-system-arm
 	   linux-kbuild-6.1 libfdt-dev:armhf cpio device-tree-compiler sparse
 	   xz-utils bc make gcc perl git linux-source-6.1 clang libclang-rt-14-dev flex bison
-	   patchelf file binutils)
+	   patchelf file binutils dkms lintian)
 
 missing_pkgs() {
 	local p

@@ -32,8 +32,11 @@ for v in SEED AVOID ITER TRACE TRAP HOST; do
 	[ -n "$val" ] && fuzz_opts="$fuzz_opts --append armvirt.fuzz_${v,,}=$val"
 done
 
-# Boards that run only when named (make fuzz), not in a whole run.
-on_demand=" a15-fuzz "
+# make bench's migration boards: how many migrations back and forth.
+xmigrate_count=${XMIGRATE_COUNT:-100}
+
+# Boards that run only when named (make fuzz, make bench), not in a whole run.
+on_demand=" a15-fuzz bench-xmigrate-idle bench-xmigrate-memtester "
 # Boards that make check leaves to make check-all (tests/run.sh --all), for
 # time: what they cover, make check covers on other kernels (the Cortex-A7
 # and the non-LPAE kernels on 5.10 and 7.2, the vmm suite on the non-LPAE
@@ -71,6 +74,9 @@ boards=(
 	"a7-nolpae-vmm|vmm|1200|armmp|--cpu cortex-a7|"
 	# Two boards (run_pair below): a guest migrated from one to the other.
 	"a15-xmigrate|xmigrate|900|armmp-lpae|--cpu cortex-a15 --smp 1|"
+	# make bench's: XMIGRATE_COUNT migrations (100), uncapped, idle or under memtester
+	"bench-xmigrate-idle|xmigrate|$((xmigrate_count * 60 + 600))|armmp-lpae|--cpu cortex-a15 --smp 1 --append armvirt.xmigrate_count=$xmigrate_count --append armvirt.xmigrate_cap=0 --append armvirt.xmigrate_idle=1|"
+	"bench-xmigrate-memtester|xmigrate|$((xmigrate_count * 60 + 600))|armmp-lpae|--cpu cortex-a15 --smp 1 --append armvirt.xmigrate_count=$xmigrate_count --append armvirt.xmigrate_cap=0|"
 	"a15-hyp-panic|hyppanic|120|armmp-lpae|--cpu cortex-a15 --append crashkernel=32M|Kernel panic - not syncing: armvirt: unexpected undefined instruction in HYP at"
 	"a15-fuzz|fuzz|$((fuzz_seconds + 300))|armmp-lpae|--cpu cortex-a15 $fuzz_opts|"
 	# The other kernels (scripts/setup.sh): the hyp suite on the LPAE kernel
@@ -308,6 +314,7 @@ if [ ${#selected[@]} -eq 0 ]; then
 	fi
 	host_check sparse-quiet sparse_quiet
 	host_check checkpatch-clean bash "$top/scripts/checkpatch.sh"
+	host_check deb bash "$top/scripts/check-deb.sh"	# make deb: lintian, contents, DKMS
 	host_check fuzz-vmm bash "$top/scripts/fuzz-vmm.sh" 60	# 12 s a target; make fuzz-vmm: longer
 	echo "host: $total_p passed, $total_f failed"
 fi
