@@ -8,6 +8,7 @@
 #include <asm/cputype.h>
 #include <asm/ptrace.h>
 
+#include "hcr.h"
 #include "run.h"
 #include "../lowvisor/lowvisor.h"
 
@@ -27,19 +28,6 @@
  *            also sets TVM (VM control registers) for a while.
  * An asynchronous abort the guest caused becomes its virtual abort (VA).
  */
-#define HCR_VM		BIT(0)
-#define HCR_SWIO	BIT(1)
-#define HCR_FMO		BIT(3)
-#define HCR_IMO		BIT(4)
-#define HCR_AMO		BIT(5)
-#define HCR_FB		BIT(9)
-#define HCR_BSU_IS	(1 << 10)
-#define HCR_TWI		BIT(13)
-#define HCR_TWE		BIT(14)
-#define HCR_TSC		BIT(19)
-#define HCR_TIDCP	BIT(20)
-#define HCR_TAC		BIT(21)
-#define HCR_TSW		BIT(22)
 #define HCR_GUEST	(HCR_VM | HCR_SWIO | HCR_FMO | HCR_IMO | HCR_AMO | HCR_FB | \
 			 HCR_BSU_IS | HCR_TWI | HCR_TWE | HCR_TSC | HCR_TIDCP | \
 			 HCR_TAC | HCR_TSW)

@@ -9,12 +9,9 @@
 #include <linux/errno.h>
 
 #include "armvirt.h"
+#include "hcr.h"
 #include "trace.h"
 #include "../vgic/vgic.h"
-
-/* HCR's virtual IRQ and FIQ (B4.1.65), by KVM_ARM_IRQ_CPU_* line */
-#define HCR_VF		BIT(6)
-#define HCR_VI		BIT(7)
 
 static int vcpu_irq_line(struct armvirt_vm *vm, u32 vcpu_id, u32 line, bool level)
 {

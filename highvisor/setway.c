@@ -11,9 +11,9 @@
  * Runs on the vCPU's thread, in process context, with vcpu->mutex held.
  */
 #include "armvirt.h"
+#include "hcr.h"
 #include "run.h"
 
-#define HCR_TVM		BIT(26)
 #define SCTLR_M		BIT(0)
 #define SCTLR_C		BIT(2)
 
