@@ -50,6 +50,7 @@
 #define ACK_TIMEOUT_S		60
 #define RECV_TIMEOUT_S		60
 #define PAGE_BYTES		4100.0		/* a dirty page in the stream, with its number */
+#define DISK_NOTE_LEN		48
 
 static double mono_s(void)
 {
@@ -146,11 +147,21 @@ struct precopy {
 	double rate;			/* the link, bytes per second, as last measured */
 };
 
+/* ", N disk blocks" for the progress lines, or "" without --migrate-disk. */
+static const char *disk_note(bool disks, uint64_t blocks, char buf[DISK_NOTE_LEN])
+{
+	buf[0] = 0;
+	if (disks)
+		snprintf(buf, DISK_NOTE_LEN, ", %llu disk blocks", (unsigned long long)blocks);
+	return buf;
+}
+
 /* One round: send the pages the last one left dirty. false if the stream failed. */
 static bool precopy_round(struct precopy *m, long dirty, double *sent_bytes)
 {
 	uint64_t before = m->s.bytes, pages, blocks = 0;
 	double t0 = mono_s(), secs;
+	char note[DISK_NOTE_LEN];
 
 	if (ram_pages_write(m->vmm, &m->s, m->rounds ? m->dirty : NULL, &pages))
 		return false;
@@ -163,8 +174,8 @@ static bool precopy_round(struct precopy *m, long dirty, double *sent_bytes)
 	if (secs > 0.001 && *sent_bytes > 1 << 20)	/* a round too small says little of the link */
 		m->rate = *sent_bytes / secs;
 	m->rounds++;
-	vmm_info("migration: round %d: %llu pages, %llu disk blocks (%.1f MiB) in %.2f s, %.1f MiB/s%s",
-		 m->rounds, (unsigned long long)pages, (unsigned long long)blocks,
+	vmm_info("migration: round %d: %llu pages%s (%.1f MiB) in %.2f s, %.1f MiB/s%s",
+		 m->rounds, (unsigned long long)pages, disk_note(m->disks, blocks, note),
 		 *sent_bytes / (1 << 20), secs, m->rate / (1 << 20),
 		 dirty >= 0 ? "" : m->disks ? " (all RAM and disks)" : " (all RAM)");
 	return true;
@@ -176,6 +187,7 @@ static bool precopy(struct precopy *m)
 	double sent = 0, t_round = mono_s(), now, expected_ms, left;
 	unsigned int target_ms = m->vmm->cfg.downtime_ms;
 	uint64_t disk_bytes = 0;
+	char note[DISK_NOTE_LEN];
 	long dirty = -1;
 
 	for (;;) {
@@ -194,8 +206,8 @@ static bool precopy(struct precopy *m)
 		/* what the pause would have to send: the pages and the disk blocks */
 		left = (double)dirty * PAGE_BYTES + (double)disk_bytes;
 		expected_ms = m->rate > 0 ? left / m->rate * 1000 : 0;
-		vmm_info("migration: %ld pages and %.1f MiB of disk dirtied during round %d (%.0f pages/s); expected downtime %.0f ms; throttle %u%%",
-			 dirty, (double)disk_bytes / (1 << 20), m->rounds,
+		vmm_info("migration: %ld pages%s dirtied during round %d (%.0f pages/s); expected downtime %.0f ms; throttle %u%%",
+			 dirty, disk_note(m->disks, disk_bytes / DISK_BLOCK, note), m->rounds,
 			 (double)dirty / (now - t_round), expected_ms, m->throttle);
 		t_round = now;
 		if (expected_ms <= target_ms || m->rounds >= MAX_ROUNDS)
@@ -238,6 +250,7 @@ int migrate_out(struct vmm *vmm, const char *where)
 	double t0 = mono_s(), t_pause = 0;
 	bool paused = false, logging = false;
 	uint64_t pages, blocks = 0;
+	char note[DISK_NOTE_LEN];
 	long dirty;
 	int fd;
 
@@ -288,9 +301,9 @@ int migrate_out(struct vmm *vmm, const char *where)
 		vmm_err("migration: no acknowledgement from %s", where);
 		goto failed;
 	}
-	vmm_info("migrated to %s in %.2f s: downtime %.0f ms (%llu pages, %llu disk blocks in the last copy), %.1f MiB sent, %d rounds, throttle at most %u%%",
+	vmm_info("migrated to %s in %.2f s: downtime %.0f ms (%llu pages%s in the last copy), %.1f MiB sent, %d rounds, throttle at most %u%%",
 		 where, mono_s() - t0, (mono_s() - t_pause) * 1000, (unsigned long long)pages,
-		 (unsigned long long)blocks, (double)m.s.bytes / (1 << 20), m.rounds + 1,
+		 disk_note(m.disks, blocks, note), (double)m.s.bytes / (1 << 20), m.rounds + 1,
 		 m.max_throttle);
 	if (m.disks)
 		vmm_info("migration: %llu disk blocks of %u KiB sent in all",
