@@ -55,7 +55,7 @@ check_trims() {
 	if [ "$suite" = hyp ] && [ "$flavour" != armmp-lpae ]; then
 		echo "--append armvirt.reload_cycles=20"
 	elif [ "$suite" = vmm ] && [[ $opts == *--guest* ]]; then
-		echo "--append armvirt.skip=30-migrate,40-control,50-net"
+		echo "--append armvirt.skip=30-migrate,31-migrate-disk,40-control,50-net"
 	fi
 }
 

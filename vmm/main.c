@@ -118,6 +118,9 @@ static void usage(FILE *f)
 "                       exit 0 once the target has it; if it fails, carry on\n"
 "      --downtime MS    the migration's downtime target (default 300)\n"
 "      --migrate-speed MIB  cap the migration at MIB MiB/s (default: none)\n"
+"      --migrate-disk   stream the writable --disk images too (no shared\n"
+"                       storage); the target's (any path, the same sizes)\n"
+"                       are overwritten. Both sides need it\n"
 "\n"
 "Control (armvirt-ctl; the protocol: README.md):\n"
 "      --name NAME      the VM's name ([A-Za-z0-9._-], up to %d; default vm-PID)\n"
@@ -178,6 +181,7 @@ static int parse_args(struct vmm_config *cfg, int argc, char **argv)
 	enum {
 		OPT_CONSOLE = 256, OPT_NO_RNG, OPT_DTB, OPT_CMD, OPT_DEV, OPT_SAVE, OPT_RESTORE,
 		OPT_INCOMING, OPT_MIGRATE_TO, OPT_DOWNTIME, OPT_MIGRATE_SPEED, OPT_NAME, OPT_CONTROL,
+		OPT_MIGRATE_DISK,
 		OPT_ESCAPE,
 	};
 	static const struct option opts[] = {
@@ -201,6 +205,7 @@ static int parse_args(struct vmm_config *cfg, int argc, char **argv)
 		{ "migrate-to", required_argument, NULL, OPT_MIGRATE_TO },
 		{ "downtime", required_argument, NULL, OPT_DOWNTIME },
 		{ "migrate-speed", required_argument, NULL, OPT_MIGRATE_SPEED },
+		{ "migrate-disk", no_argument, NULL, OPT_MIGRATE_DISK },
 		{ "name", required_argument, NULL, OPT_NAME },
 		{ "control", required_argument, NULL, OPT_CONTROL },
 		{ "quiet", no_argument, NULL, 'q' },
@@ -293,6 +298,7 @@ static int parse_args(struct vmm_config *cfg, int argc, char **argv)
 		case OPT_RESTORE: cfg->restore_path = optarg; break;
 		case OPT_INCOMING: cfg->incoming = optarg; break;
 		case OPT_MIGRATE_TO: cfg->migrate_to = optarg; break;
+		case OPT_MIGRATE_DISK: cfg->migrate_disk = true; break;
 		case OPT_DOWNTIME:
 		case OPT_MIGRATE_SPEED:
 			n = strtol(optarg, &end, 0);
@@ -335,6 +341,10 @@ static int parse_args(struct vmm_config *cfg, int argc, char **argv)
 	}
 	if (cfg->restore_path && cfg->incoming) {
 		vmm_err("--restore and --incoming: one or the other");
+		return -1;
+	}
+	if (cfg->migrate_disk && !cfg->incoming && !cfg->migrate_to) {
+		vmm_err("--migrate-disk: for a migration (--incoming or --migrate-to)");
 		return -1;
 	}
 	if (!cfg->name) {

@@ -16,9 +16,15 @@
  * target gone, the link broken) turns dirty logging off and the guest
  * carries on here.
  *
+ * With --migrate-disk (both sides: the header says so, and a target that
+ * disagrees refuses the stream) each round also sends the writable disks'
+ * blocks: all of them in round 1, then those the guest wrote meanwhile
+ * (disk_state.c); the last ones after the pause, which completed the I/O
+ * in flight. The downtime estimate counts them with the pages.
+ *
  * Target (migrate_in, before the guest runs): listen, accept one source,
- * read the stream into the new VM, acknowledge, run. A broken stream ends
- * the VMM with a message, the guest never run.
+ * read the stream into the new VM (and disks, fdatasync'ed), acknowledge,
+ * run. A broken stream ends the VMM with a message, the guest never run.
  */
 #include <errno.h>
 #include <arpa/inet.h>
@@ -44,6 +50,7 @@
 #define ACK_TIMEOUT_S		60
 #define RECV_TIMEOUT_S		60
 #define PAGE_BYTES		4100.0		/* a dirty page in the stream, with its number */
+#define DISK_NOTE_LEN		48
 
 static double mono_s(void)
 {
@@ -134,35 +141,53 @@ struct precopy {
 	unsigned long *dirty;		/* the pages to send next */
 	unsigned long *scratch;		/* the kernel's log, fetched */
 	int rounds;
+	bool disks;			/* --migrate-disk */
+	uint64_t disk_blocks;		/* sent, all rounds */
 	unsigned int throttle, max_throttle;
 	double rate;			/* the link, bytes per second, as last measured */
 };
 
+/* ", N disk blocks" for the progress lines, or "" without --migrate-disk. */
+static const char *disk_note(bool disks, uint64_t blocks, char buf[DISK_NOTE_LEN])
+{
+	buf[0] = 0;
+	if (disks)
+		snprintf(buf, DISK_NOTE_LEN, ", %llu disk blocks", (unsigned long long)blocks);
+	return buf;
+}
+
 /* One round: send the pages the last one left dirty. false if the stream failed. */
 static bool precopy_round(struct precopy *m, long dirty, double *sent_bytes)
 {
-	uint64_t before = m->s.bytes, pages;
+	uint64_t before = m->s.bytes, pages, blocks = 0;
 	double t0 = mono_s(), secs;
+	char note[DISK_NOTE_LEN];
 
 	if (ram_pages_write(m->vmm, &m->s, m->rounds ? m->dirty : NULL, &pages))
 		return false;
 	memset(m->dirty, 0, ram_bitmap_longs(m->vmm) * sizeof(unsigned long));
+	if (m->disks && disk_blocks_write(m->vmm, &m->s, &blocks))
+		return false;
+	m->disk_blocks += blocks;
 	secs = mono_s() - t0;
 	*sent_bytes = (double)(m->s.bytes - before);
 	if (secs > 0.001 && *sent_bytes > 1 << 20)	/* a round too small says little of the link */
 		m->rate = *sent_bytes / secs;
 	m->rounds++;
-	vmm_info("migration: round %d: %llu pages (%.1f MiB) in %.2f s, %.1f MiB/s%s",
-		 m->rounds, (unsigned long long)pages, *sent_bytes / (1 << 20), secs,
-		 m->rate / (1 << 20), dirty >= 0 ? "" : " (all RAM)");
+	vmm_info("migration: round %d: %llu pages%s (%.1f MiB) in %.2f s, %.1f MiB/s%s",
+		 m->rounds, (unsigned long long)pages, disk_note(m->disks, blocks, note),
+		 *sent_bytes / (1 << 20), secs, m->rate / (1 << 20),
+		 dirty >= 0 ? "" : m->disks ? " (all RAM and disks)" : " (all RAM)");
 	return true;
 }
 
 /* Rounds until the rest fits the downtime target; false if the stream failed. */
 static bool precopy(struct precopy *m)
 {
-	double sent = 0, t_round = mono_s(), now, expected_ms;
+	double sent = 0, t_round = mono_s(), now, expected_ms, left;
 	unsigned int target_ms = m->vmm->cfg.downtime_ms;
+	uint64_t disk_bytes = 0;
+	char note[DISK_NOTE_LEN];
 	long dirty = -1;
 
 	for (;;) {
@@ -175,15 +200,20 @@ static bool precopy(struct precopy *m)
 		dirty = dirty_log_harvest(m->vmm, m->dirty, m->scratch);
 		if (dirty < 0)
 			return false;
+		if (m->disks)
+			disk_bytes = disk_dirty_harvest(m->vmm);
 		now = mono_s();
-		expected_ms = m->rate > 0 ? (double)dirty * PAGE_BYTES / m->rate * 1000 : 0;
-		vmm_info("migration: %ld pages dirtied during round %d (%.0f pages/s); expected downtime %.0f ms; throttle %u%%",
-			 dirty, m->rounds, (double)dirty / (now - t_round), expected_ms, m->throttle);
+		/* what the pause would have to send: the pages and the disk blocks */
+		left = (double)dirty * PAGE_BYTES + (double)disk_bytes;
+		expected_ms = m->rate > 0 ? left / m->rate * 1000 : 0;
+		vmm_info("migration: %ld pages%s dirtied during round %d (%.0f pages/s); expected downtime %.0f ms; throttle %u%%",
+			 dirty, disk_note(m->disks, disk_bytes / DISK_BLOCK, note), m->rounds,
+			 (double)dirty / (now - t_round), expected_ms, m->throttle);
 		t_round = now;
 		if (expected_ms <= target_ms || m->rounds >= MAX_ROUNDS)
 			return true;
 		/* auto-converge: the guest dirties more than half of what the link carries */
-		if (m->rounds >= AUTO_CONVERGE_ROUND && (double)dirty * PAGE_BYTES > sent / 2 &&
+		if (m->rounds >= AUTO_CONVERGE_ROUND && left > sent / 2 &&
 		    m->throttle < THROTTLE_MAX) {
 			m->throttle = m->throttle + THROTTLE_STEP > THROTTLE_MAX ? THROTTLE_MAX :
 				      m->throttle + THROTTLE_STEP;
@@ -216,10 +246,11 @@ static bool wait_ack(int fd)
 
 int migrate_out(struct vmm *vmm, const char *where)
 {
-	struct precopy m = { .vmm = vmm };
+	struct precopy m = { .vmm = vmm, .disks = vmm->cfg.migrate_disk };
 	double t0 = mono_s(), t_pause = 0;
 	bool paused = false, logging = false;
-	uint64_t pages;
+	uint64_t pages, blocks = 0;
+	char note[DISK_NOTE_LEN];
 	long dirty;
 	int fd;
 
@@ -227,7 +258,8 @@ int migrate_out(struct vmm *vmm, const char *where)
 		vmm_err("migration to %s refused: the guest is paused; resume it first", where);
 		return -1;
 	}
-	vmm_info("migrating to %s (downtime target %u ms)", where, vmm->cfg.downtime_ms);
+	vmm_info("migrating to %s (downtime target %u ms%s)", where, vmm->cfg.downtime_ms,
+		 m.disks ? ", with the disks" : "");
 	fd = tcp_socket(where, false);
 	if (fd < 0)
 		goto failed;
@@ -236,11 +268,14 @@ int migrate_out(struct vmm *vmm, const char *where)
 	m.s.rate_limit = (uint64_t)vmm->cfg.migrate_mib_s << 20;
 	m.dirty = calloc(ram_bitmap_longs(vmm), sizeof(unsigned long));
 	m.scratch = calloc(ram_bitmap_longs(vmm), sizeof(unsigned long));
-	if (!m.dirty || !m.scratch || stream_write_prelude(&m.s) || snapshot_write_header(vmm, &m.s))
+	if (!m.dirty || !m.scratch || stream_write_prelude(&m.s) ||
+	    snapshot_write_header(vmm, &m.s, m.disks))
 		goto failed;
 	if (dirty_log_start(vmm))
 		goto failed;
 	logging = true;
+	if (m.disks)
+		disk_migrate_start(vmm);
 	if (!precopy(&m))
 		goto failed;
 	/* stop and copy */
@@ -251,19 +286,28 @@ int migrate_out(struct vmm *vmm, const char *where)
 		goto failed;
 	/*
 	 * The state first (the guest's clock stopped with it), then what the
-	 * last harvest found and what was dirtied since.
+	 * last harvest found and what was dirtied since: pages, disk blocks
+	 * (the pause completed the requests in flight: no write is missed).
 	 */
 	dirty = dirty_log_harvest(vmm, m.dirty, m.scratch);
+	if (m.disks)
+		disk_dirty_harvest(vmm);
 	if (dirty < 0 || snapshot_write_state(vmm, &m.s) ||
-	    ram_pages_write(vmm, &m.s, m.dirty, &pages) || stream_write_end(&m.s))
+	    ram_pages_write(vmm, &m.s, m.dirty, &pages) ||
+	    (m.disks && disk_blocks_write(vmm, &m.s, &blocks)) || stream_write_end(&m.s))
 		goto failed;
+	m.disk_blocks += blocks;
 	if (!wait_ack(fd)) {
 		vmm_err("migration: no acknowledgement from %s", where);
 		goto failed;
 	}
-	vmm_info("migrated to %s in %.2f s: downtime %.0f ms (%llu pages in the last copy), %.1f MiB sent, %d rounds, throttle at most %u%%",
+	vmm_info("migrated to %s in %.2f s: downtime %.0f ms (%llu pages%s in the last copy), %.1f MiB sent, %d rounds, throttle at most %u%%",
 		 where, mono_s() - t0, (mono_s() - t_pause) * 1000, (unsigned long long)pages,
-		 (double)m.s.bytes / (1 << 20), m.rounds + 1, m.max_throttle);
+		 disk_note(m.disks, blocks, note), (double)m.s.bytes / (1 << 20), m.rounds + 1,
+		 m.max_throttle);
+	if (m.disks)
+		vmm_info("migration: %llu disk blocks of %u KiB sent in all",
+			 (unsigned long long)m.disk_blocks, DISK_BLOCK >> 10);
 	free(m.dirty);
 	free(m.scratch);
 	close(fd);
@@ -329,7 +373,9 @@ int migrate_in(struct vmm *vmm, const char *where)
 	vmm_info("receiving a migration");
 	set_timeout(fd, SO_RCVTIMEO, RECV_TIMEOUT_S);
 	stream_init(&s, fd, "the migration stream");
-	if (snapshot_read(vmm, &s)) {
+	/* the disks on stable storage before the source lets go of its guest */
+	if (snapshot_read(vmm, &s, vmm->cfg.migrate_disk) ||
+	    (vmm->cfg.migrate_disk && disk_sync(vmm))) {
 		vmm_err("migration failed: the guest does not run here");
 		goto out;
 	}

@@ -3,18 +3,24 @@
  * What the VM state stream holds (stream.h has the framing), in order:
  *
  *   HEADER   the CPU model (KVM target), vCPUs, RAM size, the kernel and
- *            initrd paths, the disks (path, size, read-only), the devices
- *            on the bus by name: a restore needs the same options
+ *            initrd paths, whether the disks are streamed, the disks
+ *            (path, size, read-only), the devices on the bus by name: a
+ *            restore needs the same options (the same disk paths unless
+ *            the disks are streamed)
  *   PAGES    guest RAM (ram_state.c); a migration sends these in rounds
+ *   DISK     with --migrate-disk only: the writable disks' blocks
+ *            (disk_state.c), in rounds beside the pages
  *   VCPU     one per vCPU: MP state and every ONE_REG register (vm_state.c)
  *   VGIC     distributor and CPU interface registers
  *   DEVICE   one per device on the bus, its own format (pl011.c, virtio_mmio.c)
  *   PAGES    the rest of RAM (a snapshot's all, a migration's last dirty pages)
+ *   DISK     a migration's last dirty disk blocks (--migrate-disk)
  *   END      the number of sections before it
  *
  * The vCPU, vGIC and device state is taken as soon as the VM is paused,
  * before the RAM that follows it: the virtual counter then stops when the
- * guest did, not when the last page was written.
+ * guest did, not when the last page was written. A snapshot never holds
+ * the disks: they stay where they are, as the header names them.
  *
  * A reader refuses another format version (stream.c), another CPU model,
  * or options that do not match, naming the difference; a section missing,
@@ -55,7 +61,7 @@ static uint64_t file_size(const char *path)
 	return path && stat(path, &st) == 0 ? (uint64_t)st.st_size : 0;
 }
 
-int snapshot_write_header(struct vmm *vmm, struct stream *s)
+int snapshot_write_header(struct vmm *vmm, struct stream *s, bool disks)
 {
 	struct sbuf b = { 0 };
 	int i, ret;
@@ -65,6 +71,7 @@ int snapshot_write_header(struct vmm *vmm, struct stream *s)
 	sbuf_u64(&b, vmm->ram_size);
 	sbuf_str(&b, vmm->cfg.kernel);
 	sbuf_str(&b, vmm->cfg.initrd);
+	sbuf_u8(&b, disks);
 	sbuf_u32(&b, (uint32_t)vmm->cfg.nr_disks);
 	for (i = 0; i < vmm->cfg.nr_disks; i++) {
 		sbuf_str(&b, vmm->cfg.disks[i]);
@@ -89,11 +96,56 @@ static bool same_str(const char *src, const char *what, const char *theirs, cons
 	return false;
 }
 
-static int check_header(struct vmm *vmm, const char *src, struct scur *c)
+/*
+ * Whether the stream carries the disks (@theirs) as this side expects
+ * (@ours): both or neither had --migrate-disk. false with a message.
+ */
+static bool same_disk_mode(const char *src, uint8_t theirs, bool ours)
+{
+	if (theirs == ours)
+		return true;
+	if (theirs == 1)
+		vmm_err("%s: the source streams its disks (--migrate-disk); this side was not given --migrate-disk",
+			src);
+	else if (theirs == 0)
+		vmm_err("%s: this side was given --migrate-disk; the source does not stream its disks (no --migrate-disk there)",
+			src);
+	else
+		vmm_err("%s: corrupt stream: a bad header", src);
+	return false;
+}
+
+/* Disk @i as the stream describes it against ours; false with a message. */
+static bool same_disk(struct vmm *vmm, const char *src, uint32_t i, const char *path,
+		      uint64_t size, bool ro, bool streamed)
+{
+	const char *ours = vmm->cfg.disks[i];
+	char what[32];
+
+	snprintf(what, sizeof(what), "--disk %u", i + 1);
+	/* a streamed disk's image may be anywhere here: the stream fills it */
+	if (!streamed && !same_str(src, what, path, ours))
+		return false;
+	if (size == file_size(ours) && ro == vmm->cfg.disk_ro[i])
+		return true;
+	if (streamed)
+		vmm_err("%s: --disk %u (%s here) is %llu bytes%s; the source's (%s) is %llu bytes%s: make an image of the same size",
+			src, i + 1, ours, (unsigned long long)file_size(ours),
+			vmm->cfg.disk_ro[i] ? " read-only" : "", path, (unsigned long long)size,
+			ro ? " read-only" : "");
+	else
+		vmm_err("%s: disk %s was %llu bytes%s when saved, now %llu%s", src, path,
+			(unsigned long long)size, ro ? " read-only" : "",
+			(unsigned long long)file_size(ours), vmm->cfg.disk_ro[i] ? " read-only" : "");
+	return false;
+}
+
+static int check_header(struct vmm *vmm, const char *src, struct scur *c, bool disks)
 {
 	char str[NAME_MAX_LEN], what[32];
 	uint32_t target, n, i;
 	uint64_t ram, size;
+	uint8_t streamed;
 	bool ro;
 
 	target = scur_u32(c);
@@ -116,24 +168,21 @@ static int check_header(struct vmm *vmm, const char *src, struct scur *c)
 	if (!scur_str(c, str, sizeof(str)) || !same_str(src, "--kernel", str, vmm->cfg.kernel) ||
 	    !scur_str(c, str, sizeof(str)) || !same_str(src, "--initrd", str, vmm->cfg.initrd))
 		goto bad;
+	streamed = scur_u8(c);
+	if (!c->bad && !same_disk_mode(src, streamed, disks))
+		return -1;
 	n = scur_u32(c);
 	if (!c->bad && n != (uint32_t)vmm->cfg.nr_disks) {
 		vmm_err("%s: the VM was saved with %u --disk, not %d", src, n, vmm->cfg.nr_disks);
 		return -1;
 	}
 	for (i = 0; i < n && !c->bad; i++) {
-		snprintf(what, sizeof(what), "--disk %u", i + 1);
-		if (!scur_str(c, str, sizeof(str)) || !same_str(src, what, str, vmm->cfg.disks[i]))
+		if (!scur_str(c, str, sizeof(str)))
 			goto bad;
 		size = scur_u64(c);
 		ro = scur_u8(c);
-		if (!c->bad && (size != file_size(vmm->cfg.disks[i]) || ro != vmm->cfg.disk_ro[i])) {
-			vmm_err("%s: disk %s was %llu bytes%s when saved, now %llu%s", src, str,
-				(unsigned long long)size, ro ? " read-only" : "",
-				(unsigned long long)file_size(vmm->cfg.disks[i]),
-				vmm->cfg.disk_ro[i] ? " read-only" : "");
+		if (!c->bad && !same_disk(vmm, src, i, str, size, ro, streamed))
 			return -1;
-		}
 	}
 	n = scur_u32(c);
 	if (!c->bad && n != (uint32_t)vmm->nr_devs) {
@@ -185,10 +234,11 @@ out:
 /* Which sections a reader has had: each vCPU, the vGIC, each device once. */
 struct seen {
 	bool header, vgic, vcpu[VMM_MAX_VCPUS], dev[VMM_MAX_DEVICES];
+	bool disks;		/* the header said the disks are streamed (and we agreed) */
 };
 
 static int apply_section(struct vmm *vmm, struct stream *s, struct seen *seen,
-			 uint32_t type, uint32_t index, struct scur *c)
+			 uint32_t type, uint32_t index, struct scur *c, bool disks)
 {
 	struct mmio_dev *d;
 
@@ -199,9 +249,14 @@ static int apply_section(struct vmm *vmm, struct stream *s, struct seen *seen,
 		if (seen->header)
 			goto misplaced;
 		seen->header = true;
-		return check_header(vmm, s->name, c);
+		seen->disks = disks;
+		return check_header(vmm, s->name, c, disks);
 	case STREAM_PAGES:
 		return ram_pages_load(vmm, c);
+	case STREAM_DISK:
+		if (!seen->disks)
+			goto misplaced;
+		return disk_blocks_load(vmm, index, c);
 	case STREAM_VCPU:
 		if (index >= (uint32_t)vmm->nr_vcpus || seen->vcpu[index])
 			goto misplaced;
@@ -227,7 +282,7 @@ misplaced:
 	return -1;
 }
 
-int snapshot_read(struct vmm *vmm, struct stream *s)
+int snapshot_read(struct vmm *vmm, struct stream *s, bool disks)
 {
 	uint8_t *buf = malloc(STREAM_MAX_PAYLOAD);
 	struct seen seen = { 0 };
@@ -246,7 +301,7 @@ int snapshot_read(struct vmm *vmm, struct stream *s)
 			goto out;
 		if (type == STREAM_END)
 			break;
-		if (apply_section(vmm, s, &seen, type, index, &c))
+		if (apply_section(vmm, s, &seen, type, index, &c, disks))
 			goto out;
 	}
 	count = scur_u32(&c);
@@ -295,7 +350,7 @@ int snapshot_save(struct vmm *vmm, const char *path, bool keep_running)
 	if (!vmm->paused && vm_pause(vmm))
 		goto out;
 	paused = mono_s();
-	if (!stream_write_prelude(&s) && !snapshot_write_header(vmm, &s) &&
+	if (!stream_write_prelude(&s) && !snapshot_write_header(vmm, &s, false) &&
 	    !snapshot_write_state(vmm, &s) && !ram_pages_write(vmm, &s, NULL, &pages) &&
 	    !stream_write_end(&s) &&
 	    !fdatasync(fd) && !rename(tmp, path))
@@ -333,7 +388,7 @@ int snapshot_restore(struct vmm *vmm, const char *path)
 		return -1;
 	}
 	stream_init(&s, fd, path);
-	ret = snapshot_read(vmm, &s);
+	ret = snapshot_read(vmm, &s, false);
 	close(fd);
 	if (!ret)
 		vmm_info("restored the VM from %s: %.1f MiB in %.2f s", path,

@@ -21,7 +21,8 @@
 #include <stdint.h>
 
 #define STREAM_MAGIC		"ARMVIRT"	/* with its NUL: 8 bytes */
-#define STREAM_VERSION		1
+/* 2: the header says whether the disks are streamed; STREAM_DISK */
+#define STREAM_VERSION		2
 
 enum stream_section {
 	STREAM_HEADER = 1,	/* what the VM is: stream_header in snapshot.c */
@@ -30,6 +31,7 @@ enum stream_section {
 	STREAM_VGIC,		/* the distributor and the CPU interfaces */
 	STREAM_DEVICE,		/* one device's state (index: its place on the bus) */
 	STREAM_END,		/* the trailer: u32 sections before it */
+	STREAM_DISK,		/* disk blocks (index: the disk, in --disk order) */
 	STREAM_NR_TYPES,
 };
 

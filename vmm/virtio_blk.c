@@ -3,7 +3,8 @@
  * virtio-blk (virtio 1.1 section 5.2) on a raw image file. Requests are
  * served synchronously on the I/O thread; a flush request is an
  * fdatasync() of the image, so what the guest flushed is on the host's
- * disk when the guest hears it is.
+ * disk when the guest hears it is. Every write is marked in the disk's
+ * dirty map (struct vmm_disk) for a migration that streams the image.
  */
 #include <errno.h>
 #include <fcntl.h>
@@ -43,6 +44,7 @@ struct virtio_blk {
 	int fd;
 	bool ro;
 	const char *path;
+	struct vmm_disk *disk;		/* its entry in vmm->disks */
 	struct virtio_blk_config config;
 	struct virtio_dev_ops ops;
 };
@@ -67,6 +69,9 @@ static uint8_t blk_rw(struct virtio_blk *b, struct virtq_chain *c, uint64_t sect
 			return VIRTIO_BLK_S_IOERR;
 		done = write ? pwrite(b->fd, iov[i].iov_base, len, (off_t)offset)
 			     : pread(b->fd, iov[i].iov_base, len, (off_t)offset);
+		/* marked after the write, failed or not: a part may have landed */
+		if (write)
+			disk_dirty_mark(b->disk, offset, len);
 		if (done != (ssize_t)len)
 			return VIRTIO_BLK_S_IOERR;
 		offset += len;
@@ -128,12 +133,52 @@ static void blk_notify(struct virtio_mmio *vdev, struct virtq *vq)
 	virtq_serve(vq, blk_serve);
 }
 
+static void blk_forget_disk(struct virtio_blk *b)
+{
+	if (!b->disk)
+		return;
+	free(b->disk->dirty);
+	free(b->disk->pending);
+	*b->disk = (struct vmm_disk){ .fd = -1 };
+}
+
 static void blk_destroy(void *dev)
 {
 	struct virtio_blk *b = dev;
 
+	blk_forget_disk(b);
 	close(b->fd);
 	free(b);
+}
+
+/* The image in vmm->disks, with its dirty map if writable: 0, or -1. */
+static int blk_register_disk(struct vmm *vmm, struct virtio_blk *b, uint64_t size)
+{
+	struct vmm_disk *d;
+	size_t longs;
+
+	if (vmm->nr_disks == VMM_MAX_DISKS) {
+		vmm_err("disk %s: at most %d disks", b->path, VMM_MAX_DISKS);
+		return -1;
+	}
+	d = &vmm->disks[vmm->nr_disks];
+	*d = (struct vmm_disk){
+		.path = b->path, .fd = b->fd, .size = size, .ro = b->ro,
+		.nr_blocks = (size + DISK_BLOCK - 1) >> DISK_BLOCK_SHIFT,
+	};
+	b->disk = d;
+	if (!b->ro) {
+		longs = (size_t)((d->nr_blocks + 8 * sizeof(long) - 1) / (8 * sizeof(long)));
+		d->dirty = calloc(longs, sizeof(unsigned long));
+		d->pending = calloc(longs, sizeof(unsigned long));
+		if (!d->dirty || !d->pending) {
+			vmm_err("disk %s: no memory for its dirty map", b->path);
+			blk_forget_disk(b);
+			return -1;
+		}
+	}
+	vmm->nr_disks++;
+	return 0;
 }
 
 struct mmio_dev *virtio_blk_create(struct vmm *vmm, const char *path, bool ro)
@@ -156,6 +201,8 @@ struct mmio_dev *virtio_blk_create(struct vmm *vmm, const char *path, bool ro)
 		goto fail;
 	}
 	b->config.capacity = (uint64_t)st.st_size / SECTOR_SIZE;
+	if (blk_register_disk(vmm, b, b->config.capacity * SECTOR_SIZE))
+		goto fail;
 	b->ops = (struct virtio_dev_ops) {
 		.device_id = VIRTIO_ID_BLOCK,
 		.features = (1ULL << VIRTIO_BLK_F_FLUSH) | (ro ? 1ULL << VIRTIO_BLK_F_RO : 0),
@@ -167,6 +214,10 @@ struct mmio_dev *virtio_blk_create(struct vmm *vmm, const char *path, bool ro)
 		goto fail;
 	return &v->mmio;
 fail:
+	if (b->disk) {
+		blk_forget_disk(b);
+		vmm->nr_disks--;
+	}
 	if (b->fd >= 0)
 		close(b->fd);
 	free(b);

@@ -15,6 +15,7 @@
  *   snapshot.c  what the stream holds, --save and --restore
  *   vm_state.c  the vCPUs' registers and the vGIC, to and from the stream
  *   ram_state.c guest RAM pages to and from the stream, the dirty log
+ *   disk_state.c disk blocks in the stream (--migrate-disk), their dirty map
  *   migrate.c   live migration: --migrate-to (pre-copy) and --incoming
  *   control.c   the control socket (--control) and its thread;
  *   control_proto.c its requests, json.c its JSON; vm_name.c names, paths
@@ -87,6 +88,7 @@ struct vmm_config {
 	const char *migrate_to;		/* "tcp:HOST:PORT": migrate there on SIGUSR2 */
 	unsigned int downtime_ms;	/* the pre-copy's downtime target */
 	unsigned int migrate_mib_s;	/* a bandwidth cap, MiB/s; 0: none */
+	bool migrate_disk;		/* the writable disks go with the migration */
 	/* the control socket (control.c) */
 	const char *name;		/* --name, or vm-PID */
 	const char *control;		/* --control PATH, "auto", or NULL */
@@ -134,6 +136,27 @@ struct mmio_dev {
 	void *priv;
 };
 
+/* 64 KiB: a guest's scattered writes resend little; the map stays small */
+#define DISK_BLOCK_SHIFT	16
+#define DISK_BLOCK		(1u << DISK_BLOCK_SHIFT)
+
+/*
+ * A --disk image as its virtio-blk device opened it, for the migration
+ * (disk_state.c). The device marks in @dirty every block it wrote (after
+ * the write: a block taken and read before the bit is set is marked
+ * again); the migration takes the marks into @pending, the blocks it
+ * sends next (main thread only). No map for a read-only disk.
+ */
+struct vmm_disk {
+	const char *path;
+	int fd;
+	uint64_t size;
+	bool ro;
+	unsigned long *dirty;		/* atomics: the I/O thread sets, the migration takes */
+	unsigned long *pending;
+	uint64_t nr_blocks;
+};
+
 struct vmm {
 	struct vmm_config cfg;
 	int sys_fd, vm_fd, vgic_fd;
@@ -145,6 +168,8 @@ struct vmm {
 	int nr_vcpus;
 	struct mmio_dev *devs[VMM_MAX_DEVICES];
 	int nr_devs;
+	struct vmm_disk disks[VMM_MAX_DISKS];	/* in --disk order */
+	int nr_disks;
 	int next_virtio_slot;
 	struct console *console;	/* the device wired to stdin */
 	pthread_t main_thread;
@@ -227,12 +252,30 @@ void dirty_log_stop(struct vmm *vmm);
  */
 long dirty_log_harvest(struct vmm *vmm, unsigned long *pending, unsigned long *scratch);
 
+/* ---- disk blocks in a stream (disk_state.c) ---- */
+/* Mark [off, off + len) of @d written (the I/O thread, after the write). */
+void disk_dirty_mark(struct vmm_disk *d, uint64_t off, uint64_t len);
+/* A migration starts: every block of every writable disk to send, the marks reset. */
+void disk_migrate_start(struct vmm *vmm);
+/* Take the marks into the blocks to send: the bytes those now hold. */
+uint64_t disk_dirty_harvest(struct vmm *vmm);
+/* Send the blocks to send (zero ones as a flag) and forget them; their count in *sent. */
+int disk_blocks_write(struct vmm *vmm, struct stream *s, uint64_t *sent);
+/* A STREAM_DISK section (hostile bytes) into disk @index: 0, or -1 with a message. */
+int disk_blocks_load(struct vmm *vmm, uint32_t index, struct scur *c);
+/* What was received on the target's disks, fdatasync'ed: 0, or -1 with a message. */
+int disk_sync(struct vmm *vmm);
+
 /* ---- the VM state as a whole (snapshot.c) ---- */
-int snapshot_write_header(struct vmm *vmm, struct stream *s);
+/*
+ * @disks: the writable disks' blocks are in the stream (a migration with
+ * --migrate-disk), which the reader must expect alike.
+ */
+int snapshot_write_header(struct vmm *vmm, struct stream *s, bool disks);
 /* vCPUs, vGIC, devices, from a paused VM (stream_write_end() ends the stream). */
 int snapshot_write_state(struct vmm *vmm, struct stream *s);
 /* A whole stream into the VM vm_create() made: 0, or -1 with a message. */
-int snapshot_read(struct vmm *vmm, struct stream *s);
+int snapshot_read(struct vmm *vmm, struct stream *s, bool disks);
 /* --save: pause, write the file; resume if @keep_running. 0 or -1. */
 int snapshot_save(struct vmm *vmm, const char *path, bool keep_running);
 /* --restore: the VM (made, not started) from the file. */

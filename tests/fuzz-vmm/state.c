@@ -3,8 +3,11 @@
  * The VM state stream's reader (vmm/stream.c, snapshot.c, ram_state.c,
  * vm_state.c, the devices' load functions) on hostile bytes: the input is
  * the stream, read from a memfd into a small VM (RAM_PAGES of heap, a
- * PL011, virtio-console and virtio-rng on the bus, one vCPU without a
- * kernel behind it: its ioctls fail, as a refused register would).
+ * PL011, a virtio-blk on a DISK_SIZE image in a temporary file,
+ * virtio-console and virtio-rng on the bus, one vCPU without a kernel
+ * behind it: its ioctls fail, as a refused register would). The reader
+ * expects the disks streamed (--migrate-disk): the STREAM_DISK sections
+ * are parsed and written to the image.
  *
  * FUZZ_STATE_SEED=FILE: write a valid stream of this VM to FILE (the
  * corpus seed, corpus/state/seed) and exit.
@@ -19,8 +22,30 @@
 #include "stream.h"
 
 #define RAM_PAGES	64
+#define DISK_SIZE	(256 * 1024)
 
 static struct vmm vmm;
+static char disk_path[] = "/tmp/fuzz-vmm-state-XXXXXX";
+
+static void remove_disk(void)
+{
+	unlink(disk_path);
+}
+
+/* The image the header names (its size is checked by path): kept until exit. */
+static bool make_disk(void)
+{
+	int fd = mkstemp(disk_path);
+	bool ok = fd >= 0 && ftruncate(fd, DISK_SIZE) == 0;
+
+	if (fd >= 0)
+		close(fd);
+	if (ok)
+		atexit(remove_disk);
+	vmm.cfg.disks[0] = disk_path;
+	vmm.cfg.nr_disks = 1;
+	return ok && virtio_blk_create(&vmm, disk_path, false);
+}
 
 /* snapshot.c's --save side pauses a VM: there is none here */
 int vm_pause(struct vmm *v) { return -1; }
@@ -37,7 +62,7 @@ static void make_vm(void)
 	vmm.cfg.kernel = "zImage";
 	vmm.cfg.nr_vcpus = vmm.nr_vcpus = 1;
 	vmm.vcpu[0].fd = -1;
-	if (!vmm.ram || !vmm.vmm_dirty || !pl011_create(&vmm, &con) ||
+	if (!vmm.ram || !vmm.vmm_dirty || !pl011_create(&vmm, &con) || !make_disk() ||
 	    !virtio_console_create(&vmm, &con) || !virtio_rng_create(&vmm))
 		abort();
 }
@@ -56,8 +81,19 @@ static void write_seed(const char *path)
 	memset(vmm.ram + 4096, 0x5a, 4096);
 	stream_init(&s, fileno(f), path);
 	stream_write_prelude(&s);
-	snapshot_write_header(&vmm, &s);
+	snapshot_write_header(&vmm, &s, true);
 	ram_pages_write(&vmm, &s, NULL, &pages);
+	/* a zero extent, then 512 bytes of data: small, for the fuzzer's mutations */
+	sbuf_u64(&b, 0);
+	sbuf_u64(&b, DISK_SIZE);
+	sbuf_u8(&b, 1);
+	stream_write_section(&s, STREAM_DISK, 0, &b);
+	sbuf_reset(&b);
+	sbuf_u64(&b, 4096);
+	sbuf_u64(&b, 512);
+	sbuf_u8(&b, 0);
+	sbuf_put(&b, vmm.ram + 4096, 512);
+	stream_write_section(&s, STREAM_DISK, 0, &b);
 	for (i = 0; i < vmm.nr_devs; i++) {
 		sbuf_reset(&b);
 		vmm.devs[i]->save(vmm.devs[i], &b);
@@ -70,7 +106,31 @@ static void write_seed(const char *path)
 	stream_write_end(&s);
 	sbuf_free(&b);
 	fclose(f);
+	remove_disk();
 	_exit(0);	/* not exit(): libFuzzer counts that as a crash */
+}
+
+/*
+ * Recompute the CRC of every whole section of an even-sized input, so that
+ * mutations reach the section parsers (STREAM_DISK's among them) instead
+ * of ending at the CRC check; odd-sized inputs go as they are, the CRC
+ * check fuzzed too.
+ */
+static void fix_crcs(uint8_t *p, size_t size)
+{
+	size_t off = sizeof(STREAM_MAGIC) + 4;
+	uint32_t h[3], crc;
+
+	if (size % 2)
+		return;
+	while (off + 16 <= size) {
+		memcpy(h, p + off, sizeof(h));
+		if (h[2] > size - off - 16)
+			return;
+		crc = crc32_update(crc32_update(0, h, sizeof(h)), p + off + sizeof(h), h[2]);
+		memcpy(p + off + sizeof(h) + h[2], &crc, 4);
+		off += 16 + (size_t)h[2];
+	}
 }
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
@@ -78,6 +138,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {
 	struct stream s;
+	uint8_t *copy;
 	int fd, i;
 
 	if (!vmm.ram) {
@@ -85,13 +146,19 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 		if (getenv("FUZZ_STATE_SEED"))
 			write_seed(getenv("FUZZ_STATE_SEED"));
 	}
-	fd = memfd_create("stream", MFD_CLOEXEC);
-	if (fd < 0 || write(fd, data, size) != (ssize_t)size || lseek(fd, 0, SEEK_SET))
+	copy = malloc(size ? size : 1);
+	if (!copy)
 		abort();
+	memcpy(copy, data, size);
+	fix_crcs(copy, size);
+	fd = memfd_create("stream", MFD_CLOEXEC);
+	if (fd < 0 || write(fd, copy, size) != (ssize_t)size || lseek(fd, 0, SEEK_SET))
+		abort();
+	free(copy);
 	for (i = 0; i < vmm.nr_devs; i++)
 		vmm.devs[i]->reset(vmm.devs[i]);
 	stream_init(&s, fd, "fuzz");
-	snapshot_read(&vmm, &s);
+	snapshot_read(&vmm, &s, true);
 	close(fd);
 	return 0;
 }
