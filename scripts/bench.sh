@@ -1,7 +1,12 @@
 #!/usr/bin/env bash
 # make bench: boot the board, run the programs of tests/bench, print their
-# "bench:" lines. Figures from the emulated board are only comparable with
-# each other within one run (compare ratios, not absolute times).
+# "bench:" lines; then migrate a guest back and forth between two boards
+# (tests/run.sh's bench-xmigrate-idle and bench-xmigrate-memtester pairs,
+# XMIGRATE_COUNT migrations each, 100 by default; BENCH_MIGRATION=0 skips
+# them) and summarise each migration's time, downtime, rounds and bytes next
+# to the reference study's figures. Figures from the emulated board are only
+# comparable with each other within one run (compare ratios, not absolute
+# times).
 set -uo pipefail
 
 top=$(cd "$(dirname "$0")/.." && pwd)
@@ -9,7 +14,47 @@ log=$top/build/test-logs/bench.log
 mkdir -p "$(dirname "$log")"
 bash "$top/scripts/board.sh" --suite bench --timeout 600 --append "loglevel=4" --log "$log"
 grep '^bench:' "$log"
+rc=0
 if ! grep -q '^=== armvirt-suite-done' "$log" || grep -q 'rc=[1-9]' "$log"; then
 	echo "bench: the board did not finish cleanly; see $log" >&2
-	exit 1
+	rc=1
 fi
+
+# One line per kind of guest: min / median / max of the "migrated to"
+# lines the sources printed (tests/xmigrate/10-cross-board.c).
+migration_summary() {
+	local what=$1 board_log=$2 study=$3
+	grep -ao 'armvirt-vmm: migrated to [^ ]* in [0-9.]* s: downtime [0-9]* ms ([0-9]* pages in the last copy), [0-9.]* MiB sent, [0-9]* rounds' "$board_log" |
+	awk -v what="$what" -v study="$study" '
+	function stats(a, n,    i, j, t) {
+		for (i = 2; i <= n; i++)
+			for (j = i; j > 1 && a[j - 1] > a[j]; j--) { t = a[j]; a[j] = a[j - 1]; a[j - 1] = t }
+		return sprintf("%s / %s / %s", a[1], a[int((n + 1) / 2)], a[n])
+	}
+	{
+		n++
+		for (i = 1; i <= NF; i++) {
+			if ($i == "in") secs[n] = $(i + 1) + 0
+			if ($i == "downtime") down[n] = $(i + 1) + 0
+			if ($i == "MiB") mib[n] = $(i - 1) + 0
+			if ($i == "rounds") rounds[n] = $(i - 1) + 0
+		}
+	}
+	END {
+		if (!n) { print "bench: migration " what ": none completed"; exit }
+		printf "bench: migration %s: %d migrations; time %s s, downtime %s ms, rounds %s, sent %s MiB (min / median / max); study: %s\n",
+			what, n, stats(secs, n), stats(down, n), stats(rounds, n), stats(mib, n), study
+	}'
+}
+if [ "${BENCH_MIGRATION:-1}" != 0 ]; then
+	if ! bash "$top/tests/run.sh" bench-xmigrate-idle bench-xmigrate-memtester >"$top/build/test-logs/bench-xmigrate.out" 2>&1; then
+		echo "bench: a migration board failed; see build/test-logs/bench-xmigrate.out" >&2
+		rc=1
+	fi
+	grep -a '^board bench-xmigrate' "$top/build/test-logs/bench-xmigrate.out" | sed 's/^/bench: /'
+	migration_summary "idle (256 MiB guest)" "$top/build/test-logs/bench-xmigrate-idle.log" \
+		"idle 100 MB guest 7.4 s"
+	migration_summary "under memtester 60M" "$top/build/test-logs/bench-xmigrate-memtester.log" \
+		"40 s to 5 min, then the guest hung every time"
+fi
+exit "$rc"
