@@ -29,6 +29,11 @@
 #define DISK		"/tmp/vmm-disk.img"
 #define DISK_MIB	16
 #define PATTERN_MIB	8	/* where the board writes data for the guest to read */
+/* A sparse disk past what a 32-bit off_t reaches: the VMM needs large-file offsets */
+#define BIG_DISK	"/tmp/vmm-big-disk.img"
+#define BIG_DISK_MIB	3072
+#define BIG_PATTERN_MIB	2560
+#define BIG_WRITE_MIB	2600
 #define TAP_HOST_IP	"10.0.2.1"
 
 #define VMM_ARGS(...) ((const char *const[]){ VMM_PATH, "--kernel", GUEST_KERNEL, \
@@ -73,7 +78,8 @@ static void diag_run(const struct guest_run *g, bool ok)
 		guest_diag_tail(g, 2000);
 }
 
-static bool make_disk(const char *path, int mib, char pattern_md5[33])
+/* @mib MiB of zeros, sparse; with @pattern_md5, 1 MiB of random bytes at @pattern_mib. */
+static bool make_disk_at(const char *path, int mib, int pattern_mib, char pattern_md5[33])
 {
 	static char buf[1 << 20];
 	int fd, i;
@@ -86,10 +92,15 @@ static bool make_disk(const char *path, int mib, char pattern_md5[33])
 	if (pattern_md5) {
 		for (i = 0; i < (int)sizeof(buf); i += 256)
 			ok &= getrandom(buf + i, 256, 0) == 256;
-		ok &= pwrite(fd, buf, sizeof(buf), (off_t)PATTERN_MIB << 20) == sizeof(buf);
+		ok &= pwrite(fd, buf, sizeof(buf), (off_t)pattern_mib << 20) == sizeof(buf);
 	}
 	close(fd);
-	return ok && (!pattern_md5 || board_md5(path, PATTERN_MIB, 1, pattern_md5));
+	return ok && (!pattern_md5 || board_md5(path, pattern_mib, 1, pattern_md5));
+}
+
+static bool make_disk(const char *path, int mib, char pattern_md5[33])
+{
+	return make_disk_at(path, mib, PATTERN_MIB, pattern_md5);
 }
 
 /*
@@ -137,14 +148,16 @@ static void check_clock_rate(const struct guest_run *g)
  */
 static void test_boot_devices(void)
 {
-	char pattern_md5[33] = "", written_md5[33] = "", val[64];
+	char pattern_md5[33] = "", written_md5[33] = "", big_md5[33] = "", val[64];
 	struct guest_run g;
 	double ready;
 	int status;
 
-	if (!tap_ok(make_disk(DISK, DISK_MIB, pattern_md5), "board-makes-disk-image"))
-		tap_bail("cannot make %s", DISK);
-	if (guest_start(&g, VMM_ARGS("--cpus", "2", "--disk", DISK,
+	if (!tap_ok(make_disk(DISK, DISK_MIB, pattern_md5) &&
+		    make_disk_at(BIG_DISK, BIG_DISK_MIB, BIG_PATTERN_MIB, big_md5),
+		    "board-makes-disk-images"))
+		tap_bail("cannot make %s and %s", DISK, BIG_DISK);
+	if (guest_start(&g, VMM_ARGS("--cpus", "2", "--disk", DISK, "--disk", BIG_DISK,
 		"--net", "tap=vmmtap0,host=" TAP_HOST_IP "/24", "--append", "armvirt.ip=10.0.2.15/24",
 		"--cmd",
 		"echo NPROC$(nproc); for i in 0 1 2 3 4; do "
@@ -155,6 +168,8 @@ static void test_boot_devices(void)
 		"dd if=/tmp/f of=/dev/vda bs=65536 2>/dev/null; sync; "
 		"echo 3 > /proc/sys/vm/drop_caches; "
 		"dd if=/dev/vda bs=1048576 skip=8 count=1 2>/dev/null | md5sum | sed s/^/READ/; "
+		"dd if=/dev/vdb bs=1048576 skip=2560 count=1 2>/dev/null | md5sum | sed s/^/BIGREAD/; "
+		"dd if=/tmp/f of=/dev/vdb bs=1048576 seek=2600 2>/dev/null; sync; "
 		"ping -c 3 -W 10 " TAP_HOST_IP))) {
 		tap_bail("cannot start %s: %s", VMM_PATH, strerror(errno));
 	}
@@ -179,8 +194,13 @@ static void test_boot_devices(void)
 	if (!tap_ok(cmd_line_after(&g, "WROTE", val, sizeof(val)) &&
 		    !strncmp(val, written_md5, 32), "board-reads-what-the-guest-wrote"))
 		tap_diag("guest %.32s, board %s", val, written_md5);
+	tap_ok(cmd_line_after(&g, "BIGREAD", val, sizeof(val)) && !strncmp(val, big_md5, 32),
+	       "guest-reads-a-disk-beyond-2-gib");
+	board_md5(BIG_DISK, BIG_WRITE_MIB, 1, big_md5);
+	tap_ok(!strncmp(big_md5, written_md5, 32), "guest-writes-a-disk-beyond-2-gib");
 	tap_ok(strstr(g.out, "3 packets transmitted, 3 packets received") != NULL,
 	       "guest-pings-the-board-over-tap");
+	unlink(BIG_DISK);
 	guest_free(&g);
 }
 
@@ -416,7 +436,7 @@ int main(void)
 {
 	int ret;
 
-	tap_plan(47);
+	tap_plan(49);
 	alarm(1800);
 	ret = module_loaded("armvirt") ? 0 : module_load(ARMVIRT_KO);
 	if (!tap_eq(ret, 0, "armvirt-loads"))
