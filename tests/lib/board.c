@@ -83,6 +83,18 @@ long board_param(const char *name, long fallback)
 	return end == p + strlen(key) ? fallback : val;
 }
 
+bool shell_first_word(const char *cmd, char word[33])
+{
+	FILE *f = popen(cmd, "r");
+	bool ok;
+
+	if (!f)
+		return false;
+	ok = fscanf(f, "%32s", word) == 1;
+	pclose(f);
+	return ok;
+}
+
 int count_occurrences(const char *hay, const char *needle)
 {
 	int n = 0;

@@ -31,6 +31,11 @@ int write_file(const char *path, const char *text);
  * board, for time), or @fallback when absent or not a number.
  */
 long board_param(const char *name, long fallback);
+/*
+ * The first word (up to 32 characters: an md5sum) that the shell command
+ * @cmd prints, in @word; false if it printed none.
+ */
+bool shell_first_word(const char *cmd, char word[33]);
 /* How many times @needle occurs in @hay (overlapping ones too). */
 int count_occurrences(const char *hay, const char *needle);
 

@@ -43,17 +43,10 @@
 static bool board_md5(const char *path, int skip, int len, char md5[33])
 {
 	char cmd[256];
-	FILE *f;
-	bool ok;
 
 	snprintf(cmd, sizeof(cmd), "dd if=%s bs=1048576 skip=%d count=%d 2>/dev/null | md5sum",
 		 path, skip, len);
-	f = popen(cmd, "r");
-	if (!f)
-		return false;
-	ok = fscanf(f, "%32s", md5) == 1;
-	pclose(f);
-	return ok;
+	return shell_first_word(cmd, md5);
 }
 
 /* The first line of the guest command's output that follows @prefix. */

@@ -160,14 +160,7 @@ static void test_save_restore(void)
 /* What the board's busybox says the work's sum is. */
 static bool expected_sum(char sum[33])
 {
-	FILE *f = popen("cd /tmp && sh -c '" WORK_SCRIPT "' | sed -n 's/^SUM //p'", "r");
-	bool ok;
-
-	if (!f)
-		return false;
-	ok = fscanf(f, "%32s", sum) == 1;
-	pclose(f);
-	return ok;
+	return shell_first_word("cd /tmp && sh -c '" WORK_SCRIPT "' | sed -n 's/^SUM //p'", sum);
 }
 
 static const char *line_of(const struct guest_run *g, const char *prefix, char *buf, size_t size)

@@ -87,34 +87,20 @@ static bool make_zeros(const char *path, off_t size)
 static bool md5_of(const char *path, char sum[33])
 {
 	char cmd[256];
-	FILE *f;
-	bool ok;
 
 	snprintf(cmd, sizeof(cmd), "md5sum < %s", path);
-	f = popen(cmd, "r");
-	if (!f)
-		return false;
-	ok = fscanf(f, "%32s", sum) == 1;
-	pclose(f);
-	return ok;
+	return shell_first_word(cmd, sum);
 }
 
 /* The guest's writes, made by the board on DISK_EXPECT (a copy of the first A). */
 static bool board_writes(char sum[33])
 {
 	char script[512], cmd[1024];
-	FILE *f;
-	bool ok;
 
 	snprintf(script, sizeof(script), WRITES_FMT, DISK_EXPECT, "", DISK_EXPECT);
 	snprintf(cmd, sizeof(cmd), "cp %s %s && sh -c '%s' | sed -n 's/^MD5 //p'", DISK_A,
 		 DISK_EXPECT, script);
-	f = popen(cmd, "r");
-	if (!f)
-		return false;
-	ok = fscanf(f, "%32s", sum) == 1;
-	pclose(f);
-	return ok;
+	return shell_first_word(cmd, sum);
 }
 
 static int count_of(const char *out, const char *needle)
