@@ -11,7 +11,9 @@
  * left the other board although the two boards' counters differ
  * (tests/run.sh starts the second board 10 s after the first); at the end
  * memtester has passed every run (a page lost or stale in any migration
- * fails it) and the guest powers off cleanly.
+ * fails it), the guest powers off cleanly, and its disk (each board has
+ * its own image: --migrate-disk streams it) holds every tick it wrote, on
+ * either board.
  *
  * tests/run.sh boots the pair: armvirt.xmigrate_role=1 on the first board
  * (10.0.9.1; the first migration's target), 2 on the second (10.0.9.2; it
@@ -28,6 +30,7 @@
 #define _GNU_SOURCE
 #include <arpa/inet.h>
 #include <errno.h>
+#include <fcntl.h>
 #include <netinet/in.h>
 #include <poll.h>
 #include <signal.h>
@@ -55,9 +58,13 @@
 #define RUN_TIMEOUT_S	600
 #define MAX_TICKS	4000
 #define ANSWER_TICKS	3	/* new ticks after an arrival: the guest answers */
+#define DISK		"/tmp/xmigrate-disk.img"	/* each board's own: --migrate-disk */
+#define DISK_MIB	16
 
+/* each tick also written to its own sector of the disk, which migrates with the guest */
 #define TICKER \
 	"(i=0; while :; do echo TICK $i $(cut -d' ' -f1 /proc/uptime) /TICK $i; " \
+	"echo DISKTICK $i | dd of=/dev/vda bs=512 seek=$i conv=fsync 2>/dev/null; " \
 	"i=$((i+1)); sleep 1; done) & "
 /*
  * A ticker (whole lines, "/TICK n" closing each: a migration may cut one in
@@ -213,7 +220,7 @@ static bool is_source(int r, int k)
 
 static void start_vmm(struct guest_run *g, bool incoming, bool capped)
 {
-	const char *argv[16];
+	const char *argv[20];
 	char cap[16];
 	int n = 0;
 
@@ -222,6 +229,9 @@ static void start_vmm(struct guest_run *g, bool incoming, bool capped)
 	argv[n++] = GUEST_KERNEL;
 	argv[n++] = "--initrd";
 	argv[n++] = GUEST_INITRD;
+	argv[n++] = "--disk";
+	argv[n++] = DISK;
+	argv[n++] = "--migrate-disk";
 	argv[n++] = "--migrate-to";	/* the other board */
 	argv[n++] = role == ROLE_FIRST ? "tcp:" SECOND_IP ":" MIGRATE_PORT :
 					 "tcp:" FIRST_IP ":" MIGRATE_PORT;
@@ -318,7 +328,48 @@ static void receive_guest(struct guest_run *g, int k)
 	tap_diag("%.*s", m ? (int)strcspn(m, "\r\n") : 0, m ? m : "");
 }
 
-/* The last target: end memtester, check its verdict and the poweroff. */
+/* This board's image for the guest's disk: zeros, a target's to fill. */
+static bool make_disk(void)
+{
+	int fd = open(DISK, O_RDWR | O_CREAT | O_TRUNC | O_CLOEXEC, 0600);
+	bool ok = fd >= 0 && ftruncate(fd, (off_t)DISK_MIB << 20) == 0;
+
+	if (fd >= 0)
+		close(fd);
+	return ok;
+}
+
+/*
+ * The disk that travelled with the guest: every tick it printed, on any
+ * board, is in its sector of this board's image (but the last, which the
+ * end of the ticker may have cut before its write).
+ */
+static void check_disk_ticks(const struct guest_run *g)
+{
+	static double up[MAX_TICKS];
+	int first, last, n, missing = 0, first_missing = -1;
+	char want[32], got[32];
+	FILE *f = fopen(DISK, "rb");
+
+	ticks_of(g->out, 0, up, &first, &last);
+	for (n = 0; f && n < last; n++) {
+		snprintf(want, sizeof(want), "DISKTICK %d\n", n);
+		memset(got, 0, sizeof(got));
+		if (fseek(f, (long)n * 512, SEEK_SET) || fread(got, 1, strlen(want), f) != strlen(want) ||
+		    memcmp(got, want, strlen(want))) {
+			if (first_missing < 0)
+				first_missing = n;
+			missing++;
+		}
+	}
+	if (f)
+		fclose(f);
+	if (!tap_ok(f && last > 0 && missing == 0, "disk-holds-every-tick-from-both-boards"))
+		tap_diag("ticks 0..%d: %d missing from %s, the first %d", last - 1, missing, DISK,
+			 first_missing);
+}
+
+/* The last target: end memtester, check its verdict, the poweroff and the disk. */
 static void finish_guest(struct guest_run *g)
 {
 	int runs = -1, failures = -1, status;
@@ -334,6 +385,7 @@ static void finish_guest(struct guest_run *g)
 	if (!tap_ok(failures == 0 && (idle ? runs == 0 : runs > 0), "memtester-passed-every-run"))
 		tap_diag("memtester: %d runs, %d failures", runs, failures);
 	tap_diag("memtester: %d runs of 60 MiB, %d failures", runs, failures);
+	check_disk_ticks(g);
 	guest_free(g);
 }
 
@@ -346,7 +398,7 @@ static int planned_checks(void)
 	for (k = 1; k <= migrations; k++)
 		n += is_source(role, k) ? 4 : 5;
 	if (!is_source(role, migrations))
-		n += 2;		/* the last target's verdict */
+		n += 3;		/* the last target's verdict */
 	return n;
 }
 
@@ -374,6 +426,8 @@ int main(void)
 		tap_finish();
 	}
 	tap_plan(planned_checks());
+	if (!make_disk())
+		tap_diag("cannot make %s: %s", DISK, strerror(errno));
 	if (!tap_ok(peer_connect(), "boards-connected"))
 		tap_diag("no connection with the other board: %s", strerror(errno));
 	if (role == ROLE_SECOND) {
