@@ -45,7 +45,7 @@ check_all_only=" a7-hyp a15-nolpae-hyp a7-nolpae-vmm "
 # What make check trims from a board, for time (make check-all and a board
 # named on the command line run it whole). 50-reload: 20 load/unload cycles
 # instead of 100 except on the stock 6.1 board (the debug board's kmemleak
-# finds a leak in one); 30-migrate, 40-control and 50-net: not on the boards
+# finds a leak in one); 30-migrate, 31-migrate-disk, 40-control and 50-net: not on the boards
 # mixing kernel versions (a15-vmm and the debug board run them; they test the
 # VMM, and a guest of another version has nothing of its own in the migration
 # stream). Derived from the board's suite, kernel flavour and options: the
