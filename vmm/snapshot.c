@@ -120,23 +120,25 @@ static bool same_disk(struct vmm *vmm, const char *src, uint32_t i, const char *
 		      uint64_t size, bool ro, bool streamed)
 {
 	const char *ours = vmm->cfg.disks[i];
+	uint64_t our_size;
 	char what[32];
 
 	snprintf(what, sizeof(what), "--disk %u", i + 1);
 	/* a streamed disk's image may be anywhere here: the stream fills it */
 	if (!streamed && !same_str(src, what, path, ours))
 		return false;
-	if (size == file_size(ours) && ro == vmm->cfg.disk_ro[i])
+	our_size = file_size(ours);
+	if (size == our_size && ro == vmm->cfg.disk_ro[i])
 		return true;
 	if (streamed)
 		vmm_err("%s: --disk %u (%s here) is %llu bytes%s; the source's (%s) is %llu bytes%s: make an image of the same size",
-			src, i + 1, ours, (unsigned long long)file_size(ours),
+			src, i + 1, ours, (unsigned long long)our_size,
 			vmm->cfg.disk_ro[i] ? " read-only" : "", path, (unsigned long long)size,
 			ro ? " read-only" : "");
 	else
 		vmm_err("%s: disk %s was %llu bytes%s when saved, now %llu%s", src, path,
 			(unsigned long long)size, ro ? " read-only" : "",
-			(unsigned long long)file_size(ours), vmm->cfg.disk_ro[i] ? " read-only" : "");
+			(unsigned long long)our_size, vmm->cfg.disk_ro[i] ? " read-only" : "");
 	return false;
 }
 
