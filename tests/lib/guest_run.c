@@ -242,3 +242,23 @@ bool guest_run_refused(const char *const argv[], int status, const char *msg)
 	guest_free(&g);
 	return ok;
 }
+
+void guest_ticks(const char *out, size_t from, double *up, int max, int *first, int *last)
+{
+	const char *p = out + from;
+	int n, closing;
+	double t;
+
+	*first = *last = -1;
+	while ((p = strstr(p, "\nTICK ")) != NULL) {
+		p++;
+		if (sscanf(p, "TICK %d %lf /TICK %d", &n, &t, &closing) != 3 || n != closing ||
+		    n < 0 || n >= max)
+			continue;
+		up[n] = t;
+		if (*first < 0 || n < *first)
+			*first = n;
+		if (n > *last)
+			*last = n;
+	}
+}

@@ -56,6 +56,13 @@ void guest_diag_tail(const struct guest_run *g, size_t bytes);
  * @status, printing @msg, within 60 s; else its output's tail as a comment.
  */
 bool guest_run_refused(const char *const argv[], int status, const char *msg);
+/*
+ * The guest's uptime ticks in @out from offset @from: whole lines "TICK n
+ * UPTIME /TICK n" (a save or a migration may cut one in two: its halves
+ * count for nothing), up[n] = UPTIME for n below @max; the first and the
+ * last n seen in *first and *last, or -1.
+ */
+void guest_ticks(const char *out, size_t from, double *up, int max, int *first, int *last);
 double now_s(void);
 
 #endif

@@ -71,31 +71,6 @@ static bool make_file(const char *path, off_t size)
 	return ok;
 }
 
-/*
- * The guest uptimes of the whole TICK lines in @out into up[] by tick
- * number; the first and the last tick seen, or -1.
- */
-static int ticks_of(const char *out, double up[10], int *first)
-{
-	const char *p = out;
-	int n, closing, last = -1;
-	double t;
-
-	*first = -1;
-	while ((p = strstr(p, "\nTICK ")) != NULL) {
-		p++;
-		if (sscanf(p, "TICK %d %lf /TICK %d", &n, &t, &closing) == 3 && n == closing &&
-		    n >= 0 && n < 10) {
-			up[n] = t;
-			if (n > last)
-				last = n;
-			if (*first < 0 || n < *first)
-				*first = n;
-		}
-	}
-	return last;
-}
-
 static void test_save_restore(void)
 {
 	double up[10] = { 0 }, across = -1, widest = 0;
@@ -111,7 +86,7 @@ static void test_save_restore(void)
 	status = guest_finish(&a, 120);
 	diag_run(&a, tap_eq(status, 0, "save-on-sigusr1-exits-0"));
 	tap_ok(strstr(a.out, "armvirt-vmm: saved the VM to " SNAPSHOT) != NULL, "save-message");
-	before = ticks_of(a.out, up, &unused);
+	guest_ticks(a.out, 0, up, 10, &unused, &before);
 	tap_ok(!strstr(a.out, "=== armvirt-guest-cmd-end") && before >= 3 && before < 9,
 	       "saved-guest-stopped-mid-count");
 	if (access(SNAPSHOT, F_OK) == 0) {
@@ -128,7 +103,7 @@ static void test_save_restore(void)
 	guest_start(&b, VMM_ARGS("--disk", DISK, "--cmd", TICKS_CMD, "--restore", SNAPSHOT));
 	status = guest_finish(&b, RUN_TIMEOUT_S);
 	diag_run(&b, tap_eq(status, 0, "restored-guest-runs-to-poweroff"));
-	after = ticks_of(b.out, up, &resumed);
+	guest_ticks(b.out, 0, up, 10, &resumed, &after);
 	tap_ok(strstr(b.out, "=== armvirt-guest-ready") == NULL &&
 	       strstr(b.out, "\nTICK 0 ") == NULL, "restore-resumes-not-reboots");
 	if (!tap_ok(after == 9 && strstr(b.out, "\nTICK " ) && guest_cmd_rc(&b) == 0,

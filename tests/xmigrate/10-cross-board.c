@@ -100,27 +100,6 @@ static bool link_up(const char *ip)
 	return system(cmd) == 0;
 }
 
-/* The uptimes of the whole TICK lines of @out from @from by number; the first and last, or -1. */
-static void ticks_of(const char *out, size_t from, double *up, int *first, int *last)
-{
-	const char *p = out + from;
-	int n, closing;
-	double t;
-
-	*first = *last = -1;
-	while ((p = strstr(p, "\nTICK ")) != NULL) {
-		p++;
-		if (sscanf(p, "TICK %d %lf /TICK %d", &n, &t, &closing) != 3 || n != closing ||
-		    n < 0 || n >= MAX_TICKS)
-			continue;
-		up[n] = t;
-		if (*first < 0 || n < *first)
-			*first = n;
-		if (n > *last)
-			*last = n;
-	}
-}
-
 /* The widest gap in guest time between consecutive whole ticks first..last. */
 static double widest_gap(const double *up, int first, int last)
 {
@@ -268,7 +247,7 @@ static void send_guest(struct guest_run *g, int k)
 		guest_diag_tail(g, 1500);
 	tap_ok(strstr(g->out, "armvirt-vmm: migrated\n") || strstr(g->out, "armvirt-vmm: migrated\r"),
 	       "migration-%d-source-says-migrated", k);
-	ticks_of(g->out, 0, up, &first, &last);
+	guest_ticks(g->out, 0, up, MAX_TICKS, &first, &last);
 	tap_ok(last >= 0 && peer_say("DONE %d %d %.2f %.2f\n", k, last, up[last],
 				     widest_gap(up, first, last)),
 	       "migration-%d-source-reports-its-last-tick", k);
@@ -297,13 +276,13 @@ static void receive_guest(struct guest_run *g, int k)
 	       "migration-%d-source-done", k);
 	/* answering: ANSWER_TICKS new whole ticks after the arrival */
 	for (double t0 = now_s(); now_s() - t0 < 60; ) {
-		ticks_of(g->out, arrived, up, &first, &last);
+		guest_ticks(g->out, arrived, up, MAX_TICKS, &first, &last);
 		if (first >= 0 && last - first >= ANSWER_TICKS)
 			break;
 		if (!guest_wait_for(g, "\nTICK-never", 1) && g->status >= 0)
 			break;
 	}
-	ticks_of(g->out, arrived, up, &first, &last);
+	guest_ticks(g->out, arrived, up, MAX_TICKS, &first, &last);
 	if (!tap_ok(first > src_tick && src_tick >= 0 && last - first >= ANSWER_TICKS,
 		    "migration-%d-guest-answers-after-arrival", k))
 		guest_diag_tail(g, 1000);
@@ -351,7 +330,7 @@ static void check_disk_ticks(const struct guest_run *g)
 	char want[32], got[32];
 	FILE *f = fopen(DISK, "rb");
 
-	ticks_of(g->out, 0, up, &first, &last);
+	guest_ticks(g->out, 0, up, MAX_TICKS, &first, &last);
 	for (n = 0; f && n < last; n++) {
 		snprintf(want, sizeof(want), "DISKTICK %d\n", n);
 		memset(got, 0, sizeof(got));
