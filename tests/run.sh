@@ -144,13 +144,48 @@ debug_patterns=(
 	"suspicious RCU usage" "BUG: scheduling while atomic" "unreferenced object"
 	"Oops" "BUG:" "WARNING:" "Internal error" "Unable to handle" "Unbalanced"
 )
+# One report is the 6.1 kernel's own and is set aside, by its exact header
+# and its call trace: collapse_huge_page() (khugepaged, MADV_COLLAPSE) maps
+# the PTE page with pte_offset_map() (kmap_atomic with CONFIG_HIGHPTE, so
+# preemption is off) before mmu_notifier_invalidate_range_end(), whose
+# might_sleep() fires whenever the mm has a notifier, before any notifier
+# runs. armvirt's end callback only takes a spinlock. Newer kernels map the
+# PTE page after the end (the 6.5 page-table rework); 78-huge-pages hits it
+# on purpose. The debug kernel inlines collapse_huge_page() into
+# hpage_collapse_scan_pmd(), the frame that calls __might_resched().
+known_kernel_header="BUG: sleeping function called from invalid context at include/linux/mmu_notifier.h:482"
+known_kernel_frame="__might_resched from (hpage_collapse_scan_pmd|collapse_huge_page)\\+"
+
+# Copies console log @1 to @2 without the known kernel reports; prints how many.
+strip_known_reports() {
+	awk -v header="$known_kernel_header" -v frame="$known_kernel_frame" '
+	function flush() { for (i = 1; i <= n; i++) print buf[i]; n = 0; open = 0 }
+	open && (index($0, "BUG:") || index($0, "WARNING:") || index($0, "=== armvirt-test")) { flush() }
+	index($0, header) { flush(); open = 1; buf[++n] = $0; next }
+	open {
+		buf[++n] = $0
+		if ($0 ~ frame) { known++; n = 0; open = 0 }
+		else if (n > 60) flush()
+		next
+	}
+	{ print }
+	END { flush(); print known + 0 > "/dev/stderr" }' "$1" 2>"$2.known" >"$2"
+	cat "$2.known"
+	rm -f "$2.known"
+}
+
 # Prints one failure line per kind of report found in a console log.
 debug_reports() {
-	local board=$1 log=$2 pat n
+	local board=$1 log=$2 pat n known
+	local rest=$logdir/$board.unknown-reports.log
+
+	known=$(strip_known_reports "$log" "$rest")
+	[ "$known" -gt 0 ] && echo "$board: set aside the 6.1 kernel's own khugepaged report $known times (README, fuzz suite)" >&2
 	for pat in "${debug_patterns[@]}"; do
-		n=$(grep -cF -- "$pat" "$log" 2>/dev/null)
-		[ "${n:-0}" -gt 0 ] && echo "$board: the kernel reported \"$pat\" ($n times); first: $(grep -m1 -F -- "$pat" "$log" | tr -d '\r')"
+		n=$(grep -cF -- "$pat" "$rest" 2>/dev/null)
+		[ "${n:-0}" -gt 0 ] && echo "$board: the kernel reported \"$pat\" ($n times); first: $(grep -m1 -F -- "$pat" "$rest" | tr -d '\r')"
 	done
+	rm -f "$rest"
 	return 0
 }
 

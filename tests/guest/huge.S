@@ -3,7 +3,8 @@
  * A 4 MiB slot that the VMM backs with 2 MiB huge pages
  * (tests/hyp/78-huge-pages.c): the guest writes each 4 KiB page's number
  * into its first word, reads them all back, reads a page the VMM has
- * discarded meanwhile, and writes two pages while the slot is logged.
+ * discarded meanwhile, checks and writes memory the host has collapsed
+ * into a new huge page, and writes two pages while the slot is logged.
  */
 #include "guest.h"
 
@@ -26,12 +27,18 @@ _start:
 	report	r0				@ 3: 0, page 0x101 discarded by the VMM
 	bl	count_mismatches
 	report	r0				@ 4: 1, that page
+	bl	count_mismatches
+	report	r0				@ 5: 0, after the collapse and the VMM's rewrite of page 0x101
+	ldr	r0, =0xabc
+	ldr	r1, =HUGE_SLOT + 0x7000		@ page 7, in the collapsed 2 MiB
+	str	r0, [r1]
+	report	r0				@ 6: written after the collapse
 	ldr	r0, =0x12345678
 	ldr	r1, =HUGE_SLOT + 0x300000	@ page 0x300, in the second 2 MiB
 	str	r0, [r1]
 	ldr	r1, =HUGE_SLOT + 0xa000		@ page 0xa, in the first
 	str	r0, [r1]
-	report	r0				@ 5: written while logged
+	report	r0				@ 7: written while logged
 	power_off
 
 /* r0 = how many pages do not hold their number (r1-r3 clobbered) */

@@ -4,9 +4,12 @@
  * transparent huge pages is mapped with one 2 MiB block per huge page
  * (a fault per 2 MiB, not per 4 KiB); a 4 KiB page the VMM discards in a
  * block is gone for the guest too (the block goes with it, never left
- * pointing at the freed page); and dirty logging still sees every 4 KiB
- * page written, in a block mapped before logging started. Non-LPAE hosts
- * have no huge pages for user memory: there only the data checks apply.
+ * pointing at the freed page); when the host collapses small pages back
+ * into a new huge page (MADV_COLLAPSE, as khugepaged does), the guest
+ * follows the new page and never the freed ones; and dirty logging still
+ * sees every 4 KiB page written, in a block mapped before logging
+ * started. Non-LPAE hosts have no huge pages for user memory: there only
+ * the data checks apply.
  */
 #define _GNU_SOURCE
 #include <errno.h>
@@ -25,6 +28,9 @@
 #define HUGE_SIZE	(4u << 20)
 #define HUGE_PAGES	(HUGE_SIZE / 4096)
 #define THP_DIR		"/sys/kernel/mm/transparent_hugepage"
+#ifndef MADV_COLLAPSE
+#define MADV_COLLAPSE	25	/* Linux 6.1 */
+#endif
 
 static struct tvm vm;
 
@@ -59,6 +65,25 @@ static long anon_huge_kb(const void *addr)
 	return kb;
 }
 
+/* MADV_COLLAPSE the first 2 MiB of @mem, where the kernel can. */
+static void collapse_checked(void *mem)
+{
+	const char *name = "madv-collapse-makes-the-first-2-mib-huge-again";
+
+	if (access(THP_DIR, F_OK)) {
+		tap_skip("no transparent huge pages in a non-LPAE kernel", "%s", name);
+		return;
+	}
+	if (madvise(mem, 2u << 20, MADV_COLLAPSE)) {
+		if (errno == EINVAL)
+			tap_skip("no MADV_COLLAPSE before Linux 6.1", "%s", name);
+		else
+			tap_ok(false, "%s (madvise: %s)", name, strerror(errno));
+		return;
+	}
+	tap_eq(anon_huge_kb(mem), HUGE_SIZE / 1024, "%s", name);
+}
+
 int main(void)
 {
 	uint32_t bitmap[HUGE_PAGES / 32] = { 0 }, *mem;
@@ -68,7 +93,7 @@ int main(void)
 	unsigned int i, bad, set;
 	uint8_t *area;
 
-	tap_plan(10);
+	tap_plan(13);
 	if (!module_loaded("armvirt") && module_load(ARMVIRT_KO))
 		tap_bail("armvirt does not load");
 	if (tvm_create(&vm, "huge", 1 << 20, 1))
@@ -106,6 +131,18 @@ int main(void)
 	tap_eq(madvise(mem + 0x101 * 1024, 4096, MADV_DONTNEED), 0, "vmm-discards-a-page-in-a-huge-page");
 	tap_eq(tvm_next_value(&vm.vcpu[0], "discarded"), 0, "guest-sees-the-discarded-page-as-zero");
 	tap_eq(tvm_next_value(&vm.vcpu[0], "read again"), 1, "guest-still-reads-every-other-page");
+
+	/*
+	 * Collapse that split 2 MiB into a new huge page: the host copies it
+	 * and frees the small pages, under the MMU notifier. The guest must
+	 * then see what the VMM writes, and the VMM what the guest writes.
+	 */
+	collapse_checked(mem);
+	mem[0x101 * 1024] = 0x101;
+	tap_eq(tvm_next_value(&vm.vcpu[0], "after the collapse"), 0,
+	       "guest-sees-the-vmm-s-write-after-a-collapse");
+	tvm_next_value(&vm.vcpu[0], "written after the collapse");
+	tap_eq(mem[7 * 1024], 0xabc, "the-vmm-sees-the-guest-s-write-after-a-collapse");
 
 	/* Logging: the second 2 MiB is still one block; each write must be logged. */
 	if (set_huge_slot(mem, KVM_MEM_LOG_DIRTY_PAGES))
