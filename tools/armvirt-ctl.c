@@ -5,13 +5,20 @@
  *
  *   armvirt-ctl [--dir DIR] list
  *   armvirt-ctl [--dir DIR] SOCKET|NAME status|pause|resume|stop|save FILE|migrate URI
+ *   armvirt-ctl [--dir DIR] SOCKET|NAME console
  *
+ * console attaches this terminal to the guest's console, as virsh console:
+ * the VMM (started with --console pty) names its pty, and this program
+ * passes bytes both ways until Ctrl-] (or the end of its input) detaches;
+ * the guest runs on.
  * A NAME is DIR/NAME.sock (DIR: the run directory of vm_name.h); anything
  * with a '/' is a socket path. Exit status: 0 on success, 1 when the VMM
  * answered an error or could not be reached, 2 for bad usage.
  */
 #include <dirent.h>
 #include <errno.h>
+#include <fcntl.h>
+#include <poll.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -19,6 +26,7 @@
 #include <sys/stat.h>
 #include <sys/time.h>
 #include <sys/un.h>
+#include <termios.h>
 #include <unistd.h>
 
 #include "json.h"
@@ -26,6 +34,7 @@
 
 #define REPLY_MAX	4096
 #define LIST_TIMEOUT_S	2
+#define DETACH_KEY	0x1d	/* Ctrl-], as virsh console and telnet */
 
 static void usage(FILE *f)
 {
@@ -41,6 +50,8 @@ static void usage(FILE *f)
 "  save FILE        write a snapshot of the guest to FILE (a path on the\n"
 "                   VMM's side); the guest carries on\n"
 "  migrate URI      live-migrate to tcp:HOST:PORT (armvirt-vmm --incoming)\n"
+"  console          attach to the guest's console (a VMM started with\n"
+"                   --console pty); Ctrl-] detaches, the guest runs on\n"
 "\n"
 "NAME is DIR/NAME.sock; DIR defaults to $ARMVIRT_RUN_DIR, /run/armvirt\n"
 "(root), $XDG_RUNTIME_DIR/armvirt or /tmp/armvirt-UID.\n");
@@ -136,6 +147,85 @@ static int print_reply(const char *reply, size_t len, const char *what)
 	return 0;
 }
 
+/* Pass bytes between @from and @to; false at @from's end, or at the detach key (*detached). */
+static bool relay(int from, int to, bool watch_detach, bool *detached)
+{
+	char buf[512], *key;
+	ssize_t n = read(from, buf, sizeof(buf));
+
+	if (n < 0 && (errno == EINTR || errno == EAGAIN))
+		return true;
+	if (n <= 0)
+		return false;
+	if (watch_detach && (key = memchr(buf, DETACH_KEY, (size_t)n))) {
+		*detached = true;
+		n = key - buf;		/* what came before it still goes */
+	}
+	for (ssize_t done = 0, w; done < n; done += w) {
+		w = write(to, buf + done, (size_t)(n - done));
+		if (w < 0 && errno == EINTR)
+			w = 0;
+		else if (w <= 0)
+			return false;
+	}
+	return !*detached;
+}
+
+/* armvirt-ctl NAME console: this terminal on the pty at @path until Ctrl-]; 0 or 1. */
+static int attach_console(const char *path)
+{
+	struct termios saved, raw;
+	bool tty = isatty(STDIN_FILENO) && !tcgetattr(STDIN_FILENO, &saved);
+	bool detached = false, gone = false;
+	int fd = open(path, O_RDWR | O_NOCTTY | O_CLOEXEC);
+
+	if (fd < 0) {
+		fprintf(stderr, "armvirt-ctl: console: %s: %s\n", path, strerror(errno));
+		return 1;
+	}
+	if (tty) {
+		raw = saved;
+		cfmakeraw(&raw);
+		tcsetattr(STDIN_FILENO, TCSANOW, &raw);
+	}
+	fprintf(stderr, "armvirt-ctl: attached to %s; Ctrl-] detaches\r\n", path);
+	while (!detached && !gone) {
+		struct pollfd p[2] = {
+			{ .fd = STDIN_FILENO, .events = POLLIN },
+			{ .fd = fd, .events = POLLIN },
+		};
+
+		if (poll(p, 2, -1) < 0) {
+			if (errno == EINTR)
+				continue;
+			break;
+		}
+		if (p[0].revents && !relay(STDIN_FILENO, fd, true, &detached))
+			detached = true;	/* our input ended: detach */
+		if (p[1].revents && !relay(fd, STDOUT_FILENO, false, &detached))
+			gone = true;		/* the VMM went away */
+	}
+	if (tty)
+		tcsetattr(STDIN_FILENO, TCSANOW, &saved);
+	close(fd);
+	fprintf(stderr, "\r\narmvirt-ctl: %s\n", gone ? "the console went away" : "detached");
+	return gone ? 1 : 0;
+}
+
+/* The console command's reply: attach to its "pty", or print its error. */
+static int attach_reply(const char *reply, size_t len)
+{
+	char pty[64];
+	struct json_doc doc;
+
+	if (json_parse(&doc, reply, len) ||
+	    json_string(&doc, json_get(&doc, json_get(&doc, 0, "return"), "pty"), pty, sizeof(pty))) {
+		print_reply(reply, len, "console");	/* its error, on stderr */
+		return 1;
+	}
+	return attach_console(pty);
+}
+
 static int list(const char *dir)
 {
 	char path[512], reply[REPLY_MAX], name[64], state[16];
@@ -214,7 +304,7 @@ int main(int argc, char **argv)
 	else if (!strcmp(cmd, "migrate"))
 		key = "uri";
 	else if (strcmp(cmd, "status") && strcmp(cmd, "pause") && strcmp(cmd, "resume") &&
-		 strcmp(cmd, "stop")) {
+		 strcmp(cmd, "stop") && strcmp(cmd, "console")) {
 		fprintf(stderr, "armvirt-ctl: unknown command %s (see --help)\n", cmd);
 		return 2;
 	}
@@ -248,5 +338,7 @@ int main(int argc, char **argv)
 			errno ? strerror(errno) : "the VMM closed the connection");
 		return 1;
 	}
+	if (!strcmp(cmd, "console"))
+		return attach_reply(reply, (size_t)n);
 	return print_reply(reply, (size_t)n, cmd);
 }

@@ -3,13 +3,18 @@
  * The guest console on the VMM's stdin and stdout. On a terminal, input is
  * passed on key by key without local echo (the guest echoes) and without
  * the terminal's signals: Ctrl-C, Ctrl-Z and Ctrl-\ are the guest's. The
- * escape key (console_escape.c) quits. Input goes to one console device
+ * escape key (console_escape.c) quits or opens the monitor
+ * (console_monitor.c). Input goes to one console device
  * (struct console); output from every console device goes to stdout.
  * With --console ...,pty both go to a new pseudo-terminal instead, whose
  * name the VMM prints: one attaches to it later (screen, busybox
  * microcom), detaches, attaches again. The VMM keeps the pty's slave side
  * open itself, so that the master never hangs up between users, and drops
  * output while nobody reads and the pty is full: the guest never waits.
+ *
+ * Threads: the I/O thread reads the console while it runs; while the guest
+ * is paused (the I/O thread stopped) the main thread does, for the escape
+ * key and the monitor only: keys for the guest are dropped then.
  */
 #include <errno.h>
 #include <fcntl.h>
@@ -26,7 +31,8 @@ static bool termios_saved;
 static struct console *input_dev;
 static bool stdin_eof;
 static struct vmm *console_vmm;
-static struct console_escape escape;	/* the I/O thread's */
+static struct console_escape escape;	/* the console reader's */
+static bool dropped_noted;		/* keys dropped while paused: said once per pause */
 /* Where the console reads and writes: stdin and stdout, or a pty's master. */
 static int in_fd = STDIN_FILENO, out_fd = STDOUT_FILENO;
 static int pty_slave_fd = -1;
@@ -53,35 +59,77 @@ void console_output(const uint8_t *buf, size_t len)
 	}
 }
 
+/* Bytes read from the console, to the guest or the monitor; @paused: main thread. */
+static void console_take(uint8_t *buf, size_t n, bool paused)
+{
+	enum escape_cmd cmd;
+	size_t len, used;
+
+	while (n) {
+		len = console_escape_filter(&escape, buf, n, &cmd, &used);
+		if (len && monitor_is_open()) {
+			monitor_keys(console_vmm, buf, len);
+		} else if (len && !paused) {
+			input_dev->input(input_dev, buf, len);
+		} else if (len && !dropped_noted) {
+			dropped_noted = true;
+			monitor_reply("\r\n[the guest is paused: keys for it are dropped; Ctrl-A c opens the monitor]");
+		}
+		if (cmd == ESCAPE_HELP)
+			console_escape_help(escape.key);
+		if (cmd == ESCAPE_MONITOR)
+			monitor_toggle();
+		if (cmd == ESCAPE_QUIT) {
+			io_watch_pause(in_fd, true);	/* the VMM is going */
+			vmm_request_stop(console_vmm, STOP_QUIT);
+			return;				/* the rest of the input goes nowhere */
+		}
+		buf += used;
+		n -= used;
+	}
+}
+
+/* Read what the console has: 0, or -1 at its end or on an error (stops watching). */
+static int console_read(size_t max, bool paused)
+{
+	uint8_t buf[256];
+	ssize_t n;
+
+	n = read(in_fd, buf, max < sizeof(buf) ? max : sizeof(buf));
+	if (n < 0 && (errno == EINTR || errno == EAGAIN))
+		return 0;
+	if (n <= 0) {
+		stdin_eof = true;		/* the guest keeps running without input */
+		io_watch_pause(in_fd, true);
+		return -1;
+	}
+	console_take(buf, (size_t)n, paused);
+	return 0;
+}
+
 /* stdin is readable (I/O thread). */
 static void stdin_readable(int fd, void *opaque)
 {
-	uint8_t buf[256];
-	size_t room = input_dev->room(input_dev), len;
-	enum escape_cmd cmd;
-	ssize_t n;
+	size_t room = input_dev->room(input_dev);
 
-	if (room == 0) {
+	dropped_noted = false;
+	/* the monitor reads even when the guest takes nothing: it may be hung */
+	if (room == 0 && !monitor_is_open()) {
 		io_watch_pause(fd, true);	/* until console_input_ready() */
 		return;
 	}
-	n = read(fd, buf, room < sizeof(buf) ? room : sizeof(buf));
-	if (n < 0 && (errno == EINTR || errno == EAGAIN))
-		return;
-	if (n <= 0) {
-		stdin_eof = true;		/* the guest keeps running without input */
-		io_watch_pause(fd, true);
-		return;
-	}
-	len = console_escape_filter(&escape, buf, (size_t)n, &cmd);
-	if (len)
-		input_dev->input(input_dev, buf, len);
-	if (cmd == ESCAPE_HELP)
-		console_escape_help(escape.key);
-	if (cmd == ESCAPE_QUIT) {
-		io_watch_pause(fd, true);	/* the VMM is going */
-		vmm_request_stop(console_vmm, STOP_QUIT);
-	}
+	console_read(room ? room : 256, false);
+}
+
+int console_input_fd(void)
+{
+	return input_dev && !stdin_eof ? in_fd : -1;
+}
+
+void console_read_paused(void)
+{
+	if (console_input_fd() >= 0)
+		console_read(256, true);
 }
 
 void console_input_ready(void)
@@ -111,6 +159,7 @@ static int pty_setup(void)
 		goto err;
 	vmm_info("the guest's console is on %s (attach: screen %s, or busybox microcom %s)",
 		 name, name, name);
+	control_set_console_pty(name);
 	return 0;
 err:
 	vmm_err("--console pty: %s%s", strerror(errno),

@@ -7,15 +7,20 @@
  * client is dropped, as is one that sends nothing for CTL_IDLE_S.
  *
  * Threads and locks. The control thread owns the sockets, the line buffer
- * and the exit-rate samples (struct ctl_thread). It answers `status`
- * itself, from configuration that no thread changes, the vCPUs' exit
- * counters (atomics) and vmm->paused (ctl_lock). Every other command
+ * and the exit-rate samples (struct ctl_thread). It answers `status` and
+ * `console` itself, from configuration that no thread changes, the vCPUs'
+ * exit counters (atomics), vmm->paused and the console's pty (ctl_lock). Every other command
  * changes the VM, which only the main thread may do (it starts and stops
  * the vCPU and I/O threads): the control thread posts it in `pending`
  * (ctl_lock), sends the main thread control_signal(), and waits on
  * ctl_done until control_serve(), on the main thread, has put the reply
  * there. control_close() fails a request still waiting, so that the
- * control thread never waits for a main thread that has gone.
+ * control thread never waits for a main thread that has gone. The
+ * console's monitor posts its commands in the same slot without waiting
+ * (the I/O thread that reads the console must not wait for a main thread
+ * that may be stopping it); control_serve() prints their replies on the
+ * console. One command is posted at a time: the socket's waits for the
+ * slot, the console's is refused while it is taken.
  */
 #include <errno.h>
 #include <fcntl.h>
@@ -42,7 +47,7 @@ static pthread_cond_t ctl_done = PTHREAD_COND_INITIALIZER;
 
 /* A command for the main thread; all of it protected by ctl_lock. */
 static struct {
-	bool posted, done, closing;
+	bool posted, done, closing, from_console;
 	struct ctl_request req;
 	struct json_out reply;
 } pending;
@@ -80,6 +85,34 @@ void control_set_paused(struct vmm *vmm, bool paused)
 	pthread_mutex_lock(&ctl_lock);
 	vmm->paused = paused;
 	pthread_mutex_unlock(&ctl_lock);
+}
+
+static char console_pty[64];	/* ctl_lock; "" while the console is on stdio */
+
+void control_set_console_pty(const char *path)
+{
+	pthread_mutex_lock(&ctl_lock);
+	snprintf(console_pty, sizeof(console_pty), "%s", path);
+	pthread_mutex_unlock(&ctl_lock);
+}
+
+/* console: where a client attaches to the guest's console (armvirt-ctl NAME console). */
+static void console_pty_reply(struct json_out *o)
+{
+	char path[sizeof(console_pty)];
+
+	pthread_mutex_lock(&ctl_lock);
+	memcpy(path, console_pty, sizeof(path));
+	pthread_mutex_unlock(&ctl_lock);
+	if (!path[0]) {
+		ctl_error(o, "NoPty", "the console is on the VMM's stdin and stdout; "
+			  "start the VMM with --console pty to attach to it");
+		return;
+	}
+	o->len = 0;
+	json_raw(o, "{\"return\":{\"pty\":");
+	json_str(o, path);
+	json_raw(o, "}}");
 }
 
 /* Each vCPU's exits per second over the last second or so. */
@@ -131,9 +164,17 @@ static void post_and_wait(const struct ctl_request *req, struct json_out *reply)
 		ctl_error(reply, "Stopping", "the VMM is exiting");
 		return;
 	}
+	while (pending.posted && !pending.closing)	/* the console's */
+		pthread_cond_wait(&ctl_done, &ctl_lock);
+	if (pending.closing) {
+		pthread_mutex_unlock(&ctl_lock);
+		ctl_error(reply, "Stopping", "the VMM is exiting");
+		return;
+	}
 	pending.req = *req;
 	pending.posted = true;
 	pending.done = false;
+	pending.from_console = false;
 	pthread_mutex_unlock(&ctl_lock);
 	pthread_kill(ctl.vmm->main_thread, SIG_CTL_REQ);
 	pthread_mutex_lock(&ctl_lock);
@@ -141,7 +182,24 @@ static void post_and_wait(const struct ctl_request *req, struct json_out *reply)
 		pthread_cond_wait(&ctl_done, &ctl_lock);
 	*reply = pending.reply;
 	pending.posted = pending.done = false;
+	pthread_cond_broadcast(&ctl_done);
 	pthread_mutex_unlock(&ctl_lock);
+}
+
+int control_post_console(struct vmm *vmm, const struct ctl_request *req)
+{
+	pthread_mutex_lock(&ctl_lock);
+	if (pending.posted || pending.closing) {
+		pthread_mutex_unlock(&ctl_lock);
+		return -1;
+	}
+	pending.req = *req;
+	pending.posted = true;
+	pending.done = false;
+	pending.from_console = true;
+	pthread_mutex_unlock(&ctl_lock);
+	pthread_kill(vmm->main_thread, SIG_CTL_REQ);
+	return 0;
 }
 
 /* The reply and its newline; false if the client cannot take it (then dropped). */
@@ -176,6 +234,8 @@ static bool handle_line(const char *line, size_t len)
 	if (!ctl_parse(line, len, &req, &reply)) {
 		if (req.op == CTL_STATUS)
 			status_reply(&reply);
+		else if (req.op == CTL_CONSOLE)
+			console_pty_reply(&reply);
 		else
 			post_and_wait(&req, &reply);
 	}
@@ -384,7 +444,8 @@ void control_close(void)
 }
 
 /* pause and resume: each a no-op if the guest is already so */
-static enum vmm_stop pause_or_resume(struct vmm *vmm, bool pause, struct json_out *reply)
+static enum vmm_stop pause_or_resume(struct vmm *vmm, bool pause, const char *by,
+				     struct json_out *reply)
 {
 	const char *what = pause ? "pause" : "resume";
 
@@ -395,13 +456,43 @@ static enum vmm_stop pause_or_resume(struct vmm *vmm, bool pause, struct json_ou
 		return STOP_ERROR;
 	}
 	control_set_paused(vmm, pause);
-	vmm_info("%sd by the control socket", what);
+	vmm_info("%sd by the %s", what, by);
 	return STOP_NONE;
+}
+
+/* status, as a line for the console's monitor (from the main thread). */
+static void status_text(struct vmm *vmm, char *buf, size_t size)
+{
+	unsigned long long exits = 0;
+	int i;
+
+	for (i = 0; i < vmm->cfg.nr_vcpus; i++)
+		exits += __atomic_load_n(&vmm->vcpu[i].exits, __ATOMIC_RELAXED);
+	snprintf(buf, size, "%s: %s, %d vCPU%s, %llu MiB, %llu exits so far",
+		 vmm->cfg.name, vmm->paused ? "paused" : "running", vmm->cfg.nr_vcpus,
+		 vmm->cfg.nr_vcpus > 1 ? "s" : "", (unsigned long long)(vmm->cfg.ram_size >> 20),
+		 exits);
+}
+
+/* The console's command done: its reply, in words, on the console. */
+static void console_reply(struct vmm *vmm, const struct ctl_request *req,
+			  const struct json_out *reply)
+{
+	char text[512];
+
+	if (!strncmp(reply->buf, "{\"error\"", 9) || req->op == CTL_CONSOLE)
+		snprintf(text, sizeof(text), "%s%.*s", req->op == CTL_CONSOLE ? "" : "error: ",
+			 (int)reply->len, reply->buf);
+	else if (req->op == CTL_STATUS)
+		status_text(vmm, text, sizeof(text));
+	else
+		snprintf(text, sizeof(text), "ok");
+	monitor_reply(text);
 }
 
 /* On the main thread: what a command does to the VM. */
 static enum vmm_stop run_command(struct vmm *vmm, const struct ctl_request *req,
-				 struct json_out *reply, int *sig)
+				 const char *by, struct json_out *reply, int *sig)
 {
 	enum vmm_stop why = STOP_NONE;
 
@@ -410,9 +501,12 @@ static enum vmm_stop run_command(struct vmm *vmm, const struct ctl_request *req,
 	switch (req->op) {
 	case CTL_STATUS:
 		break;
+	case CTL_CONSOLE:
+		console_pty_reply(reply);
+		break;
 	case CTL_PAUSE:
 	case CTL_RESUME:
-		return pause_or_resume(vmm, req->op == CTL_PAUSE, reply);
+		return pause_or_resume(vmm, req->op == CTL_PAUSE, by, reply);
 	case CTL_STOP:
 		*sig = SIGTERM;
 		why = STOP_SIGNAL;
@@ -436,6 +530,7 @@ enum vmm_stop control_serve(struct vmm *vmm, int *sig)
 	struct json_out reply = { .len = 0 };
 	struct ctl_request req;
 	enum vmm_stop why;
+	bool from_console;
 
 	pthread_mutex_lock(&ctl_lock);
 	if (!pending.posted || pending.done) {
@@ -443,11 +538,19 @@ enum vmm_stop control_serve(struct vmm *vmm, int *sig)
 		return STOP_NONE;
 	}
 	req = pending.req;
+	from_console = pending.from_console;
 	pthread_mutex_unlock(&ctl_lock);
-	why = run_command(vmm, &req, &reply, sig);
+	why = run_command(vmm, &req, from_console ? "console's monitor" : "control socket",
+			  &reply, sig);
+	if (from_console)
+		console_reply(vmm, &req, &reply);
 	pthread_mutex_lock(&ctl_lock);
-	pending.reply = reply;
-	pending.done = true;
+	if (from_console) {
+		pending.posted = false;		/* nobody waits for this reply */
+	} else {
+		pending.reply = reply;
+		pending.done = true;
+	}
 	pthread_cond_broadcast(&ctl_done);
 	pthread_mutex_unlock(&ctl_lock);
 	return why;

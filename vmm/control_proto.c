@@ -4,6 +4,8 @@
  * one line of JSON, {"execute":"NAME"} or {"execute":"NAME","arguments":
  * {...}}, checked into a struct ctl_request, or an error reply. The line
  * is hostile: json.c bounds it, and nothing here trusts a type or length.
+ * The console's monitor (console_monitor.c) asks the same in words:
+ * "NAME" or "NAME ARGUMENT", read by monitor_parse().
  */
 #include <stdarg.h>
 #include <stdio.h>
@@ -23,6 +25,7 @@ static const struct {
 	{ "stop",	CTL_STOP,	NULL },
 	{ "save",	CTL_SAVE,	"file" },
 	{ "migrate",	CTL_MIGRATE,	"uri" },
+	{ "console",	CTL_CONSOLE,	NULL },
 };
 
 void ctl_error(struct json_out *o, const char *class, const char *fmt, ...)
@@ -98,4 +101,59 @@ int ctl_parse(const char *line, size_t len, struct ctl_request *req, struct json
 		return -1;
 	}
 	return 0;
+}
+
+/* The word at *@s (advanced past it and the blanks after), NUL-terminated in place. */
+static char *next_word(char **s)
+{
+	char *w;
+
+	while (**s == ' ' || **s == '\t')
+		(*s)++;
+	w = *s;
+	while (**s && **s != ' ' && **s != '\t')
+		(*s)++;
+	if (**s)
+		*(*s)++ = 0;
+	while (**s == ' ' || **s == '\t')
+		(*s)++;
+	return w;
+}
+
+enum monitor_line monitor_parse(char *line, struct ctl_request *req, const char **why)
+{
+	char *rest = line, *word = next_word(&rest);
+	size_t i, n;
+
+	*why = NULL;
+	if (!*word)
+		return MON_EMPTY;
+	if (!strcmp(word, "help") || !strcmp(word, "quit")) {
+		if (*rest) {
+			*why = "this command takes no argument";
+			return MON_BAD;
+		}
+		return word[0] == 'h' ? MON_HELP : MON_QUIT;
+	}
+	for (i = 0; i < sizeof(ctl_cmds) / sizeof(ctl_cmds[0]); i++) {
+		if (strcmp(word, ctl_cmds[i].name))
+			continue;
+		n = strlen(rest);
+		while (n && (rest[n - 1] == ' ' || rest[n - 1] == '\t'))
+			n--;
+		if (!ctl_cmds[i].arg && n) {
+			*why = "this command takes no argument";
+			return MON_BAD;
+		}
+		if (ctl_cmds[i].arg && (n == 0 || n >= CTL_ARG_MAX)) {
+			*why = n ? "the argument is too long" : "this command needs an argument";
+			return MON_BAD;
+		}
+		memset(req, 0, sizeof(*req));
+		req->op = ctl_cmds[i].op;
+		memcpy(req->arg, rest, n);
+		return MON_COMMAND;
+	}
+	*why = "unknown command (help lists them)";
+	return MON_BAD;
 }

@@ -13,8 +13,10 @@
 #include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
+#include <poll.h>
 #include <string.h>
 #include <sys/mman.h>
+#include <sys/signalfd.h>
 #include <unistd.h>
 
 #include "stream.h"
@@ -96,8 +98,10 @@ static void usage(FILE *f)
 "                       ,pty (or pty alone): on a new pseudo-terminal instead,\n"
 "                       whose name it prints, to attach to and leave at will\n"
 "      --escape ^X|none the console's escape key (default ^A): ^A x quits,\n"
-"                       ^A h lists the keys, ^A ^A sends ^A; all else, ^C\n"
-"                       included, goes to the guest\n"
+"                       ^A c opens the monitor (status, pause, resume, save,\n"
+"                       migrate, stop, quit) and closes it, ^A h lists the\n"
+"                       keys, ^A ^A sends ^A; all else, ^C included, goes to\n"
+"                       the guest\n"
 "      --no-rng         no virtio entropy device\n"
 "      --dtb FILE       boot with this device tree instead of a generated one\n"
 "                       (its /chosen gets the command line and initrd)\n"
@@ -408,8 +412,35 @@ static enum vmm_stop user_request(struct vmm *vmm, int sig)
 	return STOP_NONE;
 }
 
+/*
+ * The next signal of @waited (0 on an error). While the guest is paused its
+ * I/O thread is stopped, so this thread reads the console meanwhile: the
+ * escape key and the monitor (which may resume the guest) keep working.
+ */
+static int next_signal(struct vmm *vmm, const sigset_t *waited, int sig_fd)
+{
+	struct signalfd_siginfo si;
+	struct pollfd p[2];
+	int sig;
+
+	for (;;) {
+		p[1].fd = vmm->paused ? console_input_fd() : -1;
+		if (p[1].fd < 0 || sig_fd < 0)
+			return sigwait(waited, &sig) ? 0 : sig;
+		p[0] = (struct pollfd){ .fd = sig_fd, .events = POLLIN };
+		p[1].events = POLLIN;
+		if (poll(p, 2, -1) < 0 && errno != EINTR)
+			return 0;
+		if (p[0].revents & POLLIN)
+			return read(sig_fd, &si, sizeof(si)) == sizeof(si) ? (int)si.ssi_signo : 0;
+		if (p[1].revents)
+			console_read_paused();
+	}
+}
+
 /* Boot (or restore) the guest and wait until something stops it. */
-static enum vmm_stop run_guest(struct vmm *vmm, const sigset_t *waited, int *sig, bool first)
+static enum vmm_stop run_guest(struct vmm *vmm, const sigset_t *waited, int sig_fd, int *sig,
+				bool first)
 {
 	enum vmm_stop why = STOP_NONE;
 	int i;
@@ -426,8 +457,7 @@ static enum vmm_stop run_guest(struct vmm *vmm, const sigset_t *waited, int *sig
 		return STOP_ERROR;
 	}
 	do {
-		if (sigwait(waited, sig))
-			*sig = 0;
+		*sig = next_signal(vmm, waited, sig_fd);
 		if (*sig == SIGINT || *sig == SIGTERM || *sig == SIGHUP)
 			vmm_request_stop(vmm, STOP_SIGNAL);
 		if (*sig == SIGUSR1 || *sig == SIGUSR2)
@@ -451,7 +481,7 @@ int main(int argc, char **argv)
 	static struct vmm vmm = { .sys_fd = -1, .vm_fd = -1, .vgic_fd = -1 };
 	enum vmm_stop why = STOP_ERROR;
 	sigset_t waited;
-	int sig = 0, status = 1, boots = 0;
+	int sig = 0, status = 1, boots = 0, sig_fd;
 
 	if (parse_args(&vmm.cfg, argc, argv))
 		return 2;
@@ -465,6 +495,8 @@ int main(int argc, char **argv)
 	sigaddset(&waited, vmm_stop_signal());
 	sigaddset(&waited, control_signal());
 	pthread_sigmask(SIG_BLOCK, &waited, NULL);
+	/* the same signals as a descriptor, for next_signal() while paused */
+	sig_fd = signalfd(-1, &waited, SFD_CLOEXEC);
 	signal(SIGPIPE, SIG_IGN);
 	vmm.main_thread = pthread_self();
 
@@ -477,7 +509,7 @@ int main(int argc, char **argv)
 			 vmm.cfg.kernel, vmm.cfg.nr_vcpus,
 			 vmm.cfg.nr_vcpus > 1 ? "s" : "", (unsigned long long)(vmm.ram_size >> 20),
 			 boots ? " (after a guest reboot)" : "");
-		why = run_guest(&vmm, &waited, &sig, boots == 0);
+		why = run_guest(&vmm, &waited, sig_fd, &sig, boots == 0);
 		boots++;
 		vmm_clear_stop();
 		if (why != STOP_RESET)
@@ -518,5 +550,7 @@ out:
 	mmio_bus_destroy(&vmm);
 	io_close();
 	vm_close(&vmm);
+	if (sig_fd >= 0)
+		close(sig_fd);
 	return status;
 }

@@ -302,8 +302,10 @@ int control_signal(void);
 enum vmm_stop control_serve(struct vmm *vmm, int *sig);
 /* The guest paused by a command or not; main thread only. */
 void control_set_paused(struct vmm *vmm, bool paused);
+/* --console ...,pty: the pty's path, which the console command gives to clients. */
+void control_set_console_pty(const char *path);
 
-enum ctl_op { CTL_STATUS, CTL_PAUSE, CTL_RESUME, CTL_STOP, CTL_SAVE, CTL_MIGRATE };
+enum ctl_op { CTL_STATUS, CTL_PAUSE, CTL_RESUME, CTL_STOP, CTL_SAVE, CTL_MIGRATE, CTL_CONSOLE };
 #define CTL_ARG_MAX	256
 
 struct ctl_request {
@@ -316,6 +318,8 @@ int ctl_parse(const char *line, size_t len, struct ctl_request *req, struct json
 /* {"error":{"class":CLASS,"desc":...}} into @o, replacing what it held. */
 void ctl_error(struct json_out *o, const char *class, const char *fmt, ...)
 	__attribute__((format(printf, 3, 4)));
+/* The console monitor's command, for the main thread (its reply goes to the console); -1 if busy. */
+int control_post_console(struct vmm *vmm, const struct ctl_request *req);
 
 /* ---- the MMIO bus (mmio_bus.c) ---- */
 int mmio_bus_add(struct vmm *vmm, struct mmio_dev *dev);
@@ -359,12 +363,30 @@ struct console_escape {
 	int key;	/* 1 for Ctrl-A; -1: no escape key */
 	bool armed;	/* the key was the last byte seen */
 };
-enum escape_cmd { ESCAPE_NONE, ESCAPE_QUIT, ESCAPE_HELP };
+enum escape_cmd { ESCAPE_NONE, ESCAPE_QUIT, ESCAPE_MONITOR, ESCAPE_HELP };
 bool console_escape_parse(const char *arg, int *key);
-/* Drops the escapes from @buf in place: the bytes left for the guest. */
+/*
+ * Drops the escapes from @buf in place and returns how many bytes are left
+ * to pass on; stops after the first command (@cmd), having looked at
+ * @used bytes of @buf: the caller handles the command, then the rest.
+ */
 size_t console_escape_filter(struct console_escape *e, uint8_t *buf, size_t len,
-			     enum escape_cmd *cmd);
+			     enum escape_cmd *cmd, size_t *used);
 void console_escape_help(int key);
+
+/* console_monitor.c: the monitor behind Ctrl-A c (the console reader's thread) */
+enum monitor_line { MON_EMPTY, MON_HELP, MON_QUIT, MON_COMMAND, MON_BAD };
+bool monitor_is_open(void);
+void monitor_toggle(void);		/* Ctrl-A c */
+/* Keys typed while the monitor is open: echoed, a command run at Enter. */
+void monitor_keys(struct vmm *vmm, const uint8_t *buf, size_t len);
+/* One typed line (hostile; changed in place): MON_COMMAND fills @req, MON_BAD says @why. */
+enum monitor_line monitor_parse(char *line, struct ctl_request *req, const char **why);
+/* A command's answer, then the prompt again while the monitor is open. */
+void monitor_reply(const char *text);
+/* The console's fd while it takes input, else -1; and, while the guest is paused, read it (main thread). */
+int console_input_fd(void);
+void console_read_paused(void);
 void console_restore(void);		/* the terminal as it was */
 void console_input_ready(void);		/* the console device has room again */
 void console_output(const uint8_t *buf, size_t len);

@@ -4,7 +4,9 @@
  * reader under it (vmm/json.c) on hostile bytes: the input is one request
  * line, as the control thread hands it over (its newline stripped). Every
  * string token is also decoded and every key looked up, as armvirt-ctl
- * does with a reply; nothing may read outside the input.
+ * does with a reply; nothing may read outside the input. The same bytes,
+ * up to a NUL, are also a line typed into the console's monitor
+ * (monitor_parse(), the same requests in words).
  */
 #include <stdint.h>
 #include <stdlib.h>
@@ -19,8 +21,9 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	struct json_out err = { .len = 0 };
 	struct ctl_request req;
 	struct json_doc doc;
+	const char *why;
 	char s[64];
-	char *line;
+	char *line, *typed;
 	int i;
 
 	/* an exact-size copy: reading one byte past the line is caught */
@@ -44,5 +47,22 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 		}
 	}
 	free(line);
+
+	typed = strndup((const char *)data, size);	/* a typed line ends at its NUL */
+	if (!typed)
+		abort();
+	switch (monitor_parse(typed, &req, &why)) {
+	case MON_COMMAND:
+		if (strnlen(req.arg, sizeof(req.arg)) == sizeof(req.arg))
+			abort();
+		break;
+	case MON_BAD:
+		if (!why)
+			abort();	/* every refused line says why */
+		break;
+	default:
+		break;
+	}
+	free(typed);
 	return 0;
 }

@@ -16,6 +16,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/random.h>
+#include <sys/wait.h>
 #include <time.h>
 #include <unistd.h>
 
@@ -35,6 +36,7 @@
 #define BIG_PATTERN_MIB	2560
 #define BIG_WRITE_MIB	2600
 #define TAP_HOST_IP	"10.0.2.1"
+#define PTY_NAME	"ptytest"	/* the --console pty guest's --name */
 
 #define VMM_ARGS(...) ((const char *const[]){ VMM_PATH, "--kernel", GUEST_KERNEL, \
 	"--initrd", GUEST_INITRD, __VA_ARGS__, NULL })
@@ -288,7 +290,8 @@ static void test_typing_and_sigterm(void)
 /*
  * At the guest's shell on virtio-console: what is typed runs, Ctrl-C is the
  * guest's (it ends the shell's sleep), the escape key: Ctrl-A h lists the
- * keys, Ctrl-A Ctrl-A sends one Ctrl-A, Ctrl-A x quits the VMM with 0.
+ * keys, Ctrl-A Ctrl-A sends one Ctrl-A, Ctrl-A c opens the monitor (what
+ * it is given stays there) and closes it, Ctrl-A x quits the VMM with 0.
  */
 static void test_virtio_console_shell(void)
 {
@@ -310,6 +313,12 @@ static void test_virtio_console_shell(void)
 	guest_type(&g, "read L; echo \"$L\" | od -An -tx1 | sed s/^/OD/\n");
 	guest_type(&g, "\x01\x01Z\n");
 	diag_run(&g, tap_ok(guest_wait_for(&g, "OD 01 5a 0a", 60), "ctrl-a-twice-sends-one-ctrl-a"));
+	/* what the monitor is given never reaches the guest; after it, keys do again */
+	guest_type(&g, "\x01" "c" "echo MON-$((2+5))\r" "\x01" "c");
+	guest_type(&g, "echo BACK-$((2*3))\n");
+	diag_run(&g, tap_ok(guest_wait_for(&g, "BACK-6", 60) && strstr(g.out, "unknown command"),
+			    "keys-reach-the-guest-after-the-monitor"));
+	tap_ok(!strstr(g.out, "MON-7"), "monitor-keys-never-reach-the-guest");
 	guest_type(&g, "\x01x");
 	status = guest_finish(&g, 60);
 	diag_run(&g, tap_ok(status == 0 && strstr(g.out, "armvirt-vmm: quit from the console"),
@@ -342,9 +351,52 @@ static bool pty_wait_for(int fd, char *buf, size_t size, const char *needle, int
 }
 
 /*
+ * armvirt-ctl NAME console, its stdin and stdout pipes: what it is given
+ * reaches the guest, the guest's answer comes out, Ctrl-] detaches (status
+ * 0) and the guest runs on.
+ */
+static void test_ctl_console(struct guest_run *g)
+{
+	int in[2], out[2], status = -1;
+	char buf[4096] = "";
+	pid_t pid;
+
+	if (pipe2(in, O_CLOEXEC) || pipe2(out, O_CLOEXEC))
+		tap_bail("pipe: %s", strerror(errno));
+	pid = fork();
+	if (pid == 0) {
+		dup2(in[0], STDIN_FILENO);
+		dup2(out[1], STDOUT_FILENO);
+		dup2(out[1], STDERR_FILENO);
+		execl("/bin/armvirt-ctl", "armvirt-ctl", PTY_NAME, "console", (char *)NULL);
+		_exit(127);
+	}
+	close(in[0]);
+	close(out[1]);
+	fcntl(out[0], F_SETFL, O_NONBLOCK);
+	if (write(in[1], "echo CTL-$((3*3))\n", 18) != 18)
+		tap_diag("write to armvirt-ctl: %s", strerror(errno));
+	if (!tap_ok(pid > 0 && pty_wait_for(out[0], buf, sizeof(buf), "CTL-9", 60),
+		    "armvirt-ctl-console-attaches"))
+		tap_diag("armvirt-ctl printed: %s", buf);
+	if (write(in[1], "\x1d", 1) != 1)
+		tap_diag("write to armvirt-ctl: %s", strerror(errno));
+	for (int i = 0; i < 100 && pid > 0 && waitpid(pid, &status, WNOHANG) == 0; i++)
+		usleep(100 * 1000);
+	if (pid > 0 && status == -1) {
+		kill(pid, SIGKILL);
+		waitpid(pid, &status, 0);
+	}
+	tap_ok(WIFEXITED(status) && WEXITSTATUS(status) == 0 && kill(g->pid, 0) == 0,
+	       "ctrl-bracket-detaches-and-the-guest-runs-on");
+	close(in[1]);
+	close(out[0]);
+}
+
+/*
  * --console pty: the console is on a pty the VMM names, attached to after
- * the boot (the output so far is waiting there), typed into, and left with
- * the escape key.
+ * the boot (the output so far is waiting there), typed into, attached to
+ * by armvirt-ctl console, and left with the escape key.
  */
 static void test_pty_console(void)
 {
@@ -354,7 +406,7 @@ static void test_pty_console(void)
 	const char *p;
 	int fd = -1, status;
 
-	guest_start(&g, VMM_ARGS("--console", "pty"));
+	guest_start(&g, VMM_ARGS("--console", "pty", "--name", PTY_NAME, "--control", "auto"));
 	guest_wait_for(&g, "console is on /dev/pts/", 60);
 	p = strstr(g.out, "console is on /dev/pts/");
 	if (p)
@@ -371,6 +423,11 @@ static void test_pty_console(void)
 		tap_diag("write to %s: %s", path, strerror(errno));
 	tap_ok(fd >= 0 && pty_wait_for(fd, buf, sizeof(buf), "PTY-42", 60), "typed-on-the-pty-reaches-the-guest");
 	tap_ok(!strstr(g.out, "PTY-42"), "pty-console-leaves-stdout-alone");
+	/* one reader at a time on the pty: ours steps aside for armvirt-ctl's */
+	if (fd >= 0)
+		close(fd);
+	test_ctl_console(&g);
+	fd = path[0] ? open(path, O_RDWR | O_NOCTTY | O_CLOEXEC | O_NONBLOCK) : -1;
 	if (fd >= 0 && write(fd, "\x01x", 2) != 2)
 		tap_diag("write to %s: %s", path, strerror(errno));
 	status = guest_finish(&g, 60);
@@ -429,7 +486,7 @@ int main(void)
 {
 	int ret;
 
-	tap_plan(49);
+	tap_plan(53);
 	alarm(1800);
 	ret = module_loaded("armvirt") ? 0 : module_load(ARMVIRT_KO);
 	if (!tap_eq(ret, 0, "armvirt-loads"))

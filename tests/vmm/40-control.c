@@ -9,7 +9,11 @@
  * command, bad arguments, binary garbage, a client that connects and
  * closes, a second client) gets error replies and the VMM carries on; a
  * second VMM cannot take a live socket; list finds the VM; stop ends it
- * with 128 + SIGTERM and the socket file is gone.
+ * with 128 + SIGTERM and the socket file is gone. The console's monitor
+ * (Ctrl-A c, typed on the VMM's stdin) does the same by words: status,
+ * pause (the ticks stop; the socket agrees), status and resume read while
+ * the guest is paused, errors for an unknown command and a missing
+ * argument, and Ctrl-A c back to the guest.
  */
 #define _GNU_SOURCE
 #include <errno.h>
@@ -203,6 +207,57 @@ static void test_pause_save_resume(struct guest_run *g)
 	tap_ok(!strcmp(field(out, "state", buf, sizeof(buf)), "running"), "status-running-again");
 	tap_ok(ctl(NAME " migrate nonsense", out, sizeof(out)) == 1 && strstr(out, "Failed"),
 	       "bad-migrate-uri-is-an-error");
+	if (!tap_ok(ctl(NAME " console", out, sizeof(out)) == 1 && strstr(out, "NoPty"),
+		    "console-on-stdio-cannot-be-attached"))
+		tap_diag("armvirt-ctl console: %s", out);
+}
+
+/* What the console printed after offset @from contains @needle, within @timeout_s. */
+static bool output_since(struct guest_run *g, size_t from, const char *needle, double timeout_s)
+{
+	for (double t0 = now_s(); !strstr(g->out + from, needle);) {
+		if (now_s() - t0 > timeout_s)
+			return false;
+		guest_wait_for(g, "\x01never", 0.2);
+	}
+	return true;
+}
+
+/* Type @line into the monitor; true if @reply follows within 30 s. */
+static bool monitor_says(struct guest_run *g, const char *line, const char *reply)
+{
+	size_t from = g->len;
+
+	guest_type(g, line);
+	if (output_since(g, from, reply, 30))
+		return true;
+	tap_diag("after %s the console printed: %s", line, g->out + from);
+	return false;
+}
+
+static void test_console_monitor(struct guest_run *g)
+{
+	char out[2048], buf[64];
+	int before;
+
+	tap_ok(monitor_says(g, "\x01" "c", "(armvirt) "), "ctrl-a-c-opens-the-monitor");
+	tap_ok(monitor_says(g, "status\r", NAME ": running, 2 vCPUs, 192 MiB"), "monitor-status-running");
+	tap_ok(monitor_says(g, "pause\r", "ok"), "monitor-pause-ok");
+	guest_wait_for(g, "\x01never", 0.5);	/* what was on its way */
+	before = count_ticks(g);
+	guest_wait_for(g, "\x01never", 2.5);
+	tap_eq(count_ticks(g), before, "monitor-paused-guest-prints-nothing");
+	ctl(NAME " status", out, sizeof(out));
+	tap_ok(!strcmp(field(out, "state", buf, sizeof(buf)), "paused"), "socket-sees-the-monitor-s-pause");
+	/* the I/O thread is stopped now: the main thread reads the console */
+	tap_ok(monitor_says(g, "status\r", NAME ": paused"), "monitor-answers-while-paused");
+	tap_ok(monitor_says(g, "reboot now\r", "unknown command"), "monitor-unknown-command");
+	tap_ok(monitor_says(g, "save\r", "needs an argument"), "monitor-save-needs-a-file");
+	tap_ok(monitor_says(g, "resume\r", "ok"), "monitor-resume-while-paused");
+	for (double t0 = now_s(); count_ticks(g) <= before + 2 && now_s() - t0 < 20;)
+		guest_wait_for(g, "\x01never", 0.5);
+	tap_ok(count_ticks(g) > before + 2, "monitor-resumed-guest-ticks-again");
+	tap_ok(monitor_says(g, "\x01" "c", "[back to the guest]"), "ctrl-a-c-back-to-the-guest");
 }
 
 static void test_hostile(void)
@@ -284,15 +339,15 @@ int main(void)
 	char out[2048];
 	int ret, status;
 
-	tap_plan(45);
+	tap_plan(57);
 	alarm(900);
 	ret = module_loaded("armvirt") ? 0 : module_load(ARMVIRT_KO);
 	if (!tap_eq(ret, 0, "armvirt-loads"))
 		tap_bail("armvirt did not load");
 	setenv("ARMVIRT_RUN_DIR", RUN_DIR, 1);	/* the VMMs and armvirt-ctl alike */
-	if (guest_start(&g, VMM_ARGS("--cpus", "2", "--mem", "192", "--name", NAME,
-				     "--control", "auto", "--cmd",
-				     "i=0; while true; do echo TICK$i; i=$((i+1)); sleep 0.2; done")))
+	if (guest_start_typing(&g, VMM_ARGS("--cpus", "2", "--mem", "192", "--name", NAME,
+					    "--control", "auto", "--cmd",
+					    "i=0; while true; do echo TICK$i; i=$((i+1)); sleep 0.2; done")))
 		tap_bail("cannot start %s: %s", VMM_PATH, strerror(errno));
 	if (!tap_ok(guest_wait_for(&g, "TICK3", RUN_TIMEOUT_S), "guest-ticks")) {
 		guest_diag_tail(&g, 2000);
@@ -307,6 +362,7 @@ int main(void)
 	}
 	test_status();
 	test_pause_save_resume(&g);
+	test_console_monitor(&g);
 	test_hostile();
 	test_live_socket_and_list();
 	tap_ok(ctl(NAME " stop", out, sizeof(out)) == 0 && strstr(out, "ok"), "stop-replies-ok");
