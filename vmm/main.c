@@ -91,7 +91,9 @@ static void usage(FILE *f)
 "                       missing, named by the kernel if not given, brought\n"
 "                       up), added to bridge BR if given; host= sets the host\n"
 "                       side's address; mac= the guest's (default: from the\n"
-"                       VM's name and the NIC's number); up to %d NICs\n"
+"                       VM's name and the NIC's number); up to %d NICs\n",
+		VMM_MAX_VCPUS, VMM_MAX_DISKS, VMM_MAX_NICS);
+	fprintf(f,	/* in two: C11 compilers need only take 4095-byte strings */
 "      --console pl011|virtio[,pty]\n"
 "                       which device gets stdin: the PL011 UART (ttyAMA0,\n"
 "                       default) or virtio-console (hvc0); both print to stdout;\n"
@@ -129,8 +131,9 @@ static void usage(FILE *f)
 "Control (armvirt-ctl; the protocol: README.md):\n"
 "      --name NAME      the VM's name ([A-Za-z0-9._-], up to %d; default vm-PID)\n"
 "      --control PATH|auto\n"
-"                       answer status, pause, resume, stop, save, migrate on a\n"
-"                       UNIX socket at PATH (mode 0600, removed at exit); auto:\n"
+"                       answer status, pause, resume, stop, save, migrate,\n"
+"                       console on a UNIX socket at PATH (mode 0600, removed\n"
+"                       at exit); auto:\n"
 "                       NAME.sock in $ARMVIRT_RUN_DIR, /run/armvirt (root),\n"
 "                       $XDG_RUNTIME_DIR/armvirt or /tmp/armvirt-UID\n"
 "  -q, --quiet          no progress lines, only errors\n"
@@ -140,7 +143,7 @@ static void usage(FILE *f)
 "(hvc), a PL011 at 0x09000000, virtio-mmio devices from 0x0a000000.\n"
 "SIGINT or SIGTERM stops the guest (on a terminal, Ctrl-C goes to the guest:\n"
 "Ctrl-A x quits); a guest poweroff ends with 0,\n"
-"a guest reboot boots it again.\n", VMM_MAX_VCPUS, VMM_MAX_DISKS, VMM_MAX_NICS, VM_NAME_MAX);
+"a guest reboot boots it again.\n", VM_NAME_MAX);
 }
 
 static int parse_net(struct vmm_nic_config *nic, char *arg)
