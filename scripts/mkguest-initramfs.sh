@@ -68,7 +68,7 @@ add_module() {
 	echo "$m" >>"$root/lib/modules/order"
 }
 : >"$root/lib/modules/order"
-for m in virtio_mmio virtio_blk virtio_net virtio_console virtio-rng; do
+for m in virtio_mmio virtio_pci virtio_blk virtio_net virtio_console virtio-rng; do
 	add_module "$m"
 done
 mkdir -p "$(dirname "$out")"
