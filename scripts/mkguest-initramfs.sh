@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # Build the guest's initramfs: a static busybox, vmm/guest/init as /init,
 # memtester (with the C library it links),
-# and the virtio modules of the same stock Debian kernel the guest boots
+# and the virtio modules (virtio-mmio for armvirt-vmm, virtio-pci for
+# kvmtool's default transport) of the same stock Debian kernel the guest boots
 # (a key of scripts/setup.sh: armmp-lpae, 5.10-armmp-lpae, 7.2-armmp...),
 # with the modules they depend on, uncompressed (6.12 and later ship them
 # xz-compressed), in load order in /lib/modules/order; a driver built into

@@ -147,8 +147,11 @@ static int print_reply(const char *reply, size_t len, const char *what)
 	return 0;
 }
 
-/* Pass bytes between @from and @to; false at @from's end, or at the detach key (*detached). */
-static bool relay(int from, int to, bool watch_detach, bool *detached)
+/*
+ * Pass what @from has to @to: false at @from's end or on an error. With
+ * @detached, the detach key ends the relay there and sets *@detached.
+ */
+static bool relay(int from, int to, bool *detached)
 {
 	char buf[512], *key;
 	ssize_t n = read(from, buf, sizeof(buf));
@@ -157,7 +160,7 @@ static bool relay(int from, int to, bool watch_detach, bool *detached)
 		return true;
 	if (n <= 0)
 		return false;
-	if (watch_detach && (key = memchr(buf, DETACH_KEY, (size_t)n))) {
+	if (detached && (key = memchr(buf, DETACH_KEY, (size_t)n))) {
 		*detached = true;
 		n = key - buf;		/* what came before it still goes */
 	}
@@ -168,7 +171,7 @@ static bool relay(int from, int to, bool watch_detach, bool *detached)
 		else if (w <= 0)
 			return false;
 	}
-	return !*detached;
+	return true;
 }
 
 /* armvirt-ctl NAME console: this terminal on the pty at @path until Ctrl-]; 0 or 1. */
@@ -200,9 +203,9 @@ static int attach_console(const char *path)
 				continue;
 			break;
 		}
-		if (p[0].revents && !relay(STDIN_FILENO, fd, true, &detached))
+		if (p[0].revents && !relay(STDIN_FILENO, fd, &detached))
 			detached = true;	/* our input ended: detach */
-		if (p[1].revents && !relay(fd, STDOUT_FILENO, false, &detached))
+		if (!detached && p[1].revents && !relay(fd, STDOUT_FILENO, NULL))
 			gone = true;		/* the VMM went away */
 	}
 	if (tty)
