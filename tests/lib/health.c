@@ -1,6 +1,7 @@
 // SPDX-License-Identifier: GPL-2.0-only
 #define _GNU_SOURCE
 #include <stdio.h>
+#include <string.h>
 
 #include "board.h"
 #include "health.h"
@@ -9,6 +10,52 @@
 #define TAINT_DIE	(1ul << 7)	/* 'D': an oops happened */
 #define TAINT_WARN	(1ul << 9)	/* 'W': a WARN fired */
 
+/*
+ * The 6.1 kernel's own report, as tests/run.sh sets it aside (README, the
+ * fuzz suite): collapse_huge_page() holds a CONFIG_HIGHPTE kmap_atomic()
+ * across mmu_notifier_invalidate_range_end(), whose might_sleep() fires
+ * for any mm with a notifier (and taints W). Known by its exact header and
+ * the frame that calls __might_resched, within the report.
+ */
+#define KNOWN_HEADER	"BUG: sleeping function called from invalid context at include/linux/mmu_notifier.h:482"
+#define KNOWN_REPORT_MAX 4096	/* how far its frame may be from its header */
+
+static bool known_frame(const char *from, size_t len)
+{
+	static const char * const frames[] = {
+		"__might_resched from hpage_collapse_scan_pmd+",
+		"__might_resched from collapse_huge_page+",
+	};
+	size_t i;
+
+	for (i = 0; i < sizeof(frames) / sizeof(frames[0]); i++)
+		if (memmem(from, len, frames[i], strlen(frames[i])))
+			return true;
+	return false;
+}
+
+/* How many reports in the kernel log are that one. */
+static int known_kernel_reports(void)
+{
+	static char buf[1 << 17];
+	const char *p, *end, *next;
+	int n = 0, len = dmesg_read(buf, sizeof(buf));
+
+	if (len < 0)
+		return 0;
+	for (p = buf; (p = strstr(p, KNOWN_HEADER)); p = end) {
+		end = p + strlen(KNOWN_HEADER);
+		/* the report ends where the next one starts, or a page on */
+		next = strstr(end, "BUG:");
+		if (!next || next - end > KNOWN_REPORT_MAX)
+			next = end + KNOWN_REPORT_MAX < buf + len ? end + KNOWN_REPORT_MAX : buf + len;
+		if (strstr(end, "WARNING:") && strstr(end, "WARNING:") < next)
+			next = strstr(end, "WARNING:");
+		n += known_frame(end, (size_t)(next - end));
+	}
+	return n;
+}
+
 void check_kernel_healthy(void)
 {
 	static const char * const bad[] = {
@@ -16,13 +63,21 @@ void check_kernel_healthy(void)
 		"Unbalanced",
 	};
 	unsigned long taint = kernel_taint();
-	int i, found = 0;
+	int i, n, found = 0, known = known_kernel_reports();
 
 	for (i = 0; i < (int)(sizeof(bad) / sizeof(bad[0])); i++) {
-		if (dmesg_count(bad[i]) > 0) {
+		n = dmesg_count(bad[i]);
+		if (!strcmp(bad[i], "BUG:"))
+			n -= known;
+		if (n > 0) {
 			tap_diag("the kernel log contains \"%s\"", bad[i]);
 			found++;
 		}
+	}
+	if (known > 0) {
+		tap_diag("set aside %d report(s) of the 6.1 kernel's own khugepaged bug (README)", known);
+		if (!found)
+			taint &= ~TAINT_WARN;	/* those reports taint W; nothing else did */
 	}
 	tap_eq(found, 0, "kernel-log-has-no-oops-bug-or-warning");
 	tap_eq(taint & (TAINT_DIE | TAINT_WARN), 0, "kernel-not-tainted-by-oops-or-warn");
