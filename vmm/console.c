@@ -89,22 +89,21 @@ static void console_take(uint8_t *buf, size_t n, bool paused)
 	}
 }
 
-/* Read what the console has: 0, or -1 at its end or on an error (stops watching). */
-static int console_read(size_t max, bool paused)
+/* Read what the console has; at its end (or an error) stop watching it. */
+static void console_read(size_t max, bool paused)
 {
 	uint8_t buf[256];
 	ssize_t n;
 
 	n = read(in_fd, buf, max < sizeof(buf) ? max : sizeof(buf));
 	if (n < 0 && (errno == EINTR || errno == EAGAIN))
-		return 0;
+		return;
 	if (n <= 0) {
 		stdin_eof = true;		/* the guest keeps running without input */
 		io_watch_pause(in_fd, true);
-		return -1;
+		return;
 	}
 	console_take(buf, (size_t)n, paused);
-	return 0;
 }
 
 /* stdin is readable (I/O thread). */

@@ -159,11 +159,6 @@ static void status_reply(struct json_out *o)
 static void post_and_wait(const struct ctl_request *req, struct json_out *reply)
 {
 	pthread_mutex_lock(&ctl_lock);
-	if (pending.closing) {
-		pthread_mutex_unlock(&ctl_lock);
-		ctl_error(reply, "Stopping", "the VMM is exiting");
-		return;
-	}
 	while (pending.posted && !pending.closing)	/* the console's */
 		pthread_cond_wait(&ctl_done, &ctl_lock);
 	if (pending.closing) {
@@ -480,9 +475,10 @@ static void console_reply(struct vmm *vmm, const struct ctl_request *req,
 {
 	char text[512];
 
-	if (!strncmp(reply->buf, "{\"error\"", 9) || req->op == CTL_CONSOLE)
-		snprintf(text, sizeof(text), "%s%.*s", req->op == CTL_CONSOLE ? "" : "error: ",
-			 (int)reply->len, reply->buf);
+	if (!strncmp(reply->buf, "{\"error\"", 9))
+		snprintf(text, sizeof(text), "error: %.*s", (int)reply->len, reply->buf);
+	else if (req->op == CTL_CONSOLE)
+		snprintf(text, sizeof(text), "%.*s", (int)reply->len, reply->buf);
 	else if (req->op == CTL_STATUS)
 		status_text(vmm, text, sizeof(text));
 	else

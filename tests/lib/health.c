@@ -38,7 +38,7 @@ static bool known_frame(const char *from, size_t len)
 static int known_kernel_reports(void)
 {
 	static char buf[1 << 17];
-	const char *p, *end, *next;
+	const char *p, *end, *stop, *other;
 	int n = 0, len = dmesg_read(buf, sizeof(buf));
 
 	if (len < 0)
@@ -46,12 +46,14 @@ static int known_kernel_reports(void)
 	for (p = buf; (p = strstr(p, KNOWN_HEADER)); p = end) {
 		end = p + strlen(KNOWN_HEADER);
 		/* the report ends where the next one starts, or a page on */
-		next = strstr(end, "BUG:");
-		if (!next || next - end > KNOWN_REPORT_MAX)
-			next = end + KNOWN_REPORT_MAX < buf + len ? end + KNOWN_REPORT_MAX : buf + len;
-		if (strstr(end, "WARNING:") && strstr(end, "WARNING:") < next)
-			next = strstr(end, "WARNING:");
-		n += known_frame(end, (size_t)(next - end));
+		stop = buf + len - end > KNOWN_REPORT_MAX ? end + KNOWN_REPORT_MAX : buf + len;
+		other = memmem(end, (size_t)(stop - end), "BUG:", 4);
+		if (other)
+			stop = other;
+		other = memmem(end, (size_t)(stop - end), "WARNING:", 8);
+		if (other)
+			stop = other;
+		n += known_frame(end, (size_t)(stop - end));
 	}
 	return n;
 }

@@ -157,6 +157,25 @@ static int count_ticks(const struct guest_run *g)
 	return n;
 }
 
+/* Just paused: the ticks on their way arrive, are counted, then 2.5 s pass for none to follow. */
+static int ticks_after_pause(struct guest_run *g)
+{
+	int before;
+
+	guest_wait_for(g, "\x01never", 0.5);
+	before = count_ticks(g);
+	guest_wait_for(g, "\x01never", 2.5);
+	return before;
+}
+
+/* Just resumed: true once more than two ticks came after @before, within 20 s. */
+static bool ticks_again(struct guest_run *g, int before)
+{
+	for (double t0 = now_s(); count_ticks(g) <= before + 2 && now_s() - t0 < 20;)
+		guest_wait_for(g, "\x01never", 0.5);
+	return count_ticks(g) > before + 2;
+}
+
 static void test_status(void)
 {
 	char out[2048], buf[64];
@@ -177,9 +196,7 @@ static void test_pause_save_resume(struct guest_run *g)
 	int before, fd;
 
 	tap_eq(ctl(NAME " pause", out, sizeof(out)), 0, "pause-exits-0");
-	guest_wait_for(g, "\x01never", 0.5);	/* what was on its way */
-	before = count_ticks(g);
-	guest_wait_for(g, "\x01never", 2.5);
+	before = ticks_after_pause(g);
 	if (!tap_eq(count_ticks(g), before, "paused-guest-prints-nothing"))
 		guest_diag_tail(g, 300);
 	ctl(NAME " status", out, sizeof(out));
@@ -200,9 +217,7 @@ static void test_pause_save_resume(struct guest_run *g)
 	unlink(SAVE_FILE);
 
 	tap_eq(ctl(NAME " resume", out, sizeof(out)), 0, "resume-exits-0");
-	for (double t0 = now_s(); count_ticks(g) <= before + 2 && now_s() - t0 < 20;)
-		guest_wait_for(g, "\x01never", 0.5);
-	tap_ok(count_ticks(g) > before + 2, "resumed-guest-ticks-again");
+	tap_ok(ticks_again(g, before), "resumed-guest-ticks-again");
 	ctl(NAME " status", out, sizeof(out));
 	tap_ok(!strcmp(field(out, "state", buf, sizeof(buf)), "running"), "status-running-again");
 	tap_ok(ctl(NAME " migrate nonsense", out, sizeof(out)) == 1 && strstr(out, "Failed"),
@@ -243,9 +258,7 @@ static void test_console_monitor(struct guest_run *g)
 	tap_ok(monitor_says(g, "\x01" "c", "(armvirt) "), "ctrl-a-c-opens-the-monitor");
 	tap_ok(monitor_says(g, "status\r", NAME ": running, 2 vCPUs, 192 MiB"), "monitor-status-running");
 	tap_ok(monitor_says(g, "pause\r", "ok"), "monitor-pause-ok");
-	guest_wait_for(g, "\x01never", 0.5);	/* what was on its way */
-	before = count_ticks(g);
-	guest_wait_for(g, "\x01never", 2.5);
+	before = ticks_after_pause(g);
 	tap_eq(count_ticks(g), before, "monitor-paused-guest-prints-nothing");
 	ctl(NAME " status", out, sizeof(out));
 	tap_ok(!strcmp(field(out, "state", buf, sizeof(buf)), "paused"), "socket-sees-the-monitor-s-pause");
@@ -254,9 +267,7 @@ static void test_console_monitor(struct guest_run *g)
 	tap_ok(monitor_says(g, "reboot now\r", "unknown command"), "monitor-unknown-command");
 	tap_ok(monitor_says(g, "save\r", "needs an argument"), "monitor-save-needs-a-file");
 	tap_ok(monitor_says(g, "resume\r", "ok"), "monitor-resume-while-paused");
-	for (double t0 = now_s(); count_ticks(g) <= before + 2 && now_s() - t0 < 20;)
-		guest_wait_for(g, "\x01never", 0.5);
-	tap_ok(count_ticks(g) > before + 2, "monitor-resumed-guest-ticks-again");
+	tap_ok(ticks_again(g, before), "monitor-resumed-guest-ticks-again");
 	tap_ok(monitor_says(g, "\x01" "c", "[back to the guest]"), "ctrl-a-c-back-to-the-guest");
 }
 
