@@ -43,6 +43,8 @@
 #                                  armmp-lpae), installing nothing
 #   setup.sh --print-cc KEY        the compiler for that kernel
 #   setup.sh --print-kernels       every key, one a line
+#   setup.sh --print-mirror        the archive address the host's own suite
+#                                  comes from (scripts/mkrootfs.sh's debootstrap)
 set -euo pipefail
 shopt -s inherit_errexit
 
@@ -395,6 +397,11 @@ case ${1:-} in
 --print-kernels)
 	all_keys
 	exit 0 ;;
+--print-mirror)
+	host_sources | awk -v s="$host_codename" '$2 == s { print $1; found = 1; exit }
+		END { exit !found }' ||
+		{ log "no archive in the host's apt sources serves $host_codename"; exit 1; }
+	exit 0 ;;
 "") ;;
 *) log "unknown option $1"; exit 2 ;;
 esac
@@ -405,7 +412,7 @@ esac
 host_pkgs=(gcc-arm-linux-gnueabihf libc6-dev-armhf-cross qemu-system-arm
 	   linux-kbuild-6.1 libfdt-dev:armhf cpio device-tree-compiler sparse
 	   xz-utils bc make gcc perl git linux-source-6.1 clang libclang-rt-14-dev flex bison
-	   patchelf file binutils dkms lintian)
+	   patchelf file binutils dkms lintian debootstrap qemu-utils)
 
 missing_pkgs() {
 	local p

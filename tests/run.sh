@@ -40,8 +40,9 @@ on_demand=" a15-fuzz bench-xmigrate-idle bench-xmigrate-memtester "
 # Boards that make check leaves to make check-all (tests/run.sh --all), for
 # time: what they cover, make check covers on other kernels (the Cortex-A7
 # and the non-LPAE kernels on 5.10 and 7.2, the vmm suite on the non-LPAE
-# 7.2 kernel).
-check_all_only=" a7-hyp a15-nolpae-hyp a7-nolpae-vmm "
+# 7.2 kernel); and the rootfs board, whose install path make check's deb
+# check covers on the host (lintian, contents, DKMS's build).
+check_all_only=" a7-hyp a15-nolpae-hyp a7-nolpae-vmm a15-rootfs "
 # What make check trims from a board, for time (make check-all and a board
 # named on the command line run it whole). 50-reload: 20 load/unload cycles
 # instead of 100 except on the stock 6.1 board (the debug board's kmemleak
@@ -94,6 +95,9 @@ boards=(
 	"a15-debug-hyp|hyp|1500|debug|--cpu cortex-a15|"
 	"a15-debug-vmm|vmm|1800|debug|--cpu cortex-a15|"
 	"a15-debug-fuzz|fuzz|$((fuzz_seconds + 900))|debug|--cpu cortex-a15 $fuzz_opts|"
+	# A Debian 12 system on a virtio disk (scripts/rootfs-board.sh): make
+	# deb's packages installed with apt, DKMS, udev, a kvm user, a reboot.
+	"a15-rootfs|rootfs|3600|armmp-lpae|--cpu cortex-a15|"
 )
 # A kernel key as scripts/setup.sh's full one: armmp-lpae is 6.1-armmp-lpae,
 # debug the 6.1 debug kernel.
@@ -270,7 +274,7 @@ wait_debug_build() {
 # another kernel); "-": no board of this run (make check-all runs them all;
 # "n/a": Debian does not build that flavour for that version).
 declare -A cell
-matrix_suites=(hyp nohyp kexec kdump hyppanic vmm fuzz xmigrate)
+matrix_suites=(hyp nohyp kexec kdump hyppanic vmm fuzz xmigrate rootfs)
 record() {
 	local name=$1 k suite=$3 opts=$4 res=$5 secs=$6 v fl g=
 	k=$(full_key "$2")
@@ -387,7 +391,10 @@ for entry in "${boards[@]}"; do
 	loglevel=4
 	[ "$flavour" = debug ] && loglevel=5
 	: >"$log"	# a board that fails before QEMU starts leaves it empty
-	if [ "$suite" = xmigrate ]; then
+	if [ "$suite" = rootfs ]; then
+		bash "$top/scripts/rootfs-board.sh" --timeout "$timeout" --log "$log"
+		qemu_rc=$?
+	elif [ "$suite" = xmigrate ]; then
 		# shellcheck disable=SC2086
 		ARMVIRT_KO=$ko run_pair "$log" --suite "$suite" --flavour "$flavour" \
 			$opts --timeout "$timeout" --append "loglevel=$loglevel"
