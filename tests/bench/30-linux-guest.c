@@ -4,7 +4,9 @@
  * "bench:" lines: boot time, CPU-bound work, virtio-blk reads and writes,
  * and the round trip over virtio-net. The same commands run in the guest
  * (timed with its clock, which tests/vmm checks runs at the board's rate)
- * and on the board.
+ * and on the board. For the disk, the guest's notifications to the device
+ * (kicks: ioeventfd exits, from debugfs) and the interrupts it took from
+ * it (its /proc/interrupts) per MiB: counts the emulator does not change.
  */
 #define _GNU_SOURCE
 #include <stdio.h>
@@ -14,11 +16,41 @@
 
 #include "board.h"
 #include "guest_run.h"
+#include "vm.h"
 
 #define DISK		"/tmp/bench-disk.img"
 #define DISK_MIB	64
 #define IO_MIB		32
 #define CPU_WORK	"head -c 16777216 /dev/zero | md5sum >/dev/null"
+
+/*
+ * Guest shell functions: m WHAT prints "B at WHAT" then pauses two seconds,
+ * so that the board reads the kick counter while the guest is idle; q WHAT
+ * prints "B irq-WHAT N", the interrupts taken so far from vda's device.
+ */
+#define MARKS \
+	"m() { echo B at $1; sleep 2; }; " \
+	"q() { echo B irq-$1 $(awk -v d=$(basename $(readlink /sys/block/vda/device)) " \
+	"'$NF == d { for (i = 2; i <= NF && $i ~ /^[0-9]+$/; i++) n += $i } END { print n + 0 }' " \
+	"/proc/interrupts); }; "
+
+/* The kicks between the guest's marks "B at <from>" and "B at <to>". */
+static long kicks_between(struct guest_run *g, const char *from, const char *to)
+{
+	struct vmm_exits before, after;
+	char key[64];
+
+	snprintf(key, sizeof(key), "\nB at %s", from);
+	if (!guest_wait_for(g, key, 600))
+		return -1;
+	vmm_exits_read(g->pid, &before);
+	snprintf(key, sizeof(key), "\nB at %s", to);
+	if (!guest_wait_for(g, key, 600))
+		return -1;
+	vmm_exits_read(g->pid, &after);
+	vmm_exits_sub(&after, &after, &before);
+	return vmm_exits_count(&after, "ioeventfd");
+}
 
 /* Seconds a shell command takes on the board. */
 static double board_time(const char *cmd)
@@ -44,7 +76,8 @@ static double guest_value(const struct guest_run *g, const char *name)
 
 int main(void)
 {
-	double boot, cpu_g, cpu_n, rd_g, rd_n, wr_g, wr_n, rtt_g;
+	double boot, cpu_g, cpu_n, rd_g, rd_n, wr_g, wr_n, rtt_g, irq[3];
+	long kicks_rd, kicks_wr;
 	struct guest_run g;
 	char cmd[256];
 	int status;
@@ -62,16 +95,20 @@ int main(void)
 		/* uptime differences in the guest, around each piece of work */
 		"--cmd",
 		"t() { cut -d' ' -f1 /proc/uptime; }; d() { awk 'BEGIN{print ARGV[2]-ARGV[1]}' $1 $2; }; "
+		MARKS
 		"s=$(t); " CPU_WORK "; e=$(t); echo B cpu $(d $s $e); "
 		"echo 3 > /proc/sys/vm/drop_caches; "
+		"q 0; m read; "
 		"s=$(t); dd if=/dev/vda of=/dev/null bs=1048576 count=32 2>/dev/null; e=$(t); "
-		"echo B read $(d $s $e); "
+		"echo B read $(d $s $e); q 1; m write; "
 		"s=$(t); dd if=/dev/zero of=/dev/vda bs=1048576 count=32 conv=fsync 2>/dev/null; "
-		"e=$(t); echo B write $(d $s $e); "
+		"e=$(t); echo B write $(d $s $e); q 2; m net; "
 		"ping -c 10 -i 0.2 10.0.2.1 | sed -n 's|.*= [0-9.]*/\\([0-9.]*\\)/.*|B rtt \\1|p'",
 		NULL });
 	guest_wait_for(&g, "=== armvirt-guest-ready", 600);
 	boot = guest_time_of(&g, "=== armvirt-guest-ready");
+	kicks_rd = kicks_between(&g, "read", "write");
+	kicks_wr = kicks_between(&g, "write", "net");
 	status = guest_finish(&g, 600);
 	if (status != 0) {
 		guest_diag_tail(&g, 3000);
@@ -81,6 +118,9 @@ int main(void)
 	rd_g = guest_value(&g, "read");
 	wr_g = guest_value(&g, "write");
 	rtt_g = guest_value(&g, "rtt");
+	irq[0] = guest_value(&g, "irq-0");
+	irq[1] = guest_value(&g, "irq-1");
+	irq[2] = guest_value(&g, "irq-2");
 	guest_free(&g);
 
 	cpu_n = board_time(CPU_WORK);
@@ -100,6 +140,9 @@ int main(void)
 	       IO_MIB, rd_g > 0 ? IO_MIB / rd_g : 0, rd_n > 0 ? IO_MIB / rd_n : 0);
 	printf("bench: virtio-blk write %d MiB + fsync: guest %.1f MiB/s, board %.1f MiB/s\n",
 	       IO_MIB, wr_g > 0 ? IO_MIB / wr_g : 0, wr_n > 0 ? IO_MIB / wr_n : 0);
+	printf("bench: virtio-blk per MiB: read %.1f kicks, %.1f interrupts; write + fsync %.1f kicks, %.1f interrupts\n",
+	       (double)kicks_rd / IO_MIB, (irq[1] - irq[0]) / IO_MIB,
+	       (double)kicks_wr / IO_MIB, (irq[2] - irq[1]) / IO_MIB);
 	printf("bench: virtio-net ping guest to board over tap: %.2f ms average round trip\n", rtt_g);
 	return cpu_g > 0 && rd_g > 0 && wr_g > 0 && rtt_g > 0 ? 0 : 1;
 }

@@ -7,7 +7,6 @@
  * interrupt, a timer or something else the guest did meanwhile.
  */
 #define _GNU_SOURCE
-#include <dirent.h>
 #include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -16,58 +15,9 @@
 
 #include "board.h"
 #include "guest_run.h"
+#include "vm.h"
 
 #define CALLS		200000	/* per round; syscall-loop runs three */
-#define MAX_KINDS	32
-
-struct exits {
-	int nr;
-	char name[MAX_KINDS][24];
-	long count[MAX_KINDS];
-};
-
-/* The exit counters of every vCPU of the VMM @pid, summed by kind. */
-static void read_exits(pid_t pid, struct exits *e)
-{
-	const char *dir = "/sys/kernel/debug/armvirt/vcpus";
-	char path[320], buf[1024], name[24];
-	struct dirent *de;
-	int p, vm, id, i, off, used;
-	long n;
-	DIR *d;
-
-	memset(e, 0, sizeof(*e));
-	d = opendir(dir);
-	if (!d)
-		return;
-	while ((de = readdir(d))) {
-		if (sscanf(de->d_name, "%d-%d-%d", &p, &vm, &id) != 3 || p != pid)
-			continue;
-		snprintf(path, sizeof(path), "%s/%s", dir, de->d_name);
-		if (read_file(path, buf, sizeof(buf)) < 0)
-			continue;
-		for (off = 0; sscanf(buf + off, "%23s %ld%n", name, &n, &used) == 2; off += used) {
-			for (i = 0; i < e->nr && strcmp(e->name[i], name); i++)
-				;
-			if (i == e->nr && e->nr < MAX_KINDS)
-				snprintf(e->name[e->nr++], sizeof(e->name[0]), "%s", name);
-			if (i < MAX_KINDS)
-				e->count[i] += n;
-		}
-	}
-	closedir(d);
-}
-
-/* @after - @before, by kind, into @d. */
-static void exits_sub(struct exits *d, const struct exits *after, const struct exits *before)
-{
-	int i;
-
-	*d = *after;
-	for (i = 0; i < d->nr && i < before->nr; i++)
-		d->count[i] -= before->count[i];
-}
-
 /* ns per call from the "syscall-loop: N calls, X ns per call" line after @from. */
 static double loop_ns(const char *from, long calls)
 {
@@ -82,22 +32,22 @@ static double loop_ns(const char *from, long calls)
 
 /* Type @cmd in the guest, then wait for @mark; the exits it took, by kind. */
 static bool guest_window(struct guest_run *g, const char *cmd, const char *mark,
-			 struct exits *d)
+			 struct vmm_exits *d)
 {
-	struct exits before, after;
+	struct vmm_exits before, after;
 
-	read_exits(g->pid, &before);
+	vmm_exits_read(g->pid, &before);
 	guest_type(g, cmd);
 	if (!guest_wait_for(g, mark, 300))
 		return false;
-	read_exits(g->pid, &after);
-	exits_sub(d, &after, &before);
+	vmm_exits_read(g->pid, &after);
+	vmm_exits_sub(d, &after, &before);
 	return true;
 }
 
 int main(void)
 {
-	struct exits idle, loop;
+	struct vmm_exits idle, loop;
 	double native, guest;
 	struct guest_run g;
 	char cmd[128], line[512];
@@ -130,7 +80,7 @@ int main(void)
 	guest_type(&g, "poweroff\n");
 	guest_finish(&g, 120);
 
-	exits_sub(&loop, &loop, &idle);
+	vmm_exits_sub(&loop, &loop, &idle);
 	len = 0;
 	total = 0;
 	line[0] = 0;

@@ -332,3 +332,54 @@ int tvm_selftest_trap(int vcpu_id, uint32_t hsr, uint32_t far, uint64_t ipa, uns
 	close(fd);
 	return ret;
 }
+
+void vmm_exits_read(pid_t pid, struct vmm_exits *e)
+{
+	const char *dir = "/sys/kernel/debug/armvirt/vcpus";
+	char path[320], buf[1024], name[24];
+	struct dirent *de;
+	int p, vm, id, i, off, used;
+	long n;
+	DIR *d;
+
+	memset(e, 0, sizeof(*e));
+	d = opendir(dir);
+	if (!d)
+		return;
+	while ((de = readdir(d))) {
+		if (sscanf(de->d_name, "%d-%d-%d", &p, &vm, &id) != 3 || p != pid)
+			continue;
+		snprintf(path, sizeof(path), "%s/%s", dir, de->d_name);
+		if (read_file(path, buf, sizeof(buf)) < 0)
+			continue;
+		for (off = 0; sscanf(buf + off, "%23s %ld%n", name, &n, &used) == 2; off += used) {
+			for (i = 0; i < e->nr && strcmp(e->name[i], name); i++)
+				;
+			if (i == e->nr && e->nr < VMM_EXIT_KINDS)
+				snprintf(e->name[e->nr++], sizeof(e->name[0]), "%s", name);
+			if (i < VMM_EXIT_KINDS)
+				e->count[i] += n;
+		}
+	}
+	closedir(d);
+}
+
+void vmm_exits_sub(struct vmm_exits *d, const struct vmm_exits *after,
+		   const struct vmm_exits *before)
+{
+	int i;
+
+	*d = *after;
+	for (i = 0; i < d->nr && i < before->nr; i++)
+		d->count[i] -= before->count[i];
+}
+
+long vmm_exits_count(const struct vmm_exits *e, const char *name)
+{
+	int i;
+
+	for (i = 0; i < e->nr; i++)
+		if (!strcmp(e->name[i], name))
+			return e->count[i];
+	return -1;
+}

@@ -11,6 +11,7 @@
 #include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
+#include <sys/types.h>
 
 #include "armvirt_kvm.h"
 #include "guest_abi.h"
@@ -91,5 +92,21 @@ long tvm_exit_count(int vcpu_id, const char *name);
 int tvm_selftest_trap(int vcpu_id, uint32_t hsr, uint32_t far, uint64_t ipa, unsigned int n);
 /* The non-zero exit counters of the vCPU, as one "name=count ..." TAP comment. */
 void tvm_diag_exit_counts(int vcpu_id);
+
+/* The exit counters of every vCPU of a VMM process, summed by kind (debugfs). */
+#define VMM_EXIT_KINDS	32
+struct vmm_exits {
+	int nr;
+	char name[VMM_EXIT_KINDS][24];
+	long count[VMM_EXIT_KINDS];
+};
+
+/* Those of the VMM @pid; none if debugfs has no vCPU of it. */
+void vmm_exits_read(pid_t pid, struct vmm_exits *e);
+/* @after - @before, by kind, into @d (both read from the same module). */
+void vmm_exits_sub(struct vmm_exits *d, const struct vmm_exits *after,
+		   const struct vmm_exits *before);
+/* The count of the kind @name, or -1 if there is none. */
+long vmm_exits_count(const struct vmm_exits *e, const char *name);
 
 #endif
