@@ -16,6 +16,7 @@
 #define VIRTIO_ID_CONSOLE	3
 #define VIRTIO_ID_RNG		4
 
+#define VIRTIO_RING_F_EVENT_IDX	29
 #define VIRTIO_F_VERSION_1	32
 
 #define VIRTQ_MAX_SIZE		256
@@ -104,9 +105,16 @@ int virtq_pop(struct virtq *vq, struct virtq_chain *c);
  */
 void virtq_push(struct virtq *vq, const struct virtq_chain *c, uint32_t len);
 /*
- * Serve every available chain of @vq: @serve handles one and returns the
- * bytes it wrote into it; the driver is interrupted once if any was used.
+ * After returning the chains used since the used index was @old_used (read
+ * from vq->next_used before the first virtq_push): interrupt the driver,
+ * unless it negotiated VIRTIO_RING_F_EVENT_IDX and its used_event says it
+ * does not want to hear of them yet (virtio 1.1 section 2.6.7.2).
  * Device lock held.
+ */
+void virtq_notify(struct virtq *vq, uint16_t old_used);
+/*
+ * Serve every available chain of @vq: @serve handles one and returns the
+ * bytes it wrote into it; then virtq_notify(). Device lock held.
  */
 void virtq_serve(struct virtq *vq,
 		 uint32_t (*serve)(struct virtio_mmio *vdev, struct virtq_chain *c));

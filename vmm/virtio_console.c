@@ -34,8 +34,8 @@ static struct virtio_con *con_of(struct console *con)
 static void con_deliver(struct virtio_con *vc)
 {
 	struct virtq *vq = &vc->vdev->vq[RXQ];
+	uint16_t old_used = vq->next_used;
 	struct virtq_chain c;
-	bool done = false;
 	size_t n;
 
 	while (vc->nr_pending && virtq_pop(vq, &c) > 0) {
@@ -43,10 +43,8 @@ static void con_deliver(struct virtio_con *vc)
 		memmove(vc->pending, vc->pending + n, vc->nr_pending - n);
 		vc->nr_pending -= n;
 		virtq_push(vq, &c, (uint32_t)n);
-		done = true;
 	}
-	if (done)
-		virtio_notify_used(vc->vdev);
+	virtq_notify(vq, old_used);
 	if (vc->nr_pending < PENDING_SIZE)
 		console_input_ready();
 }

@@ -39,9 +39,11 @@ enum {
 
 #define STATUS_DEVICE_NEEDS_RESET 0x40
 
+/* The ring features are the transport's (virtq.c serves every device). */
 static uint64_t dev_features(struct virtio_mmio *v)
 {
-	return v->ops->features | (1ULL << VIRTIO_F_VERSION_1);
+	return v->ops->features | (1ULL << VIRTIO_F_VERSION_1) |
+	       (1ULL << VIRTIO_RING_F_EVENT_IDX);
 }
 
 static struct virtq *selected_queue(struct virtio_mmio *v)

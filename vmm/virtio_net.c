@@ -43,7 +43,7 @@ static void net_receive(struct virtio_net *n, struct virtio_mmio *vdev)
 	uint8_t hdr[NET_HDR_LEN] = { 0 };
 	struct virtq_chain c;
 	struct iovec iov[VIRTQ_MAX_SEGS + 1];
-	bool done = false;
+	uint16_t old_used = vq->next_used;
 	ssize_t len;
 	int r, i, k;
 
@@ -60,7 +60,6 @@ static void net_receive(struct virtio_net *n, struct virtio_mmio *vdev)
 		}
 		if (c.in_len < NET_HDR_LEN || c.in[0].iov_len < NET_HDR_LEN) {
 			virtq_push(vq, &c, 0);
-			done = true;
 			continue;
 		}
 		/* the frame goes after the header, in the same buffers */
@@ -80,15 +79,12 @@ static void net_receive(struct virtio_net *n, struct virtio_mmio *vdev)
 		if (len < 0) {
 			/* buffers the tap refuses (one over SSIZE_MAX: EFAULT): returned empty */
 			virtq_push(vq, &c, 0);
-			done = true;
 			continue;
 		}
 		memcpy(c.in[0].iov_base, hdr, NET_HDR_LEN);
 		virtq_push(vq, &c, (uint32_t)len + NET_HDR_LEN);
-		done = true;
 	}
-	if (done)
-		virtio_notify_used(vdev);
+	virtq_notify(vq, old_used);
 }
 
 /* One transmitted frame, after its header, to the tap. */

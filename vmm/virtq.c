@@ -55,7 +55,10 @@ struct virtq_rings {
  * The rings of @vq as the driver placed them: 0, or -1 if its size or an
  * address is invalid (virtio 1.1 section 2.6: a power of two; the
  * descriptor table 16-byte, the available ring 2-byte, the used ring
- * 4-byte aligned) or a ring is not wholly in guest RAM.
+ * 4-byte aligned) or a ring is not wholly in guest RAM. The ring sizes are
+ * the spec's, 6 + 2 * num and 6 + 8 * num: each includes the trailing u16
+ * of VIRTIO_RING_F_EVENT_IDX (used_event, avail_event), so both are inside
+ * what is checked whether or not the feature is negotiated.
  */
 static int virtq_rings(const struct virtq *vq, struct virtq_rings *r)
 {
@@ -69,6 +72,47 @@ static int virtq_rings(const struct virtq *vq, struct virtq_rings *r)
 	r->avail = gpa_to_hva(vmm, vq->avail_gpa, 6 + 2 * num);
 	r->used = gpa_to_hva(vmm, vq->used_gpa, 6 + 8 * num);
 	return r->desc && r->avail && r->used ? 0 : -1;
+}
+
+/* used_event: after the available ring's entries; the driver's. */
+static uint16_t *used_event(const struct virtq *vq, const struct virtq_rings *r)
+{
+	return &r->avail->ring[vq->num];
+}
+
+/* avail_event: after the used ring's entries; the device's. */
+static uint16_t *avail_event(const struct virtq *vq, const struct virtq_rings *r)
+{
+	return (uint16_t *)&r->used->ring[vq->num];
+}
+
+static bool virtq_event_idx(const struct virtq *vq)
+{
+	return vq->vdev->drv_features & (1ULL << VIRTIO_RING_F_EVENT_IDX);
+}
+
+/*
+ * Whether nothing is available (*@avail_idx, the driver's index as read,
+ * is last_avail). With EVENT_IDX the device then asks to be notified of
+ * the next chain (avail_event = last_avail), and reads the index again:
+ * the driver may have added a chain before it could see avail_event, and
+ * not notified for it. The full barrier orders that store before that load
+ * (virtio 1.1 sections 2.6.7.2 and 2.6.10.1).
+ */
+static bool virtq_empty(struct virtq *vq, const struct virtq_rings *r, uint16_t *avail_idx)
+{
+	uint16_t *ev;
+
+	if (*avail_idx != vq->last_avail)
+		return false;
+	if (!virtq_event_idx(vq))
+		return true;
+	ev = avail_event(vq, r);
+	wr16(ev, vq->last_avail);
+	guest_ram_dirty(vq->vdev->vmm, ev, sizeof(*ev));
+	__atomic_thread_fence(__ATOMIC_SEQ_CST);
+	*avail_idx = rd16(&r->avail->idx);
+	return *avail_idx == vq->last_avail;
 }
 
 int virtq_check(const struct virtq *vq)
@@ -138,7 +182,7 @@ int virtq_pop(struct virtq *vq, struct virtq_chain *c)
 	if (virtq_rings(vq, &r))
 		goto broken;
 	avail_idx = rd16(&r.avail->idx);
-	if (avail_idx == vq->last_avail)
+	if (virtq_empty(vq, &r, &avail_idx))
 		return 0;
 	if ((uint16_t)(avail_idx - vq->last_avail) > vq->num) {
 		why = "more chains available than the queue holds";
@@ -183,18 +227,52 @@ void virtq_push(struct virtq *vq, const struct virtq_chain *c, uint32_t len)
 	guest_ram_dirty(vmm, r.used, 6 + 8 * (size_t)vq->num);
 }
 
+/*
+ * Whether the used index moving from @old to @new passed the driver's
+ * used_event @event: it asked to be interrupted once the device has used
+ * entry number @event, i.e. when @event is in [old, new) modulo 2^16.
+ */
+static bool virtq_event_passed(uint16_t event, uint16_t new, uint16_t old)
+{
+	return (uint16_t)(new - event - 1) < (uint16_t)(new - old);
+}
+
+void virtq_notify(struct virtq *vq, uint16_t old_used)
+{
+	struct virtq_rings r;
+	uint16_t event;
+
+	if (vq->next_used == old_used)
+		return;
+	if (virtq_event_idx(vq)) {
+		/*
+		 * A queue that is no longer valid was reported as broken by
+		 * virtq_push already, with its interrupt.
+		 */
+		if (!vq->ready || virtq_rings(vq, &r))
+			return;
+		/*
+		 * The used index (virtq_push) is stored before used_event is
+		 * loaded: the driver sets used_event and then reads the used
+		 * index, so one of the two sides sees the other's write.
+		 */
+		__atomic_thread_fence(__ATOMIC_SEQ_CST);
+		event = rd16(used_event(vq, &r));
+		if (!virtq_event_passed(event, vq->next_used, old_used))
+			return;
+	}
+	virtio_notify_used(vq->vdev);
+}
+
 void virtq_serve(struct virtq *vq,
 		 uint32_t (*serve)(struct virtio_mmio *vdev, struct virtq_chain *c))
 {
+	uint16_t old_used = vq->next_used;
 	struct virtq_chain c;
-	bool used = false;
 
-	while (virtq_pop(vq, &c) > 0) {
+	while (virtq_pop(vq, &c) > 0)
 		virtq_push(vq, &c, serve(vq->vdev, &c));
-		used = true;
-	}
-	if (used)
-		virtio_notify_used(vq->vdev);
+	virtq_notify(vq, old_used);
 }
 
 static size_t iov_copy(const struct iovec *iov, int n, size_t skip, void *buf,

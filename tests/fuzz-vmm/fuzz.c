@@ -8,7 +8,12 @@
  *   a queue set up the way a driver does it; a descriptor written into that
  *   queue's table (its buffer in RAM or anywhere); a chain made available;
  *   QueueNotify written, or the queue's ioeventfd fired as the I/O thread
- *   sees it; the backend fed; the device reset as at a guest reboot.
+ *   sees it; the backend fed; the device reset as at a guest reboot; the
+ *   driver's used_event (VIRTIO_RING_F_EVENT_IDX) set to any value.
+ *
+ * After each notification the device's interrupts are checked against the
+ * rule of virtio 1.1 section 2.6.7.2 (event_check), and before the first
+ * input a fixed scenario checks that rule deterministically (event_selftest).
  *
  * Guest RAM is exactly RAM_SIZE bytes of heap, so that AddressSanitizer
  * catches any access the device makes outside it. The functions vmm/ calls
@@ -29,7 +34,7 @@
 
 enum op {
 	OP_MMIO_WRITE, OP_MMIO_READ, OP_RAM_WRITE, OP_QUEUE_SETUP, OP_DESC,
-	OP_AVAIL, OP_NOTIFY, OP_KICK, OP_BACKEND, OP_RESET, NR_OPS
+	OP_AVAIL, OP_NOTIFY, OP_KICK, OP_BACKEND, OP_RESET, OP_USED_EVENT, NR_OPS
 };
 
 /* Where the harness's driver put each queue (the device may be told otherwise). */
@@ -100,18 +105,24 @@ static void ram_write(uint64_t gpa, const void *buf, size_t len)
 		memcpy(p, buf, len);
 }
 
-/* What a driver does (virtio 1.1 sections 3.1.1 and 4.2.3.2). */
-static void queue_setup(struct input *in)
+/*
+ * What a driver does (virtio 1.1 sections 3.1.1 and 4.2.3.2). The size
+ * byte's top bit asks for VIRTIO_RING_F_EVENT_IDX besides VERSION_1 (the
+ * kept corpus, from before, has it clear).
+ */
+static void queue_setup_at(unsigned int q, uint8_t size, uint16_t desc, uint16_t avail,
+			   uint16_t used)
 {
-	unsigned int q = in_u8(in) & 1;
 	struct fake_queue *f = &fq[q];
 
-	f->num = (uint16_t)(1u << (in_u8(in) % 9));
-	f->desc = ram_gpa(in_u16(in) & ~15u, 16u * f->num);
-	f->avail = ram_gpa(in_u16(in) & ~1u, 6u + 2u * f->num);
-	f->used = ram_gpa(in_u16(in) & ~3u, 6u + 8u * f->num);
+	f->num = (uint16_t)(1u << ((size & 0x7f) % 9));
+	f->desc = ram_gpa(desc & ~15u, 16u * f->num);
+	f->avail = ram_gpa(avail & ~1u, 6u + 2u * f->num);
+	f->used = ram_gpa(used & ~3u, 6u + 8u * f->num);
 	f->avail_idx = 0;
 	reg_write(0x070, 1 | 2);			/* ACKNOWLEDGE, DRIVER */
+	reg_write(0x024, 0);
+	reg_write(0x020, size & 0x80 ? 1u << VIRTIO_RING_F_EVENT_IDX : 0);
 	reg_write(0x024, 1);
 	reg_write(0x020, 1);				/* VERSION_1 */
 	reg_write(0x070, 1 | 2 | 8);			/* FEATURES_OK */
@@ -125,6 +136,15 @@ static void queue_setup(struct input *in)
 	reg_write(0x0a4, (uint32_t)(f->used >> 32));
 	reg_write(0x044, 1);
 	reg_write(0x070, 1 | 2 | 8 | 4);		/* DRIVER_OK */
+}
+
+static void queue_setup(struct input *in)
+{
+	unsigned int q = in_u8(in) & 1;
+	uint8_t size = in_u8(in);
+	uint16_t desc = in_u16(in), avail = in_u16(in);
+
+	queue_setup_at(q, size, desc, avail, in_u16(in));
 }
 
 /* One descriptor: its buffer in RAM (offset) or anywhere (a raw address). */
@@ -159,6 +179,16 @@ static void avail_add(struct input *in)
 	ram_write(f->avail + 2, &f->avail_idx, 2);
 }
 
+/* The driver's used_event, after its available ring's entries: any value. */
+static void used_event_write(struct input *in)
+{
+	struct fake_queue *f = &fq[in_u8(in) & 1];
+	uint16_t ev = in_u16(in);
+
+	if (f->num)
+		ram_write(f->avail + 4 + 2u * f->num, &ev, 2);
+}
+
 static void queue_kick(unsigned int q)
 {
 	struct virtio_mmio *v = dev->priv;
@@ -170,6 +200,75 @@ static void queue_kick(unsigned int q)
 	if (v->vq[q].notify_fd >= 0 &&
 	    write(v->vq[q].notify_fd, &one, sizeof(one)) == sizeof(one))
 		fuzz_io_ready(v->vq[q].notify_fd);
+}
+
+/* The interrupts the device raised since last asked (its irqfd's count). */
+static uint64_t irqs_raised(void)
+{
+	struct virtio_mmio *v = dev->priv;
+	uint64_t n;
+
+	return read(v->irq_fd, &n, sizeof(n)) == sizeof(n) ? n : 0;
+}
+
+/* A u16 of the ring at @gpa + @off as the device placed it, or 0 if out of RAM. */
+static uint16_t ring_u16(uint64_t gpa, uint64_t off)
+{
+	uint16_t *p = gpa_to_hva(&vmm, gpa + off, 2);
+
+	return p ? *p : 0;
+}
+
+/*
+ * Queue @q was notified, its used index at @old_used before: the device
+ * interrupts the driver once if it used any chain, unless EVENT_IDX was
+ * negotiated and used_event was not passed; never if nothing was used. A
+ * queue the device found broken (a configuration interrupt) proves nothing.
+ */
+static void event_check(unsigned int q, uint16_t old_used)
+{
+	struct virtio_mmio *v = dev->priv;
+	struct virtq *vq = &v->vq[q];
+	uint64_t irqs = irqs_raised();
+	uint16_t new_used, ev;
+	bool due;
+
+	if (q >= (unsigned int)v->ops->nr_queues || !vq->ready || (v->status & 0x40))
+		return;
+	new_used = vq->next_used;
+	ev = ring_u16(vq->avail_gpa, 4 + 2ull * vq->num);
+	if (v->drv_features & (1ull << VIRTIO_RING_F_EVENT_IDX))
+		due = (uint16_t)(new_used - ev - 1) < (uint16_t)(new_used - old_used);
+	else
+		due = new_used != old_used;
+	if (irqs != due) {
+		fprintf(stderr, "fuzz-vmm: queue %u: used %u -> %u, used_event %u, EVENT_IDX %s: "
+			"%llu interrupts, expected %d\n", q, old_used, new_used, ev,
+			v->drv_features & (1ull << VIRTIO_RING_F_EVENT_IDX) ? "on" : "off",
+			(unsigned long long)irqs, due);
+		abort();
+	}
+}
+
+/* Notify queue @q by QueueNotify (@by_reg) or its ioeventfd, and check its interrupts. */
+static void notify_checked(uint32_t q, bool by_reg)
+{
+	struct virtio_mmio *v = dev->priv;
+	uint16_t old_used;
+
+	if (!fuzz_target.virtio) {
+		if (by_reg)
+			reg_write(0x050, q);
+		return;
+	}
+	irqs_raised();
+	old_used = v->vq[q & 1].next_used;
+	if (by_reg)
+		reg_write(0x050, q);
+	else
+		queue_kick(q & 1);
+	if (q < 2)
+		event_check(q, old_used);
 }
 
 static void run_op(struct input *in)
@@ -195,8 +294,8 @@ static void run_op(struct input *in)
 	case OP_QUEUE_SETUP:	queue_setup(in); break;
 	case OP_DESC:		desc_write(in); break;
 	case OP_AVAIL:		avail_add(in); break;
-	case OP_NOTIFY:		reg_write(0x050, in_u8(in) & 3); break;
-	case OP_KICK:		queue_kick(in_u8(in) & 1); break;
+	case OP_NOTIFY:		notify_checked(in_u8(in) & 3, true); break;
+	case OP_KICK:		notify_checked(in_u8(in) & 1, false); break;
 	case OP_BACKEND:
 		if (fuzz_target.backend) {
 			fuzz_target.backend(in);
@@ -207,7 +306,80 @@ static void run_op(struct input *in)
 		}
 		break;
 	case OP_RESET:		dev->reset(dev); break;
+	case OP_USED_EVENT:	used_event_write(in); break;
 	}
+}
+
+/* Stop with @what if @ok is false (event_selftest). */
+static void expect(bool ok, const char *what, unsigned long long got, unsigned long long want)
+{
+	if (ok)
+		return;
+	fprintf(stderr, "fuzz-vmm: event_selftest: %s: got %llu, expected %llu\n", what, got, want);
+	abort();
+}
+
+/*
+ * One chain made available on queue @q (a 16-byte readable buffer: every
+ * device uses it, if only to fail it), then the queue's ioeventfd: the
+ * interrupts that raised.
+ */
+static uint64_t one_chain(unsigned int q)
+{
+	struct virtio_mmio *v = dev->priv;
+	uint16_t old_used = v->vq[q].next_used;
+	uint8_t d[16] = { 0 };
+	uint64_t buf = GUEST_RAM_BASE + 0x8000, irqs;
+	uint16_t head = 0;
+
+	memcpy(d, &buf, 8);
+	d[8] = 16;
+	ram_write(fq[q].desc, d, sizeof(d));
+	ram_write(fq[q].avail + 4 + 2u * (fq[q].avail_idx % fq[q].num), &head, 2);
+	fq[q].avail_idx++;
+	ram_write(fq[q].avail + 2, &fq[q].avail_idx, 2);
+	irqs_raised();
+	queue_kick(q);
+	irqs = irqs_raised();
+	expect(v->vq[q].next_used == (uint16_t)(old_used + 1), "chains used",
+	       (uint16_t)(v->vq[q].next_used - old_used), 1);
+	return irqs;
+}
+
+/*
+ * With EVENT_IDX negotiated the device offers it, publishes avail_event,
+ * and interrupts only when used_event is passed; without it, it ignores
+ * used_event. The last queue of each device uses any chain on a kick (the
+ * transmit queue of net and console).
+ */
+static void event_selftest(void)
+{
+	struct virtio_mmio *v = dev->priv;
+	unsigned int q = (unsigned int)v->ops->nr_queues - 1;
+	uint16_t ev;
+
+	reg_write(0x014, 0);
+	expect(mmio(0x010, false, 0, 4) >> VIRTIO_RING_F_EVENT_IDX & 1, "EVENT_IDX offered", 0, 1);
+	queue_setup_at(q, 0x80 | 2, 0x1000, 0x2000, 0x3000);
+	expect(v->drv_features >> VIRTIO_RING_F_EVENT_IDX & 1, "EVENT_IDX accepted", 0, 1);
+	ev = 5;			/* interrupt once entry 5 is used */
+	ram_write(fq[q].avail + 4 + 2u * fq[q].num, &ev, 2);
+	expect(one_chain(q) == 0, "interrupts before used_event", 1, 0);
+	expect(ring_u16(fq[q].used, 4 + 8u * fq[q].num) == 1, "avail_event",
+	       ring_u16(fq[q].used, 4 + 8u * fq[q].num), 1);
+	ev = 1;			/* the next entry (number 1) is the one */
+	ram_write(fq[q].avail + 4 + 2u * fq[q].num, &ev, 2);
+	expect(one_chain(q) == 1, "interrupts when used_event is passed", 0, 1);
+	expect(one_chain(q) == 0, "interrupts after used_event", 1, 0);
+
+	dev->reset(dev);
+	memset(vmm.ram, 0, RAM_SIZE);
+	queue_setup_at(q, 2, 0x1000, 0x2000, 0x3000);
+	ev = 5;
+	ram_write(fq[q].avail + 4 + 2u * fq[q].num, &ev, 2);
+	expect(one_chain(q) == 1, "interrupts without EVENT_IDX", 0, 1);
+	expect(ring_u16(fq[q].used, 4 + 8u * fq[q].num) == 0, "avail_event without EVENT_IDX",
+	       ring_u16(fq[q].used, 4 + 8u * fq[q].num), 0);
 }
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
@@ -223,6 +395,11 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 		dev = vmm.ram ? fuzz_target.create(&vmm) : NULL;
 		if (!dev)
 			abort();
+		if (fuzz_target.virtio) {
+			memset(vmm.ram, 0, RAM_SIZE);
+			dev->reset(dev);
+			event_selftest();
+		}
 	}
 	memset(vmm.ram, 0, RAM_SIZE);
 	memset(fq, 0, sizeof(fq));
