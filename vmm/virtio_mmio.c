@@ -349,8 +349,17 @@ static int virtio_mmio_load(struct mmio_dev *dev, struct scur *c)
 	v->config_gen = scur_u32(c);
 	v->dev_features_sel = scur_u32(c);
 	v->drv_features_sel = scur_u32(c);
-	/* what the device never offered, the driver cannot have accepted */
-	v->drv_features = scur_u64(c) & dev_features(v);
+	/*
+	 * Features this VMM does not offer (a newer VMM's, or a forged
+	 * stream): refused, not masked off, since the guest's driver goes on
+	 * using them (a ring feature such as EVENT_IDX changes when it
+	 * notifies, and its queue would stall).
+	 */
+	v->drv_features = scur_u64(c);
+	if (v->drv_features & ~dev_features(v)) {
+		why = "features this VMM does not offer";
+		goto bad;
+	}
 	nr = scur_u32(c);
 	if (nr != (uint32_t)v->ops->nr_queues) {
 		why = "another number of queues";

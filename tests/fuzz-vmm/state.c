@@ -11,6 +11,10 @@
  *
  * FUZZ_STATE_SEED=FILE: write a valid stream of this VM to FILE (the
  * corpus seed, corpus/state/seed) and exit.
+ *
+ * Before the first input, features_selftest checks that a virtio device's
+ * state whose driver accepted a feature this VMM does not offer is
+ * refused, and that the same state with the offered ones loads.
  */
 #include <stdio.h>
 #include <stdlib.h>
@@ -133,6 +137,44 @@ static void fix_crcs(uint8_t *p, size_t size)
 	}
 }
 
+/* virtio_mmio_save's layout: seven u32 registers, then the accepted features */
+#define DRV_FEATURES_OFFSET	(7 * 4)
+#define FEATURE_NOT_OFFERED	(1ULL << 40)
+
+/* Load @dev's own saved state, its accepted features ORed with @extra. */
+static int load_with_features(struct mmio_dev *dev, uint64_t extra)
+{
+	struct sbuf b = { 0 };
+	struct scur c;
+	uint64_t features;
+	int ret;
+
+	if (dev->save(dev, &b) || b.oom || b.len < DRV_FEATURES_OFFSET + 8)
+		abort();
+	memcpy(&features, b.data + DRV_FEATURES_OFFSET, 8);
+	features |= extra;
+	memcpy(b.data + DRV_FEATURES_OFFSET, &features, 8);
+	c = (struct scur){ .p = b.data, .left = b.len };
+	ret = dev->load(dev, &c);
+	sbuf_free(&b);
+	return ret;
+}
+
+static void features_selftest(void)
+{
+	struct mmio_dev *rng = vmm.devs[vmm.nr_devs - 1];	/* created last */
+
+	if (load_with_features(rng, 0) != 0) {
+		fprintf(stderr, "fuzz-vmm: features_selftest: %s's own state does not load\n", rng->name);
+		abort();
+	}
+	if (load_with_features(rng, FEATURE_NOT_OFFERED) == 0) {
+		fprintf(stderr, "fuzz-vmm: features_selftest: %s loaded a feature it never offered\n",
+			rng->name);
+		abort();
+	}
+}
+
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
@@ -145,6 +187,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 		make_vm();
 		if (getenv("FUZZ_STATE_SEED"))
 			write_seed(getenv("FUZZ_STATE_SEED"));
+		features_selftest();
 	}
 	copy = malloc(size ? size : 1);
 	if (!copy)
