@@ -43,34 +43,8 @@ ln -s arm-linux-gnueabihf/ld-linux-armhf.so.3 "$root/lib/ld-linux-armhf.so.3"
 echo 'root:x:0:0:root:/root:/bin/sh' > "$root/etc/passwd"
 echo 'root:x:0:' > "$root/etc/group"
 
-# One module and, first, those it depends on (its .modinfo depends=).
-declare -A added
-add_module() {
-	local m=$1 f dep pat
-	pat=${m//[-_]/[-_]}
-	[ -n "${added[$pat]:-}" ] && return
-	added[$pat]=1
-	f=$(find "$moddir/kernel" -name "$pat.ko" -o -name "$pat.ko.xz" -o -name "$pat.ko.zst" | head -n1)
-	if [ -z "$f" ]; then
-		grep -q "/$pat\.ko\$" "$moddir/modules.builtin" && return
-		echo "mkguest-initramfs: $m is neither a module nor built into $kroot" >&2
-		exit 1
-	fi
-	case $f in
-	*.xz) xz -dc "$f" ;;
-	*.zst) zstd -qdc "$f" ;;
-	*) cat "$f" ;;
-	esac >"$root/lib/modules/$m.ko.tmp"
-	for dep in $(strings "$root/lib/modules/$m.ko.tmp" | sed -n 's/^depends=//p' | tr ',' ' '); do
-		add_module "$dep"
-	done
-	arm-linux-gnueabihf-strip --strip-debug -o "$root/lib/modules/$m.ko" "$root/lib/modules/$m.ko.tmp"
-	rm "$root/lib/modules/$m.ko.tmp"
-	echo "$m" >>"$root/lib/modules/order"
-}
-: >"$root/lib/modules/order"
-for m in virtio_mmio virtio_pci virtio_blk virtio_net virtio_console virtio-rng; do
-	add_module "$m"
-done
+. "$top/scripts/initramfs-modules.sh"
+initramfs_modules "$moddir" "$root" virtio_mmio virtio_pci virtio_blk virtio_net virtio_console virtio-rng \
+	|| exit 1
 mkdir -p "$(dirname "$out")"
 (cd "$root" && find . | LC_ALL=C sort | cpio -o -H newc --quiet -R 0:0) | gzip -9 > "$out"

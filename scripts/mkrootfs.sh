@@ -98,23 +98,13 @@ EOF
 
 	# The initramfs of the second stage's boot: busybox, the modules that
 	# reach an ext4 virtio disk, in dependency order.
+	. "$top/scripts/initramfs-modules.sh"
 	moddir=$(find "$kroot/lib/modules" -mindepth 1 -maxdepth 1 -type d | head -n1)
 	ird=$work/initramfs
 	mkdir -p "$ird"/{bin,dev,proc,sys,newroot,lib/modules}
 	cp "$cache/busybox/bin/busybox" "$ird/bin/busybox"
 	ln -s busybox "$ird/bin/sh"
-	declare -A seen
-	add_module() {
-		local name=$1 file dep
-		[ -n "${seen[$name]:-}" ] && return 0
-		seen[$name]=1
-		file=$(find "$moddir/kernel" -name "$name.ko" | head -n1)
-		[ -n "$file" ] || return 0	# built in
-		for dep in $(modinfo -F depends "$file" | tr ',' ' '); do add_module "$dep"; done
-		cp "$file" "$ird/lib/modules/"
-		echo "$name" >>"$ird/lib/modules/order"
-	}
-	for m in virtio_mmio virtio_blk crc32c_generic ext4; do add_module "$m"; done
+	initramfs_modules "$moddir" "$ird" virtio_mmio virtio_blk crc32c_generic ext4 || exit 1
 	cat >"$ird/init" <<'EOF'
 #!/bin/sh
 /bin/busybox --install -s /bin
