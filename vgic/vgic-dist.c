@@ -23,6 +23,7 @@ struct dist_access {
 	u32 intid;		/* first interrupt of the access, for per-IRQ regions */
 	unsigned int nr;	/* interrupts covered */
 	unsigned int bits;	/* bits per interrupt */
+	u8 kick;		/* vCPUs (by id) to look again after a write */
 };
 
 /* A per-interrupt field; reads assemble the register, writes take it apart. */
@@ -64,9 +65,7 @@ static void clear_enabled(struct dist_access *a, struct vgic_irq *irq, u32 intid
 
 static u32 read_pending(struct dist_access *a, struct vgic_irq *irq, u32 intid)
 {
-	if (intid < VGIC_NR_SGIS)
-		return irq->sgi_sources != 0;
-	return irq->pending_latch || (!irq->edge && irq->line_level);
+	return vgic_irq_pending(intid, irq);
 }
 
 static void set_pending(struct dist_access *a, struct vgic_irq *irq, u32 intid, u32 bit)
@@ -155,6 +154,8 @@ static u32 read_ctlr(struct dist_access *a, u32 offset)
 static void write_ctlr(struct dist_access *a, u32 offset, u32 val)
 {
 	a->d->enabled = val & 1;
+	if (a->d->enabled)
+		a->kick = a->d->vcpu_mask;
 }
 
 static u32 read_typer(struct dist_access *a, u32 offset)
@@ -185,8 +186,10 @@ static void write_sgir(struct dist_access *a, u32 offset, u32 val)
 	else if (filter == 3)
 		return;
 	for_each_set_bit(id, (unsigned long *)&list, 8) {
-		if (vcpu_of(a, id))
+		if (vcpu_of(a, id)) {
 			a->d->cpus[id]->private[sgi].sgi_sources |= BIT(self);
+			a->kick |= BIT(id);
+		}
 	}
 }
 
@@ -243,10 +246,14 @@ static u32 irq_region_access(struct dist_access *a, const struct dist_region *r,
 		irq = vgic_get_irq(a->d, a->vcpu, intid);
 		if (!irq)
 			break;	/* beyond the VM's interrupts: RAZ/WI */
-		if (is_write)
+		if (is_write) {
 			r->write(a, irq, intid, (val >> (i * per)) & mask);
-		else
+			/* now deliverable (enabled, targeted...): its vCPU looks again */
+			if ((irq->enabled && vgic_irq_pending(intid, irq)) || irq->active)
+				a->kick |= vgic_irq_target_mask(intid, irq, a->vcpu->id);
+		} else {
 			result |= (r->read(a, irq, intid) & mask) << (i * per);
+		}
 	}
 	return result;
 }
@@ -270,7 +277,8 @@ void vgic_dist_access(struct armvirt_vcpu *vcpu, u32 offset, unsigned int len,
 	struct vgic_dist *d = vcpu->vm->vgic;
 	struct dist_access a = { .vcpu = vcpu, .d = d };
 	const struct dist_region *r;
-	unsigned long flags;
+	unsigned long flags, kick;
+	unsigned int i;
 
 	r = find_region(offset);
 	if (!is_write)
@@ -289,13 +297,14 @@ void vgic_dist_access(struct armvirt_vcpu *vcpu, u32 offset, unsigned int len,
 	} else if (!is_write && r->read_reg) {
 		*val = r->read_reg(&a, offset);
 	}
+	kick = a.kick;
 	raw_spin_unlock_irqrestore(&d->lock, flags);
-	/* Whatever became pending or enabled, its vCPUs look again. */
-	if (is_write) {
-		unsigned int i;
-
-		for (i = 0; i < ARMVIRT_MAX_VCPUS; i++)
-			if (vcpu_of(&a, i) && vcpu_of(&a, i) != vcpu)
-				armvirt_vcpu_request(vcpu_of(&a, i), REQ_KICK);
-	}
+	/*
+	 * Only the vCPUs with something new to deliver look again: an SGI
+	 * wakes its targets, not every vCPU of the VM. Our own vCPU is
+	 * included, as the VMM may write through the device attributes.
+	 */
+	for_each_set_bit(i, &kick, ARMVIRT_MAX_VCPUS)
+		if (vcpu_of(&a, i))
+			armvirt_vcpu_request(vcpu_of(&a, i), REQ_KICK);
 }

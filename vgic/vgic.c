@@ -35,13 +35,6 @@ struct vgic_irq *vgic_get_irq(struct vgic_dist *d, struct armvirt_vcpu *vcpu, u3
 	return NULL;
 }
 
-static bool irq_is_pending(u32 intid, const struct vgic_irq *irq)
-{
-	if (intid < VGIC_NR_SGIS)
-		return irq->sgi_sources;
-	return irq->pending_latch || (!irq->edge && irq->line_level);
-}
-
 /* The vCPU an SPI goes to: the lowest-numbered target, as KVM/ARM did. */
 static struct armvirt_vcpu *spi_target(struct armvirt_vm *vm, const struct vgic_irq *irq)
 {
@@ -257,7 +250,7 @@ int vgic_irq_line(struct armvirt_vm *vm, u32 irq_field, bool level)
 	if (irq->edge && level && !irq->line_level)
 		irq->pending_latch = true;
 	irq->line_level = level;
-	pending = irq_is_pending(intid, irq) && irq->enabled;
+	pending = vgic_irq_pending(intid, irq) && irq->enabled;
 	raw_spin_unlock_irqrestore(&d->lock, flags);
 	if (pending)
 		vgic_kick_target(vm, intid, irq, vcpu);
@@ -338,7 +331,7 @@ bool vgic_vcpu_pending(struct armvirt_vcpu *vcpu)
 		irq = vgic_get_irq(d, vcpu, i);
 		if (i >= VGIC_NR_PRIVATE && spi_target(vm, irq) != vcpu)
 			continue;
-		found = irq->enabled && irq_is_pending(i, irq) && !irq->active &&
+		found = irq->enabled && vgic_irq_pending(i, irq) && !irq->active &&
 			irq->priority < pmr;
 	}
 	raw_spin_unlock_irqrestore(&d->lock, flags);
@@ -373,7 +366,7 @@ static int collect_candidates(struct armvirt_vcpu *vcpu, struct lr_candidate *ca
 		/* An SPI nobody holds goes to its target, active or pending. */
 		if (i >= VGIC_NR_PRIVATE && irq->lr_vcpu < 0 && spi_target(vm, irq) != vcpu)
 			continue;
-		if (!irq->active && (!d->enabled || !irq->enabled || !irq_is_pending(i, irq)))
+		if (!irq->active && (!d->enabled || !irq->enabled || !vgic_irq_pending(i, irq)))
 			continue;
 		cand[n].intid = i;
 		cand[n].priority = irq->priority;
@@ -423,7 +416,7 @@ void vgic_flush_lrs(struct armvirt_vcpu *vcpu)
 		 * meanwhile: an SGI's next one may come from elsewhere, and a
 		 * level line is looked at again only once the guest EOIs.
 		 */
-		if (irq_is_pending(cand[i].intid, irq) && irq->enabled &&
+		if (vgic_irq_pending(cand[i].intid, irq) && irq->enabled &&
 		    !(irq->active && (cand[i].intid < VGIC_NR_SGIS || !irq->edge))) {
 			lr |= GICH_LR_PENDING;
 			if (cand[i].intid < VGIC_NR_SGIS)

@@ -55,6 +55,21 @@ struct vgic_irq {
 	struct eventfd_ctx *resample;
 };
 
+static inline bool vgic_irq_pending(u32 intid, const struct vgic_irq *irq)
+{
+	if (intid < VGIC_NR_SGIS)
+		return irq->sgi_sources;
+	return irq->pending_latch || (!irq->edge && irq->line_level);
+}
+
+/* The vCPUs (a mask by id) an interrupt would be signalled to: its owner's, or an SPI's lowest target. */
+static inline u8 vgic_irq_target_mask(u32 intid, const struct vgic_irq *irq, unsigned int owner)
+{
+	if (intid < VGIC_NR_PRIVATE)
+		return BIT(owner);
+	return irq->targets & -irq->targets;
+}
+
 /* Per vCPU */
 struct vgic_cpu {
 	struct vgic_irq private[VGIC_NR_PRIVATE];

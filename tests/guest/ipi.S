@@ -5,8 +5,11 @@
  * exclusives) and its GIC CPU interface. Then, by MODE:
  *  0  IPI ping-pong: every vCPU pings every other one ROUNDS times (SGI 1);
  *     the pinged one answers (SGI 2) to the source the GIC names;
- *  1  a spinlock (LDREX/STREX) around a shared counter, ROUNDS times each.
- * vCPU 0 waits for all, then reports the total of pongs, or the counter.
+ *  1  a spinlock (LDREX/STREX) around a shared counter, ROUNDS times each;
+ *  2  vCPU 0 pings vCPU 1 alone ROUNDS times; the others sleep in WFI, and
+ *     none of those SGIs is theirs: what wakes them is a stray kick.
+ * vCPU 0 waits for all, then reports the total of pongs, or the counter
+ * (mode 2: its own pongs, without waiting for the sleepers).
  */
 #include "guest.h"
 
@@ -102,10 +105,16 @@ setup:
 	ldr	r0, [r0]
 	cmp	r0, #1
 	beq	lock_counter
+	cmp	r0, #2
+	bne	pingpong
+	cmp	r9, #0
+	bne	sleep_forever
 
 pingpong:
 	ldr	r4, =NR_VCPUS
 	ldr	r4, [r4]
+	cmp	r0, #2
+	moveq	r4, #2				@ mode 2: vCPUs 0 and 1 only
 	ldr	r6, =ROUNDS
 	ldr	r6, [r6]
 	mov	r7, #0				@ pongs expected so far
@@ -131,7 +140,19 @@ pingpong:
 	blo	4b
 	subs	r6, r6, #1
 	bne	3b
-	b	finish
+	cmp	r4, #2				@ mode 2 (or mode 0 on 2 vCPUs)
+	bne	finish
+	ldr	r0, =MODE
+	ldr	r0, [r0]
+	cmp	r0, #2
+	bne	finish
+	ldr	r0, [r10]			@ vCPU 0's pongs from vCPU 1
+	report	r0
+	power_off
+
+sleep_forever:					/* answering pings, until the host stops us */
+	wfi
+	b	sleep_forever
 
 lock_counter:					/* all start together, to contend */
 	atomic_inc ARRIVED
