@@ -11,7 +11,9 @@
  * Locking: armvirt_vm.irqfd_lock (a spinlock, IRQs off: the eventfd wakeup
  * runs with its wait queue's lock held) protects the irqfd list; the
  * injection itself runs in a work item. armvirt_vm.lock serialises irqfd
- * assign and deassign, and protects the ioeventfd list.
+ * assign and deassign, and ioeventfd changes; the vCPUs look the
+ * ioeventfds up under RCU, so a doorbell write takes no lock but the
+ * eventfd's own.
  */
 #include <linux/eventfd.h>
 #include <linux/file.h>
@@ -36,7 +38,7 @@ struct armvirt_irqfd {
 };
 
 struct armvirt_ioeventfd {
-	struct list_head list;
+	struct list_head list;	/* on vm->ioeventfds: RCU readers */
 	u64 addr, datamatch;
 	u32 len;
 	bool wildcard;
@@ -247,7 +249,7 @@ void armvirt_irqfds_release(struct armvirt_vm *vm)
 int armvirt_ioeventfd(struct armvirt_vm *vm, const struct kvm_ioeventfd *args)
 {
 	bool wildcard = !(args->flags & KVM_IOEVENTFD_FLAG_DATAMATCH);
-	struct armvirt_ioeventfd *p, *tmp;
+	struct armvirt_ioeventfd *p, *gone = NULL;
 	struct eventfd_ctx *eventfd;
 	int ret = 0;
 
@@ -263,15 +265,15 @@ int armvirt_ioeventfd(struct armvirt_vm *vm, const struct kvm_ioeventfd *args)
 		return PTR_ERR(eventfd);
 
 	mutex_lock(&vm->lock);
-	list_for_each_entry_safe(p, tmp, &vm->ioeventfds, list) {
+	list_for_each_entry(p, &vm->ioeventfds, list) {
 		if (p->addr != args->addr || p->len != args->len || p->wildcard != wildcard ||
 		    (!wildcard && p->datamatch != args->datamatch))
 			continue;
 		if (args->flags & KVM_IOEVENTFD_FLAG_DEASSIGN) {
 			if (p->eventfd == eventfd) {
-				list_del(&p->list);
-				eventfd_ctx_put(p->eventfd);
-				kfree(p);
+				list_del_rcu(&p->list);
+				vm->nr_ioeventfds--;
+				gone = p;
 				goto out;
 			}
 			continue;
@@ -281,6 +283,12 @@ int armvirt_ioeventfd(struct armvirt_vm *vm, const struct kvm_ioeventfd *args)
 	}
 	if (args->flags & KVM_IOEVENTFD_FLAG_DEASSIGN) {
 		ret = -ENOENT;
+		goto out;
+	}
+	if (vm->nr_ioeventfds >= ARMVIRT_MAX_IOEVENTFDS) {
+		pr_warn_ratelimited(ARMVIRT_NAME ": KVM_IOEVENTFD: the VM has its %d ioeventfds already\n",
+				    ARMVIRT_MAX_IOEVENTFDS);
+		ret = -ENOSPC;
 		goto out;
 	}
 	p = kzalloc(sizeof(*p), GFP_KERNEL_ACCOUNT);
@@ -294,22 +302,32 @@ int armvirt_ioeventfd(struct armvirt_vm *vm, const struct kvm_ioeventfd *args)
 	p->datamatch = args->datamatch;
 	p->eventfd = eventfd;
 	eventfd = NULL;	/* the list holds the reference now */
-	list_add_tail(&p->list, &vm->ioeventfds);
+	list_add_tail_rcu(&p->list, &vm->ioeventfds);
+	vm->nr_ioeventfds++;
 out:
 	mutex_unlock(&vm->lock);
+	if (gone) {
+		synchronize_rcu();	/* no vCPU still signals it */
+		eventfd_ctx_put(gone->eventfd);
+		kfree(gone);
+	}
 	if (eventfd)
 		eventfd_ctx_put(eventfd);
 	return ret;
 }
 
-/* A guest MMIO write: true if an ioeventfd took it (vCPU thread). */
+/*
+ * A guest MMIO write: true if an ioeventfd took it (vCPU thread). Under
+ * RCU only: the eventfd's lock may sleep on PREEMPT_RT, which preemptible
+ * RCU allows.
+ */
 bool armvirt_ioeventfd_write(struct armvirt_vm *vm, u64 addr, u32 len, u64 value)
 {
 	struct armvirt_ioeventfd *p;
 	bool hit = false;
 
-	mutex_lock(&vm->lock);
-	list_for_each_entry(p, &vm->ioeventfds, list) {
+	rcu_read_lock();
+	list_for_each_entry_rcu(p, &vm->ioeventfds, list) {
 		if (p->addr == addr && (!p->len || p->len == len) &&
 		    (p->wildcard || p->datamatch == value)) {
 			armvirt_eventfd_signal(p->eventfd);
@@ -317,10 +335,11 @@ bool armvirt_ioeventfd_write(struct armvirt_vm *vm, u64 addr, u32 len, u64 value
 			break;
 		}
 	}
-	mutex_unlock(&vm->lock);
+	rcu_read_unlock();
 	return hit;
 }
 
+/* The VM goes, and no vCPU is left to look the list up. */
 void armvirt_ioeventfds_release(struct armvirt_vm *vm)
 {
 	struct armvirt_ioeventfd *p, *tmp;

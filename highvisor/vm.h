@@ -34,6 +34,7 @@
 
 #define ARMVIRT_MAX_VCPUS	8	/* the GICv2 limit, as KVM/ARM */
 #define ARMVIRT_NR_MEMSLOTS	32	/* KVM_USER_MEM_SLOTS of 32-bit ARM */
+#define ARMVIRT_MAX_IOEVENTFDS	1000	/* KVM's bound on an I/O bus's devices (NR_IOBUS_DEVS) */
 #define ARMVIRT_VCPU_FEATURES	2	/* POWER_OFF, PSCI_0_2 */
 #define ARMVIRT_IPA_BITS	40	/* stage 2 input size, as KVM/ARM */
 
@@ -71,7 +72,8 @@ struct armvirt_vm {
 	struct vgic_dist *vgic;	/* set once, under lock (vgic_ready() to use it) */
 	spinlock_t irqfd_lock;	/* protects irqfds (eventfd.c) */
 	struct list_head irqfds;
-	struct list_head ioeventfds;	/* under lock */
+	struct list_head ioeventfds;	/* changed under lock; read under RCU */
+	unsigned int nr_ioeventfds;	/* under lock; at most ARMVIRT_MAX_IOEVENTFDS */
 	bool gicv_mapped;	/* under lock */
 	u64 cntvoff;		/* the virtual counter's offset, every vCPU's */
 	bool manual_dirty_protect;	/* KVM_CAP_MANUAL_DIRTY_LOG_PROTECT2; under lock */

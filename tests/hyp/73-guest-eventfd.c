@@ -4,7 +4,8 @@
  * write raises an SPI without KVM_IRQ_LINE; a resampling irqfd's level
  * drops when the guest EOIs it and its resample eventfd says so; a guest
  * write to an ioeventfd's address signals it without an exit to the VMM;
- * a deassigned irqfd raises nothing.
+ * a deassigned irqfd raises nothing; a VM holds at most 1000 ioeventfds,
+ * as under KVM.
  */
 #define _GNU_SOURCE
 #include <errno.h>
@@ -36,6 +37,33 @@ static void kick(int fd)
 		tap_bail("eventfd write");
 }
 
+/*
+ * With the test's doorbell assigned, 999 more at other addresses fit and
+ * the next is ENOSPC; one deassigned makes room for one. They stay, for
+ * the doorbell to be found among them, until the VM goes.
+ */
+static bool ioeventfds_bounded(int fd)
+{
+	struct kvm_ioeventfd e = { .len = 4, .fd = fd };
+	int i, n = 0, full_err, again;
+
+	for (i = 0; i < 999; i++) {
+		e.addr = TESTDEV_BASE + 0x1000 + 4 * i;
+		n += ioctl(vm.vm_fd, KVM_IOEVENTFD, &e) == 0;
+	}
+	e.addr = TESTDEV_BASE + 0x1000 + 4 * 999;
+	full_err = ioctl(vm.vm_fd, KVM_IOEVENTFD, &e) ? errno : 0;
+	e.addr = TESTDEV_BASE + 0x1000;
+	e.flags = KVM_IOEVENTFD_FLAG_DEASSIGN;
+	ioctl(vm.vm_fd, KVM_IOEVENTFD, &e);
+	e.addr = TESTDEV_BASE + 0x1000 + 4 * 999;
+	e.flags = 0;
+	again = ioctl(vm.vm_fd, KVM_IOEVENTFD, &e) ? errno : 0;
+	tap_diag("%d more ioeventfds assigned; the next: errno %d; after a deassign: %d",
+		 n, full_err, again);
+	return n == 999 && full_err == ENOSPC && again == 0;
+}
+
 int main(void)
 {
 	int edge_fd, level_fd, resample_fd, door_fd, dev;
@@ -44,7 +72,7 @@ int main(void)
 	volatile uint32_t *phase;
 	struct ucall uc;
 
-	tap_plan(12);
+	tap_plan(13);
 	if (!module_loaded("armvirt") && module_load(ARMVIRT_KO))
 		tap_bail("armvirt does not load");
 	if (tvm_create(&vm, "eventfd", 1 << 20, 1) || (dev = tvm_create_vgic(&vm, 64)) < 0)
@@ -68,6 +96,7 @@ int main(void)
 	tap_ok(ioctl(vm.vm_fd, KVM_IRQFD, &edge) == 0 && ioctl(vm.vm_fd, KVM_IRQFD, &level) == 0 &&
 	       ioctl(vm.vm_fd, KVM_IOEVENTFD, &door) == 0, "assign-irqfds-and-ioeventfd");
 	tap_eq(ioctl(vm.vm_fd, KVM_IOEVENTFD, &door) ? errno : 0, EEXIST, "same-ioeventfd-twice-is-eexist");
+	tap_ok(ioeventfds_bounded(door_fd), "at-most-1000-ioeventfds-then-enospc");
 
 	tap_eq(tvm_next_value(&vm.vcpu[0], "ready"), 1, "guest-ready");
 	kick(edge_fd);
