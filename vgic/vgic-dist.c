@@ -188,6 +188,7 @@ static void write_sgir(struct dist_access *a, u32 offset, u32 val)
 	for_each_set_bit(id, (unsigned long *)&list, 8) {
 		if (vcpu_of(a, id)) {
 			a->d->cpus[id]->private[sgi].sgi_sources |= BIT(self);
+			vgic_note_live(a->d, id, sgi, &a->d->cpus[id]->private[sgi]);
 			a->kick |= BIT(id);
 		}
 	}
@@ -248,6 +249,7 @@ static u32 irq_region_access(struct dist_access *a, const struct dist_region *r,
 			break;	/* beyond the VM's interrupts: RAZ/WI */
 		if (is_write) {
 			r->write(a, irq, intid, (val >> (i * per)) & mask);
+			vgic_note_live(a->d, a->vcpu->id, intid, irq);
 			/* now deliverable (enabled, targeted...): its vCPU looks again */
 			if ((irq->enabled && vgic_irq_pending(intid, irq)) || irq->active)
 				a->kick |= vgic_irq_target_mask(intid, irq, a->vcpu->id);

@@ -250,6 +250,7 @@ int vgic_irq_line(struct armvirt_vm *vm, u32 irq_field, bool level)
 	if (irq->edge && level && !irq->line_level)
 		irq->pending_latch = true;
 	irq->line_level = level;
+	vgic_note_live(d, vcpu ? vcpu->id : 0, intid, irq);
 	pending = vgic_irq_pending(intid, irq) && irq->enabled;
 	raw_spin_unlock_irqrestore(&d->lock, flags);
 	if (pending)
@@ -267,6 +268,7 @@ void vgic_set_ppi_level(struct armvirt_vcpu *vcpu, u32 intid, bool level)
 		return;
 	raw_spin_lock_irqsave(&d->lock, flags);
 	d->cpus[vcpu->id]->private[intid].line_level = level;
+	vgic_note_live(d, vcpu->id, intid, &d->cpus[vcpu->id]->private[intid]);
 	raw_spin_unlock_irqrestore(&d->lock, flags);
 }
 
@@ -309,6 +311,22 @@ void vgic_signal_resamples(struct armvirt_vcpu *vcpu)
 	c->nr_resamples = 0;
 }
 
+/* Under d->lock: the first live interrupt @vcpu may see from @intid on, or nr_irqs. */
+static u32 next_live(struct vgic_dist *d, const struct vgic_cpu *c, u32 intid)
+{
+	if (intid < VGIC_NR_PRIVATE) {
+		u32 rest = c->live & GENMASK(VGIC_NR_PRIVATE - 1, intid);
+
+		if (rest)
+			return __ffs(rest);
+		intid = VGIC_NR_PRIVATE;
+	}
+	return find_next_bit(d->live, d->nr_irqs, intid);
+}
+
+#define for_each_live_irq(d, c, i) \
+	for ((i) = next_live(d, c, 0); (i) < (d)->nr_irqs; (i) = next_live(d, c, (i) + 1))
+
 /*
  * Is something pending for @vcpu that its CPU interface would signal (a
  * reason to leave WFI)? As KVM/ARM: enabled, pending, not active, above
@@ -327,12 +345,14 @@ bool vgic_vcpu_pending(struct armvirt_vcpu *vcpu)
 		return false;
 	pmr = (d->cpus[vcpu->id]->vmcr >> 27) << 3;
 	raw_spin_lock_irqsave(&d->lock, flags);
-	for (i = 0; d->enabled && i < d->nr_irqs && !found; i++) {
+	for_each_live_irq(d, d->cpus[vcpu->id], i) {
 		irq = vgic_get_irq(d, vcpu, i);
 		if (i >= VGIC_NR_PRIVATE && spi_target(vm, irq) != vcpu)
 			continue;
-		found = irq->enabled && vgic_irq_pending(i, irq) && !irq->active &&
-			irq->priority < pmr;
+		found = d->enabled && irq->enabled && vgic_irq_pending(i, irq) &&
+			!irq->active && irq->priority < pmr;
+		if (found)
+			break;
 	}
 	raw_spin_unlock_irqrestore(&d->lock, flags);
 	return found;
@@ -350,19 +370,30 @@ static int cmp_candidates(const void *a, const void *b)
 	return x->intid - y->intid;
 }
 
-/* Under d->lock: what this vCPU should see, in @cand (room for VGIC_MAX_IRQS). */
+/*
+ * Under d->lock: what this vCPU should see, in @cand (room for nr_irqs),
+ * from the live interrupts; those found dead are no longer live.
+ */
 static int collect_candidates(struct armvirt_vcpu *vcpu, struct lr_candidate *cand)
 {
 	struct armvirt_vm *vm = vcpu->vm;
 	struct vgic_dist *d = vm->vgic;
+	struct vgic_cpu *c = d->cpus[vcpu->id];
 	struct vgic_irq *irq;
 	int n = 0;
 	u32 i;
 
-	for (i = 0; i < d->nr_irqs; i++) {
+	for_each_live_irq(d, c, i) {
 		irq = vgic_get_irq(d, vcpu, i);
 		if (irq->lr_vcpu >= 0 && irq->lr_vcpu != vcpu->id)
 			continue;	/* active on another vCPU */
+		if (irq->lr_vcpu < 0 && !vgic_irq_live(irq)) {
+			if (i < VGIC_NR_PRIVATE)
+				c->live &= ~BIT(i);
+			else
+				__clear_bit(i, d->live);
+			continue;
+		}
 		/* An SPI nobody holds goes to its target, active or pending. */
 		if (i >= VGIC_NR_PRIVATE && irq->lr_vcpu < 0 && spi_target(vm, irq) != vcpu)
 			continue;
@@ -477,6 +508,7 @@ void vgic_fold_lrs(struct armvirt_vcpu *vcpu)
 				irq->pending_latch = true;
 		}
 		irq->lr_vcpu = irq->active ? vcpu->id : -1;
+		vgic_note_live(d, vcpu->id, c->lr_intid[i], irq);
 		/* EOIed: a resampling irqfd's line drops, and its VMM hears of it. */
 		if (irq->resample && !(lr & (GICH_LR_ACTIVE | GICH_LR_PENDING))) {
 			irq->line_level = false;

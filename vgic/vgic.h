@@ -10,10 +10,17 @@
  * (an eventfd's wait queue lock is one on PREEMPT_RT) runs under it. The
  * per-vCPU vgic_cpu is only touched by its vCPU's thread (with
  * vcpu->mutex), except through the distributor's lock.
+ *
+ * Live interrupts: one bit per interrupt (vgic_cpu.live for a vCPU's
+ * private ones, vgic_dist.live for SPIs), set by whatever makes it
+ * pending, active or raises its line (vgic_note_live()), cleared by the
+ * list-register flush once it is none of those. Entry and the WFI check
+ * look at those bits only, not at every interrupt of the VM.
  */
 #ifndef ARMVIRT_VGIC_H
 #define ARMVIRT_VGIC_H
 
+#include <linux/bitmap.h>
 #include <linux/mutex.h>
 #include <linux/spinlock.h>
 #include <linux/types.h>
@@ -62,6 +69,12 @@ static inline bool vgic_irq_pending(u32 intid, const struct vgic_irq *irq)
 	return irq->pending_latch || (!irq->edge && irq->line_level);
 }
 
+/* Pending, active, or with its line up: the flush must look at it. */
+static inline bool vgic_irq_live(const struct vgic_irq *irq)
+{
+	return irq->pending_latch || irq->line_level || irq->sgi_sources || irq->active;
+}
+
 /* The vCPUs (a mask by id) an interrupt would be signalled to: its owner's, or an SPI's lowest target. */
 static inline u8 vgic_irq_target_mask(u32 intid, const struct vgic_irq *irq, unsigned int owner)
 {
@@ -81,6 +94,7 @@ struct vgic_cpu {
 	/* SPIs EOIed with a resampling irqfd, signalled once IRQs are back on */
 	u32 resample_intids[VGIC_MAX_LRS];
 	int nr_resamples;
+	u32 live;		/* private interrupts maybe live; under vgic_dist.lock */
 };
 
 struct vgic_dist {
@@ -99,7 +113,23 @@ struct vgic_dist {
 	struct vgic_irq *spis;	/* nr_irqs - 32 */
 	struct vgic_cpu *cpus[8];	/* by vCPU id (ids may have gaps) */
 	u8 vcpu_mask;		/* the ids of the VM's vCPUs: targets, SGI lists */
+	DECLARE_BITMAP(live, VGIC_MAX_IRQS);	/* SPIs maybe live; under lock */
 };
+
+/*
+ * Under vgic_dist.lock, after @irq (@intid, private to vCPU @owner if below
+ * 32) changed: if it is live, the flush must look at it.
+ */
+static inline void vgic_note_live(struct vgic_dist *d, unsigned int owner, u32 intid,
+				  const struct vgic_irq *irq)
+{
+	if (!vgic_irq_live(irq))
+		return;
+	if (intid < VGIC_NR_PRIVATE)
+		d->cpus[owner]->live |= BIT(intid);
+	else
+		__set_bit(intid, d->live);
+}
 
 /* The VM's vGIC if it is initialised, else NULL. Any context. */
 static inline struct vgic_dist *vgic_ready(const struct armvirt_vm *vm)
