@@ -106,6 +106,28 @@ static void ram_write(uint64_t gpa, const void *buf, size_t len)
 }
 
 /*
+ * The event fields of EVENT_IDX after each ring's entries (virtio 1.1,
+ * 2.6.10): the driver's used_event, the device's avail_event.
+ */
+static uint64_t used_event_gpa(uint64_t avail, uint16_t num)
+{
+	return avail + 4 + 2ull * num;
+}
+
+static uint64_t avail_event_gpa(uint64_t used, uint16_t num)
+{
+	return used + 4 + 8ull * num;
+}
+
+/* The driver makes chain @head available on its queue @f (num > 0). */
+static void avail_push(struct fake_queue *f, uint16_t head)
+{
+	ram_write(f->avail + 4 + 2u * (f->avail_idx % f->num), &head, 2);
+	f->avail_idx++;
+	ram_write(f->avail + 2, &f->avail_idx, 2);
+}
+
+/*
  * What a driver does (virtio 1.1 sections 3.1.1 and 4.2.3.2). The size
  * byte's top bit asks for VIRTIO_RING_F_EVENT_IDX besides VERSION_1 (the
  * kept corpus, from before, has it clear).
@@ -172,11 +194,8 @@ static void avail_add(struct input *in)
 	struct fake_queue *f = &fq[in_u8(in) & 1];
 	uint16_t head = in_u16(in);
 
-	if (!f->num)
-		return;
-	ram_write(f->avail + 4 + 2u * (f->avail_idx % f->num), &head, 2);
-	f->avail_idx++;
-	ram_write(f->avail + 2, &f->avail_idx, 2);
+	if (f->num)
+		avail_push(f, head);
 }
 
 /* The driver's used_event, after its available ring's entries: any value. */
@@ -186,7 +205,7 @@ static void used_event_write(struct input *in)
 	uint16_t ev = in_u16(in);
 
 	if (f->num)
-		ram_write(f->avail + 4 + 2u * f->num, &ev, 2);
+		ram_write(used_event_gpa(f->avail, f->num), &ev, 2);
 }
 
 static void queue_kick(unsigned int q)
@@ -236,7 +255,7 @@ static void event_check(unsigned int q, uint16_t old_used)
 	if (q >= (unsigned int)v->ops->nr_queues || !vq->ready || (v->status & 0x40))
 		return;
 	new_used = vq->next_used;
-	ev = ring_u16(vq->avail_gpa, 4 + 2ull * vq->num);
+	ev = ring_u16(used_event_gpa(vq->avail_gpa, vq->num), 0);
 	if (v->drv_features & (1ull << VIRTIO_RING_F_EVENT_IDX))
 		due = (uint16_t)(new_used - ev - 1) < (uint16_t)(new_used - old_used);
 	else
@@ -335,9 +354,7 @@ static uint64_t one_chain(unsigned int q)
 	memcpy(d, &buf, 8);
 	d[8] = 16;
 	ram_write(fq[q].desc, d, sizeof(d));
-	ram_write(fq[q].avail + 4 + 2u * (fq[q].avail_idx % fq[q].num), &head, 2);
-	fq[q].avail_idx++;
-	ram_write(fq[q].avail + 2, &fq[q].avail_idx, 2);
+	avail_push(&fq[q], head);
 	irqs_raised();
 	queue_kick(q);
 	irqs = irqs_raised();
@@ -363,12 +380,12 @@ static void event_selftest(void)
 	queue_setup_at(q, 0x80 | 2, 0x1000, 0x2000, 0x3000);
 	expect(v->drv_features >> VIRTIO_RING_F_EVENT_IDX & 1, "EVENT_IDX accepted", 0, 1);
 	ev = 5;			/* interrupt once entry 5 is used */
-	ram_write(fq[q].avail + 4 + 2u * fq[q].num, &ev, 2);
+	ram_write(used_event_gpa(fq[q].avail, fq[q].num), &ev, 2);
 	expect(one_chain(q) == 0, "interrupts before used_event", 1, 0);
-	expect(ring_u16(fq[q].used, 4 + 8u * fq[q].num) == 1, "avail_event",
-	       ring_u16(fq[q].used, 4 + 8u * fq[q].num), 1);
+	expect(ring_u16(avail_event_gpa(fq[q].used, fq[q].num), 0) == 1, "avail_event",
+	       ring_u16(avail_event_gpa(fq[q].used, fq[q].num), 0), 1);
 	ev = 1;			/* the next entry (number 1) is the one */
-	ram_write(fq[q].avail + 4 + 2u * fq[q].num, &ev, 2);
+	ram_write(used_event_gpa(fq[q].avail, fq[q].num), &ev, 2);
 	expect(one_chain(q) == 1, "interrupts when used_event is passed", 0, 1);
 	expect(one_chain(q) == 0, "interrupts after used_event", 1, 0);
 
@@ -376,10 +393,10 @@ static void event_selftest(void)
 	memset(vmm.ram, 0, RAM_SIZE);
 	queue_setup_at(q, 2, 0x1000, 0x2000, 0x3000);
 	ev = 5;
-	ram_write(fq[q].avail + 4 + 2u * fq[q].num, &ev, 2);
+	ram_write(used_event_gpa(fq[q].avail, fq[q].num), &ev, 2);
 	expect(one_chain(q) == 1, "interrupts without EVENT_IDX", 0, 1);
-	expect(ring_u16(fq[q].used, 4 + 8u * fq[q].num) == 0, "avail_event without EVENT_IDX",
-	       ring_u16(fq[q].used, 4 + 8u * fq[q].num), 0);
+	expect(ring_u16(avail_event_gpa(fq[q].used, fq[q].num), 0) == 0, "avail_event without EVENT_IDX",
+	       ring_u16(avail_event_gpa(fq[q].used, fq[q].num), 0), 0);
 }
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
