@@ -270,18 +270,23 @@ static int fdt_generate(struct vmm *vmm, void *buf, size_t size)
 	return 0;
 }
 
+int guest_bootargs(const struct vmm_config *c, char *buf, size_t size)
+{
+	return snprintf(buf, size, "%s%s%s%s%s%s", c->cmdline,
+			c->append ? " " : "", c->append ? c->append : "",
+			c->guest_cmd ? " armvirt.cmd=\"" : "", c->guest_cmd ? c->guest_cmd : "",
+			c->guest_cmd ? "\"" : "");
+}
+
 int fdt_build(struct vmm *vmm, void *buf, size_t size, uint64_t initrd_start,
 	      uint64_t initrd_end)
 {
-	const struct vmm_config *c = &vmm->cfg;
-	char bootargs[1024];
+	char bootargs[GUEST_CMDLINE_MAX];
 	int err;
 
-	snprintf(bootargs, sizeof(bootargs), "%s%s%s%s%s%s", c->cmdline,
-		 c->append ? " " : "", c->append ? c->append : "",
-		 c->guest_cmd ? " armvirt.cmd=\"" : "", c->guest_cmd ? c->guest_cmd : "",
-		 c->guest_cmd ? "\"" : "");
-	if (c->dtb ? fdt_from_file(vmm, buf, size) : fdt_generate(vmm, buf, size))
+	/* parse_args() refused a longer one */
+	guest_bootargs(&vmm->cfg, bootargs, sizeof(bootargs));
+	if (vmm->cfg.dtb ? fdt_from_file(vmm, buf, size) : fdt_generate(vmm, buf, size))
 		return -1;
 	err = fdt_chosen_props(buf, bootargs, initrd_start, initrd_end);
 	if (!err)

@@ -219,9 +219,9 @@ static int parse_args(struct vmm_config *cfg, int argc, char **argv)
 		{ "help", no_argument, NULL, 'h' },
 		{ 0 }
 	};
-	char *end, *comma;
+	char *end, *comma, bootargs[GUEST_CMDLINE_MAX];
 	long n;
-	int c;
+	int c, len;
 
 	*cfg = (struct vmm_config) {
 		.dev_path = "/dev/armvirt", .ram_size = 256ULL << 20, .nr_vcpus = 1,
@@ -362,6 +362,13 @@ static int parse_args(struct vmm_config *cfg, int argc, char **argv)
 	}
 	if (!cfg->cmdline)
 		cfg->cmdline = cfg->console == CONSOLE_VIRTIO ? DEFAULT_CMDLINE_VIRTIO : DEFAULT_CMDLINE;
+	/* the kernel would cut it, and a cut --cmd loses its closing quote */
+	len = guest_bootargs(cfg, bootargs, sizeof(bootargs));
+	if (len >= GUEST_CMDLINE_MAX) {
+		vmm_err("the guest's command line (--cmdline, --append, --cmd) is %d bytes; at most %d",
+			len, GUEST_CMDLINE_MAX - 1);
+		return -1;
+	}
 	return 0;
 }
 

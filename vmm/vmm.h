@@ -333,6 +333,13 @@ struct fdt_writer {
 	void *fdt;
 	int err;
 };
+/* The guest kernel's command line at most, its NUL included (ARM's COMMAND_LINE_SIZE). */
+#define GUEST_CMDLINE_MAX	1024
+/*
+ * The guest's command line (--cmdline, --append, --cmd as armvirt.cmd)
+ * into @buf: its length, which may be @size or more (then truncated).
+ */
+int guest_bootargs(const struct vmm_config *c, char *buf, size_t size);
 /* Build (or, with cfg.dtb, complete) the device tree into buf. */
 int fdt_build(struct vmm *vmm, void *buf, size_t size, uint64_t initrd_start,
 	      uint64_t initrd_end);
