@@ -21,8 +21,12 @@
 #include <stdint.h>
 
 #define STREAM_MAGIC		"ARMVIRT"	/* with its NUL: 8 bytes */
-/* 2: the header says whether the disks are streamed; STREAM_DISK */
-#define STREAM_VERSION		2
+/*
+ * 2: the header says whether the disks are streamed; STREAM_DISK
+ * 3: virtio devices offer indirect descriptors; virtio-blk SEG_MAX (its
+ *    config space grew to 16 bytes)
+ */
+#define STREAM_VERSION		3
 
 enum stream_section {
 	STREAM_HEADER = 1,	/* what the VM is: stream_header in snapshot.c */

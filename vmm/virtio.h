@@ -16,6 +16,7 @@
 #define VIRTIO_ID_CONSOLE	3
 #define VIRTIO_ID_RNG		4
 
+#define VIRTIO_RING_F_INDIRECT_DESC	28
 #define VIRTIO_RING_F_EVENT_IDX	29
 #define VIRTIO_F_VERSION_1	32
 
@@ -43,7 +44,9 @@ struct virtq {
 
 /*
  * A descriptor chain taken from a queue: readable then writable buffers,
- * at most one per descriptor, and a chain has at most num <= VIRTQ_MAX_SIZE.
+ * one per descriptor, at most VIRTQ_MAX_SEGS (a chain of the ring has at
+ * most num <= VIRTQ_MAX_SIZE descriptors, and an indirect table is held
+ * to VIRTQ_MAX_SEGS in all).
  */
 struct virtq_chain {
 	uint16_t head;
@@ -63,6 +66,14 @@ struct virtio_dev_ops {
 	void (*queue_notify)(struct virtio_mmio *vdev, struct virtq *vq);
 	/* The driver reset the device (device lock held). */
 	void (*reset)(struct virtio_mmio *vdev);
+	/*
+	 * A device that serves requests off the I/O thread (virtio-blk's
+	 * workers): return once none is in flight, taking no new one
+	 * meanwhile. Called with the device lock held, which it may drop
+	 * while it waits: before a reset, a queue's (un)readying, a save, a
+	 * load and at exit, and at the end of a drain (optional).
+	 */
+	void (*quiesce)(struct virtio_mmio *vdev);
 	/* Free the device's own state (at exit). */
 	void (*destroy)(void *dev);
 	/* The device's own state, after the transport's in its section (optional). */
@@ -118,6 +129,8 @@ void virtq_notify(struct virtq *vq, uint16_t old_used);
  */
 void virtq_serve(struct virtq *vq,
 		 uint32_t (*serve)(struct virtio_mmio *vdev, struct virtq_chain *c));
+/* Wait until no request of the device is in flight (ops->quiesce), if it can have any. */
+void virtio_mmio_quiesce(struct virtio_mmio *vdev);
 /* Interrupt the driver: used buffers are there. Device lock held. */
 void virtio_notify_used(struct virtio_mmio *vdev);
 /*

@@ -1,20 +1,27 @@
 // SPDX-License-Identifier: GPL-2.0-only
 /*
- * virtio-blk (virtio 1.1 section 5.2) on a raw image file. Requests are
- * served synchronously on the I/O thread; a flush request is an
- * fdatasync() of the image, so what the guest flushed is on the host's
- * disk when the guest hears it is. Every write is marked in the disk's
- * dirty map (struct vmm_disk) for a migration that streams the image.
+ * virtio-blk (virtio 1.1 section 5.2) on a raw image file. The I/O thread
+ * takes requests off the queue and hands them to a pool of workers, which
+ * serve several at once (one preadv/pwritev each) and return them in the
+ * order they finish. A flush request is an fdatasync() of the image: it
+ * covers every write that completed before it, which is all the driver
+ * may count on (it sends a flush only after the writes it orders), so
+ * what the guest flushed is on the host's disk when the guest hears it
+ * is. Every write is marked in the disk's dirty map (struct vmm_disk) for
+ * a migration that streams the image.
  */
 #include <errno.h>
 #include <fcntl.h>
+#include <pthread.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
+#include <sys/uio.h>
 #include <unistd.h>
 
 #include "virtio.h"
 
+#define VIRTIO_BLK_F_SEG_MAX	2
 #define VIRTIO_BLK_F_RO		5
 #define VIRTIO_BLK_F_FLUSH	9
 
@@ -30,8 +37,26 @@
 #define SECTOR_SIZE		512
 #define BLK_ID_BYTES		20
 
+/*
+ * Requests served at once, and requests taken off the queue at most: more
+ * than a driver's queue can hold (a request takes at least three of its
+ * 256 descriptors), so only a driver that reuses descriptors still in
+ * flight waits for a free slot.
+ */
+#define BLK_WORKERS		4
+#define BLK_SLOTS		128
+
+/*
+ * Data buffers a request may carry: all a chain holds but its header and
+ * status. Without it a driver sends one buffer per request (Linux: a page,
+ * so 256 requests per MiB).
+ */
+#define BLK_SEG_MAX		(VIRTQ_MAX_SEGS - 2)
+
 struct virtio_blk_config {
 	uint64_t capacity;		/* in 512-byte sectors */
+	uint32_t size_max;		/* not offered */
+	uint32_t seg_max;		/* VIRTIO_BLK_F_SEG_MAX */
 } __attribute__((packed));
 
 struct virtio_blk_req_hdr {
@@ -40,6 +65,18 @@ struct virtio_blk_req_hdr {
 	uint64_t sector;
 };
 
+/* A request from the time it is taken off a queue until it is returned. */
+struct blk_req {
+	struct virtq_chain chain;
+	struct virtq *vq;
+	struct blk_req *next;		/* in the free list or the work list */
+};
+
+/*
+ * Locks: vdev->lock (the transport's) protects the queues and the fields
+ * marked so; work_lock protects the work list and is taken inside
+ * vdev->lock, never around it. Workers serve a request with neither held.
+ */
 struct virtio_blk {
 	int fd;
 	bool ro;
@@ -47,37 +84,58 @@ struct virtio_blk {
 	struct vmm_disk *disk;		/* its entry in vmm->disks */
 	struct virtio_blk_config config;
 	struct virtio_dev_ops ops;
+
+	/* under vdev->lock */
+	struct blk_req *free;
+	unsigned int in_flight;		/* taken off a queue, not yet returned */
+	unsigned int quiescing;		/* blk_quiesce() callers: take nothing */
+	bool starved;			/* chains wait for a free slot */
+	bool unnotified;		/* returned since notify_from, no interrupt yet */
+	uint16_t notify_from;
+	pthread_cond_t idle;		/* in_flight fell to 0 */
+	/* workers done serving, about to take vdev->lock (atomic) */
+	unsigned int completing;
+
+	/* under work_lock */
+	pthread_mutex_t work_lock;
+	pthread_cond_t work;
+	struct blk_req *work_head, **work_tail;
+	bool stop;
+
+	pthread_t workers[BLK_WORKERS];
+	int nr_workers;
+	struct blk_req slots[BLK_SLOTS];
 };
 
 /* Read or write the chain's data buffers from @sector: a status byte. */
 static uint8_t blk_rw(struct virtio_blk *b, struct virtq_chain *c, uint64_t sector,
 		      bool write, uint32_t *written)
 {
-	const struct iovec *iov = write ? c->out : c->in;
-	int i, n = write ? c->nr_out : c->nr_in - 1;	/* in: minus the status byte */
-	uint64_t disk_bytes = b->config.capacity * SECTOR_SIZE, offset;
+	/* out: after the header; in: before the status byte */
+	const struct iovec *iov = write ? c->out + 1 : c->in;
+	int i, n = write ? c->nr_out - 1 : c->nr_in - 1;
+	uint64_t disk_bytes = b->config.capacity * SECTOR_SIZE, offset, len = 0;
 	ssize_t done;
 
 	/* a sector past the end, not one whose offset wraps around to the start */
 	if (sector > b->config.capacity)
 		return VIRTIO_BLK_S_IOERR;
 	offset = sector * SECTOR_SIZE;
-	for (i = write ? 1 : 0; i < n; i++) {	/* out: after the header */
-		size_t len = iov[i].iov_len;
-
-		if (len > disk_bytes - offset)
-			return VIRTIO_BLK_S_IOERR;
-		done = write ? pwrite(b->fd, iov[i].iov_base, len, (off_t)offset)
-			     : pread(b->fd, iov[i].iov_base, len, (off_t)offset);
-		/* marked after the write, failed or not: a part may have landed */
-		if (write)
-			disk_dirty_mark(b->disk, offset, len);
-		if (done != (ssize_t)len)
-			return VIRTIO_BLK_S_IOERR;
-		offset += len;
-		if (!write)
-			*written += (uint32_t)len;
-	}
+	/* at most VIRTQ_MAX_SEGS buffers of at most 4 GiB: no overflow */
+	for (i = 0; i < n; i++)
+		len += iov[i].iov_len;
+	if (len > disk_bytes - offset)
+		return VIRTIO_BLK_S_IOERR;
+	if (!len)
+		return VIRTIO_BLK_S_OK;
+	done = write ? pwritev(b->fd, iov, n, (off_t)offset) : preadv(b->fd, iov, n, (off_t)offset);
+	/* marked after the write, failed or not: a part may have landed */
+	if (write)
+		disk_dirty_mark(b->disk, offset, len);
+	if (done < 0 || (uint64_t)done != len)
+		return VIRTIO_BLK_S_IOERR;
+	if (!write)
+		*written += (uint32_t)len;
 	return VIRTIO_BLK_S_OK;
 }
 
@@ -111,8 +169,8 @@ static uint8_t blk_request(struct virtio_blk *b, struct virtq_chain *c, uint32_t
 	}
 }
 
-/* One request: the bytes written into it, its status byte included. */
-static uint32_t blk_serve(struct virtio_mmio *vdev, struct virtq_chain *c)
+/* One request (on a worker, no lock held): the bytes written into it, its status byte included. */
+static uint32_t blk_serve(struct virtio_blk *b, struct virtq_chain *c)
 {
 	const struct iovec *last;
 	uint32_t written = 0;
@@ -123,14 +181,159 @@ static uint32_t blk_serve(struct virtio_mmio *vdev, struct virtq_chain *c)
 		return 0;	/* nowhere to put a status: returned unanswered */
 	last = &c->in[c->nr_in - 1];
 	/* and a readable header comes first */
-	status = c->nr_out < 1 ? VIRTIO_BLK_S_IOERR : blk_request(vdev->dev, c, &written);
+	status = c->nr_out < 1 ? VIRTIO_BLK_S_IOERR : blk_request(b, c, &written);
 	((uint8_t *)last->iov_base)[last->iov_len - 1] = status;
 	return written + 1;
 }
 
+/*
+ * Take the available chains of @vq, as many as there are free slots, and
+ * hand them to the workers; vdev->lock held.
+ */
+static void blk_take(struct virtio_blk *b, struct virtq *vq)
+{
+	struct blk_req *r;
+
+	b->starved = false;
+	while (!b->quiescing) {
+		r = b->free;
+		if (!r) {
+			b->starved = true;	/* blk_complete() takes the rest */
+			return;
+		}
+		if (virtq_pop(vq, &r->chain) <= 0)
+			return;
+		b->free = r->next;
+		b->in_flight++;
+		r->vq = vq;
+		r->next = NULL;
+		pthread_mutex_lock(&b->work_lock);
+		*b->work_tail = r;
+		b->work_tail = &r->next;
+		pthread_cond_signal(&b->work);
+		pthread_mutex_unlock(&b->work_lock);
+	}
+}
+
 static void blk_notify(struct virtio_mmio *vdev, struct virtq *vq)
 {
-	virtq_serve(vq, blk_serve);
+	blk_take(vdev->dev, vq);
+}
+
+/*
+ * Return a served request into its queue. Workers finishing together
+ * share one interrupt: the last to take the lock sends it, for every
+ * chain returned since the last one sent (virtq_notify() still honours
+ * the driver's used_event).
+ */
+static void blk_complete(struct virtio_blk *b, struct blk_req *r, uint32_t len)
+{
+	struct virtq *vq = r->vq;
+	struct virtio_mmio *v = vq->vdev;
+
+	__atomic_fetch_add(&b->completing, 1, __ATOMIC_SEQ_CST);
+	pthread_mutex_lock(&v->lock);
+	__atomic_fetch_sub(&b->completing, 1, __ATOMIC_SEQ_CST);
+	if (!b->unnotified) {
+		b->notify_from = vq->next_used;
+		b->unnotified = true;
+	}
+	virtq_push(vq, &r->chain, len);
+	if (!__atomic_load_n(&b->completing, __ATOMIC_SEQ_CST)) {
+		virtq_notify(vq, b->notify_from);
+		b->unnotified = false;
+	}
+	r->next = b->free;
+	b->free = r;
+	b->in_flight--;
+	if (b->starved)
+		blk_take(b, vq);
+	if (!b->in_flight)
+		pthread_cond_broadcast(&b->idle);
+	pthread_mutex_unlock(&v->lock);
+}
+
+/* A worker: serve requests until told to stop and none is left. */
+static void *blk_worker(void *arg)
+{
+	struct virtio_blk *b = arg;
+	struct blk_req *r;
+
+	for (;;) {
+		pthread_mutex_lock(&b->work_lock);
+		while (!b->work_head && !b->stop)
+			pthread_cond_wait(&b->work, &b->work_lock);
+		r = b->work_head;
+		if (r) {
+			b->work_head = r->next;
+			if (!b->work_head)
+				b->work_tail = &b->work_head;
+		}
+		pthread_mutex_unlock(&b->work_lock);
+		if (!r)
+			return NULL;
+		blk_complete(b, r, blk_serve(b, &r->chain));
+	}
+}
+
+/*
+ * No request in flight, none taken meanwhile; vdev->lock held, dropped
+ * while waiting (so that the workers can return theirs).
+ */
+static void blk_quiesce(struct virtio_mmio *vdev)
+{
+	struct virtio_blk *b = vdev->dev;
+
+	b->quiescing++;
+	while (b->in_flight)
+		pthread_cond_wait(&b->idle, &vdev->lock);
+	b->quiescing--;
+}
+
+/* The queue was reset: chains returned after it belong to no notification. */
+static void blk_reset(struct virtio_mmio *vdev)
+{
+	struct virtio_blk *b = vdev->dev;
+
+	b->unnotified = false;
+	b->starved = false;
+}
+
+static int blk_start_workers(struct virtio_blk *b)
+{
+	int i;
+
+	b->work_tail = &b->work_head;
+	for (i = 0; i < BLK_SLOTS; i++) {
+		b->slots[i].next = b->free;
+		b->free = &b->slots[i];
+	}
+	pthread_mutex_init(&b->work_lock, NULL);
+	pthread_cond_init(&b->work, NULL);
+	pthread_cond_init(&b->idle, NULL);
+	/* the workers inherit the caller's blocked signals (all the VMM waits for) */
+	for (i = 0; i < BLK_WORKERS; i++) {
+		if (pthread_create(&b->workers[i], NULL, blk_worker, b))
+			return -1;
+		b->nr_workers++;
+	}
+	return 0;
+}
+
+/* After a quiesce (or before any request): the workers find no work and return. */
+static void blk_stop_workers(struct virtio_blk *b)
+{
+	int i;
+
+	pthread_mutex_lock(&b->work_lock);
+	b->stop = true;
+	pthread_cond_broadcast(&b->work);
+	pthread_mutex_unlock(&b->work_lock);
+	for (i = 0; i < b->nr_workers; i++)
+		pthread_join(b->workers[i], NULL);
+	pthread_cond_destroy(&b->idle);
+	pthread_cond_destroy(&b->work);
+	pthread_mutex_destroy(&b->work_lock);
 }
 
 static void blk_forget_disk(struct virtio_blk *b)
@@ -146,6 +349,7 @@ static void blk_destroy(void *dev)
 {
 	struct virtio_blk *b = dev;
 
+	blk_stop_workers(b);
 	blk_forget_disk(b);
 	close(b->fd);
 	free(b);
@@ -201,19 +405,28 @@ struct mmio_dev *virtio_blk_create(struct vmm *vmm, const char *path, bool ro)
 		goto fail;
 	}
 	b->config.capacity = (uint64_t)st.st_size / SECTOR_SIZE;
+	b->config.seg_max = BLK_SEG_MAX;
 	if (blk_register_disk(vmm, b, b->config.capacity * SECTOR_SIZE))
 		goto fail;
+	if (blk_start_workers(b)) {
+		vmm_err("disk %s: cannot start its workers", path);
+		goto fail;
+	}
 	b->ops = (struct virtio_dev_ops) {
 		.device_id = VIRTIO_ID_BLOCK,
-		.features = (1ULL << VIRTIO_BLK_F_FLUSH) | (ro ? 1ULL << VIRTIO_BLK_F_RO : 0),
+		.features = (1ULL << VIRTIO_BLK_F_FLUSH) | (1ULL << VIRTIO_BLK_F_SEG_MAX) |
+			    (ro ? 1ULL << VIRTIO_BLK_F_RO : 0),
 		.nr_queues = 1, .config = &b->config, .config_size = sizeof(b->config),
-		.queue_notify = blk_notify, .destroy = blk_destroy,
+		.queue_notify = blk_notify, .reset = blk_reset, .quiesce = blk_quiesce,
+		.destroy = blk_destroy,
 	};
 	v = virtio_mmio_create(vmm, "virtio-blk", &b->ops, b);
 	if (!v)
 		goto fail;
 	return &v->mmio;
 fail:
+	if (b->work_tail)
+		blk_stop_workers(b);
 	if (b->disk) {
 		blk_forget_disk(b);
 		vmm->nr_disks--;

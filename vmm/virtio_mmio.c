@@ -43,7 +43,7 @@ enum {
 static uint64_t dev_features(struct virtio_mmio *v)
 {
 	return v->ops->features | (1ULL << VIRTIO_F_VERSION_1) |
-	       (1ULL << VIRTIO_RING_F_EVENT_IDX);
+	       (1ULL << VIRTIO_RING_F_INDIRECT_DESC) | (1ULL << VIRTIO_RING_F_EVENT_IDX);
 }
 
 static struct virtq *selected_queue(struct virtio_mmio *v)
@@ -63,11 +63,26 @@ static void virtio_signal(struct virtio_mmio *v)
 		vmm_err("%s: cannot signal its irqfd", v->mmio.name);
 }
 
+/* No request in flight off the I/O thread; device lock held (maybe dropped meanwhile). */
+static void quiesce_locked(struct virtio_mmio *v)
+{
+	if (v->ops->quiesce)
+		v->ops->quiesce(v);
+}
+
+void virtio_mmio_quiesce(struct virtio_mmio *v)
+{
+	pthread_mutex_lock(&v->lock);
+	quiesce_locked(v);
+	pthread_mutex_unlock(&v->lock);
+}
+
 /* Back to the state after power-on; device lock held. */
 static void virtio_reset_locked(struct virtio_mmio *v)
 {
 	int i;
 
+	quiesce_locked(v);
 	v->status = v->int_status = v->queue_sel = 0;
 	v->dev_features_sel = v->drv_features_sel = 0;
 	v->drv_features = 0;
@@ -132,6 +147,8 @@ void virtio_mmio_broken(struct virtio_mmio *v, const char *why, ...)
 
 static void queue_set_ready(struct virtio_mmio *v, struct virtq *vq, uint32_t val)
 {
+	/* a request in flight would be returned into the rings changed here */
+	quiesce_locked(v);
 	if (!val) {
 		vq->ready = false;
 		return;
@@ -301,6 +318,7 @@ static int virtio_mmio_save(struct mmio_dev *dev, struct sbuf *b)
 	int i;
 
 	pthread_mutex_lock(&v->lock);
+	quiesce_locked(v);
 	sbuf_u32(b, v->ops->device_id);
 	sbuf_u32(b, v->status);
 	sbuf_u32(b, v->int_status);
@@ -338,6 +356,7 @@ static int virtio_mmio_load(struct mmio_dev *dev, struct scur *c)
 	int i, ret = -1;
 
 	pthread_mutex_lock(&v->lock);
+	quiesce_locked(v);
 	id = scur_u32(c);
 	if (id != v->ops->device_id) {
 		why = "another kind of device";
@@ -403,7 +422,7 @@ out:
 	return ret;
 }
 
-/* Every ready queue served once, as if just notified. */
+/* Every ready queue served once, as if just notified, and its requests completed. */
 static void virtio_mmio_drain(struct mmio_dev *dev)
 {
 	struct virtio_mmio *v = dev->priv;
@@ -413,6 +432,7 @@ static void virtio_mmio_drain(struct mmio_dev *dev)
 	for (i = 0; i < v->ops->nr_queues; i++)
 		if (v->vq[i].ready)
 			v->ops->queue_notify(v, &v->vq[i]);
+	quiesce_locked(v);
 	pthread_mutex_unlock(&v->lock);
 }
 
@@ -429,6 +449,9 @@ static void virtio_mmio_destroy(struct mmio_dev *dev)
 	struct virtio_mmio *v = dev->priv;
 	int i;
 
+	/* nothing completes into a closed irqfd (ops is NULL on a failed create) */
+	if (v->ops)
+		virtio_mmio_quiesce(v);
 	for (i = 0; i < VIRTIO_MAX_QUEUES; i++)
 		if (v->vq[i].notify_fd >= 0)
 			close(v->vq[i].notify_fd);

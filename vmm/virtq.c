@@ -39,8 +39,6 @@ struct virtq_used {
 
 /* The driver's writes to the rings come from another CPU: read each once. */
 static uint16_t rd16(const uint16_t *p) { return *(const volatile uint16_t *)p; }
-static uint32_t rd32(const uint32_t *p) { return *(const volatile uint32_t *)p; }
-static uint64_t rd64(const uint64_t *p) { return *(const volatile uint64_t *)p; }
 static void wr16(uint16_t *p, uint16_t v) { *(volatile uint16_t *)p = v; }
 static void wr32(uint32_t *p, uint32_t v) { *(volatile uint32_t *)p = v; }
 
@@ -86,9 +84,15 @@ static uint16_t *avail_event(const struct virtq *vq, const struct virtq_rings *r
 	return (uint16_t *)&r->used->ring[vq->num];
 }
 
+/* Whether the driver accepted ring feature @bit. */
+static bool virtq_has(const struct virtq *vq, unsigned int bit)
+{
+	return vq->vdev->drv_features & (1ULL << bit);
+}
+
 static bool virtq_event_idx(const struct virtq *vq)
 {
-	return vq->vdev->drv_features & (1ULL << VIRTIO_RING_F_EVENT_IDX);
+	return virtq_has(vq, VIRTIO_RING_F_EVENT_IDX);
 }
 
 /*
@@ -122,12 +126,30 @@ int virtq_check(const struct virtq *vq)
 	return virtq_rings(vq, &r);
 }
 
-/* The chain at @idx into *c: 0, or -1 with *why saying what is wrong. */
+/*
+ * Descriptor @idx of a table in guest RAM, read once; by bytes, since an
+ * indirect table need not be aligned (a 64-bit load from an unaligned
+ * address faults on ARMv7).
+ */
+static void desc_read(const struct virtq_desc *table, uint16_t idx, struct virtq_desc *d)
+{
+	memcpy(d, (const uint8_t *)table + 16 * (size_t)idx, sizeof(*d));
+	/* the copy is what is checked and used: never the guest's bytes again */
+	__asm__ volatile("" ::: "memory");
+}
+
+/*
+ * The chain at @idx into *c: 0, or -1 with *why saying what is wrong. Its
+ * last descriptor may point to an indirect table (VIRTIO_RING_F_INDIRECT_DESC,
+ * virtio 1.1 section 2.6.5.3), whose chain then follows from its entry 0.
+ */
 static int virtq_walk(struct virtq *vq, const struct virtq_rings *r, uint16_t idx,
 		      struct virtq_chain *c, const char **why)
 {
 	struct vmm *vmm = vq->vdev->vmm;
-	unsigned int seen = 0;
+	const struct virtq_desc *table = r->desc;
+	unsigned int seen = 0, table_len = vq->num;
+	bool indirect = false;
 	struct virtq_desc d;
 	void *p;
 
@@ -135,18 +157,39 @@ static int virtq_walk(struct virtq *vq, const struct virtq_rings *r, uint16_t id
 	c->nr_out = c->nr_in = 0;
 	c->in_len = 0;
 	for (;;) {
-		/* at most num descriptors: no loop, and the iovecs have room */
-		if (idx >= vq->num || ++seen > vq->num) {
-			*why = idx >= vq->num ? "a descriptor index past the table" :
-						"a loop in a descriptor chain";
+		/* at most table_len descriptors of a table: no loop */
+		if (idx >= table_len || ++seen > table_len) {
+			*why = idx >= table_len ? "a descriptor index past the table" :
+						  "a loop in a descriptor chain";
 			return -1;
 		}
-		d.addr = rd64(&r->desc[idx].addr);
-		d.len = rd32(&r->desc[idx].len);
-		d.flags = rd16(&r->desc[idx].flags);
-		d.next = rd16(&r->desc[idx].next);
+		desc_read(table, idx, &d);
 		if (d.flags & VIRTQ_DESC_F_INDIRECT) {
-			*why = "an indirect descriptor, not offered";
+			if (!virtq_has(vq, VIRTIO_RING_F_INDIRECT_DESC) || indirect ||
+			    (d.flags & VIRTQ_DESC_F_NEXT)) {
+				*why = indirect ? "an indirect descriptor in an indirect table" :
+				       d.flags & VIRTQ_DESC_F_NEXT ? "an indirect descriptor with a next" :
+				       "an indirect descriptor, not negotiated";
+				return -1;
+			}
+			if (!d.len || d.len % 16 || d.len / 16 > VIRTQ_MAX_SEGS) {
+				*why = "an indirect table of a bad size";
+				return -1;
+			}
+			table = gpa_to_hva(vmm, d.addr, d.len);
+			if (!table) {
+				*why = "an indirect table outside guest RAM";
+				return -1;
+			}
+			table_len = d.len / 16;
+			indirect = true;
+			seen = 0;
+			idx = 0;
+			continue;
+		}
+		/* the iovecs have room for VIRTQ_MAX_SEGS buffers in all */
+		if (c->nr_out + c->nr_in == VIRTQ_MAX_SEGS) {
+			*why = "a chain of too many buffers";
 			return -1;
 		}
 		p = gpa_to_hva(vmm, d.addr, d.len);

@@ -168,7 +168,7 @@ case_addr_ffffffff:
 	str	r1, [r0]
 	b	notify_and_report
 
-/* 9: an indirect descriptor (the feature was not offered) */
+/* 9: an indirect descriptor (the feature was offered, not negotiated) */
 case_indirect:
 	bl	blk_std
 	mov	r0, #0

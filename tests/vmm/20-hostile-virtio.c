@@ -3,9 +3,9 @@
  * A hostile guest against armvirt-vmm's virtio devices: tests/guest/hostile.S
  * sets up a queue, then breaks it one way per run (QueueNum 0 or over 256
  * once ready, rings moved once ready, descriptor loops, buffers past RAM or
- * at 0xffffffff, an indirect descriptor, an available index far ahead, a
- * block sector whose byte offset wraps, a receive buffer larger than a
- * read can take) and notifies. The VMM must never die or spin of it: the
+ * at 0xffffffff, an indirect descriptor not negotiated, an available index
+ * far ahead, a block sector whose byte offset wraps, a receive buffer
+ * larger than a read can take) and notifies. The VMM must never die or spin of it: the
  * guest reads DEVICE_NEEDS_RESET in Status (or the VMM stops with status
  * 1 and a message) or gets its request answered (an error, or a chain
  * returned unused), a sane request still works, and the board's kernel
@@ -49,7 +49,7 @@ static const struct {
 	{ "descriptor-loop", BROKEN },
 	{ "buffer-length-past-ram", BROKEN },
 	{ "buffer-at-ffffffff", BROKEN },
-	{ "indirect-descriptor-not-offered", BROKEN },
+	{ "indirect-descriptor-not-negotiated", BROKEN },
 	{ "available-index-1000-ahead", BROKEN },
 	{ "block-sector-whose-offset-wraps", SERVED_IOERR },
 	{ "rng-queue-num-4096-after-ready-with-a-loop", BROKEN },
