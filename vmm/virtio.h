@@ -119,7 +119,8 @@ void virtq_push(struct virtq *vq, const struct virtq_chain *c, uint32_t len);
  * After returning the chains used since the used index was @old_used (read
  * from vq->next_used before the first virtq_push): interrupt the driver,
  * unless it negotiated VIRTIO_RING_F_EVENT_IDX and its used_event says it
- * does not want to hear of them yet (virtio 1.1 section 2.6.7.2).
+ * does not want to hear of them yet, or did not and set
+ * VIRTQ_AVAIL_F_NO_INTERRUPT (virtio 1.1 section 2.6.7.2).
  * Device lock held.
  */
 void virtq_notify(struct virtq *vq, uint16_t old_used);

@@ -13,6 +13,8 @@
 #define VIRTQ_DESC_F_WRITE	2
 #define VIRTQ_DESC_F_INDIRECT	4
 
+#define VIRTQ_AVAIL_F_NO_INTERRUPT	1
+
 struct virtq_desc {
 	uint64_t addr;
 	uint32_t len;
@@ -287,22 +289,24 @@ void virtq_notify(struct virtq *vq, uint16_t old_used)
 
 	if (vq->next_used == old_used)
 		return;
+	/*
+	 * A queue that is no longer valid was reported as broken by
+	 * virtq_push already, with its interrupt.
+	 */
+	if (!vq->ready || virtq_rings(vq, &r))
+		return;
+	/*
+	 * The used index (virtq_push) is stored before the driver's wish is
+	 * loaded: the driver sets it and then reads the used index, so one of
+	 * the two sides sees the other's write.
+	 */
+	__atomic_thread_fence(__ATOMIC_SEQ_CST);
 	if (virtq_event_idx(vq)) {
-		/*
-		 * A queue that is no longer valid was reported as broken by
-		 * virtq_push already, with its interrupt.
-		 */
-		if (!vq->ready || virtq_rings(vq, &r))
-			return;
-		/*
-		 * The used index (virtq_push) is stored before used_event is
-		 * loaded: the driver sets used_event and then reads the used
-		 * index, so one of the two sides sees the other's write.
-		 */
-		__atomic_thread_fence(__ATOMIC_SEQ_CST);
 		event = rd16(used_event(vq, &r));
 		if (!virtq_event_passed(event, vq->next_used, old_used))
 			return;
+	} else if (rd16(&r.avail->flags) & VIRTQ_AVAIL_F_NO_INTERRUPT) {
+		return;		/* without EVENT_IDX, its flag (virtio 1.1 section 2.6.7.2) */
 	}
 	virtio_notify_used(vq->vdev);
 }

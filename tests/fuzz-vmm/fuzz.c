@@ -260,8 +260,8 @@ static void event_check(unsigned int q, uint16_t old_used)
 	ev = ring_u16(used_event_gpa(vq->avail_gpa, vq->num), 0);
 	if (v->drv_features & (1ull << VIRTIO_RING_F_EVENT_IDX))
 		due = (uint16_t)(new_used - ev - 1) < (uint16_t)(new_used - old_used);
-	else
-		due = new_used != old_used;
+	else	/* unless the driver set VIRTQ_AVAIL_F_NO_INTERRUPT */
+		due = new_used != old_used && !(ring_u16(vq->avail_gpa, 0) & 1);
 	/*
 	 * Exactly once, unless the device returns chains from several
 	 * threads (virtio-blk's workers) without EVENT_IDX: then once per
@@ -377,8 +377,9 @@ static uint64_t one_chain(unsigned int q)
 /*
  * With EVENT_IDX negotiated the device offers it, publishes avail_event,
  * and interrupts only when used_event is passed; without it, it ignores
- * used_event. The last queue of each device uses any chain on a kick (the
- * transmit queue of net and console).
+ * used_event and honours the available ring's NO_INTERRUPT flag. The last
+ * queue of each device uses any chain on a kick (the transmit queue of net
+ * and console).
  */
 static void event_selftest(void)
 {
@@ -406,6 +407,12 @@ static void event_selftest(void)
 	ev = 5;
 	ram_write(used_event_gpa(fq[q].avail, fq[q].num), &ev, 2);
 	expect(one_chain(q) == 1, "interrupts without EVENT_IDX", 0, 1);
+	ev = 1;			/* VIRTQ_AVAIL_F_NO_INTERRUPT, honoured without EVENT_IDX */
+	ram_write(fq[q].avail, &ev, 2);
+	expect(one_chain(q) == 0, "interrupts with NO_INTERRUPT", 1, 0);
+	ev = 0;
+	ram_write(fq[q].avail, &ev, 2);
+	expect(one_chain(q) == 1, "interrupts once NO_INTERRUPT is cleared", 0, 1);
 	expect(ring_u16(avail_event_gpa(fq[q].used, fq[q].num), 0) == 0, "avail_event without EVENT_IDX",
 	       ring_u16(avail_event_gpa(fq[q].used, fq[q].num), 0), 0);
 }
