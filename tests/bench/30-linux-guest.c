@@ -6,7 +6,8 @@
  * (timed with its clock, which tests/vmm checks runs at the board's rate)
  * and on the board. For the disk, the guest's notifications to the device
  * (kicks: ioeventfd exits, from debugfs) and the interrupts it took from
- * it (its /proc/interrupts) per MiB: counts the emulator does not change.
+ * it (its /proc/interrupts) and the requests it completed (its
+ * /sys/block/vda/stat) per MiB: counts the emulator does not change.
  */
 #define _GNU_SOURCE
 #include <stdio.h>
@@ -26,13 +27,16 @@
 /*
  * Guest shell functions: m WHAT prints "B at WHAT" then pauses two seconds,
  * so that the board reads the kick counter while the guest is idle; q WHAT
- * prints "B irq-WHAT N", the interrupts taken so far from vda's device.
+ * prints "B irq-WHAT N", the interrupts taken so far from vda's device, and
+ * "B rdreq-WHAT N" and "B wrreq-WHAT N", the reads and writes vda completed
+ * (its /sys/block/vda/stat): requests, however many pages each carried.
  */
 #define MARKS \
 	"m() { echo B at $1; sleep 2; }; " \
 	"q() { echo B irq-$1 $(awk -v d=$(basename $(readlink /sys/block/vda/device)) " \
 	"'$NF == d { for (i = 2; i <= NF && $i ~ /^[0-9]+$/; i++) n += $i } END { print n + 0 }' " \
-	"/proc/interrupts); }; "
+	"/proc/interrupts); set -- $1 $(cat /sys/block/vda/stat); " \
+	"echo B rdreq-$1 $2; echo B wrreq-$1 $6; }; "
 
 /* The kicks between the guest's marks "B at <from>" and "B at <to>". */
 static long kicks_between(struct guest_run *g, const char *from, const char *to)
@@ -76,7 +80,7 @@ static double guest_value(const struct guest_run *g, const char *name)
 
 int main(void)
 {
-	double boot, cpu_g, cpu_n, rd_g, rd_n, wr_g, wr_n, rtt_g, irq[3];
+	double boot, cpu_g, cpu_n, rd_g, rd_n, wr_g, wr_n, rtt_g, irq[3], rdreq[2], wrreq[2];
 	long kicks_rd, kicks_wr;
 	struct guest_run g;
 	char cmd[256];
@@ -121,6 +125,10 @@ int main(void)
 	irq[0] = guest_value(&g, "irq-0");
 	irq[1] = guest_value(&g, "irq-1");
 	irq[2] = guest_value(&g, "irq-2");
+	rdreq[0] = guest_value(&g, "rdreq-0");
+	rdreq[1] = guest_value(&g, "rdreq-1");
+	wrreq[0] = guest_value(&g, "wrreq-1");
+	wrreq[1] = guest_value(&g, "wrreq-2");
 	guest_free(&g);
 
 	cpu_n = board_time(CPU_WORK);
@@ -143,6 +151,8 @@ int main(void)
 	printf("bench: virtio-blk per MiB: read %.1f kicks, %.1f interrupts; write + fsync %.1f kicks, %.1f interrupts\n",
 	       (double)kicks_rd / IO_MIB, (irq[1] - irq[0]) / IO_MIB,
 	       (double)kicks_wr / IO_MIB, (irq[2] - irq[1]) / IO_MIB);
+	printf("bench: virtio-blk requests per MiB: read %.1f, write + fsync %.1f\n",
+	       (rdreq[1] - rdreq[0]) / IO_MIB, (wrreq[1] - wrreq[0]) / IO_MIB);
 	printf("bench: virtio-net ping guest to board over tap: %.2f ms average round trip\n", rtt_g);
 	return cpu_g > 0 && rd_g > 0 && wr_g > 0 && rtt_g > 0 ? 0 : 1;
 }
