@@ -38,22 +38,23 @@
 	"/proc/interrupts); set -- $1 $(cat /sys/block/vda/stat); " \
 	"echo B rdreq-$1 $2; echo B wrreq-$1 $6; }; "
 
-/* The kicks between the guest's marks "B at <from>" and "B at <to>". */
-static long kicks_between(struct guest_run *g, const char *from, const char *to)
+/* The exits between the guest's marks "B at <from>" and "B at <to>", by kind. */
+static void exits_between(struct guest_run *g, const char *from, const char *to,
+			  struct vmm_exits *e)
 {
-	struct vmm_exits before, after;
+	struct vmm_exits before;
 	char key[64];
 
+	memset(e, 0, sizeof(*e));
 	snprintf(key, sizeof(key), "\nB at %s", from);
 	if (!guest_wait_for(g, key, 600))
-		return -1;
+		return;
 	vmm_exits_read(g->pid, &before);
 	snprintf(key, sizeof(key), "\nB at %s", to);
 	if (!guest_wait_for(g, key, 600))
-		return -1;
-	vmm_exits_read(g->pid, &after);
-	vmm_exits_sub(&after, &after, &before);
-	return vmm_exits_count(&after, "ioeventfd");
+		return;
+	vmm_exits_read(g->pid, e);
+	vmm_exits_sub(e, e, &before);
 }
 
 /* Seconds a shell command takes on the board. */
@@ -81,7 +82,7 @@ static double guest_value(const struct guest_run *g, const char *name)
 int main(void)
 {
 	double boot, cpu_g, cpu_n, rd_g, rd_n, wr_g, wr_n, rtt_g, irq[3], rdreq[2], wrreq[2];
-	long kicks_rd, kicks_wr;
+	struct vmm_exits ex_rd, ex_wr;
 	struct guest_run g;
 	char cmd[256];
 	int status;
@@ -111,8 +112,8 @@ int main(void)
 		NULL });
 	guest_wait_for(&g, "=== armvirt-guest-ready", 600);
 	boot = guest_time_of(&g, "=== armvirt-guest-ready");
-	kicks_rd = kicks_between(&g, "read", "write");
-	kicks_wr = kicks_between(&g, "write", "net");
+	exits_between(&g, "read", "write", &ex_rd);
+	exits_between(&g, "write", "net", &ex_wr);
 	status = guest_finish(&g, 600);
 	if (status != 0) {
 		guest_diag_tail(&g, 3000);
@@ -149,8 +150,14 @@ int main(void)
 	printf("bench: virtio-blk write %d MiB + fsync: guest %.1f MiB/s, board %.1f MiB/s\n",
 	       IO_MIB, wr_g > 0 ? IO_MIB / wr_g : 0, wr_n > 0 ? IO_MIB / wr_n : 0);
 	printf("bench: virtio-blk per MiB: read %.1f kicks, %.1f interrupts; write + fsync %.1f kicks, %.1f interrupts\n",
-	       (double)kicks_rd / IO_MIB, (irq[1] - irq[0]) / IO_MIB,
-	       (double)kicks_wr / IO_MIB, (irq[2] - irq[1]) / IO_MIB);
+	       (double)vmm_exits_count(&ex_rd, "ioeventfd") / IO_MIB, (irq[1] - irq[0]) / IO_MIB,
+	       (double)vmm_exits_count(&ex_wr, "ioeventfd") / IO_MIB, (irq[2] - irq[1]) / IO_MIB);
+	/* runs: every exit from the guest; mem_fault: stage-2 faults on RAM */
+	printf("bench: virtio-blk exits per MiB (every vCPU): read %.1f, %.1f of them stage-2 faults; write + fsync %.1f, %.1f stage-2 faults\n",
+	       (double)vmm_exits_count(&ex_rd, "runs") / IO_MIB,
+	       (double)vmm_exits_count(&ex_rd, "mem_fault") / IO_MIB,
+	       (double)vmm_exits_count(&ex_wr, "runs") / IO_MIB,
+	       (double)vmm_exits_count(&ex_wr, "mem_fault") / IO_MIB);
 	printf("bench: virtio-blk requests per MiB: read %.1f, write + fsync %.1f\n",
 	       (rdreq[1] - rdreq[0]) / IO_MIB, (wrreq[1] - wrreq[0]) / IO_MIB);
 	printf("bench: virtio-net ping guest to board over tap: %.2f ms average round trip\n", rtt_g);
