@@ -4,7 +4,9 @@
  * names it when --net gives no name), its address set if asked, brought
  * up, and added to a bridge if asked, so that the guest sits on the
  * bridge's LAN. A tap the VMM made goes with its last fd, and leaves the
- * bridge then.
+ * bridge then. Every frame read or written carries a virtio-net header
+ * first (IFF_VNET_HDR, TAP_VNET_HDR_LEN bytes), so that checksums and
+ * segmentation offloads pass between the guest and the host's stack.
  */
 #include <arpa/inet.h>
 #include <errno.h>
@@ -98,7 +100,7 @@ int tap_open(const char *name, const char *host_ip, const char *bridge)
 		vmm_err("network: /dev/net/tun: %s (is the tun module loaded?)", strerror(errno));
 		return -1;
 	}
-	ifr.ifr_flags = IFF_TAP | IFF_NO_PI;
+	ifr.ifr_flags = IFF_TAP | IFF_NO_PI | IFF_VNET_HDR;
 	if (name && strlen(name) >= IFNAMSIZ) {
 		vmm_err("network: tap %s: a name has at most %d characters", name, IFNAMSIZ - 1);
 		goto fail;
@@ -106,6 +108,11 @@ int tap_open(const char *name, const char *host_ip, const char *bridge)
 	snprintf(ifr.ifr_name, IFNAMSIZ, "%s", name ? name : "");
 	if (ioctl(fd, TUNSETIFF, &ifr)) {
 		vmm_err("network: tap %s: %s", name ? name : "(new)", strerror(errno));
+		goto fail;
+	}
+	if (ioctl(fd, TUNSETVNETHDRSZ, &(int){ TAP_VNET_HDR_LEN })) {
+		vmm_err("network: tap %s: its virtio-net header size: %s", ifr.ifr_name,
+			strerror(errno));
 		goto fail;
 	}
 	s = socket(AF_INET, SOCK_DGRAM | SOCK_CLOEXEC, 0);
@@ -122,4 +129,12 @@ fail:
 		close(s);
 	close(fd);
 	return -1;
+}
+
+int tap_set_offload(int fd, bool csum, bool tso4, bool tso6)
+{
+	unsigned int off = (csum ? TUN_F_CSUM : 0) | (csum && tso4 ? TUN_F_TSO4 : 0) |
+			   (csum && tso6 ? TUN_F_TSO6 : 0);
+
+	return ioctl(fd, TUNSETOFFLOAD, off) ? -1 : 0;
 }

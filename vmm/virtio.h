@@ -67,6 +67,11 @@ struct virtio_dev_ops {
 	/* The driver reset the device (device lock held). */
 	void (*reset)(struct virtio_mmio *vdev);
 	/*
+	 * The driver's features are final (it set FEATURES_OK, or a state
+	 * was loaded): vdev->drv_features (device lock held; optional).
+	 */
+	void (*features_set)(struct virtio_mmio *vdev);
+	/*
 	 * A device that serves requests off the I/O thread (virtio-blk's
 	 * workers): return once none is in flight, taking no new one
 	 * meanwhile. Called with the device lock held, which it may drop

@@ -37,6 +37,7 @@ enum {
 #define INT_USED_BUFFER		1
 #define INT_CONFIG		2
 
+#define STATUS_FEATURES_OK	0x08
 #define STATUS_DEVICE_NEEDS_RESET 0x40
 
 /* The ring features are the transport's (virtq.c serves every device). */
@@ -212,10 +213,13 @@ static void reg_write(struct virtio_mmio *v, uint64_t off, uint32_t val)
 	case REG_INT_ACK:		v->int_status &= ~val; break;
 	case REG_STATUS:
 		/* DEVICE_NEEDS_RESET is the device's: only a reset clears it */
-		if (val == 0)
+		if (val == 0) {
 			virtio_reset_locked(v);
-		else
+		} else {
+			if ((val & ~v->status & STATUS_FEATURES_OK) && v->ops->features_set)
+				v->ops->features_set(v);
 			v->status = val | (v->status & STATUS_DEVICE_NEEDS_RESET);
+		}
 		break;
 	case REG_QUEUE_NOTIFY:
 		/* only when the ioeventfd is missing: serve the queue here */
@@ -410,6 +414,8 @@ static int virtio_mmio_load(struct mmio_dev *dev, struct scur *c)
 		memcpy(v->ops->config, config, size);
 	if (v->ops->load ? v->ops->load(v, c) : 0)
 		goto bad;
+	if ((v->status & STATUS_FEATURES_OK) && v->ops->features_set)
+		v->ops->features_set(v);
 	if (!scur_done(c))
 		goto bad;
 	ret = 0;

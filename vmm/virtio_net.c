@@ -1,7 +1,14 @@
 // SPDX-License-Identifier: GPL-2.0-only
 /*
- * virtio-net (virtio 1.1 section 5.1) on a host tap device. No offloads:
- * every packet carries the 12-byte virtio_net_hdr (all zero, one buffer).
+ * virtio-net (virtio 1.1 section 5.1) on a host tap device. The tap and
+ * the guest speak the same 12-byte virtio_net_hdr before each frame
+ * (tap.c), so frames go between the guest's buffers and the tap with no
+ * copy, header included, and the offloads pass through: the guest sends
+ * frames with a checksum left to complete and TCP segments of up to 64
+ * KiB (CSUM, HOST_TSO4/6: the host's stack, which checks the header,
+ * finishes them), and takes the same (GUEST_CSUM, GUEST_TSO4/6: the tap
+ * is told what the driver accepted). Without mergeable receive buffers a
+ * driver that takes 64 KiB segments posts buffers that hold one.
  * Queue 0 receives, queue 1 transmits. When the guest has no receive
  * buffer, the tap is left unread until it posts some.
  */
@@ -13,14 +20,27 @@
 
 #include "virtio.h"
 
+#define VIRTIO_NET_F_CSUM	0
+#define VIRTIO_NET_F_GUEST_CSUM	1
 #define VIRTIO_NET_F_MAC	5
+#define VIRTIO_NET_F_GUEST_TSO4	7
+#define VIRTIO_NET_F_GUEST_TSO6	8
+#define VIRTIO_NET_F_HOST_TSO4	11
+#define VIRTIO_NET_F_HOST_TSO6	12
 #define VIRTIO_NET_F_STATUS	16
 #define VIRTIO_NET_S_LINK_UP	1
 
-#define NET_HDR_LEN		12	/* struct virtio_net_hdr with num_buffers */
+#define NET_HDR_LEN		TAP_VNET_HDR_LEN
+#define NET_HDR_FLAGS		0	/* its flags byte */
+#define NET_HDR_NUM_BUFFERS	10	/* its num_buffers, little-endian */
 #define RXQ			0
 #define TXQ			1
-#define MAX_FRAME		(65536 + NET_HDR_LEN)
+
+#define NET_FEATURES \
+	((1ULL << VIRTIO_NET_F_MAC) | (1ULL << VIRTIO_NET_F_STATUS) | \
+	 (1ULL << VIRTIO_NET_F_CSUM) | (1ULL << VIRTIO_NET_F_HOST_TSO4) | \
+	 (1ULL << VIRTIO_NET_F_HOST_TSO6) | (1ULL << VIRTIO_NET_F_GUEST_CSUM) | \
+	 (1ULL << VIRTIO_NET_F_GUEST_TSO4) | (1ULL << VIRTIO_NET_F_GUEST_TSO6))
 
 struct virtio_net_config {
 	uint8_t mac[6];
@@ -30,24 +50,22 @@ struct virtio_net_config {
 struct virtio_net {
 	int tap_fd;
 	bool tap_paused;
+	bool tx_error_told, offload_error_told;	/* one message each, not one per frame */
 	struct virtio_net_config config;
 	struct virtio_dev_ops ops;
 	struct virtio_mmio *vdev;
-	uint8_t frame[MAX_FRAME];	/* one transmitted frame, gathered */
 };
 
 /* Move packets from the tap into receive buffers. Device lock held. */
 static void net_receive(struct virtio_net *n, struct virtio_mmio *vdev)
 {
 	struct virtq *vq = &vdev->vq[RXQ];
-	uint8_t hdr[NET_HDR_LEN] = { 0 };
-	struct virtq_chain c;
-	struct iovec iov[VIRTQ_MAX_SEGS + 1];
 	uint16_t old_used = vq->next_used;
+	struct virtq_chain c;
+	uint8_t *hdr;
 	ssize_t len;
-	int r, i, k;
+	int r;
 
-	hdr[10] = 1;			/* num_buffers */
 	for (;;) {
 		r = virtq_pop(vq, &c);
 		if (r <= 0) {
@@ -62,39 +80,45 @@ static void net_receive(struct virtio_net *n, struct virtio_mmio *vdev)
 			virtq_push(vq, &c, 0);
 			continue;
 		}
-		/* the frame goes after the header, in the same buffers */
-		k = 0;
-		if (c.in[0].iov_len > NET_HDR_LEN) {
-			iov[k].iov_base = (uint8_t *)c.in[0].iov_base + NET_HDR_LEN;
-			iov[k++].iov_len = c.in[0].iov_len - NET_HDR_LEN;
-		}
-		for (i = 1; i < c.nr_in; i++)
-			iov[k++] = c.in[i];
-		len = readv(n->tap_fd, iov, k);
+		/* the tap's header, then its frame, straight into the buffers */
+		len = readv(n->tap_fd, c.in, c.nr_in);
 		if (len < 0 && (errno == EAGAIN || errno == EWOULDBLOCK)) {
 			/* nothing to read after all: give the chain back unused */
 			vq->last_avail--;
 			break;
 		}
-		if (len < 0) {
+		if (len < NET_HDR_LEN) {
 			/* buffers the tap refuses (one over SSIZE_MAX: EFAULT): returned empty */
 			virtq_push(vq, &c, 0);
 			continue;
 		}
-		memcpy(c.in[0].iov_base, hdr, NET_HDR_LEN);
-		virtq_push(vq, &c, (uint32_t)len + NET_HDR_LEN);
+		hdr = c.in[0].iov_base;
+		/* the tap leaves num_buffers as it was; one buffer, always */
+		hdr[NET_HDR_NUM_BUFFERS] = 1;
+		hdr[NET_HDR_NUM_BUFFERS + 1] = 0;
+		/* DATA_VALID and the like only for a driver that asked (5.1.6.3.1) */
+		if (!(vdev->drv_features & (1ULL << VIRTIO_NET_F_GUEST_CSUM)))
+			hdr[NET_HDR_FLAGS] = 0;
+		virtq_push(vq, &c, (uint32_t)len);
 	}
 	virtq_notify(vq, old_used);
 }
 
-/* One transmitted frame, after its header, to the tap. */
+/*
+ * One transmitted frame, its header first, to the tap: the host's stack
+ * checks the header (a bad one is refused, EINVAL) and finishes what it
+ * asks (a checksum, segmentation).
+ */
 static uint32_t net_send(struct virtio_mmio *vdev, struct virtq_chain *c)
 {
 	struct virtio_net *n = vdev->dev;
-	size_t len = iov_to_buf(c->out, c->nr_out, NET_HDR_LEN, n->frame, sizeof(n->frame));
 
-	if (len && write(n->tap_fd, n->frame, len) < 0 && errno != EAGAIN)
-		vmm_err("virtio-net: writing to the tap: %s", strerror(errno));
+	if (c->nr_out && writev(n->tap_fd, c->out, c->nr_out) < 0 && errno != EAGAIN &&
+	    !n->tx_error_told) {
+		n->tx_error_told = true;
+		vmm_err("virtio-net: writing to the tap: %s (frames refused so are dropped)",
+			strerror(errno));
+	}
 	return 0;
 }
 
@@ -116,7 +140,7 @@ static void tap_readable(int fd, void *opaque)
 {
 	struct virtio_net *n = opaque;
 	struct virtio_mmio *vdev = n->vdev;
-	char drop[2048];
+	char drop[2048];	/* a frame cut short: dropped all the same */
 
 	pthread_mutex_lock(&vdev->lock);
 	if (vdev->vq[RXQ].ready) {
@@ -127,10 +151,26 @@ static void tap_readable(int fd, void *opaque)
 	pthread_mutex_unlock(&vdev->lock);
 }
 
+/* What the driver accepted, the tap hands it (it takes what it offered). */
+static void net_features_set(struct virtio_mmio *vdev)
+{
+	struct virtio_net *n = vdev->dev;
+	uint64_t f = vdev->drv_features;
+
+	if (tap_set_offload(n->tap_fd, f & (1ULL << VIRTIO_NET_F_GUEST_CSUM),
+			    f & (1ULL << VIRTIO_NET_F_GUEST_TSO4),
+			    f & (1ULL << VIRTIO_NET_F_GUEST_TSO6)) && !n->offload_error_told) {
+		/* the tap then completes checksums and segments itself: slower, as correct */
+		n->offload_error_told = true;
+		vmm_err("virtio-net: the tap's offloads: %s", strerror(errno));
+	}
+}
+
 static void net_reset(struct virtio_mmio *vdev)
 {
 	struct virtio_net *n = vdev->dev;
 
+	net_features_set(vdev);		/* none, after a reset */
 	if (n->tap_paused) {
 		n->tap_paused = false;
 		io_watch_pause(n->tap_fd, false);
@@ -199,9 +239,10 @@ struct mmio_dev *virtio_net_create_fd(struct vmm *vmm, int fd, const char *mac, 
 	n->config.status = VIRTIO_NET_S_LINK_UP;
 	n->ops = (struct virtio_dev_ops) {
 		.device_id = VIRTIO_ID_NET,
-		.features = (1ULL << VIRTIO_NET_F_MAC) | (1ULL << VIRTIO_NET_F_STATUS),
+		.features = NET_FEATURES,
 		.nr_queues = 2, .config = &n->config, .config_size = sizeof(n->config),
-		.queue_notify = net_notify, .reset = net_reset, .destroy = net_destroy,
+		.queue_notify = net_notify, .reset = net_reset,
+		.features_set = net_features_set, .destroy = net_destroy,
 	};
 	n->vdev = virtio_mmio_create(vmm, "virtio-net", &n->ops, n);
 	if (!n->vdev)

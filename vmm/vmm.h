@@ -406,11 +406,20 @@ struct mmio_dev *virtio_blk_create(struct vmm *vmm, const char *path, bool ro);
  * @host_ip if given, up, in @bridge if given: its fd, or -1 with a message.
  */
 int tap_open(const char *name, const char *host_ip, const char *bridge);
+/* The virtio-net header before each frame of a tap: virtio 1.1's, with num_buffers. */
+#define TAP_VNET_HDR_LEN	12
+/*
+ * What the tap may hand the guest: frames with a checksum left to
+ * complete (@csum), TCP segments of up to 64 KiB (@tso4, @tso6; with
+ * @csum only): 0, or -1 (errno).
+ */
+int tap_set_offload(int fd, bool csum, bool tso4, bool tso6);
 /* NIC @index of the configuration (--net) */
 struct mmio_dev *virtio_net_create(struct vmm *vmm, int index);
 /*
- * The same on an open fd that carries one frame per read and write, with
- * the MAC address @mac, or NULL: one derived from the VM's name and @index.
+ * The same on an open fd that carries one frame per read and write, each
+ * after a TAP_VNET_HDR_LEN-byte virtio-net header, with the MAC address
+ * @mac, or NULL: one derived from the VM's name and @index.
  */
 struct mmio_dev *virtio_net_create_fd(struct vmm *vmm, int fd, const char *mac, int index);
 struct mmio_dev *virtio_console_create(struct vmm *vmm, struct console **con);
