@@ -36,6 +36,64 @@ migration_summary() {
 			what, n, stats(secs, n), stats(down, n), stats(rounds, n), stats(mib, n), study
 	}'
 }
+# The reference study's table that tests/bench/50-study prints on the
+# board's console as lines "study| <Markdown>": into $2/study.md, and a bar
+# chart of each row's guest/native ratio beside the study's into
+# $2/study.svg. False if the log has no such lines.
+study_extract() {
+	local board_log=$1 dir=$2
+	mkdir -p "$dir"
+	grep -a '^study|' "$board_log" | sed 's/\r$//; s/^study| \{0,1\}//' >"$dir/study.md.new"
+	if [ ! -s "$dir/study.md.new" ]; then
+		rm -f "$dir/study.md.new"
+		return 1
+	fi
+	mv "$dir/study.md.new" "$dir/study.md"
+	study_svg <"$dir/study.md" >"$dir/study.svg"
+}
+
+# The table's rows on stdin (Markdown, the "guest/native" and "study"
+# columns found by the header's names) as an SVG bar chart on stdout: per
+# row, our ratio (blue) and the study's (grey), 3 px per %, up to 140 %,
+# with a line at 100 %.
+study_svg() {
+	awk -F' [|] ' '
+	function esc(s) { gsub(/&/, "\\&amp;", s); gsub(/</, "\\&lt;", s); gsub(/>/, "\\&gt;", s); return s }
+	function pct(s) { return match(s, /[0-9]+(\.[0-9]+)?/) ? substr(s, RSTART, RLENGTH) + 0 : -1 }
+	function bar(cls, y, p,    w) {
+		w = p > 140 ? 420 : p * 3
+		printf "<rect class=\"%s\" x=\"300\" y=\"%d\" width=\"%.1f\" height=\"12\"/>", cls, y, w
+		printf "<text x=\"%.1f\" y=\"%d\">%s %%</text>\n", 304 + w, y + 10, p
+	}
+	/^[|] / && !ours {
+		for (i = 1; i <= NF; i++) {
+			if ($i ~ /^guest\/native/) ours = i
+			if ($i == "study") study = i
+		}
+		next
+	}
+	/^[|] / && ours && $0 !~ /^[|]---/ {
+		n++
+		label[n] = esc(substr($1, 3))
+		our[n] = pct($ours)
+		their[n] = study ? pct($study) : -1
+	}
+	END {
+		h = 50 + 36 * n
+		printf "<svg xmlns=\"http://www.w3.org/2000/svg\" width=\"780\" height=\"%d\" font-family=\"sans-serif\" font-size=\"12\">\n", h
+		print "<style>.ours{fill:#3465a4}.study{fill:#babdb6}</style>"
+		print "<text x=\"8\" y=\"16\">guest/native, %: armvirt under QEMU TCG (blue) and the reference study, KVM/ARM on a Cortex-A7 (grey)</text>"
+		printf "<line x1=\"600\" y1=\"24\" x2=\"600\" y2=\"%d\" stroke=\"#555\" stroke-dasharray=\"4 3\"/><text x=\"590\" y=\"36\">100 %%</text>\n", h - 4
+		for (i = 1; i <= n; i++) {
+			y = 44 + 36 * (i - 1)
+			printf "<text x=\"8\" y=\"%d\">%s</text>\n", y + 16, label[i]
+			if (our[i] >= 0) bar("ours", y, our[i])
+			if (their[i] >= 0) bar("study", y + 14, their[i])
+		}
+		print "</svg>"
+	}'
+}
+
 # bench.sh --self-test: migration_summary() on two lines the VMM prints
 # (with and without streamed disk blocks), for make check's host checks.
 if [ "${1:-}" = --self-test ]; then
@@ -48,15 +106,54 @@ if [ "${1:-}" = --self-test ]; then
 	got=$(migration_summary "test" "$t" "-")
 	rm -f "$t"
 	want="bench: migration test: 3 migrations; time 3.4 / 5 / 12.5 s, downtime 95 / 120 / 183 ms, rounds 2 / 3 / 4, sent 36 / 50 / 120.5 MiB (min / median / max); study: -"
-	[ "$got" = "$want" ] && exit 0
-	printf 'bench.sh --self-test:\n got:  %s\n want: %s\n' "$got" "$want" >&2
-	exit 1
+	rc=0
+	if [ "$got" != "$want" ]; then
+		printf 'bench.sh --self-test:\n got:  %s\n want: %s\n' "$got" "$want" >&2
+		rc=1
+	fi
+	# study_extract() on a board log: console line ends, other lines between
+	d=$(mktemp -d)
+	printf '%s\r\n' '[   12.5] a kernel line' 'study| # title' 'study| ' \
+		'study| | row | unit | guest/native | study | kicks |' 'study| |---|---|---|---|---|' \
+		'bench: study something else' 'study| | CPU int | kloops/s | 99.1 % | 99.25 % | - |' \
+		'study| | disk <read> & more | MiB/s | 50.0 % | ~50 % | 1.1, 1.0 |' \
+		'study| | ping | ms | failed 12.5 % | - | - |' >"$d/log"
+	want_md=$(printf '%s\n' '# title' '' '| row | unit | guest/native | study | kicks |' '|---|---|---|---|---|' \
+		'| CPU int | kloops/s | 99.1 % | 99.25 % | - |' '| disk <read> & more | MiB/s | 50.0 % | ~50 % | 1.1, 1.0 |' \
+		'| ping | ms | failed 12.5 % | - | - |')
+	if ! study_extract "$d/log" "$d/out" || [ "$(cat "$d/out/study.md")" != "$want_md" ]; then
+		printf 'bench.sh --self-test: study.md:\n%s\nwant:\n%s\n' "$(cat "$d/out/study.md" 2>/dev/null)" "$want_md" >&2
+		rc=1
+	fi
+	svg=$d/out/study.svg
+	# three blue bars, two grey ones (no study figure for ping); 50 % is 150 px
+	if [ "$(grep -c '<rect class="ours"' "$svg" 2>/dev/null)" != 3 ] ||
+	   [ "$(grep -c '<rect class="study"' "$svg")" != 2 ] ||
+	   ! grep -q '<rect class="ours" x="300" y="80" width="150.0"' "$svg" ||
+	   ! grep -q 'disk &lt;read&gt; &amp; more' "$svg" ||
+	   ! grep -q '^</svg>$' "$svg"; then
+		printf 'bench.sh --self-test: study.svg not as expected:\n%s\n' "$(cat "$svg" 2>/dev/null)" >&2
+		rc=1
+	fi
+	# a log without the table: no table, and false
+	if study_extract "$d/log.none" "$d/none" 2>/dev/null || [ -e "$d/none/study.md" ]; then
+		echo "bench.sh --self-test: a table out of a log without one" >&2
+		rc=1
+	fi
+	rm -rf "$d"
+	exit "$rc"
 fi
 
 log=$top/build/test-logs/bench.log
 mkdir -p "$(dirname "$log")"
-bash "$top/scripts/board.sh" --suite bench --timeout 600 --append "loglevel=4" --log "$log"
+# 50-study alone takes some six minutes of the board's time
+bash "$top/scripts/board.sh" --suite bench --timeout 1500 --append "loglevel=4" --log "$log"
 grep '^bench:' "$log"
+if study_extract "$log" "$top/build/bench"; then
+	echo "bench: the study's table: build/bench/study.md, build/bench/study.svg"
+else
+	echo "bench: no study table in $log (tests/bench/50-study)" >&2
+fi
 rc=0
 if ! grep -q '^=== armvirt-suite-done' "$log" || grep -q 'rc=[1-9]' "$log"; then
 	echo "bench: the board did not finish cleanly; see $log" >&2

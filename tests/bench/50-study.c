@@ -1,0 +1,353 @@
+// SPDX-License-Identifier: GPL-2.0-only
+/*
+ * The reference study's table (KVM/ARM on a Cortex-A7, VM/native ratios),
+ * remeasured here: the board ("native") and a 1-vCPU Linux guest on
+ * armvirt run the same static tools (tests/tools/, in both /bin) back to
+ * back in one board boot, REPS times each, for CPU integer and floating
+ * point work, memory copy, sequential disk writes and reads, TCP in both
+ * directions with 4 KiB and 32 KiB writes, and ping. Each row is printed
+ * as a "bench:" line, and the whole table as Markdown lines prefixed
+ * "study| ", which scripts/bench.sh turns into build/bench/study.md and
+ * study.svg. For the guest's disk and network rows, also the counts the
+ * emulator does not change: kicks (ioeventfd exits, debugfs) and the
+ * interrupts of the device (the guest's /proc/interrupts) per MiB.
+ *
+ * What "native" is: the board's own image file on tmpfs for the disk (its
+ * 6.1 kernel has no O_DIRECT on tmpfs, so the read is buffered, from
+ * memory), and the board's loopback for TCP and ping: the guest's peer is
+ * the board, over virtio-net and a tap.
+ */
+#define _GNU_SOURCE
+#include <signal.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/wait.h>
+#include <time.h>
+#include <unistd.h>
+
+#include "board.h"
+#include "guest_run.h"
+#include "vm.h"
+
+#define REPS		5
+#define GUEST_DISK	"/tmp/study-guest.img"
+#define NATIVE_DISK	"/tmp/study-native.img"
+#define DISK_MIB	64
+#define IO_MIB		32
+#define TCP_SECS	"3"
+#define INT_LOOPS	"3000000"
+#define FLOAT_LOOPS	"500000"
+#define COPY_ARGS	"16 20"	/* MiB, rounds: the median round */
+#define BOARD_IP	"10.0.2.1"
+
+/* The guest's interrupts from the virtio device behind sysfs link $1. */
+#define GUEST_IRQS_FN \
+	"irqs() { awk -v d=$(basename $(readlink $1)) '$NF == d { for (i = 2; " \
+	"i <= NF && $i ~ /^[0-9]+$/; i++) n += $i } END { print n + 0 }' /proc/interrupts; }\n"
+
+enum count_kind { COUNT_NONE, COUNT_DISK, COUNT_NET };
+
+struct row {
+	const char *name;
+	const char *unit;
+	const char *study;	/* the study's guest/native ratio */
+	const char *native_cmd, *guest_cmd;
+	const char *key;	/* the tool's result line starts with it */
+	const char *value_unit;	/* the value is the number before its last match */
+	enum count_kind counts;
+	bool latency;		/* lower is better: the ratio is native/guest */
+	double native[REPS], guest[REPS];
+	double mib, kicks, irqs;	/* guest, summed over the repetitions */
+};
+
+/* A row whose guest runs @g (the board @n), counting per MiB @cnt. */
+#define IO_ROW(label, study_ratio, n, g, k, cnt) \
+	{ .name = label, .unit = "MiB/s", .study = study_ratio, .native_cmd = n, \
+	  .guest_cmd = g, .key = k, .value_unit = " MiB/s", .counts = cnt }
+#define TCP_ROW(label, study_ratio, opts) \
+	IO_ROW(label, study_ratio, "tcp-bench -c 127.0.0.1 " opts " -t " TCP_SECS, \
+	       "tcp-bench -c " BOARD_IP " " opts " -t " TCP_SECS, "tcp-bench: ", COUNT_NET)
+
+static struct row rows[] = {
+	{ .name = "CPU integer (cpu-int)", .unit = "kloops/s", .study = "99.25 %",
+	  .native_cmd = "cpu-int " INT_LOOPS " 1", .key = "cpu-int: ", .value_unit = " kloops/s" },
+	{ .name = "CPU float (cpu-float)", .unit = "kloops/s", .study = "98.73 %",
+	  .native_cmd = "cpu-float " FLOAT_LOOPS " 1", .key = "cpu-float: ",
+	  .value_unit = " kloops/s" },
+	{ .name = "memory copy 16 MiB (mem-copy)", .unit = "MiB/s", .study = "97.24 %",
+	  .native_cmd = "mem-copy " COPY_ARGS, .key = "mem-copy: ", .value_unit = " MiB/s" },
+	IO_ROW("disk write 32 MiB + fdatasync", "94.81 %", "disk-seq write " NATIVE_DISK " 32",
+	       "disk-seq write /dev/vda 32", "disk-seq: ", COUNT_DISK),
+	IO_ROW("disk read 32 MiB (guest: O_DIRECT)", "~50 %", "disk-seq read " NATIVE_DISK " 32",
+	       "disk-seq read /dev/vda 32", "disk-seq: ", COUNT_DISK),
+	TCP_ROW("TCP guest send, 4 KiB writes", "26.5 %", "-l 4096"),
+	TCP_ROW("TCP guest send, 32 KiB writes", "85 %", "-l 32768"),
+	TCP_ROW("TCP guest receive, 4 KiB writes", "~50 %", "-R -l 4096"),
+	TCP_ROW("TCP guest receive, 32 KiB writes", "~50 %", "-R -l 32768"),
+	{ .name = "ping round trip, guest to board", .unit = "ms", .study = "-",
+	  .native_cmd = "ping -c 5 -i 0.2 127.0.0.1", .guest_cmd = "ping -c 5 -i 0.2 " BOARD_IP,
+	  .key = "round-trip ", .latency = true },
+};
+#define NR_ROWS	(int)(sizeof(rows) / sizeof(rows[0]))
+
+/*
+ * The result in @out, from the first line starting with @r->key: the
+ * number before the last @r->value_unit on it, or for ping the average
+ * of "min/avg/max = a/b/c ms". -1 if none. *@mib: the MiB a tcp-bench
+ * line says went through.
+ */
+static double parse_result(const struct row *r, const char *out, double *mib)
+{
+	const char *p = out, *end, *u, *last = NULL;
+	double v;
+
+	while ((p = strstr(p, r->key)) && p != out && p[-1] != '\n' && p[-1] != '\r')
+		p++;
+	if (!p)
+		return -1;
+	end = p + strcspn(p, "\r\n");
+	if (mib && sscanf(p, "tcp-bench: %*s %*s B writes, %lf MiB", mib) != 1)
+		*mib = 0;
+	if (r->latency) {
+		u = strstr(p, "= ");
+		return u && u < end && sscanf(u, "= %*f/%lf", &v) == 1 ? v : -1;
+	}
+	for (u = p; (u = strstr(u, r->value_unit)) && u < end; u++)
+		last = u;
+	if (!last)
+		return -1;
+	while (last > p && last[-1] != ' ')
+		last--;
+	return sscanf(last, "%lf", &v) == 1 ? v : -1;
+}
+
+/* Run @cmd on the board; its output (stdout and stderr) in @buf. */
+static void board_run(const char *cmd, char *buf, size_t size)
+{
+	char full[256];
+	size_t len = 0, n;
+	FILE *f;
+
+	buf[0] = 0;
+	snprintf(full, sizeof(full), "%s 2>&1", cmd);
+	f = popen(full, "r");
+	if (!f)
+		return;
+	while (len + 1 < size && (n = fread(buf + len, 1, size - 1 - len, f)) > 0)
+		len += n;
+	buf[len] = 0;
+	pclose(f);
+}
+
+static int next_mark = 1000;
+
+/*
+ * Type @cmd into the guest's shell and wait for it to finish; the output it
+ * produced starts at the returned offset of g->out, or -1 on a timeout.
+ */
+static long guest_cmd(struct guest_run *g, const char *cmd, double timeout_s)
+{
+	char line[512], mark[16];
+	long from = (long)g->len;
+
+	next_mark++;
+	snprintf(line, sizeof(line), "%s; echo @@$((%d+1))\n", cmd, next_mark - 1);
+	snprintf(mark, sizeof(mark), "@@%d", next_mark);
+	if (guest_type(g, line) || !guest_wait_for(g, mark, timeout_s))
+		return -1;
+	return from;
+}
+
+static int cmp_double(const void *a, const void *b)
+{
+	double x = *(const double *)a, y = *(const double *)b;
+
+	return x < y ? -1 : x > y;
+}
+
+/* Median, min and max of @v; false if a repetition failed. */
+static bool stats(const double *v, double *med, double *min, double *max)
+{
+	double s[REPS];
+	int i;
+
+	memcpy(s, v, sizeof(s));
+	qsort(s, REPS, sizeof(s[0]), cmp_double);
+	*min = s[0];
+	*max = s[REPS - 1];
+	*med = REPS % 2 ? s[REPS / 2] : (s[REPS / 2 - 1] + s[REPS / 2]) / 2;
+	for (i = 0; i < REPS; i++)
+		if (s[i] < 0)
+			return false;
+	return true;
+}
+
+static void measure_native(void)
+{
+	static char out[4096];
+	int i, k;
+
+	for (k = 0; k < REPS; k++) {
+		for (i = 0; i < NR_ROWS; i++) {
+			board_run(rows[i].native_cmd, out, sizeof(out));
+			rows[i].native[k] = parse_result(&rows[i], out, NULL);
+			if (rows[i].native[k] < 0)
+				printf("# study: board: %s: %.200s\n", rows[i].native_cmd, out);
+		}
+	}
+}
+
+/* One repetition of row @r in the guest, counting kicks and interrupts. */
+static void measure_guest_row(struct guest_run *g, struct row *r, int k)
+{
+	const char *cmd = r->guest_cmd ? r->guest_cmd : r->native_cmd;
+	const char *dev = r->counts == COUNT_DISK ? "/sys/block/vda/device" :
+			  "/sys/class/net/eth0/device";
+	struct vmm_exits before, after;
+	char line[512];
+	double mib = 0;
+	long from, irqs;
+	const char *p;
+
+	if (r->counts == COUNT_NONE) {
+		from = guest_cmd(g, cmd, 120);
+		r->guest[k] = from < 0 ? -1 : parse_result(r, g->out + from, NULL);
+		return;
+	}
+	/* the typed line shows "irq%s", the output "irqs N" */
+	snprintf(line, sizeof(line), "a=$(irqs %s); %s; printf 'irq%%s %%d\\n' s $(($(irqs %s) - a))",
+		 dev, cmd, dev);
+	vmm_exits_read(g->pid, &before);
+	from = guest_cmd(g, line, 120);
+	vmm_exits_read(g->pid, &after);
+	vmm_exits_sub(&after, &after, &before);
+	if (from < 0) {
+		r->guest[k] = -1;
+		return;
+	}
+	r->guest[k] = parse_result(r, g->out + from, &mib);
+	irqs = 0;
+	for (p = g->out + from; (p = strstr(p, "\nirqs ")); p++)
+		if (sscanf(p, "\nirqs %ld", &irqs) == 1)
+			break;
+	r->mib += r->counts == COUNT_DISK ? IO_MIB : mib;
+	r->kicks += (double)vmm_exits_count(&after, "ioeventfd");
+	r->irqs += (double)irqs;
+}
+
+static bool measure_guest(void)
+{
+	struct guest_run g;
+	int i, k;
+
+	guest_start_typing(&g, (const char *const[]){ VMM_PATH, "--kernel", GUEST_KERNEL,
+		"--initrd", GUEST_INITRD, "--cpus", "1", "--disk", GUEST_DISK,
+		"--net", "tap=studytap0,host=10.0.2.1/24", "--append", "armvirt.ip=10.0.2.15/24",
+		NULL });
+	if (!guest_wait_for(&g, "guest# ", 600) || guest_type(&g, GUEST_IRQS_FN) ||
+	    guest_cmd(&g, "true", 60) < 0)
+		goto fail;
+	for (k = 0; k < REPS; k++)
+		for (i = 0; i < NR_ROWS; i++) {
+			measure_guest_row(&g, &rows[i], k);
+			if (rows[i].guest[k] < 0)
+				printf("# study: guest: %s failed\n", rows[i].name);
+		}
+	guest_type(&g, "poweroff\n");
+	guest_finish(&g, 120);
+	guest_free(&g);
+	return true;
+fail:
+	guest_diag_tail(&g, 3000);
+	kill(g.pid, SIGKILL);
+	guest_finish(&g, 60);
+	guest_free(&g);
+	return false;
+}
+
+static void print_table(void)
+{
+	char date[32], counts[96];
+	time_t now = time(NULL);
+	bool all = true;
+	int i;
+
+	strftime(date, sizeof(date), "%Y-%m-%d", gmtime(&now));
+	printf("study| # armvirt against the reference study's table\n");
+	printf("study| \n");
+	printf("study| Measured %s by tests/bench/50-study: the emulated board (QEMU TCG, "
+	       "Cortex-A15) against a 1-vCPU Linux guest on armvirt, the same static tools "
+	       "in both, %d repetitions each, back to back in one board boot. Median, "
+	       "and min-max over the repetitions. The study: KVM/ARM on a Cortex-A7, "
+	       "real hardware.\n", date, REPS);
+	printf("study| \n");
+	printf("study| | row | unit | native median | guest median | native min-max | "
+	       "guest min-max | guest/native | study | guest kicks, irqs per MiB |\n");
+	printf("study| |---|---|---|---|---|---|---|---|---|\n");
+	for (i = 0; i < NR_ROWS; i++) {
+		struct row *r = &rows[i];
+		double nm, nlo, nhi, gm, glo, ghi, ratio;
+		bool ok = stats(r->native, &nm, &nlo, &nhi) & stats(r->guest, &gm, &glo, &ghi);
+
+		all &= ok;
+		ratio = !ok || nm <= 0 || gm <= 0 ? 0 : r->latency ? 100 * nm / gm : 100 * gm / nm;
+		if (r->counts != COUNT_NONE && r->mib > 0)
+			snprintf(counts, sizeof(counts), "%.1f, %.1f", r->kicks / r->mib,
+				 r->irqs / r->mib);
+		else
+			snprintf(counts, sizeof(counts), "-");
+		printf("bench: study %s (%s): native %.4g (%.4g-%.4g), guest %.4g (%.4g-%.4g): "
+		       "guest at %.1f %% of native%s; study %s; kicks, irqs per MiB: %s\n",
+		       r->name, r->unit, nm, nlo, nhi, gm, glo, ghi, ratio,
+		       r->latency ? " (latency: native/guest)" : "", r->study, counts);
+		printf("study| | %s | %s | %.4g | %.4g | %.4g-%.4g | %.4g-%.4g | %s%.1f %% | %s | %s |\n",
+		       r->name, r->unit, nm, gm, nlo, nhi, glo, ghi, ok ? "" : "failed ",
+		       ratio, r->study, counts);
+	}
+	printf("study| \n");
+	printf("study| Native is the board's image file on tmpfs for the disk (buffered "
+	       "read: no O_DIRECT on tmpfs in 6.1), its loopback for TCP and ping; the "
+	       "guest's peer is the board, over virtio-net and a tap. The ping ratio is "
+	       "native/guest (a latency). Kicks are ioeventfd exits (all queues), irqs the "
+	       "guest's interrupts from that device. kvmtool: not built.\n");
+	if (!all)
+		printf("study| \nstudy| Some repetitions failed (see the board log).\n");
+}
+
+int main(void)
+{
+	char cmd[160];
+	pid_t server;
+	bool ok;
+
+	setvbuf(stdout, NULL, _IOLBF, 0);
+	if (!module_loaded("armvirt") && module_load(ARMVIRT_KO))
+		return 1;
+	if (tun_load("/lib/modules/tun.ko"))
+		return 1;
+	/* the board's /init leaves its loopback down: native TCP and ping use it */
+	if (system("ip link set lo up"))
+		return 1;
+	snprintf(cmd, sizeof(cmd), "dd if=/dev/urandom of=%s bs=1048576 count=%d 2>/dev/null && "
+		 "cp %s %s", GUEST_DISK, DISK_MIB, GUEST_DISK, NATIVE_DISK);
+	if (system(cmd))
+		return 1;
+	server = fork();
+	if (server == 0) {
+		execl("/bin/tcp-bench", "tcp-bench", "-s", (char *)NULL);
+		_exit(127);
+	}
+	if (server < 0)
+		return 1;
+	measure_native();
+	ok = measure_guest();
+	kill(server, SIGTERM);
+	waitpid(server, NULL, 0);
+	unlink(GUEST_DISK);
+	unlink(NATIVE_DISK);
+	if (!ok)
+		return 1;
+	print_table();
+	return 0;
+}
