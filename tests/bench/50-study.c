@@ -45,6 +45,11 @@
 #define GUEST_IRQS_FN \
 	"irqs() { awk -v d=$(basename $(readlink $1)) '$NF == d { for (i = 2; " \
 	"i <= NF && $i ~ /^[0-9]+$/; i++) n += $i } END { print n + 0 }' /proc/interrupts; }\n"
+/* The guest's TCP segments retransmitted so far. */
+#define GUEST_RETRANS_FN \
+	"rtx() { awk '/^Tcp:/ { if (!c) { for (i = 1; i <= NF; i++) if ($i == \"RetransSegs\") " \
+	"c = i } else print $c }' /proc/net/snmp; }\n"
+#define TAP		"studytap0"
 
 enum count_kind { COUNT_NONE, COUNT_DISK, COUNT_NET };
 
@@ -59,6 +64,7 @@ struct row {
 	bool latency;		/* lower is better: the ratio is native/guest */
 	double native[REPS], guest[REPS];
 	double mib, kicks, irqs;	/* guest, summed over the repetitions */
+	long retrans, drops;		/* TCP retransmits (both ends), tap drops */
 };
 
 /* A row whose guest runs @g (the board @n), counting per MiB @cnt. */
@@ -140,6 +146,45 @@ static void board_run(const char *cmd, char *buf, size_t size)
 	pclose(f);
 }
 
+/* The board's TCP segments retransmitted so far (/proc/net/snmp), or 0. */
+static long board_retrans(void)
+{
+	char buf[4096], *hdr, *val, *h, *v;
+	long n = 0;
+
+	if (read_file("/proc/net/snmp", buf, sizeof(buf)) < 0 || !(hdr = strstr(buf, "\nTcp:")) ||
+	    !(val = strstr(hdr + 1, "\nTcp:")))
+		return 0;
+	/* walk the names and the values side by side */
+	h = hdr + 5;
+	v = val + 5;
+	while (*h && *h != '\n') {
+		size_t hl = strcspn(h + 1, " \n") + 1, vl = strcspn(v + 1, " \n") + 1;
+
+		if (hl == 12 && !strncmp(h, " RetransSegs", 12))
+			return sscanf(v, " %ld", &n) == 1 ? n : 0;
+		h += hl;
+		v += vl;
+	}
+	return 0;
+}
+
+/* Packets the board's end of the guest's tap dropped, both ways. */
+static long tap_drops(void)
+{
+	const char *const what[] = { "rx_dropped", "tx_dropped" };
+	char path[96], buf[32];
+	long n = 0;
+	int i;
+
+	for (i = 0; i < 2; i++) {
+		snprintf(path, sizeof(path), "/sys/class/net/" TAP "/statistics/%s", what[i]);
+		if (read_file(path, buf, sizeof(buf)) > 0)
+			n += atol(buf);
+	}
+	return n;
+}
+
 static int next_mark = 1000;
 
 /*
@@ -207,7 +252,7 @@ static void measure_guest_row(struct guest_run *g, struct row *r, int k)
 	struct vmm_exits before, after;
 	char line[512];
 	double mib = 0;
-	long from, irqs;
+	long from, irqs, retrans, rtx_board, drops;
 	const char *p;
 
 	if (r->counts == COUNT_NONE) {
@@ -215,22 +260,27 @@ static void measure_guest_row(struct guest_run *g, struct row *r, int k)
 		r->guest[k] = from < 0 ? -1 : parse_result(r, g->out + from, NULL);
 		return;
 	}
-	/* the typed line shows "irq%s", the output "irqs N" */
-	snprintf(line, sizeof(line), "a=$(irqs %s); %s; printf 'irq%%s %%d\\n' s $(($(irqs %s) - a))",
-		 dev, cmd, dev);
+	/* the typed line shows "irq%s", the output "irqs N R" */
+	snprintf(line, sizeof(line), "a=$(irqs %s); r=$(rtx); %s; "
+		 "printf 'irq%%s %%d %%d\\n' s $(($(irqs %s) - a)) $(($(rtx) - r))", dev, cmd, dev);
 	vmm_exits_read(g->pid, &before);
+	rtx_board = board_retrans();
+	drops = tap_drops();
 	from = guest_cmd(g, line, 120);
 	vmm_exits_read(g->pid, &after);
 	vmm_exits_sub(&after, &after, &before);
+	r->retrans += board_retrans() - rtx_board;
+	r->drops += tap_drops() - drops;
 	if (from < 0) {
 		r->guest[k] = -1;
 		return;
 	}
 	r->guest[k] = parse_result(r, g->out + from, &mib);
-	irqs = 0;
+	irqs = retrans = 0;
 	for (p = g->out + from; (p = strstr(p, "\nirqs ")); p++)
-		if (sscanf(p, "\nirqs %ld", &irqs) == 1)
+		if (sscanf(p, "\nirqs %ld %ld", &irqs, &retrans) == 2)
 			break;
+	r->retrans += retrans;
 	r->mib += r->counts == COUNT_DISK ? IO_MIB : mib;
 	r->kicks += (double)vmm_exits_count(&after, "ioeventfd");
 	r->irqs += (double)irqs;
@@ -243,9 +293,10 @@ static bool measure_guest(void)
 
 	guest_start_typing(&g, (const char *const[]){ VMM_PATH, "--kernel", GUEST_KERNEL,
 		"--initrd", GUEST_INITRD, "--cpus", "1", "--disk", GUEST_DISK,
-		"--net", "tap=studytap0,host=10.0.2.1/24", "--append", "armvirt.ip=10.0.2.15/24",
+		"--net", "tap=" TAP ",host=10.0.2.1/24", "--append", "armvirt.ip=10.0.2.15/24",
 		NULL });
 	if (!guest_wait_for(&g, "guest# ", 600) || guest_type(&g, GUEST_IRQS_FN) ||
+	    guest_type(&g, GUEST_RETRANS_FN) ||
 	    guest_cmd(&g, "true", 60) < 0)
 		goto fail;
 	for (k = 0; k < REPS; k++)
@@ -268,7 +319,7 @@ fail:
 
 static void print_table(void)
 {
-	char date[32], counts[96];
+	char date[32], counts[128];
 	time_t now = time(NULL);
 	bool all = true;
 	int i;
@@ -292,7 +343,10 @@ static void print_table(void)
 
 		all &= ok;
 		ratio = !ok || nm <= 0 || gm <= 0 ? 0 : r->latency ? 100 * nm / gm : 100 * gm / nm;
-		if (r->counts != COUNT_NONE && r->mib > 0)
+		if (r->counts == COUNT_NET && r->mib > 0)
+			snprintf(counts, sizeof(counts), "%.1f, %.1f; %ld retransmits, %ld tap drops",
+				 r->kicks / r->mib, r->irqs / r->mib, r->retrans, r->drops);
+		else if (r->counts != COUNT_NONE && r->mib > 0)
 			snprintf(counts, sizeof(counts), "%.1f, %.1f", r->kicks / r->mib,
 				 r->irqs / r->mib);
 		else
@@ -310,7 +364,9 @@ static void print_table(void)
 	       "read: no O_DIRECT on tmpfs in 6.1), its loopback for TCP and ping; the "
 	       "guest's peer is the board, over virtio-net and a tap. The ping ratio is "
 	       "native/guest (a latency). Kicks are ioeventfd exits (all queues), irqs the "
-	       "guest's interrupts from that device. kvmtool: not built.\n");
+	       "guest's interrupts from that device; for TCP, the segments both ends "
+	       "retransmitted and the packets the board's tap dropped, over all "
+	       "repetitions. kvmtool: not built.\n");
 	if (!all)
 		printf("study| \nstudy| Some repetitions failed (see the board log).\n");
 }
