@@ -6,7 +6,10 @@
 # them) and summarise each migration's time, downtime, rounds and bytes next
 # to the reference study's figures. Figures from the emulated board are only
 # comparable with each other within one run (compare ratios, not absolute
-# times).
+# times). tests/bench/50-study's table of the reference study's rows goes to
+# build/bench/study.md and study.svg; `bench.sh --table LOG` makes them from
+# another board log, `bench.sh --self-test` checks the summaries and the
+# table's extraction on canned lines.
 set -uo pipefail
 
 top=$(cd "$(dirname "$0")/.." && pwd)
@@ -142,6 +145,14 @@ if [ "${1:-}" = --self-test ]; then
 	fi
 	rm -rf "$d"
 	exit "$rc"
+fi
+
+# bench.sh --table LOG: the study's table out of any board log that ran
+# tests/bench/50-study, into build/bench/.
+if [ "${1:-}" = --table ]; then
+	study_extract "${2:?bench.sh --table LOG}" "$top/build/bench" && exit 0
+	echo "bench.sh: no study| lines in $2" >&2
+	exit 1
 fi
 
 log=$top/build/test-logs/bench.log
