@@ -2,11 +2,11 @@
 /*
  * The reference study's table (KVM/ARM on a Cortex-A7, VM/native ratios),
  * remeasured here: the board ("native") and a 1-vCPU Linux guest on
- * armvirt run the same static tools (tests/tools/, in both /bin) back to
- * back in one board boot, REPS times each (each run on the board followed
- * at once by the same in the guest, so that both see the same load), for CPU integer and floating
- * point work, memory copy, sequential disk writes and reads, TCP in both
- * directions with 4 KiB and 32 KiB writes, and ping. Each row is printed
+ * armvirt run the same static tools (tests/tools/, in both /bin) in one
+ * board boot, REPS times each (each run on the board followed at once by
+ * the same in the guest, so that both see the same load), for CPU integer
+ * and floating point work, memory copy, sequential disk writes and reads,
+ * TCP in both directions with 4 KiB and 32 KiB writes, and ping. Each row is printed
  * as a "bench:" line, and the whole table as Markdown lines prefixed
  * "study| ", which scripts/bench.sh turns into build/bench/study.md and
  * study.svg. For the guest's disk and network rows, also the counts the
@@ -293,13 +293,17 @@ static bool measure(void)
 	struct guest_run g;
 	int i, k;
 
-	guest_start_typing(&g, (const char *const[]){ VMM_PATH, "--kernel", GUEST_KERNEL,
+	if (guest_start_typing(&g, (const char *const[]){ VMM_PATH, "--kernel", GUEST_KERNEL,
 		"--initrd", GUEST_INITRD, "--cpus", "1", "--disk", GUEST_DISK,
 		"--net", "tap=" TAP ",host=10.0.2.1/24", "--append", "armvirt.ip=10.0.2.15/24",
-		NULL });
+		NULL }) || g.pid <= 0) {
+		printf("# study: cannot start %s\n", VMM_PATH);
+		free(g.out);	/* not guest_free(): its descriptors may not be set */
+		free(g.chunks);
+		return false;
+	}
 	if (!guest_wait_for(&g, "guest# ", 600) || guest_type(&g, GUEST_IRQS_FN) ||
-	    guest_type(&g, GUEST_RETRANS_FN) ||
-	    guest_cmd(&g, "true", 60) < 0)
+	    guest_type(&g, GUEST_RETRANS_FN) || guest_cmd(&g, "true", 60) < 0)
 		goto fail;
 	for (k = 0; k < REPS; k++)
 		for (i = 0; i < NR_ROWS; i++) {
