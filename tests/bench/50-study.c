@@ -11,7 +11,8 @@
  * "study| ", which scripts/bench.sh turns into build/bench/study.md and
  * study.svg. For the guest's disk and network rows, also the counts the
  * emulator does not change: kicks (ioeventfd exits, debugfs) and the
- * interrupts of the device (the guest's /proc/interrupts) per MiB.
+ * interrupts of the device (the guest's /proc/interrupts) per MiB; for
+ * the other rows, the guest's exits per second by kind.
  *
  * What "native" is: the board's own image file on tmpfs for the disk (its
  * 6.1 kernel has no O_DIRECT on tmpfs, so the read is buffered, from
@@ -66,6 +67,8 @@ struct row {
 	double native[REPS], guest[REPS];
 	double mib, kicks, irqs;	/* guest, summed over the repetitions */
 	long retrans, drops;		/* TCP retransmits (both ends), tap drops */
+	struct vmm_exits exits;		/* the guest's, over the repetitions */
+	double secs;			/* the guest's time in them */
 };
 
 /* A row whose guest runs @g (the board @n), counting per MiB @cnt. */
@@ -240,6 +243,24 @@ static void measure_native_row(struct row *r, int k)
 		printf("# study: board: %s: %.200s\n", r->native_cmd, out);
 }
 
+/* @d's counts added to @sum's, kind by kind. */
+static void exits_add(struct vmm_exits *sum, const struct vmm_exits *d)
+{
+	int i, j;
+
+	for (i = 0; i < d->nr; i++) {
+		for (j = 0; j < sum->nr && strcmp(sum->name[j], d->name[i]); j++)
+			;
+		if (j == sum->nr) {
+			if (j == VMM_EXIT_KINDS)
+				continue;
+			snprintf(sum->name[j], sizeof(sum->name[j]), "%s", d->name[i]);
+			sum->count[sum->nr++] = 0;
+		}
+		sum->count[j] += d->count[i];
+	}
+}
+
 /* One repetition of row @r in the guest, counting kicks and interrupts. */
 static void measure_guest_row(struct guest_run *g, struct row *r, int k)
 {
@@ -253,7 +274,14 @@ static void measure_guest_row(struct guest_run *g, struct row *r, int k)
 	const char *p;
 
 	if (r->counts == COUNT_NONE) {
+		double t = now_s();
+
+		vmm_exits_read(g->pid, &before);
 		from = guest_cmd(g, cmd, 120);
+		vmm_exits_read(g->pid, &after);
+		vmm_exits_sub(&after, &after, &before);
+		r->secs += now_s() - t;
+		exits_add(&r->exits, &after);
 		r->guest[k] = from < 0 ? -1 : parse_result(r, g->out + from, NULL);
 		return;
 	}
@@ -365,6 +393,27 @@ static void print_table(void)
 		printf("study| | %s | %s | %.4g | %.4g | %.4g-%.4g | %.4g-%.4g | %s%.1f %% | %s | %s |\n",
 		       r->name, r->unit, nm, gm, nlo, nhi, glo, ghi, ok ? "" : "failed ",
 		       ratio, r->study, counts);
+	}
+	/* the exits of the guest's rows without counts: CPU and memory, ping */
+	for (i = 0; i < NR_ROWS; i++) {
+		const struct row *r = &rows[i];
+		char kinds[256];
+		long total = 0;
+		int j, len = 0;
+
+		if (r->counts != COUNT_NONE || r->secs <= 0)
+			continue;
+		kinds[0] = 0;
+		for (j = 0; j < r->exits.nr; j++) {
+			if (!strcmp(r->exits.name[j], "runs") || r->exits.count[j] <= 0)
+				continue;
+			total += r->exits.count[j];
+			if (len < (int)sizeof(kinds))
+				len += snprintf(kinds + len, sizeof(kinds) - len, " %s %.0f",
+						r->exits.name[j], r->exits.count[j] / r->secs);
+		}
+		printf("bench: study guest exits during %s: %.0f per s (%s )\n", r->name,
+		       total / r->secs, kinds[0] ? kinds + 1 : "none");
 	}
 	printf("study| \n");
 	printf("study| Native is the board's image file on tmpfs for the disk (buffered "
