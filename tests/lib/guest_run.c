@@ -47,7 +47,7 @@ static int start(struct guest_run *g, const char *const argv[], bool typing)
 		dup2(devnull, 0);
 		dup2(pipefd[1], 1);
 		dup2(pipefd[1], 2);
-		execv(VMM_PATH, (char *const *)argv);
+		execv(argv[0], (char *const *)argv);
 		_exit(127);
 	}
 	close(pipefd[1]);

@@ -32,7 +32,7 @@ struct guest_run {
 	int status;		/* exit status, 128 + signal, or -1 while running */
 };
 
-/* Start the VMM with argv (argv[0] is VMM_PATH's arguments start at [1]). */
+/* Start the VMM argv[0] (VMM_PATH, or another build) with the arguments of argv. */
 int guest_start(struct guest_run *g, const char *const argv[]);
 /* The same, with the VMM's stdin a pipe that guest_type() writes to. */
 int guest_start_typing(struct guest_run *g, const char *const argv[]);
