@@ -15,13 +15,7 @@
 #include <stdlib.h>
 #include <time.h>
 
-static double now_s(void)
-{
-	struct timespec ts;
-
-	clock_gettime(CLOCK_MONOTONIC, &ts);
-	return (double)ts.tv_sec + (double)ts.tv_nsec / 1e9;
-}
+#include "tool_time.h"
 
 /* sqrt(@a) by five Newton steps from a rough start. */
 static double newton_sqrt(double a)
@@ -55,24 +49,21 @@ static double run(long loops)
 	return acc + v[0] + v[1];
 }
 
+/* One run, for best_time(). */
+static void run_once(long loops, void *result)
+{
+	*(double *)result = run(loops);
+}
+
 int main(int argc, char **argv)
 {
-	long loops = argc > 1 ? atol(argv[1]) : 200000;
-	int rounds = argc > 2 ? atoi(argv[2]) : 3, i;
-	double best = -1, sum = 0;
+	long loops;
+	int rounds;
+	double best, sum = 0;
 
-	if (loops <= 0 || rounds <= 0) {
-		fprintf(stderr, "usage: cpu-float [LOOPS [ROUNDS]]\n");
+	if (loops_and_rounds(argc, argv, "cpu-float", 200000, &loops, &rounds))
 		return 2;
-	}
-	for (i = 0; i < rounds; i++) {
-		double t = now_s();
-
-		sum = run(loops);
-		t = now_s() - t;
-		if (best < 0 || t < best)
-			best = t;
-	}
+	best = best_time(rounds, loops, run_once, &sum);
 	printf("cpu-float: %ld loops in %.3f s, %.1f kloops/s (checksum %.6f)\n",
 	       loops, best, best > 0 ? loops / best / 1e3 : 0, sum);
 	return 0;

@@ -16,6 +16,8 @@
 #include <string.h>
 #include <time.h>
 
+#include "tool_time.h"
+
 #define RING	8
 
 struct rec {
@@ -25,14 +27,6 @@ struct rec {
 	unsigned int acc;
 	char name[32];
 };
-
-static double now_s(void)
-{
-	struct timespec ts;
-
-	clock_gettime(CLOCK_MONOTONIC, &ts);
-	return (double)ts.tv_sec + (double)ts.tv_nsec / 1e9;
-}
 
 /* "rec-" and @n in decimal into @buf; its length. */
 static int format_name(char *buf, unsigned int n)
@@ -106,25 +100,22 @@ static unsigned int run(long loops)
 	return sum ^ seed;
 }
 
+/* One run, for best_time(). */
+static void run_once(long loops, void *result)
+{
+	*(unsigned int *)result = run(loops);
+}
+
 int main(int argc, char **argv)
 {
-	long loops = argc > 1 ? atol(argv[1]) : 1000000;
-	int rounds = argc > 2 ? atoi(argv[2]) : 3, i;
-	double best = -1;
+	long loops;
+	int rounds;
+	double best;
 	unsigned int sum = 0;
 
-	if (loops <= 0 || rounds <= 0) {
-		fprintf(stderr, "usage: cpu-int [LOOPS [ROUNDS]]\n");
+	if (loops_and_rounds(argc, argv, "cpu-int", 1000000, &loops, &rounds))
 		return 2;
-	}
-	for (i = 0; i < rounds; i++) {
-		double t = now_s();
-
-		sum = run(loops);
-		t = now_s() - t;
-		if (best < 0 || t < best)
-			best = t;
-	}
+	best = best_time(rounds, loops, run_once, &sum);
 	printf("cpu-int: %ld loops in %.3f s, %.1f kloops/s (checksum %08x)\n",
 	       loops, best, best > 0 ? loops / best / 1e3 : 0, sum);
 	return 0;

@@ -16,17 +16,11 @@
 #include <stdlib.h>
 #include <string.h>
 #include <time.h>
+
+#include "tool_time.h"
 #include <unistd.h>
 
 #define BLOCK	(1 << 20)
-
-static double now_s(void)
-{
-	struct timespec ts;
-
-	clock_gettime(CLOCK_MONOTONIC, &ts);
-	return (double)ts.tv_sec + (double)ts.tv_nsec / 1e9;
-}
 
 int main(int argc, char **argv)
 {

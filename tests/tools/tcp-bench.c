@@ -17,6 +17,7 @@
 #define _GNU_SOURCE
 #include <arpa/inet.h>
 #include <errno.h>
+#include <stdbool.h>
 #include <netinet/in.h>
 #include <signal.h>
 #include <stdint.h>
@@ -25,6 +26,8 @@
 #include <string.h>
 #include <sys/socket.h>
 #include <time.h>
+
+#include "tool_time.h"
 #include <unistd.h>
 
 #define MAGIC		0x61544350u	/* "aTCP" */
@@ -35,37 +38,13 @@ struct request {
 	uint32_t magic, server_sends, len, ms;
 };
 
-static double now_s(void)
-{
-	struct timespec ts;
-
-	clock_gettime(CLOCK_MONOTONIC, &ts);
-	return (double)ts.tv_sec + (double)ts.tv_nsec / 1e9;
-}
-
-static int write_all(int fd, const void *buf, size_t len)
-{
-	const char *p = buf;
-
-	while (len) {
-		ssize_t n = write(fd, p, len);
-
-		if (n < 0 && errno == EINTR)
-			continue;
-		if (n <= 0)
-			return -1;
-		p += n;
-		len -= (size_t)n;
-	}
-	return 0;
-}
-
-static int read_all(int fd, void *buf, size_t len)
+/* All @len bytes of @buf written to @fd (@out) or read from it: 0, or -1. */
+static int xfer_all(int fd, void *buf, size_t len, bool out)
 {
 	char *p = buf;
 
 	while (len) {
-		ssize_t n = read(fd, p, len);
+		ssize_t n = out ? write(fd, p, len) : read(fd, p, len);
 
 		if (n < 0 && errno == EINTR)
 			continue;
@@ -75,6 +54,16 @@ static int read_all(int fd, void *buf, size_t len)
 		len -= (size_t)n;
 	}
 	return 0;
+}
+
+static int write_all(int fd, const void *buf, size_t len)
+{
+	return xfer_all(fd, (void *)buf, len, true);
+}
+
+static int read_all(int fd, void *buf, size_t len)
+{
+	return xfer_all(fd, buf, len, false);
 }
 
 /* Write @len-byte pieces of @buf for @secs; 0 or -1. */
