@@ -87,8 +87,12 @@ static void net_receive(struct virtio_net *n, struct virtio_mmio *vdev)
 			vq->last_avail--;
 			break;
 		}
-		if (len < NET_HDR_LEN) {
-			/* buffers the tap refuses (one over SSIZE_MAX: EFAULT): returned empty */
+		/*
+		 * Buffers the tap refuses (one over SSIZE_MAX: EFAULT), or a
+		 * frame longer than the buffers: the tap returns the frame's
+		 * length, not what it copied. Returned empty: dropped.
+		 */
+		if (len < NET_HDR_LEN || (uint64_t)len > c.in_len) {
 			virtq_push(vq, &c, 0);
 			continue;
 		}
