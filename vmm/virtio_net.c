@@ -51,10 +51,28 @@ struct virtio_net {
 	int tap_fd;
 	bool tap_paused;
 	bool tx_error_told, offload_error_told;	/* one message each, not one per frame */
+	bool rx_truncated_told;
+	uint8_t rx_overflow;	/* read past a chain's buffers: the frame did not fit */
 	struct virtio_net_config config;
 	struct virtio_dev_ops ops;
 	struct virtio_mmio *vdev;
 };
+
+/*
+ * The tap's header, then its frame, straight into the chain's buffers, and
+ * one byte more: a read returns at most what its buffers hold, the rest of
+ * a longer frame is lost, so a read that reaches the extra byte tells the
+ * frame did not fit. Device lock held.
+ */
+static ssize_t tap_read_frame(struct virtio_net *n, const struct virtq_chain *c)
+{
+	struct iovec iov[VIRTQ_MAX_SEGS + 1];
+
+	memcpy(iov, c->in, c->nr_in * sizeof(iov[0]));
+	iov[c->nr_in].iov_base = &n->rx_overflow;
+	iov[c->nr_in].iov_len = 1;
+	return readv(n->tap_fd, iov, c->nr_in + 1);
+}
 
 /* Move packets from the tap into receive buffers. Device lock held. */
 static void net_receive(struct virtio_net *n, struct virtio_mmio *vdev)
@@ -80,8 +98,7 @@ static void net_receive(struct virtio_net *n, struct virtio_mmio *vdev)
 			virtq_push(vq, &c, 0);
 			continue;
 		}
-		/* the tap's header, then its frame, straight into the buffers */
-		len = readv(n->tap_fd, c.in, c.nr_in);
+		len = tap_read_frame(n, &c);
 		if (len < 0 && (errno == EAGAIN || errno == EWOULDBLOCK)) {
 			/* nothing to read after all: give the chain back unused */
 			vq->last_avail--;
@@ -89,10 +106,17 @@ static void net_receive(struct virtio_net *n, struct virtio_mmio *vdev)
 		}
 		/*
 		 * Buffers the tap refuses (one over SSIZE_MAX: EFAULT), or a
-		 * frame longer than the buffers: the tap returns the frame's
-		 * length, not what it copied. Returned empty: dropped.
+		 * frame longer than the buffers (a tap or bridge with a larger
+		 * MTU than the guest's, a driver that took GUEST_TSO and posted
+		 * small buffers): returned empty, which a driver drops as a
+		 * length error, rather than as a cut frame.
 		 */
 		if (len < NET_HDR_LEN || (uint64_t)len > c.in_len) {
+			if (len > 0 && !n->rx_truncated_told) {
+				n->rx_truncated_told = true;
+				vmm_err("virtio-net: a frame longer than the guest's receive buffers (%llu bytes) dropped (so are the next, silently)",
+					(unsigned long long)c.in_len);
+			}
 			virtq_push(vq, &c, 0);
 			continue;
 		}

@@ -6,10 +6,11 @@
  * found in the device tree /chosen/bootargs that r2 points to), notifies
  * the queue, and reports over the PL011:
  *
- *   HOSTILE case=N status=SSSSSSSS used=UUUUUUUU blk=BBBBBBBB
+ *   HOSTILE case=N status=SSSSSSSS used=UUUUUUUU blk=BBBBBBBB len=LLLLLLLL
  *
  * (the device's Status register, the used ring's index, the virtio-blk
- * status byte) before powering off. tests/vmm/20-hostile-virtio.c runs
+ * status byte, the length of the used ring's first element) before
+ * powering off. tests/vmm/20-hostile-virtio.c runs
  * each case. Position-independent: the VMM loads it where a zImage goes.
  */
 #include "guest.h"
@@ -56,7 +57,7 @@
 #define F_WRITE		2
 #define F_INDIRECT	4
 
-#define NR_CASES	14
+#define NR_CASES	15
 
 	.arm
 _start:
@@ -82,6 +83,7 @@ _start:
 	b	case_blk_sector_wraps
 	b	case_rng_num4096_loop
 	b	case_net_rx_over_2g
+	b	case_net_rx_short
 
 /* 0: a good block read of sector 0 */
 case_sane:
@@ -218,6 +220,20 @@ case_net_rx_over_2g:
 	ldr	r5, =30000			@ frames come from the board: wait longer
 	b	notify_and_wait
 
+/*
+ * 14: virtio-net, a receive buffer of 20 bytes: the 12-byte header and 8
+ * bytes of frame, shorter than any frame from the board. It comes back
+ * with length 0, not the length of a frame it could not hold.
+ */
+case_net_rx_short:
+	ldr	r0, =ID_NET
+	ldr	r1, =DATA
+	mov	r2, #20
+	ldr	r3, =F_WRITE
+	bl	one_desc_chain
+	ldr	r5, =30000			@ frames come from the board: wait longer
+	b	notify_and_wait
+
 bad_case:
 	adrl	r0, msg_bad_case
 	bl	puts
@@ -257,6 +273,10 @@ notify_and_wait:			@ r5: how many times to look
 	bl	puts
 	ldr	r0, =BLK_STATUS
 	ldrb	r0, [r0]
+	bl	puthex
+	adrl	r0, msg_len
+	bl	puts
+	ldr	r0, [r6, #8]			@ used.ring[0].len
 	bl	puthex
 	mov	r0, #'\n'
 	bl	putc
@@ -458,6 +478,7 @@ msg_case:	.asciz	"HOSTILE case="
 msg_status:	.asciz	" status="
 msg_used:	.asciz	" used="
 msg_blk:	.asciz	" blk="
+msg_len:	.asciz	" len="
 msg_bad_case:	.asciz	"HOSTILE no such case\n"
 msg_no_dev:	.asciz	"HOSTILE no such device\n"
 	.align	2

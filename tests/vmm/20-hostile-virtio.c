@@ -5,7 +5,7 @@
  * once ready, rings moved once ready, descriptor loops, buffers past RAM or
  * at 0xffffffff, an indirect descriptor not negotiated, an available index
  * far ahead, a block sector whose byte offset wraps, a receive buffer
- * larger than a read can take) and notifies. The VMM must never die or spin of it: the
+ * larger than a read can take or shorter than a frame) and notifies. The VMM must never die or spin of it: the
  * guest reads DEVICE_NEEDS_RESET in Status (or the VMM stops with status
  * 1 and a message) or gets its request answered (an error, or a chain
  * returned unused), a sane request still works, and the board's kernel
@@ -29,11 +29,12 @@
 #define HOSTILE		"/tests/data/guest-hostile.bin"
 #define DISK		"/tmp/hostile-disk.img"
 #define TUN_KO		"/lib/modules/tun.ko"
-#define NET_CASE	13	/* on virtio-net: run with a tap, frames sent to it */
+#define FIRST_NET_CASE	13	/* from here on virtio-net: run with a tap, frames sent to it */
 #define NEEDS_RESET	0x40
 #define BLK_S_OK	0
 #define BLK_S_IOERR	1
 
+/* RETURNED: the chain comes back, with length 0 */
 enum expect { SERVED_OK, SERVED_IOERR, BROKEN, RETURNED };
 
 static const struct {
@@ -55,6 +56,8 @@ static const struct {
 	{ "rng-queue-num-4096-after-ready-with-a-loop", BROKEN },
 	/* the chain comes back unused; before, the I/O thread retried it forever */
 	{ "net-receive-buffer-over-2-gib-comes-back", RETURNED },
+	/* before, it came back with the length of the frame it could not hold */
+	{ "net-receive-buffer-shorter-than-a-frame-comes-back-empty", RETURNED },
 };
 
 #define NR_CASES ((int)(sizeof(cases) / sizeof(cases[0])))
@@ -89,7 +92,7 @@ static void send_frames_until_report(struct guest_run *g)
 
 static void run_case(int n)
 {
-	unsigned int c = ~0U, status = 0, used = 0, blk = 0;
+	unsigned int c = ~0U, status = 0, used = 0, blk = 0, len = ~0U;
 	struct guest_run g;
 	char param[32];
 	const char *line;
@@ -97,7 +100,7 @@ static void run_case(int n)
 	int rc;
 
 	snprintf(param, sizeof(param), "hcase=%d", n);
-	if (n == NET_CASE ?
+	if (n >= FIRST_NET_CASE ?
 	    guest_start(&g, ((const char *const[]){ VMM_PATH, "--kernel", HOSTILE, "--mem", "2200",
 			"--net", "tap=hostap0,host=10.0.2.1/24", "--params", param, NULL })) :
 	    guest_start(&g, ((const char *const[]){ VMM_PATH, "--kernel", HOSTILE,
@@ -105,12 +108,13 @@ static void run_case(int n)
 		tap_ok(false, "hostile-%d-%s", n, cases[n].name);
 		return;
 	}
-	if (n == NET_CASE)
+	if (n >= FIRST_NET_CASE)
 		send_frames_until_report(&g);
 	rc = guest_finish(&g, 60);
 	line = strstr(g.out, "HOSTILE case=");
 	if (line)
-		sscanf(line, "HOSTILE case=%x status=%x used=%x blk=%x", &c, &status, &used, &blk);
+		sscanf(line, "HOSTILE case=%x status=%x used=%x blk=%x len=%x",
+		       &c, &status, &used, &blk, &len);
 	/* never a signal, never corruption; the guest ran to its report, or the VMM gave up */
 	ok = (rc == 0 && c == (unsigned int)n) || (rc == 1 && strstr(g.out, "armvirt-vmm: "));
 	ok = ok && !corrupted(g.out);
@@ -124,12 +128,12 @@ static void run_case(int n)
 		ok = ok && (rc == 1 || (status & NEEDS_RESET));
 		break;
 	case RETURNED:
-		ok = ok && rc == 0 && !(status & NEEDS_RESET) && used == 1;
+		ok = ok && rc == 0 && !(status & NEEDS_RESET) && used == 1 && len == 0;
 		break;
 	}
 	if (!tap_ok(ok, "hostile-%d-%s", n, cases[n].name)) {
-		tap_diag("VMM status %d; guest read status %#x, used index %u, block status %#x",
-			 rc, status, used, blk);
+		tap_diag("VMM status %d; guest read status %#x, used index %u, block status %#x, used length %u",
+			 rc, status, used, blk, len);
 		guest_diag_tail(&g, 1500);
 	}
 	guest_free(&g);
