@@ -134,7 +134,7 @@ static uint8_t blk_rw(struct virtio_blk *b, struct virtq_chain *c, uint64_t sect
 		disk_dirty_mark(b->disk, offset, len);
 	if (done < 0 || (uint64_t)done != len)
 		return VIRTIO_BLK_S_IOERR;
-	if (!write)
+	if (!write)	/* len == done, a non-negative ssize_t: under 2 GiB here */
 		*written += (uint32_t)len;
 	return VIRTIO_BLK_S_OK;
 }

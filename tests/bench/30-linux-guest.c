@@ -70,13 +70,12 @@ static double board_time(const char *cmd)
 /* The value printed by the guest on a line "B <name> <value>". */
 static double guest_value(const struct guest_run *g, const char *name)
 {
-	char key[64];
-	const char *p;
+	char key[64], line[64];
 	double v;
 
-	snprintf(key, sizeof(key), "\nB %s ", name);
-	p = strstr(g->out, key);
-	return p && sscanf(p + strlen(key), "%lf", &v) == 1 ? v : -1;
+	snprintf(key, sizeof(key), "B %s ", name);
+	return guest_line_after(g, key, line, sizeof(line)) &&
+	       sscanf(line, "%lf", &v) == 1 ? v : -1;
 }
 
 int main(void)

@@ -187,6 +187,28 @@ bool guest_cmd_output(const struct guest_run *g, char *buf, size_t size)
 	return true;
 }
 
+bool text_line_after(const char *text, const char *key, char *buf, size_t size)
+{
+	size_t klen = strlen(key);
+	const char *p = text;
+
+	while (p && strncmp(p, key, klen)) {
+		p = strchr(p, '\n');
+		if (p)
+			p++;
+	}
+	if (!p)
+		return false;
+	p += klen;
+	snprintf(buf, size, "%.*s", (int)strcspn(p, "\r\n"), p);
+	return true;
+}
+
+bool guest_line_after(const struct guest_run *g, const char *key, char *buf, size_t size)
+{
+	return text_line_after(g->out, key, buf, size);
+}
+
 int guest_cmd_rc(const struct guest_run *g)
 {
 	const char *p = strstr(g->out, "=== armvirt-guest-cmd-end rc=");

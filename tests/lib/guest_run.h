@@ -46,6 +46,13 @@ int guest_finish(struct guest_run *g, double timeout_s);
 double guest_time_of(const struct guest_run *g, const char *needle);
 /* The text after "=== armvirt-guest-cmd\n" up to its end marker, in buf. */
 bool guest_cmd_output(const struct guest_run *g, char *buf, size_t size);
+/*
+ * The rest of the first line of @text that starts with @key, up to its end
+ * of line, in buf: false if no line does. @key holds any separator.
+ */
+bool text_line_after(const char *text, const char *key, char *buf, size_t size);
+/* text_line_after() over everything the guest printed. */
+bool guest_line_after(const struct guest_run *g, const char *key, char *buf, size_t size);
 /* The "rc=N" of the guest command; -1 if none. */
 int guest_cmd_rc(const struct guest_run *g);
 void guest_free(struct guest_run *g);

@@ -51,19 +51,12 @@ static bool board_md5(const char *path, int skip, int len, char md5[33])
 	return shell_first_word(cmd, md5);
 }
 
-/* The first line of the guest command's output that follows @prefix. */
+/* The rest of the guest command's first output line that starts with @prefix. */
 static bool cmd_line_after(const struct guest_run *g, const char *prefix, char *buf, size_t size)
 {
-	char out[8192], *p;
+	char out[8192];
 
-	if (!guest_cmd_output(g, out, sizeof(out)))
-		return false;
-	p = strstr(out, prefix);
-	if (!p)
-		return false;
-	p += strlen(prefix);
-	snprintf(buf, size, "%.*s", (int)strcspn(p, "\r\n"), p);
-	return true;
+	return guest_cmd_output(g, out, sizeof(out)) && text_line_after(out, prefix, buf, size);
 }
 
 /* A run that ended otherwise than expected: show how it ended. */
