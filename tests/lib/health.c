@@ -10,17 +10,9 @@
 #define TAINT_DIE	(1ul << 7)	/* 'D': an oops happened */
 #define TAINT_WARN	(1ul << 9)	/* 'W': a WARN fired */
 
-/*
- * The 6.1 kernel's own report, as tests/run.sh sets it aside (README, the
- * fuzz suite): collapse_huge_page() holds a CONFIG_HIGHPTE kmap_atomic()
- * across mmu_notifier_invalidate_range_end(), whose might_sleep() fires
- * for any mm with a notifier (and taints W). Known by its exact header and
- * the frame that calls __might_resched, within the report.
- */
-#define KNOWN_HEADER	"BUG: sleeping function called from invalid context at include/linux/mmu_notifier.h:482"
 #define KNOWN_REPORT_MAX 4096	/* how far its frame may be from its header */
 
-static bool known_frame(const char *from, size_t len)
+bool known_kernel_frame(const char *text, size_t len)
 {
 	static const char * const frames[] = {
 		"__might_resched from hpage_collapse_scan_pmd+",
@@ -29,7 +21,7 @@ static bool known_frame(const char *from, size_t len)
 	size_t i;
 
 	for (i = 0; i < sizeof(frames) / sizeof(frames[0]); i++)
-		if (memmem(from, len, frames[i], strlen(frames[i])))
+		if (memmem(text, len, frames[i], strlen(frames[i])))
 			return true;
 	return false;
 }
@@ -43,8 +35,8 @@ static int known_kernel_reports(void)
 
 	if (len < 0)
 		return 0;
-	for (p = buf; (p = strstr(p, KNOWN_HEADER)); p = end) {
-		end = p + strlen(KNOWN_HEADER);
+	for (p = buf; (p = strstr(p, KNOWN_KERNEL_HEADER)); p = end) {
+		end = p + strlen(KNOWN_KERNEL_HEADER);
 		/* the report ends where the next one starts, or a page on */
 		stop = buf + len - end > KNOWN_REPORT_MAX ? end + KNOWN_REPORT_MAX : buf + len;
 		other = memmem(end, (size_t)(stop - end), "BUG:", 4);
@@ -53,7 +45,7 @@ static int known_kernel_reports(void)
 		other = memmem(end, (size_t)(stop - end), "WARNING:", 8);
 		if (other)
 			stop = other;
-		n += known_frame(end, (size_t)(stop - end));
+		n += known_kernel_frame(end, (size_t)(stop - end));
 	}
 	return n;
 }
