@@ -35,6 +35,36 @@ static int sys_ioctl_fail(const char *what)
 	return -1;
 }
 
+/*
+ * Guest RAM, at a host address congruent to its guest address modulo
+ * 2 MiB (the guest's base is 2 MiB-aligned): the host can back each 2 MiB
+ * of it with one transparent huge page, and armvirt map that into the
+ * guest with one stage-2 block on an LPAE host, instead of 512 pages each
+ * faulted in on its own. Anywhere else, a huge page's range would straddle
+ * two guest blocks.
+ */
+static uint8_t *guest_ram_map(size_t size)
+{
+	const size_t align = GUEST_RAM_ALIGN;
+	size_t head;
+	uint8_t *p;
+
+	if (size > SIZE_MAX - align) {
+		errno = ENOMEM;
+		return NULL;
+	}
+	p = mmap(NULL, size + align, PROT_READ | PROT_WRITE,
+		 MAP_PRIVATE | MAP_ANONYMOUS | MAP_NORESERVE, -1, 0);
+	if (p == MAP_FAILED)
+		return NULL;
+	head = (align - ((uintptr_t)p & (align - 1))) & (align - 1);
+	if (head)
+		munmap(p, head);
+	if (align - head)
+		munmap(p + head + size, align - head);
+	return p + head;
+}
+
 int vm_open(struct vmm *vmm)
 {
 	vmm->sys_fd = open(vmm->cfg.dev_path, O_RDWR | O_CLOEXEC);
@@ -51,12 +81,9 @@ int vm_open(struct vmm *vmm)
 	if (vmm->run_size < (int)sizeof(struct kvm_run))
 		return sys_ioctl_fail("KVM_GET_VCPU_MMAP_SIZE");
 	vmm->ram_size = vmm->cfg.ram_size;
-	vmm->ram = mmap(NULL, vmm->ram_size, PROT_READ | PROT_WRITE,
-			MAP_PRIVATE | MAP_ANONYMOUS | MAP_NORESERVE, -1, 0);
-	if (vmm->ram == MAP_FAILED) {
-		vmm->ram = NULL;
+	vmm->ram = guest_ram_map(vmm->ram_size);
+	if (!vmm->ram)
 		return sys_ioctl_fail("guest RAM");
-	}
 	vmm->vm_fd = vmm->vgic_fd = -1;
 	vmm->vmm_dirty = calloc((vmm->ram_size >> 12) / 8 + sizeof(unsigned long), 1);
 	if (!vmm->vmm_dirty)

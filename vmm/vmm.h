@@ -50,6 +50,7 @@
 #define GUEST_VIRTIO_SIZE	0x200ULL
 #define GUEST_VIRTIO_SPI	16		/* the first virtio device's SPI */
 #define GUEST_RAM_BASE		0x40000000ULL
+#define GUEST_RAM_ALIGN		(2u << 20)	/* an LPAE stage-2 block; GUEST_RAM_BASE's alignment */
 #define GUEST_NR_IRQS		128		/* 96 SPIs */
 
 #define VMM_MAX_VCPUS		8
