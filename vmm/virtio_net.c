@@ -112,7 +112,7 @@ static void net_receive(struct virtio_net *n, struct virtio_mmio *vdev)
 		 * length error, rather than as a cut frame.
 		 */
 		if (len < NET_HDR_LEN || (uint64_t)len > c.in_len) {
-			if (len > 0 && !n->rx_truncated_told) {
+			if (len >= NET_HDR_LEN && !n->rx_truncated_told) {	/* did not fit */
 				n->rx_truncated_told = true;
 				vmm_err("virtio-net: a frame longer than the guest's receive buffers (%llu bytes) dropped (so are the next, silently)",
 					(unsigned long long)c.in_len);

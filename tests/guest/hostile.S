@@ -223,7 +223,7 @@ case_net_rx_over_2g:
 /*
  * 14: virtio-net, a receive buffer of 20 bytes: the 12-byte header and 8
  * bytes of frame, shorter than any frame from the board. It comes back
- * with length 0, not the length of a frame it could not hold.
+ * with length 0, not full of the first 8 bytes of a longer frame.
  */
 case_net_rx_short:
 	ldr	r0, =ID_NET

@@ -56,7 +56,7 @@ static const struct {
 	{ "rng-queue-num-4096-after-ready-with-a-loop", BROKEN },
 	/* the chain comes back unused; before, the I/O thread retried it forever */
 	{ "net-receive-buffer-over-2-gib-comes-back", RETURNED },
-	/* before, it came back with the length of the frame it could not hold */
+	/* before, it came back full, with the first 8 bytes of a longer frame */
 	{ "net-receive-buffer-shorter-than-a-frame-comes-back-empty", RETURNED },
 };
 

@@ -77,7 +77,6 @@ static void guest_macs(const struct guest_run *g, char *buf, size_t size)
 }
 
 #define OFF_TAP		"no0"
-#define OFF_MIB		4
 /* Without offloads no frame is longer than the MTU and its Ethernet header. */
 #define OFF_LONGEST_PLAIN_FRAME	1514
 /*
