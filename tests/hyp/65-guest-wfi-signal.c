@@ -18,6 +18,7 @@
 #include "vm.h"
 
 #define FLAG_GPA	(GUEST_RAM_BASE + 0x10000)
+#define WAKE_GPA	(GUEST_RAM_BASE + 0x10004)
 
 static struct tvm vm;
 static atomic_int run_done;
@@ -85,6 +86,7 @@ int main(void)
 	tap_eq(vm.vcpu[0].run->exit_reason, KVM_EXIT_INTR, "exit-reason-is-intr");
 	tap_ok(tvm_exit_count(0, "wfi") >= 1, "debugfs-counts-the-wfi");
 
+	*(volatile uint32_t *)tvm_gpa(&vm, WAKE_GPA) = 1;
 	uc = tvm_run_ucall(&vm.vcpu[0]);
 	tap_ok(uc.kind == UC_VALUE && uc.value == 2, "guest-resumes-after-wfi");
 
