@@ -46,12 +46,13 @@ check_all_only=" a7-hyp a15-nolpae-hyp a7-nolpae-vmm a15-rootfs "
 # What make check trims from a board, for time (make check-all and a board
 # named on the command line run it whole). 50-reload: 20 load/unload cycles
 # instead of 100 except on the stock 6.1 board (the debug board's kmemleak
-# finds a leak in one); 30-migrate, 31-migrate-disk, 40-control and 50-net: not on the boards
-# mixing kernel versions (a15-vmm runs them; they test the VMM, and a guest
-# of another version has nothing of its own in the migration stream);
-# 31-migrate-disk and 50-net: not on the debug board (the VMM's disk stream
-# and network; what the module does for them, the dirty log, ioeventfds
-# and irqfds, 30-migrate and 10-linux-guest run there). Derived from the
+# finds a leak in one); 12-console, 30-migrate, 31-migrate-disk, 40-control
+# and 50-net: not on the boards mixing kernel versions (a15-vmm runs them;
+# they test the VMM, and a guest of another version has nothing of its own
+# in the migration stream); 12-console, 31-migrate-disk and 50-net: not on
+# the debug board (the VMM's consoles, disk stream and network; what the
+# module does for them, the dirty log, ioeventfds and irqfds, 30-migrate
+# and 10-linux-guest run there). Derived from the
 # board's suite, kernel flavour and options: the hyp boards not on the
 # stock kernel, the vmm boards with a --guest, the debug vmm board.
 check_trims() {
@@ -59,9 +60,9 @@ check_trims() {
 	if [ "$suite" = hyp ] && [ "$flavour" != armmp-lpae ]; then
 		echo "--append armvirt.reload_cycles=20"
 	elif [ "$suite" = vmm ] && [[ $opts == *--guest* ]]; then
-		echo "--append armvirt.skip=30-migrate,31-migrate-disk,40-control,50-net"
+		echo "--append armvirt.skip=12-console,30-migrate,31-migrate-disk,40-control,50-net"
 	elif [ "$suite" = vmm ] && [ "$flavour" = debug ]; then
-		echo "--append armvirt.skip=31-migrate-disk,50-net"
+		echo "--append armvirt.skip=12-console,31-migrate-disk,50-net"
 	fi
 }
 

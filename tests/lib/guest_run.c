@@ -235,6 +235,13 @@ void guest_diag_tail(const struct guest_run *g, size_t bytes)
 	}
 }
 
+bool guest_check(const struct guest_run *g, bool ok)
+{
+	if (!ok)
+		guest_diag_tail(g, 2000);
+	return ok;
+}
+
 void guest_free(struct guest_run *g)
 {
 	if (g->pid > 0 && g->status < 0) {

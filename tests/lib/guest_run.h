@@ -58,6 +58,8 @@ int guest_cmd_rc(const struct guest_run *g);
 void guest_free(struct guest_run *g);
 /* Print the last @bytes of the output as TAP comments. */
 void guest_diag_tail(const struct guest_run *g, size_t bytes);
+/* Returns @ok; when false, the last 2000 bytes of the output as TAP comments. */
+bool guest_check(const struct guest_run *g, bool ok);
 /*
  * Runs the VMM with @argv, which must stop at once: true if it exits with
  * @status, printing @msg, within 60 s; else its output's tail as a comment.

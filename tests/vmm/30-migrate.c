@@ -55,12 +55,6 @@
 	"md5sum < /tmp/f$((i%4)) >> /tmp/sums; echo ITER $i; i=$((i+1)); done; " \
 	"echo SUM $(md5sum < /tmp/sums)"
 
-static void diag_run(const struct guest_run *g, bool ok)
-{
-	if (!ok)
-		guest_diag_tail(g, 1500);
-}
-
 static bool make_file(const char *path, off_t size)
 {
 	int fd = open(path, O_RDWR | O_CREAT | O_TRUNC, 0600);
@@ -84,7 +78,7 @@ static void test_save_restore(void)
 		tap_diag("the guest did not count to 3");
 	kill(a.pid, SIGUSR1);
 	status = guest_finish(&a, 120);
-	diag_run(&a, tap_eq(status, 0, "save-on-sigusr1-exits-0"));
+	guest_check(&a, tap_eq(status, 0, "save-on-sigusr1-exits-0"));
 	tap_ok(strstr(a.out, "armvirt-vmm: saved the VM to " SNAPSHOT) != NULL, "save-message");
 	guest_ticks(a.out, 0, up, 10, &unused, &before);
 	tap_ok(!strstr(a.out, "=== armvirt-guest-cmd-end") && before >= 3 && before < 9,
@@ -102,7 +96,7 @@ static void test_save_restore(void)
 	sleep(3);
 	guest_start(&b, VMM_ARGS("--disk", DISK, "--cmd", TICKS_CMD, "--restore", SNAPSHOT));
 	status = guest_finish(&b, RUN_TIMEOUT_S);
-	diag_run(&b, tap_eq(status, 0, "restored-guest-runs-to-poweroff"));
+	guest_check(&b, tap_eq(status, 0, "restored-guest-runs-to-poweroff"));
 	guest_ticks(b.out, 0, up, 10, &resumed, &after);
 	tap_ok(strstr(b.out, "=== armvirt-guest-ready") == NULL &&
 	       strstr(b.out, "\nTICK 0 ") == NULL, "restore-resumes-not-reboots");
@@ -194,7 +188,7 @@ static void test_migrations(void)
 	guest_finish(&dead, 30);
 	/* the stream had started: the source lost a connection, not a connect */
 	guest_wait_for(&src, "failed; the guest carries on here", 60);
-	diag_run(&src, tap_ok(strstr(src.out, "writing the VM state") &&
+	guest_check(&src, tap_ok(strstr(src.out, "writing the VM state") &&
 			      strstr(src.out, "failed; the guest carries on here"),
 			      "target-killed-source-carries-on"));
 	iter_failed = last_iter(&src);
@@ -209,10 +203,10 @@ static void test_migrations(void)
 	migrated = strstr(src.out, "armvirt-vmm: migrated\n") || strstr(src.out, "armvirt-vmm: migrated\r");
 	/* a target that got nothing would wait for ever */
 	s_dst = guest_finish(&dst, migrated ? RUN_TIMEOUT_S : 5);
-	diag_run(&src, tap_eq(s_src, 0, "migration-source-exits-0"));
-	diag_run(&src, tap_ok(migrated, "migration-source-says-migrated"));
+	guest_check(&src, tap_eq(s_src, 0, "migration-source-exits-0"));
+	guest_check(&src, tap_ok(migrated, "migration-source-says-migrated"));
 	tap_ok(received, "source-ends-after-the-target-has-the-vm");
-	diag_run(&dst, tap_eq(s_dst, 0, "migration-target-runs-to-poweroff"));
+	guest_check(&dst, tap_eq(s_dst, 0, "migration-target-runs-to-poweroff"));
 	iter_left = last_iter(&src);
 	snprintf(mark, sizeof(mark), "\nITER %d", WORK_ITERS - 1);
 	tap_ok(iter_left < WORK_ITERS - 1 && strstr(dst.out, mark) && !strstr(dst.out, "\nITER 0\r"),
@@ -227,7 +221,7 @@ static void test_migrations(void)
 	 * is a failure.
 	 */
 	if (strstr(src.out, "auto-converge: the vCPUs now run") || strstr(src.out, "migration: round 8"))
-		diag_run(&src, tap_ok(strstr(src.out, "auto-converge: the vCPUs now run") != NULL,
+		guest_check(&src, tap_ok(strstr(src.out, "auto-converge: the vCPUs now run") != NULL,
 				      "auto-converge-throttles-the-busy-guest"));
 	else
 		tap_skip("the guest dirtied less than half of what the link carried",
