@@ -65,12 +65,15 @@ if [ "$with_guest" = 1 ]; then
 	cp "$guest_kroot/vmlinuz" "$root/guest/zImage"
 	bash "$top/scripts/mkguest-initramfs.sh" "$root/guest/initramfs.cpio.gz" "$guest"
 	# The board kernel's modules a guest's network needs, uncompressed in
-	# /lib/modules/: tun (required; built into the debug kernel), and the
+	# /lib/modules/: tun (required; built into the debug kernel), the
 	# bridge with its dependencies, loaded in this order (for --net
-	# bridge=; a kernel without them skips what needs a bridge).
+	# bridge=; a kernel without them skips what needs a bridge), and
+	# vhost-net with its own (tests/lib/board.c loads them; without them
+	# the VMM serves its NICs itself).
 	if [ "${ARMVIRT_FLAVOUR:-armmp-lpae}" != debug ]; then
 		board_kroot=$(bash "$top/scripts/setup.sh" --print-kdir "${ARMVIRT_FLAVOUR:-armmp-lpae}")
-		for mod in drivers/net/tun net/llc/llc net/802/stp net/bridge/bridge; do
+		for mod in drivers/net/tun net/llc/llc net/802/stp net/bridge/bridge drivers/net/tap \
+			   drivers/vhost/vhost_iotlb drivers/vhost/vhost drivers/vhost/vhost_net; do
 			file=$(find "$board_kroot"/lib/modules "$board_kroot"/usr/lib/modules \
 				-path "*/kernel/$mod.ko*" 2>/dev/null | head -n1 || true)
 			if [ -z "$file" ]; then

@@ -86,12 +86,14 @@ static void usage(FILE *f)
 "  -c, --cpus N         vCPUs (default 1, at most %d)\n"
 "  -d, --disk FILE[,ro] a raw disk image as a virtio block device (vda, vdb...;\n"
 "                       up to %d); ,ro makes it read-only\n"
-"  -n, --net [tap=NAME][,bridge=BR][,host=A.B.C.D/LEN][,mac=XX:..]\n"
+"  -n, --net [tap=NAME][,bridge=BR][,host=A.B.C.D/LEN][,mac=XX:..][,vhost=on|off]\n"
 "                       a virtio network device on host tap NAME (made if\n"
 "                       missing, named by the kernel if not given, brought\n"
 "                       up), added to bridge BR if given; host= sets the host\n"
 "                       side's address; mac= the guest's (default: from the\n"
-"                       VM's name and the NIC's number); up to %d NICs\n",
+"                       VM's name and the NIC's number); vhost= whether the\n"
+"                       host kernel's vhost-net serves its queues (default:\n"
+"                       where /dev/vhost-net is there); up to %d NICs\n",
 		VMM_MAX_VCPUS, VMM_MAX_DISKS, VMM_MAX_NICS);
 	fprintf(f,	/* in two: C11 compilers need only take 4095-byte strings */
 "      --console pl011|virtio[,pty]\n"
@@ -150,6 +152,7 @@ static int parse_net(struct vmm_nic_config *nic, char *arg)
 {
 	char *tok, *save = NULL;
 
+	nic->vhost = -1;
 	for (tok = strtok_r(arg, ",", &save); tok; tok = strtok_r(NULL, ",", &save)) {
 		if (!strncmp(tok, "tap=", 4) && tok[4])
 			nic->tap = tok + 4;
@@ -159,6 +162,8 @@ static int parse_net(struct vmm_nic_config *nic, char *arg)
 			nic->host_ip = tok + 5;
 		else if (!strncmp(tok, "mac=", 4))
 			nic->mac = tok + 4;
+		else if (!strcmp(tok, "vhost=on") || !strcmp(tok, "vhost=off"))
+			nic->vhost = !strcmp(tok, "vhost=on");
 		else
 			return -1;
 	}
@@ -267,7 +272,7 @@ static int parse_args(struct vmm_config *cfg, int argc, char **argv)
 				return -1;
 			}
 			if (parse_net(&cfg->nics[cfg->nr_nics], optarg)) {
-				vmm_err("--net: [tap=NAME][,bridge=BR][,host=A.B.C.D/LEN][,mac=XX:XX:XX:XX:XX:XX], tap or bridge at least");
+				vmm_err("--net: [tap=NAME][,bridge=BR][,host=A.B.C.D/LEN][,mac=XX:XX:XX:XX:XX:XX][,vhost=on|off], tap or bridge at least");
 				return -1;
 			}
 			cfg->nr_nics++;

@@ -132,7 +132,13 @@ int dirty_log_start(struct vmm *vmm)
 		.args[0] = KVM_DIRTY_LOG_MANUAL_PROTECT_ENABLE,
 	};
 	size_t i;
+	int d;
 
+	/* vhost-net's writes would pass the log by: the devices take their queues back */
+	__atomic_store_n(&vmm->dirty_logging, true, __ATOMIC_RELEASE);
+	for (d = 0; d < vmm->nr_devs; d++)
+		if (vmm->devs[d]->drain)
+			vmm->devs[d]->drain(vmm->devs[d]);
 	manual_protect = ioctl(vmm->vm_fd, KVM_CHECK_EXTENSION,
 			       KVM_CAP_MANUAL_DIRTY_LOG_PROTECT2) > 0 &&
 			 ioctl(vmm->vm_fd, KVM_ENABLE_CAP, &cap) == 0;
@@ -145,6 +151,7 @@ int dirty_log_start(struct vmm *vmm)
 void dirty_log_stop(struct vmm *vmm)
 {
 	set_ram_slot_logging(vmm, false);
+	__atomic_store_n(&vmm->dirty_logging, false, __ATOMIC_RELEASE);
 }
 
 /*

@@ -96,6 +96,12 @@ struct virtio_mmio {
 	/* protects every field below and the device's own state */
 	pthread_mutex_t lock;
 	uint32_t status, int_status, queue_sel, config_gen;
+	/*
+	 * The device's queues interrupt the driver without the VMM (vhost's
+	 * irqfd): InterruptStatus says "used buffers" always, since the VMM
+	 * cannot know (a driver finds none, at worst). Cleared by a reset.
+	 */
+	bool used_int_unseen;
 	uint32_t dev_features_sel, drv_features_sel;
 	uint64_t drv_features;
 	struct virtq vq[VIRTIO_MAX_QUEUES];
@@ -146,6 +152,17 @@ void virtio_notify_used(struct virtio_mmio *vdev);
  */
 void virtio_mmio_broken(struct virtio_mmio *vdev, const char *why, ...)
 	__attribute__((format(printf, 2, 3)));
+/*
+ * vhost-net (vhost_net.c). vhost_net_open: /dev/vhost-net, owned by this
+ * process: its fd, or -1 (errno). vhost_net_start: serve @v's queues in the
+ * kernel from their ioeventfds to its irqfd, on @tap_fd: 0, or -1 (errno),
+ * nothing started. vhost_net_stop: take them back, with their indexes.
+ * Device lock held.
+ */
+int vhost_net_open(void);
+int vhost_net_start(int fd, struct virtio_mmio *v, int tap_fd);
+void vhost_net_stop(int fd, struct virtio_mmio *v);
+
 /* Copy into / out of a chain's iovecs; return bytes copied. */
 size_t iov_to_buf(const struct iovec *iov, int n, size_t skip, void *buf, size_t len);
 size_t buf_to_iov(const struct iovec *iov, int n, size_t skip, const void *buf, size_t len);

@@ -85,6 +85,7 @@ static void virtio_reset_locked(struct virtio_mmio *v)
 
 	quiesce_locked(v);
 	v->status = v->int_status = v->queue_sel = 0;
+	v->used_int_unseen = false;
 	v->dev_features_sel = v->drv_features_sel = 0;
 	v->drv_features = 0;
 	for (i = 0; i < VIRTIO_MAX_QUEUES; i++) {
@@ -113,7 +114,7 @@ static uint32_t reg_read(struct virtio_mmio *v, uint64_t off)
 			(uint32_t)(dev_features(v) >> (32 * v->dev_features_sel)) : 0;
 	case REG_QUEUE_NUM_MAX:	return vq ? VIRTQ_MAX_SIZE : 0;
 	case REG_QUEUE_READY:	return vq ? vq->ready : 0;
-	case REG_INT_STATUS:	return v->int_status;
+	case REG_INT_STATUS:	return v->int_status | (v->used_int_unseen ? INT_USED_BUFFER : 0);
 	case REG_STATUS:	return v->status;
 	case REG_CONFIG_GEN:	return v->config_gen;
 	case REG_QUEUE_NUM:	return vq ? vq->num : 0;

@@ -11,6 +11,14 @@
  * driver that takes 64 KiB segments posts buffers that hold one.
  * Queue 0 receives, queue 1 transmits. When the guest has no receive
  * buffer, the tap is left unread until it posts some.
+ *
+ * With vhost-net (vhost_net.c, default where /dev/vhost-net is there) the
+ * host kernel serves both queues from the first kick after they are
+ * ready, and the VMM stays off the data path: its I/O thread stops
+ * watching the kicks and the tap. It takes the queues back on every
+ * quiesce (reset, a queue's (un)readying, pause, save) and serves them
+ * itself while the migration's dirty log is on; vhost takes them again
+ * at the next kick after that.
  */
 #include <errno.h>
 #include <stdio.h>
@@ -49,6 +57,8 @@ struct virtio_net_config {
 
 struct virtio_net {
 	int tap_fd;
+	int vhost_fd;		/* /dev/vhost-net, or -1: the VMM serves the queues */
+	bool vhost_running;
 	bool tap_paused;
 	bool tx_error_told, offload_error_told;	/* one message each, not one per frame */
 	bool rx_truncated_told;
@@ -150,10 +160,77 @@ static uint32_t net_send(struct virtio_mmio *vdev, struct virtq_chain *c)
 	return 0;
 }
 
-static void net_notify(struct virtio_mmio *vdev, struct virtq *vq)
+/* The I/O thread's watches on the kicks and the tap: off while vhost serves them. */
+static void net_watch(struct virtio_net *n, bool on)
+{
+	int i;
+
+	for (i = 0; i < n->vdev->ops->nr_queues; i++)
+		io_watch_pause(n->vdev->vq[i].notify_fd, !on);
+	n->tap_paused = !on;
+	io_watch_pause(n->tap_fd, !on);
+}
+
+/*
+ * Hand both queues to vhost, if they are ready and no dirty log is on:
+ * true if it serves them now. A failure is told once, and the VMM serves
+ * them from then on.
+ */
+static bool vhost_take_queues(struct virtio_net *n)
+{
+	struct virtio_mmio *vdev = n->vdev;
+	uint64_t one = 1;
+	int i;
+
+	if (n->vhost_fd < 0 || !vdev->vq[RXQ].ready || !vdev->vq[TXQ].ready ||
+	    __atomic_load_n(&vdev->vmm->dirty_logging, __ATOMIC_ACQUIRE))
+		return false;
+	if (vhost_net_start(n->vhost_fd, vdev, n->tap_fd)) {
+		vmm_err("virtio-net: vhost-net cannot serve the queues (%s): the VMM serves them",
+			strerror(errno));
+		close(n->vhost_fd);
+		n->vhost_fd = -1;
+		return false;
+	}
+	n->vhost_running = true;
+	vdev->used_int_unseen = true;
+	net_watch(n, false);
+	/* the kick that brought us here was read: vhost's turn to see it */
+	for (i = 0; i < vdev->ops->nr_queues; i++)
+		if (write(vdev->vq[i].notify_fd, &one, sizeof(one)) != sizeof(one))
+			break;
+	return true;
+}
+
+/* Take the queues back from vhost, their indexes with them. */
+static void net_quiesce(struct virtio_mmio *vdev)
 {
 	struct virtio_net *n = vdev->dev;
 
+	if (!n->vhost_running)
+		return;
+	vhost_net_stop(n->vhost_fd, vdev);
+	n->vhost_running = false;
+	net_watch(n, true);
+}
+
+static void net_notify(struct virtio_mmio *vdev, struct virtq *vq)
+{
+	struct virtio_net *n = vdev->dev;
+	uint64_t one = 1;
+
+	if (n->vhost_running) {
+		if (__atomic_load_n(&vdev->vmm->dirty_logging, __ATOMIC_ACQUIRE)) {
+			net_quiesce(vdev);	/* a migration began: the VMM's turn */
+		} else {
+			/* a kick the I/O thread read before its watch went off */
+			if (write(vq->notify_fd, &one, sizeof(one)) != sizeof(one))
+				vmm_err("virtio-net: cannot pass a kick to vhost-net");
+			return;
+		}
+	} else if (vhost_take_queues(n)) {
+		return;
+	}
 	if (vq->index == TXQ) {
 		virtq_serve(vq, net_send);
 	} else if (n->tap_paused) {
@@ -171,7 +248,9 @@ static void tap_readable(int fd, void *opaque)
 	char drop[2048];	/* a frame cut short: dropped all the same */
 
 	pthread_mutex_lock(&vdev->lock);
-	if (vdev->vq[RXQ].ready) {
+	if (n->vhost_running) {
+		/* vhost reads the tap: a wake-up from before its watch went off */
+	} else if (vdev->vq[RXQ].ready) {
 		net_receive(n, vdev);
 	} else if (read(fd, drop, sizeof(drop)) < 0) {
 		/* no driver yet: the packet is dropped, as by an unplugged NIC */
@@ -209,6 +288,9 @@ static void net_destroy(void *dev)
 {
 	struct virtio_net *n = dev;
 
+	/* the transport quiesced the device: vhost no longer uses the tap */
+	if (n->vhost_fd >= 0)
+		close(n->vhost_fd);
 	close(n->tap_fd);
 	free(n);
 }
@@ -250,15 +332,19 @@ static void mac_from_name(const char *name, int index, uint8_t mac[6])
 	mac[5] = (uint8_t)h;
 }
 
-struct mmio_dev *virtio_net_create_fd(struct vmm *vmm, int fd, const char *mac, int index)
+struct mmio_dev *virtio_net_create_fd(struct vmm *vmm, int fd, int vhost_fd, const char *mac,
+				     int index)
 {
 	struct virtio_net *n = calloc(1, sizeof(*n));
 
 	if (!n) {
 		close(fd);
+		if (vhost_fd >= 0)
+			close(vhost_fd);
 		return NULL;
 	}
 	n->tap_fd = fd;
+	n->vhost_fd = vhost_fd;
 	mac_from_name(vmm->cfg.name ? vmm->cfg.name : "", index, n->config.mac);
 	if (mac && parse_mac(mac, n->config.mac)) {
 		vmm_err("network: bad MAC address %s", mac);
@@ -269,7 +355,7 @@ struct mmio_dev *virtio_net_create_fd(struct vmm *vmm, int fd, const char *mac, 
 		.device_id = VIRTIO_ID_NET,
 		.features = NET_FEATURES,
 		.nr_queues = 2, .config = &n->config, .config_size = sizeof(n->config),
-		.queue_notify = net_notify, .reset = net_reset,
+		.queue_notify = net_notify, .reset = net_reset, .quiesce = net_quiesce,
 		.features_set = net_features_set, .destroy = net_destroy,
 	};
 	n->vdev = virtio_mmio_create(vmm, "virtio-net", &n->ops, n);
@@ -280,6 +366,8 @@ struct mmio_dev *virtio_net_create_fd(struct vmm *vmm, int fd, const char *mac, 
 	return &n->vdev->mmio;
 fail:
 	close(fd);
+	if (vhost_fd >= 0)
+		close(vhost_fd);
 	free(n);
 	return NULL;
 }
@@ -288,6 +376,20 @@ struct mmio_dev *virtio_net_create(struct vmm *vmm, int index)
 {
 	const struct vmm_nic_config *nic = &vmm->cfg.nics[index];
 	int fd = tap_open(nic->tap, nic->host_ip, nic->bridge);
+	int vhost_fd = -1;
 
-	return fd < 0 ? NULL : virtio_net_create_fd(vmm, fd, nic->mac, index);
+	if (fd < 0)
+		return NULL;
+	if (nic->vhost) {
+		vhost_fd = vhost_net_open();
+		if (vhost_fd >= 0)
+			vmm_info("virtio-net: vhost-net serves the queues");
+		else if (nic->vhost > 0)	/* asked for: an error */
+			vmm_err("virtio-net: no vhost-net (/dev/vhost-net: %s): the VMM serves the queues",
+				strerror(errno));
+		else
+			vmm_info("virtio-net: no vhost-net (/dev/vhost-net: %s): the VMM serves the queues",
+				 strerror(errno));
+	}
+	return virtio_net_create_fd(vmm, fd, vhost_fd, nic->mac, index);
 }

@@ -75,6 +75,8 @@ struct vmm_config {
 		const char *host_ip;	/* "a.b.c.d/len" for the host side, or NULL */
 		const char *mac;	/* NULL: derived from the VM's name */
 		const char *bridge;	/* a bridge the tap joins, or NULL */
+		/* vhost=: 1 on, 0 off, -1 (not given) on where available */
+		int vhost;
 	} nics[VMM_MAX_NICS];
 	int nr_nics;
 	enum console_kind console;
@@ -180,6 +182,11 @@ struct vmm {
 	 * the I/O thread, taken by the migration (ram_state.c).
 	 */
 	unsigned long *vmm_dirty;
+	/*
+	 * The migration's dirty log is on (ram_state.c, atomic): devices
+	 * write guest RAM only where vmm_dirty sees it (no vhost-net).
+	 */
+	bool dirty_logging;
 	/*
 	 * A control command paused the guest (vCPU and I/O threads stopped):
 	 * written by the main thread under control.c's lock, which the
@@ -420,9 +427,12 @@ struct mmio_dev *virtio_net_create(struct vmm *vmm, int index);
 /*
  * The same on an open fd that carries one frame per read and write, each
  * after a TAP_VNET_HDR_LEN-byte virtio-net header, with the MAC address
- * @mac, or NULL: one derived from the VM's name and @index.
+ * @mac, or NULL: one derived from the VM's name and @index; @vhost_fd
+ * (vhost_net_open(), or -1) serves its queues if it can. Both fds are the
+ * device's, even when it fails.
  */
-struct mmio_dev *virtio_net_create_fd(struct vmm *vmm, int fd, const char *mac, int index);
+struct mmio_dev *virtio_net_create_fd(struct vmm *vmm, int fd, int vhost_fd, const char *mac,
+				     int index);
 struct mmio_dev *virtio_console_create(struct vmm *vmm, struct console **con);
 struct mmio_dev *virtio_rng_create(struct vmm *vmm);
 

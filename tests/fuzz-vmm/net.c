@@ -19,7 +19,7 @@ static struct mmio_dev *net_create(struct vmm *vmm)
 		return NULL;
 	peer = sv[0];
 	dev_fd = sv[1];
-	return virtio_net_create_fd(vmm, dev_fd, NULL, 0);
+	return virtio_net_create_fd(vmm, dev_fd, -1, NULL, 0);
 }
 
 /* Frames left from the last input: gone, both ways. */

@@ -306,12 +306,34 @@ int count_dir(const char *path)
 	return n;
 }
 
+/*
+ * vhost-net's modules where the initramfs has them (scripts/mkinitramfs.sh),
+ * in their load order; a board without them (the debug kernel's has no
+ * vhost) leaves armvirt-vmm to serve its NICs' queues itself.
+ */
+static void vhost_net_load(void)
+{
+	static const char *const mods[] = { "tap", "vhost_iotlb", "vhost", "vhost_net" };
+	char path[64];
+	size_t i;
+
+	for (i = 0; i < sizeof(mods) / sizeof(mods[0]) && access("/dev/vhost-net", F_OK); i++) {
+		snprintf(path, sizeof(path), "/lib/modules/%s.ko", mods[i]);
+		if (access(path, F_OK) == 0)
+			module_load(path);
+	}
+}
+
 int tun_load(const char *ko)
 {
-	int ret;
+	int ret = 0;
 
-	if (access("/dev/net/tun", F_OK) == 0)
-		return 0;	/* built in (the debug board), or loaded already */
-	ret = module_load(ko);
-	return ret == EEXIST ? 0 : ret;
+	/* built in (the debug board), or loaded already */
+	if (access("/dev/net/tun", F_OK)) {
+		ret = module_load(ko);
+		if (ret == EEXIST)
+			ret = 0;
+	}
+	vhost_net_load();
+	return ret;
 }

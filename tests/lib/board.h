@@ -17,7 +17,10 @@ int module_load(const char *path);
 int module_load_params(const char *path, const char *params);
 int module_unload(const char *name);
 bool module_loaded(const char *name);
-/* tun for the VMM's taps: @ko loaded, unless the kernel has it built in. 0 or errno. */
+/*
+ * tun for the VMM's taps: @ko loaded, unless the kernel has it built in, 0
+ * or errno; and vhost-net's modules where the board has them.
+ */
 int tun_load(const char *ko);
 
 /* Bytes read (NUL-terminated), or -errno. */

@@ -7,14 +7,21 @@
  * Bad --net options are refused with a message. A board kernel without
  * the bridge module (the debug board's) skips the bridge checks. TCP both
  * ways over a tap (busybox httpd and wget) arrives intact in 64 KiB
- * segments: the checksum and segmentation offloads pass through the VMM.
+ * segments: the checksum and segmentation offloads pass through the VMM,
+ * and through vhost-net, which keeps the VMM off the data path and hands
+ * the queues back across a save and restore.
  */
 #define _GNU_SOURCE
 #include <errno.h>
+#include <fcntl.h>
+#include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
+#include <net/if.h>
+#include <sys/ioctl.h>
+#include <linux/if_tun.h>
 
 #include "board.h"
 #include "guest_run.h"
@@ -25,6 +32,14 @@
 #define TUN_KO		"/lib/modules/tun.ko"
 #define MAC_TAP		"52:54:00:00:00:01"
 #define MAC_BRIDGE	"52:54:00:00:00:02"
+#define VHOST_LINE	"virtio-net: vhost-net serves the queues"
+#define SAVE_FILE	"/tmp/net-snapshot.bin"
+#define SAVE_PINGS	100
+#define SAVE_TAP	"sv0"
+#define MIGRATE_PORT	"4471"
+/* SAVE_PINGS pings, then an end line, computed: the command itself is in the output too */
+#define PING_CMD(ip)	"ping -c 100 -i 0.2 " ip "; echo PING-END-$((6*7))"
+#define SAVE_PING_END	"PING-END-42"
 
 #define VMM_ARGS(...) ((const char *const[]){ VMM_PATH, "--kernel", GUEST_KERNEL, \
 	"--initrd", GUEST_INITRD, __VA_ARGS__, NULL })
@@ -47,7 +62,13 @@ static bool make_bridge(void)
 		if (access(path, F_OK) == 0)
 			module_load(path);	/* EEXIST on a second run is fine */
 	}
+	/*
+	 * A MAC of its own: a bridge without one takes its lowest port's,
+	 * and changes it when that port goes (a migrated guest's source
+	 * tap), which its guests' ARP entries would not follow.
+	 */
 	return system("ip link add br0 type bridge 2>/dev/null && "
+		      "ip link set br0 address 52:54:00:00:04:01 && "
 		      "ip addr add 10.0.4.1/24 dev br0 && ip link set br0 up") == 0;
 }
 
@@ -77,6 +98,7 @@ static void guest_macs(const struct guest_run *g, char *buf, size_t size)
 }
 
 #define OFF_TAP		"no0"
+#define OFF_SENT_BYTES	4194304	/* what the guest sends the board */
 /* Without offloads no frame is longer than the MTU and its Ethernet header. */
 #define OFF_LONGEST_PLAIN_FRAME	1514
 /*
@@ -118,22 +140,37 @@ static long long mean_frame(const long long from[4], const long long to[4], int 
 	return frames > 0 ? bytes / frames : -1;
 }
 
+/* What the VMM @pid has written (write, writev: to the tap, the console...). */
+static long long vmm_wchar(pid_t pid)
+{
+	char path[64], buf[512], *p;
+
+	snprintf(path, sizeof(path), "/proc/%d/io", (int)pid);
+	if (read_file(path, buf, sizeof(buf)) < 0 || !(p = strstr(buf, "wchar: ")))
+		return -1;
+	return atoll(p + 7);
+}
+
 /*
  * 4 MiB from the board to the guest, then 4 MiB from the guest to the
- * board, over TCP (busybox httpd and wget): both arrive intact; the driver
- * accepted the offloads (CSUM, GUEST_CSUM, GUEST_TSO4/6, HOST_TSO4/6);
- * and segments longer than a frame crossed the device each way: the mean
- * frame is longer than any frame can be without them. (How long the
- * segments are depends on the host's speed, as TCP sizes them to its
- * pacing rate; that they are longer than a frame does not.)
+ * board, over TCP (busybox httpd and wget), with vhost-net (@vhost "on",
+ * where the board has it) or without ("off"): both arrive intact; the
+ * driver accepted the offloads (CSUM, GUEST_CSUM, GUEST_TSO4/6,
+ * HOST_TSO4/6); and segments longer than a frame crossed the device each
+ * way: the mean frame is longer than any frame can be without them. (How
+ * long the segments are depends on the host's speed, as TCP sizes them to
+ * its pacing rate; that they are longer than a frame does not.) Who
+ * carried the 4 MiB the guest sent: the VMM wrote them to the tap, or,
+ * with vhost-net, the VMM wrote next to nothing meanwhile.
  */
-static void test_offloads(void)
+static void test_offloads(const char *vhost)
 {
 	char board_sum[33] = "", guest_sum[64] = "", got[64] = "", fetched[33] = "";
-	char feat[72] = "", diag[64];
+	char feat[72] = "", diag[64], net[64];
 	static const int bits[] = { 0, 1, 7, 8, 11, 12 };
-	long long eth0[3][4], mean;
+	bool on = !strcmp(vhost, "on"), have = access("/dev/vhost-net", F_OK) == 0;
 	bool offered = true, counted = true;
+	long long eth0[3][4], mean, w0, w1;
 	struct guest_run g;
 	unsigned int i;
 
@@ -141,12 +178,15 @@ static void test_offloads(void)
 		   "head -c 4194304 /dev/urandom >/tmp/bw/f && httpd -p 8080 -h /tmp/bw") ||
 	    !shell_first_word("md5sum </tmp/bw/f", board_sum))
 		tap_bail("cannot serve a file on the board");
-	guest_start(&g, VMM_ARGS("--net", "tap=" OFF_TAP ",host=10.0.5.1/24",
-				 "--append", "armvirt.ip=10.0.5.15/24", "--cmd", OFF_CMD));
+	snprintf(net, sizeof(net), "tap=" OFF_TAP ",host=10.0.5.1/24,vhost=%s", vhost);
+	guest_start(&g, VMM_ARGS("--net", net, "--append", "armvirt.ip=10.0.5.15/24",
+				 "--cmd", OFF_CMD));
 	guest_wait_for(&g, "\nSERVING", RUN_TIMEOUT_S);
+	w0 = vmm_wchar(g.pid);
 	shell_first_word("wget -q -O - http://10.0.5.15:8080/f | md5sum", fetched);
+	w1 = vmm_wchar(g.pid);
 	system("touch /tmp/bw/done");
-	if (!tap_eq(guest_finish(&g, RUN_TIMEOUT_S), 0, "offload-guest-exits-0"))
+	if (!tap_eq(guest_finish(&g, RUN_TIMEOUT_S), 0, "vhost-%s-offload-guest-exits-0", vhost))
 		guest_diag_tail(&g, 2000);
 	system("killall httpd; rm -rf /tmp/bw");
 	guest_line_after(&g, "GOT ", got, sizeof(got));
@@ -154,21 +194,34 @@ static void test_offloads(void)
 	guest_line_after(&g, "FEAT ", feat, sizeof(feat));
 	for (i = 0; i < 3; i++)
 		counted &= eth0_counters(&g, i, eth0[i]);
-	if (!tap_ok(!strcmp(got, board_sum), "tcp-board-to-guest-intact"))
+	if (!tap_ok(!strcmp(got, board_sum), "vhost-%s-tcp-board-to-guest-intact", vhost))
 		tap_diag("board %s, guest got %s", board_sum, got);
-	if (!tap_ok(!strcmp(fetched, guest_sum), "tcp-guest-to-board-intact"))
+	if (!tap_ok(!strcmp(fetched, guest_sum), "vhost-%s-tcp-guest-to-board-intact", vhost))
 		tap_diag("guest %s, board got %s", guest_sum, fetched);
 	for (i = 0; i < sizeof(bits) / sizeof(bits[0]); i++)
 		offered &= strlen(feat) > (size_t)bits[i] && feat[bits[i]] == '1';
-	tap_ok(offered, "driver-accepted-the-offloads (%s)", feat);
+	tap_ok(offered, "vhost-%s-driver-accepted-the-offloads (%s)", vhost, feat);
 	mean = counted ? mean_frame(eth0[0], eth0[1], 0, diag, sizeof(diag)) : -1;
 	tap_ok(mean > OFF_LONGEST_PLAIN_FRAME,
-	       "guest-takes-segments-longer-than-a-frame (mean %lld: %s received)",
-	       mean, counted ? diag : "no counters");
+	       "vhost-%s-guest-takes-segments-longer-than-a-frame (mean %lld: %s received)",
+	       vhost, mean, counted ? diag : "no counters");
 	mean = counted ? mean_frame(eth0[1], eth0[2], 2, diag, sizeof(diag)) : -1;
 	tap_ok(mean > OFF_LONGEST_PLAIN_FRAME,
-	       "guest-sends-segments-longer-than-a-frame (mean %lld: %s sent)",
-	       mean, counted ? diag : "no counters");
+	       "vhost-%s-guest-sends-segments-longer-than-a-frame (mean %lld: %s sent)",
+	       vhost, mean, counted ? diag : "no counters");
+	if (!on) {
+		tap_ok(w0 >= 0 && w1 - w0 >= OFF_SENT_BYTES,
+		       "vhost-off-the-vmm-writes-what-the-guest-sends (%lld bytes)", w1 - w0);
+	} else if (!have) {
+		tap_skip("no /dev/vhost-net on this board", "vhost-on-vmm-reports-vhost-net");
+		tap_skip("no /dev/vhost-net on this board", "vhost-on-the-vmm-stays-off-the-data-path");
+	} else {
+		tap_ok(strstr(g.out, VHOST_LINE) != NULL,
+		       "vhost-on-vmm-reports-vhost-net");
+		tap_ok(w0 >= 0 && w1 - w0 < OFF_SENT_BYTES / 64,
+		       "vhost-on-the-vmm-stays-off-the-data-path (%lld bytes written while the guest sent %d)",
+		       w1 - w0, OFF_SENT_BYTES);
+	}
 	guest_free(&g);
 }
 
@@ -248,12 +301,132 @@ static void test_bad_options(bool bridge)
 				 "at most 15 characters"), "long-tap-name-is-an-error");
 }
 
+/* The answered pings of a "N packets transmitted, M packets received" line in @out. */
+static int pings_answered(const char *out, int *sent)
+{
+	const char *p = strstr(out, " packets transmitted, ");
+	int got = 0;
+
+	*sent = 0;
+	if (p) {
+		while (p > out && p[-1] >= '0' && p[-1] <= '9')
+			p--;
+		sscanf(p, "%d packets transmitted, %d packets received", sent, &got);
+	}
+	return got;
+}
+
+/*
+ * A tap that outlives its VMM (TUNSETPERSIST), so that a guest restored in
+ * a new VMM finds the same tap and MAC on the board: its ARP entry for the
+ * board still holds. @on false removes it. 0, or -1.
+ */
+static int persistent_tap(const char *name, bool on)
+{
+	struct ifreq ifr = { .ifr_flags = IFF_TAP | IFF_NO_PI | IFF_VNET_HDR };
+	int fd = open("/dev/net/tun", O_RDWR | O_CLOEXEC), ret;
+
+	if (fd < 0)
+		return -1;
+	snprintf(ifr.ifr_name, sizeof(ifr.ifr_name), "%s", name);
+	ret = ioctl(fd, TUNSETIFF, &ifr) || ioctl(fd, TUNSETPERSIST, on ? 1 : 0) ? -1 : 0;
+	close(fd);
+	return ret;
+}
+
+/*
+ * vhost-net hands its queues back with their indexes: a guest pinging the
+ * board is saved mid-run (vhost stops, the VMM takes the rings) and
+ * restored in a new VMM on the same tap (vhost takes them again at the
+ * first kick), and its ping goes on. An index taken back wrong would have
+ * the restored device reuse or skip the guest's buffers: the driver
+ * breaks or the replies stop.
+ */
+static void test_vhost_save_restore(void)
+{
+	struct guest_run a, b;
+	int sent, got, status;
+
+	if (access("/dev/vhost-net", F_OK)) {
+		tap_skip("no /dev/vhost-net on this board", "vhost-guest-saved-mid-ping");
+		tap_skip("no /dev/vhost-net on this board", "vhost-restored-guest-pings-on");
+		return;
+	}
+	unlink(SAVE_FILE);
+	if (persistent_tap(SAVE_TAP, true) ||
+	    system("ip addr add 10.0.6.1/24 dev " SAVE_TAP " && ip link set " SAVE_TAP " up"))
+		tap_diag("cannot make the persistent tap " SAVE_TAP);
+	guest_start(&a, VMM_ARGS("--net", "tap=" SAVE_TAP, "--save", SAVE_FILE,
+				 "--append", "armvirt.ip=10.0.6.15/24", "--cmd", PING_CMD("10.0.6.1")));
+	guest_wait_for(&a, "seq=20 ", RUN_TIMEOUT_S);
+	kill(a.pid, SIGUSR1);
+	status = guest_finish(&a, 120);
+	guest_check(&a, tap_ok(status == 0 && strstr(a.out, "seq=20 ") && !strstr(a.out, SAVE_PING_END),
+			       "vhost-guest-saved-mid-ping (status %d)", status));
+	guest_start(&b, VMM_ARGS("--net", "tap=" SAVE_TAP, "--restore", SAVE_FILE,
+				 "--append", "armvirt.ip=10.0.6.15/24", "--cmd", PING_CMD("10.0.6.1")));
+	guest_finish(&b, RUN_TIMEOUT_S);
+	got = pings_answered(b.out, &sent);
+	/* a few lost while the guest was down, none after */
+	guest_check(&b, tap_ok(strstr(b.out, SAVE_PING_END) && sent == SAVE_PINGS &&
+			       got >= SAVE_PINGS - 10 && strstr(a.out, VHOST_LINE) &&
+			       strstr(b.out, VHOST_LINE) && !strstr(b.out, "is not a head"),
+			       "vhost-restored-guest-pings-on (%d of %d answered)", got, sent));
+	persistent_tap(SAVE_TAP, false);
+	unlink(SAVE_FILE);
+	guest_free(&a);
+	guest_free(&b);
+}
+
+/*
+ * A guest pinging the board over the bridge migrates live, vhost-net
+ * serving its NIC, to a VMM on another tap of the same bridge: the
+ * migration takes the queues back from vhost before its dirty log starts
+ * (vhost's writes into guest RAM pass the log by), the target gets rings
+ * and buffers as the guest left them, and the ping goes on there (the
+ * bridge learns the guest's new port from its next frame).
+ */
+static void test_vhost_migrate(bool bridge)
+{
+	struct guest_run src, dst;
+	int sent, got, status;
+
+	if (!bridge || access("/dev/vhost-net", F_OK)) {
+		tap_skip("no bridge or no /dev/vhost-net on this board", "vhost-migration-source-migrated");
+		tap_skip("no bridge or no /dev/vhost-net on this board", "vhost-migrated-guest-pings-on");
+		return;
+	}
+	if (system("ip link set lo up"))	/* the migration's stream */
+		tap_diag("cannot bring the board's loopback up");
+	guest_start(&dst, VMM_ARGS("--net", "tap=mg1,bridge=br0", "--incoming", "tcp:127.0.0.1:" MIGRATE_PORT,
+				   "--append", "armvirt.ip=10.0.4.15/24", "--cmd", PING_CMD("10.0.4.1")));
+	guest_wait_for(&dst, "waiting for a migration", 60);
+	guest_start(&src, VMM_ARGS("--net", "tap=mg0,bridge=br0", "--migrate-to", "tcp:127.0.0.1:" MIGRATE_PORT,
+				   "--migrate-speed", "8", "--append", "armvirt.ip=10.0.4.15/24",
+				   "--cmd", PING_CMD("10.0.4.1")));
+	guest_wait_for(&src, "seq=20 ", RUN_TIMEOUT_S);
+	kill(src.pid, SIGUSR2);
+	status = guest_finish(&src, RUN_TIMEOUT_S);
+	guest_check(&src, tap_ok(status == 0 && strstr(src.out, "armvirt-vmm: migrated") &&
+				 strstr(src.out, VHOST_LINE) && !strstr(src.out, SAVE_PING_END),
+				 "vhost-migration-source-migrated (status %d)", status));
+	guest_finish(&dst, strstr(src.out, "armvirt-vmm: migrated") ? RUN_TIMEOUT_S : 5);
+	got = pings_answered(dst.out, &sent);
+	/* a few lost while the guest was down, none after */
+	guest_check(&dst, tap_ok(strstr(dst.out, SAVE_PING_END) && sent == SAVE_PINGS &&
+				 got >= SAVE_PINGS - 10 && strstr(dst.out, VHOST_LINE) &&
+				 !strstr(dst.out, "is not a head"),
+				 "vhost-migrated-guest-pings-on (%d of %d answered)", got, sent));
+	guest_free(&src);
+	guest_free(&dst);
+}
+
 int main(void)
 {
 	bool bridge;
 	int ret;
 
-	tap_plan(24);
+	tap_plan(37);
 	alarm(1200);
 	ret = module_loaded("armvirt") ? 0 : module_load(ARMVIRT_KO);
 	if (!tap_eq(ret, 0, "armvirt-loads"))
@@ -264,7 +437,10 @@ int main(void)
 		tap_diag("no bridge on this kernel: the bridge checks are skipped");
 	test_three_nics(bridge);
 	test_bad_options(bridge);
-	test_offloads();
+	test_offloads("off");
+	test_offloads("on");
+	test_vhost_save_restore();
+	test_vhost_migrate(bridge);
 	if (bridge)
 		system("ip link del br0");
 	check_kernel_healthy();
