@@ -403,6 +403,7 @@ int control_open(struct vmm *vmm)
 		unlink(path);
 		return -1;
 	}
+	pthread_setname_np(ctl.thread, "armvirt-ctl");
 	ctl.running = true;
 	vmm_info("control socket %s (VM %s)", path, vmm->cfg.name);
 	return 0;

@@ -17,6 +17,7 @@
  */
 #include <errno.h>
 #include <signal.h>
+#include <stdio.h>
 #include <string.h>
 #include <sys/ioctl.h>
 #include <unistd.h>
@@ -163,6 +164,7 @@ static void kick_handler(int sig)
 int vcpus_start(struct vmm *vmm)
 {
 	struct sigaction sa = { .sa_handler = kick_handler };
+	char name[16];	/* a thread's name: 15 characters at most */
 	int i;
 
 	sigaction(SIG_VCPU_KICK, &sa, NULL);
@@ -174,6 +176,8 @@ int vcpus_start(struct vmm *vmm)
 			vmm->nr_vcpus = i;	/* vcpus_stop() joins the ones started */
 			return -1;
 		}
+		snprintf(name, sizeof(name), "armvirt-vcpu%d", i);
+		pthread_setname_np(vmm->vcpu[i].thread, name);
 	}
 	return 0;
 }

@@ -315,6 +315,7 @@ static int blk_start_workers(struct virtio_blk *b)
 	for (i = 0; i < BLK_WORKERS; i++) {
 		if (pthread_create(&b->workers[i], NULL, blk_worker, b))
 			return -1;
+		pthread_setname_np(b->workers[i], "armvirt-blk");
 		b->nr_workers++;
 	}
 	return 0;

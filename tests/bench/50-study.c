@@ -10,9 +10,10 @@
  * as a "bench:" line, and the whole table as Markdown lines prefixed
  * "study| ", which scripts/bench.sh turns into build/bench/study.md and
  * study.svg. For the guest's disk and network rows, also the counts the
- * emulator does not change: kicks (ioeventfd exits, debugfs) and the
- * interrupts of the device (the guest's /proc/interrupts) per MiB; for
- * the other rows, the guest's exits per second by kind.
+ * emulator does not change: kicks (ioeventfd exits, debugfs), the
+ * interrupts of the device (the guest's /proc/interrupts) and the wake-ups
+ * of the VMM's I/O thread per MiB; for the other rows, the guest's exits
+ * per second by kind.
  *
  * What "native" is: the board's own image file on tmpfs for the disk (its
  * 6.1 kernel has no O_DIRECT on tmpfs, so the read is buffered, from
@@ -20,6 +21,7 @@
  * the board, over virtio-net and a tap.
  */
 #define _GNU_SOURCE
+#include <dirent.h>
 #include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -66,6 +68,7 @@ struct row {
 	bool latency;		/* lower is better: the ratio is native/guest */
 	double native[REPS], guest[REPS];
 	double mib, kicks, irqs;	/* guest, summed over the repetitions */
+	double wakeups;			/* the VMM's I/O thread's, summed too */
 	long retrans, drops;		/* TCP retransmits (both ends), tap drops */
 	struct vmm_exits exits;		/* the guest's, over the repetitions */
 	double secs;			/* the guest's time in them */
@@ -262,6 +265,34 @@ static void exits_add(struct vmm_exits *sum, const struct vmm_exits *d)
 }
 
 /* One repetition of row @r in the guest, counting kicks and interrupts. */
+/*
+ * How often the VMM's I/O thread ("armvirt-io") has slept so far: one
+ * voluntary context switch per wait for work, so one per wake-up. -1 if
+ * there is no such thread.
+ */
+static long vmm_io_wakeups(pid_t pid)
+{
+	char path[96], buf[2048], *p;
+	struct dirent *de;
+	long n = -1;
+	DIR *d;
+
+	snprintf(path, sizeof(path), "/proc/%d/task", (int)pid);
+	d = opendir(path);
+	if (!d)
+		return -1;
+	while (n < 0 && (de = readdir(d))) {
+		snprintf(path, sizeof(path), "/proc/%d/task/%.20s/comm", (int)pid, de->d_name);
+		if (read_file(path, buf, sizeof(buf)) < 0 || strcmp(buf, "armvirt-io\n"))
+			continue;
+		snprintf(path, sizeof(path), "/proc/%d/task/%.20s/status", (int)pid, de->d_name);
+		if (read_file(path, buf, sizeof(buf)) >= 0 && (p = strstr(buf, "\nvoluntary_ctxt_switches:")))
+			n = strtol(p + strlen("\nvoluntary_ctxt_switches:"), NULL, 10);
+	}
+	closedir(d);
+	return n;
+}
+
 static void measure_guest_row(struct guest_run *g, struct row *r, int k)
 {
 	const char *cmd = r->guest_cmd ? r->guest_cmd : r->native_cmd;
@@ -270,7 +301,7 @@ static void measure_guest_row(struct guest_run *g, struct row *r, int k)
 	struct vmm_exits before, after;
 	char line[512];
 	double mib = 0;
-	long from, irqs, retrans, rtx_board, drops;
+	long from, irqs, retrans, rtx_board, drops, wake0, wake1;
 	const char *p;
 
 	if (r->counts == COUNT_NONE) {
@@ -291,7 +322,9 @@ static void measure_guest_row(struct guest_run *g, struct row *r, int k)
 	vmm_exits_read(g->pid, &before);
 	rtx_board = board_retrans();
 	drops = tap_drops();
+	wake0 = vmm_io_wakeups(g->pid);
 	from = guest_cmd(g, line, 120);
+	wake1 = vmm_io_wakeups(g->pid);
 	vmm_exits_read(g->pid, &after);
 	vmm_exits_sub(&after, &after, &before);
 	r->retrans += board_retrans() - rtx_board;
@@ -309,6 +342,8 @@ static void measure_guest_row(struct guest_run *g, struct row *r, int k)
 	r->mib += r->counts == COUNT_DISK ? IO_MIB : mib;
 	r->kicks += (double)vmm_exits_count(&after, "ioeventfd");
 	r->irqs += (double)irqs;
+	if (wake0 >= 0 && wake1 >= wake0)
+		r->wakeups += (double)(wake1 - wake0);
 }
 
 /*
@@ -369,7 +404,7 @@ static void print_table(void)
 	       "real hardware.\n", date, REPS);
 	printf("study| \n");
 	printf("study| | row | unit | native median | guest median | native min-max | "
-	       "guest min-max | guest/native | study | guest kicks, irqs per MiB |\n");
+	       "guest min-max | guest/native | study | guest kicks, irqs, VMM I/O wake-ups per MiB |\n");
 	printf("study| |---|---|---|---|---|---|---|---|---|\n");
 	for (i = 0; i < NR_ROWS; i++) {
 		struct row *r = &rows[i];
@@ -379,15 +414,16 @@ static void print_table(void)
 		all &= ok;
 		ratio = !ok || nm <= 0 || gm <= 0 ? 0 : r->latency ? 100 * nm / gm : 100 * gm / nm;
 		if (r->counts == COUNT_NET && r->mib > 0)
-			snprintf(counts, sizeof(counts), "%.1f, %.1f; %ld retransmits, %ld tap drops",
-				 r->kicks / r->mib, r->irqs / r->mib, r->retrans, r->drops);
+			snprintf(counts, sizeof(counts), "%.1f, %.1f, %.1f; %ld retransmits, %ld tap drops",
+				 r->kicks / r->mib, r->irqs / r->mib, r->wakeups / r->mib,
+				 r->retrans, r->drops);
 		else if (r->counts != COUNT_NONE && r->mib > 0)
-			snprintf(counts, sizeof(counts), "%.1f, %.1f", r->kicks / r->mib,
-				 r->irqs / r->mib);
+			snprintf(counts, sizeof(counts), "%.1f, %.1f, %.1f", r->kicks / r->mib,
+				 r->irqs / r->mib, r->wakeups / r->mib);
 		else
 			snprintf(counts, sizeof(counts), "-");
 		printf("bench: study %s (%s): native %.4g (%.4g-%.4g), guest %.4g (%.4g-%.4g): "
-		       "guest at %.1f %% of native%s; study %s; kicks, irqs per MiB: %s\n",
+		       "guest at %.1f %% of native%s; study %s; kicks, irqs, VMM I/O wake-ups per MiB: %s\n",
 		       r->name, r->unit, nm, nlo, nhi, gm, glo, ghi, ratio,
 		       r->latency ? " (latency: native/guest)" : "", r->study, counts);
 		printf("study| | %s | %s | %.4g | %.4g | %.4g-%.4g | %.4g-%.4g | %s%.1f %% | %s | %s |\n",
@@ -420,7 +456,9 @@ static void print_table(void)
 	       "read: no O_DIRECT on tmpfs in 6.1), its loopback for TCP and ping; the "
 	       "guest's peer is the board, over virtio-net and a tap. The ping ratio is "
 	       "native/guest (a latency). Kicks are ioeventfd exits (all queues), irqs the "
-	       "guest's interrupts from that device; for TCP, the segments both ends "
+	       "guest's interrupts from that device, wake-ups the VMM's I/O thread's "
+	       "(its voluntary context switches; with vhost-net, which serves the NIC "
+	       "by default, the network rows need none); for TCP, the segments both ends "
 	       "retransmitted and the packets the board's tap dropped, over all "
 	       "repetitions. kvmtool: not built.\n");
 	if (!all)
