@@ -23,10 +23,14 @@
 
 #include "virtio.h"
 
-/* The ring features vhost honours itself; the net ones are the tap's. */
-#define VHOST_RING_FEATURES \
+/*
+ * The features vhost honours itself: the rings', and mergeable receive
+ * buffers (VIRTIO_NET_F_MRG_RXBUF: it fills num_buffers); the offloads
+ * are the tap's.
+ */
+#define VHOST_FEATURES \
 	((1ULL << VIRTIO_RING_F_INDIRECT_DESC) | (1ULL << VIRTIO_RING_F_EVENT_IDX) | \
-	 (1ULL << VIRTIO_F_VERSION_1))
+	 (1ULL << VIRTIO_F_VERSION_1) | (1ULL << 15))
 
 int vhost_net_open(void)
 {
@@ -96,7 +100,7 @@ int vhost_net_start(int fd, struct virtio_mmio *v, int tap_fd)
 		errno = EOPNOTSUPP;
 		return -1;
 	}
-	want = v->drv_features & have & VHOST_RING_FEATURES;
+	want = v->drv_features & have & VHOST_FEATURES;
 	memset(&table, 0, sizeof(table));
 	table.mem.nregions = 1;
 	table.mem.regions[0] = (struct vhost_memory_region) {

@@ -7,8 +7,10 @@
  * frames with a checksum left to complete and TCP segments of up to 64
  * KiB (CSUM, HOST_TSO4/6: the host's stack, which checks the header,
  * finishes them), and takes the same (GUEST_CSUM, GUEST_TSO4/6: the tap
- * is told what the driver accepted). Without mergeable receive buffers a
- * driver that takes 64 KiB segments posts buffers that hold one.
+ * is told what the driver accepted). With mergeable receive buffers
+ * (MRG_RXBUF) a frame spreads over as many of the driver's buffers as it
+ * needs (num_buffers in its header says how many); without, a driver that
+ * takes 64 KiB segments posts buffers that hold one.
  * Queue 0 receives, queue 1 transmits. When the guest has no receive
  * buffer, the tap is left unread until it posts some.
  *
@@ -35,6 +37,7 @@
 #define VIRTIO_NET_F_GUEST_TSO6	8
 #define VIRTIO_NET_F_HOST_TSO4	11
 #define VIRTIO_NET_F_HOST_TSO6	12
+#define VIRTIO_NET_F_MRG_RXBUF	15
 #define VIRTIO_NET_F_STATUS	16
 #define VIRTIO_NET_S_LINK_UP	1
 
@@ -43,17 +46,37 @@
 #define NET_HDR_NUM_BUFFERS	10	/* its num_buffers, little-endian */
 #define RXQ			0
 #define TXQ			1
+/* The longest frame after the header: with GSO a 64 KiB IP packet, else 1500 bytes; an Ethernet header and a VLAN tag. */
+#define NET_GSO_FRAME_MAX	(65536 + 18)
+#define NET_FRAME_MAX		(1500 + 18)
 
 #define NET_FEATURES \
 	((1ULL << VIRTIO_NET_F_MAC) | (1ULL << VIRTIO_NET_F_STATUS) | \
 	 (1ULL << VIRTIO_NET_F_CSUM) | (1ULL << VIRTIO_NET_F_HOST_TSO4) | \
 	 (1ULL << VIRTIO_NET_F_HOST_TSO6) | (1ULL << VIRTIO_NET_F_GUEST_CSUM) | \
-	 (1ULL << VIRTIO_NET_F_GUEST_TSO4) | (1ULL << VIRTIO_NET_F_GUEST_TSO6))
+	 (1ULL << VIRTIO_NET_F_GUEST_TSO4) | (1ULL << VIRTIO_NET_F_GUEST_TSO6) | \
+	 (1ULL << VIRTIO_NET_F_MRG_RXBUF))
 
 struct virtio_net_config {
 	uint8_t mac[6];
 	uint16_t status;
 } __attribute__((packed));
+
+/*
+ * The receive chains taken for one frame: one, or with mergeable buffers
+ * as many as the longest frame needs; their writable buffers in one
+ * iovec array, and a byte past them (tap_read_frame).
+ */
+struct rx_bufs {
+	int nr_chains, nr_iov;
+	uint64_t cap;			/* bytes the chains hold */
+	struct {
+		uint16_t head;
+		int first, nr;		/* its buffers in iov[] */
+		uint64_t len;
+	} chain[VIRTQ_MAX_SIZE];
+	struct iovec iov[VIRTQ_MAX_SEGS + 1];
+};
 
 struct virtio_net {
 	int tap_fd;
@@ -63,25 +86,122 @@ struct virtio_net {
 	bool tx_error_told, offload_error_told;	/* one message each, not one per frame */
 	bool rx_truncated_told;
 	uint8_t rx_overflow;	/* read past a chain's buffers: the frame did not fit */
+	struct rx_bufs rx;	/* net_receive's, device lock held */
 	struct virtio_net_config config;
 	struct virtio_dev_ops ops;
 	struct virtio_mmio *vdev;
 };
 
 /*
- * The tap's header, then its frame, straight into the chain's buffers, and
+ * What rx_gather() must take for one frame: with mergeable buffers, room
+ * for the longest frame the driver accepts (a tap read cannot be told how
+ * long the next frame is); without, one chain, whatever it holds.
+ */
+static uint64_t rx_need(const struct virtio_mmio *vdev)
+{
+	uint64_t f = vdev->drv_features;
+
+	if (!(f & (1ULL << VIRTIO_NET_F_MRG_RXBUF)))
+		return 0;
+	return NET_HDR_LEN + (f & ((1ULL << VIRTIO_NET_F_GUEST_TSO4) |
+				   (1ULL << VIRTIO_NET_F_GUEST_TSO6)) ? NET_GSO_FRAME_MAX : NET_FRAME_MAX);
+}
+
+/*
+ * Take receive chains into n->rx until they hold @need bytes, at least
+ * one: 1 if they do (or a chain that does not fit the array ends them
+ * early: it is given back), 0 if the queue ran out first (every chain is
+ * given back), -1 if the driver broke it. A chain a driver cannot have
+ * meant (no writable buffer, or a first one shorter than the header)
+ * goes back used and empty when it comes first, else ends the taking.
+ * Device lock held.
+ */
+static int rx_gather(struct virtio_net *n, struct virtq *vq, uint64_t need)
+{
+	struct rx_bufs *b = &n->rx;
+	struct virtq_chain c;
+	int r;
+
+	b->nr_chains = b->nr_iov = 0;
+	b->cap = 0;
+	for (;;) {
+		r = virtq_pop(vq, &c);
+		if (r <= 0) {
+			if (r == 0)
+				vq->last_avail -= (uint16_t)b->nr_chains;
+			return r;
+		}
+		if (!c.nr_in || c.in_len < NET_HDR_LEN || c.in[0].iov_len < NET_HDR_LEN ||
+		    b->nr_iov + c.nr_in > VIRTQ_MAX_SEGS) {
+			if (b->nr_chains) {
+				vq->last_avail--;
+				return 1;
+			}
+			virtq_push(vq, &c, 0);
+			continue;
+		}
+		b->chain[b->nr_chains].head = c.head;
+		b->chain[b->nr_chains].first = b->nr_iov;
+		b->chain[b->nr_chains].nr = c.nr_in;
+		b->chain[b->nr_chains].len = c.in_len;
+		memcpy(b->iov + b->nr_iov, c.in, c.nr_in * sizeof(c.in[0]));
+		b->nr_iov += c.nr_in;
+		b->cap += c.in_len;
+		if (++b->nr_chains == VIRTQ_MAX_SIZE || b->cap >= need)
+			return 1;
+	}
+}
+
+/*
+ * The tap's header, then its frame, straight into the chains' buffers, and
  * one byte more: a read returns at most what its buffers hold, the rest of
  * a longer frame is lost, so a read that reaches the extra byte tells the
  * frame did not fit. Device lock held.
  */
-static ssize_t tap_read_frame(struct virtio_net *n, const struct virtq_chain *c)
+static ssize_t tap_read_frame(struct virtio_net *n)
 {
-	struct iovec iov[VIRTQ_MAX_SEGS + 1];
+	struct rx_bufs *b = &n->rx;
 
-	memcpy(iov, c->in, c->nr_in * sizeof(iov[0]));
-	iov[c->nr_in].iov_base = &n->rx_overflow;
-	iov[c->nr_in].iov_len = 1;
-	return readv(n->tap_fd, iov, c->nr_in + 1);
+	b->iov[b->nr_iov].iov_base = &n->rx_overflow;
+	b->iov[b->nr_iov].iov_len = 1;
+	return readv(n->tap_fd, b->iov, b->nr_iov + 1);
+}
+
+/* How many of n->rx's chains @len bytes fill (the last one in part): at least one. */
+static int rx_chains_for(const struct virtio_net *n, uint64_t len)
+{
+	int i = 0;
+
+	do
+		len -= len < n->rx.chain[i].len ? len : n->rx.chain[i].len;
+	while (len && ++i < n->rx.nr_chains);
+	return i < n->rx.nr_chains ? i + 1 : i;
+}
+
+/*
+ * Return the first of n->rx's chains that @len bytes filled, the last one
+ * with the rest, and give back the others; @len 0 returns the first one
+ * empty.
+ */
+static void rx_push(struct virtio_net *n, struct virtq *vq, uint64_t len)
+{
+	struct rx_bufs *b = &n->rx;
+	struct virtq_chain c;
+	int i = 0;
+
+	do {
+		uint64_t part = len < b->chain[i].len ? len : b->chain[i].len;
+
+		c.head = b->chain[i].head;
+		c.nr_out = 0;
+		c.nr_in = b->chain[i].nr;
+		memcpy(c.in, b->iov + b->chain[i].first, c.nr_in * sizeof(c.in[0]));
+		c.in_len = b->chain[i].len;
+		virtq_push(vq, &c, (uint32_t)part);
+		len -= part;
+		i++;
+	} while (len && i < b->nr_chains);
+	vq->last_avail -= (uint16_t)(b->nr_chains - i);
 }
 
 /* Move packets from the tap into receive buffers. Device lock held. */
@@ -89,29 +209,25 @@ static void net_receive(struct virtio_net *n, struct virtio_mmio *vdev)
 {
 	struct virtq *vq = &vdev->vq[RXQ];
 	uint16_t old_used = vq->next_used;
-	struct virtq_chain c;
+	uint64_t need = rx_need(vdev);
 	uint8_t *hdr;
 	ssize_t len;
-	int r;
+	int r, used;
 
 	for (;;) {
-		r = virtq_pop(vq, &c);
+		r = rx_gather(n, vq, need);
 		if (r <= 0) {
-			/* no buffer: leave packets in the tap until the guest posts one */
+			/* no room: leave packets in the tap until the guest posts more */
 			if (r == 0 && !n->tap_paused) {
 				n->tap_paused = true;
 				io_watch_pause(n->tap_fd, true);
 			}
 			break;
 		}
-		if (c.in_len < NET_HDR_LEN || c.in[0].iov_len < NET_HDR_LEN) {
-			virtq_push(vq, &c, 0);
-			continue;
-		}
-		len = tap_read_frame(n, &c);
+		len = tap_read_frame(n);
 		if (len < 0 && (errno == EAGAIN || errno == EWOULDBLOCK)) {
-			/* nothing to read after all: give the chain back unused */
-			vq->last_avail--;
+			/* nothing to read after all: give the chains back unused */
+			vq->last_avail -= (uint16_t)n->rx.nr_chains;
 			break;
 		}
 		/*
@@ -121,23 +237,25 @@ static void net_receive(struct virtio_net *n, struct virtio_mmio *vdev)
 		 * small buffers): returned empty, which a driver drops as a
 		 * length error, rather than as a cut frame.
 		 */
-		if (len < NET_HDR_LEN || (uint64_t)len > c.in_len) {
+		if (len < NET_HDR_LEN || (uint64_t)len > n->rx.cap) {
 			if (len >= NET_HDR_LEN && !n->rx_truncated_told) {	/* did not fit */
 				n->rx_truncated_told = true;
 				vmm_err("virtio-net: a frame longer than the guest's receive buffers (%llu bytes) dropped (so are the next, silently)",
-					(unsigned long long)c.in_len);
+					(unsigned long long)n->rx.cap);
 			}
-			virtq_push(vq, &c, 0);
+			rx_push(n, vq, 0);
 			continue;
 		}
-		hdr = c.in[0].iov_base;
-		/* the tap leaves num_buffers as it was; one buffer, always */
-		hdr[NET_HDR_NUM_BUFFERS] = 1;
-		hdr[NET_HDR_NUM_BUFFERS + 1] = 0;
+		/* the header before the used ring entries that publish it */
+		hdr = n->rx.iov[0].iov_base;
+		used = rx_chains_for(n, (uint64_t)len);
+		/* the tap leaves num_buffers as it was: the buffers used, one without MRG_RXBUF */
+		hdr[NET_HDR_NUM_BUFFERS] = (uint8_t)used;
+		hdr[NET_HDR_NUM_BUFFERS + 1] = (uint8_t)(used >> 8);
 		/* DATA_VALID and the like only for a driver that asked (5.1.6.3.1) */
 		if (!(vdev->drv_features & (1ULL << VIRTIO_NET_F_GUEST_CSUM)))
 			hdr[NET_HDR_FLAGS] = 0;
-		virtq_push(vq, &c, (uint32_t)len);
+		rx_push(n, vq, (uint64_t)len);
 	}
 	virtq_notify(vq, old_used);
 }
