@@ -5,8 +5,9 @@
  *
  * Each check prints one line: "ok", "MISSING" (a VM cannot start: the fix
  * follows) or "warn" (a VM can start, but something a user expects is
- * absent). Exit status 0 only when a VM was actually created here: the
- * module answered KVM_CREATE_VM, KVM_CREATE_VCPU and KVM_ARM_VCPU_INIT.
+ * absent: kernel headers for DKMS, vhost-net). Exit status 0 only when a
+ * VM was actually created here: the module answered KVM_CREATE_VM,
+ * KVM_CREATE_VCPU and KVM_ARM_VCPU_INIT.
  * 1 otherwise; 2 for bad options.
  */
 #include <dirent.h>
@@ -27,6 +28,7 @@
 #include "armvirt_kvm.h"
 
 #define DEV_PATH	"/dev/armvirt"
+#define VHOST_NET_PATH	"/dev/vhost-net"
 #define DT_ROOT		"/proc/device-tree"
 #define KVM_GROUP	"kvm"
 #define API_VERSION	12
@@ -314,6 +316,23 @@ static void check_headers(void)
 		       " this kernel; install linux-headers-%s", u.release, u.release);
 }
 
+/*
+ * vhost-net, which serves armvirt-vmm's NICs in the kernel: without it (or
+ * without access to it) the VMM serves them itself, which works, slower.
+ */
+static void check_vhost_net(void)
+{
+	if (access(VHOST_NET_PATH, F_OK))
+		report("warn", "network: no " VHOST_NET_PATH ": armvirt-vmm serves its NICs itself,"
+		       " slower; `modprobe vhost_net` as root");
+	else if (access(VHOST_NET_PATH, R_OK | W_OK))
+		report("warn", "network: " VHOST_NET_PATH " is there but not readable and writable"
+		       " by this user: armvirt-vmm serves its NICs itself, slower (Debian gives it"
+		       " to group " KVM_GROUP ")");
+	else
+		report("ok", "network: " VHOST_NET_PATH ": vhost-net can serve armvirt-vmm's NICs");
+}
+
 static bool check_module(void)
 {
 	if (module_loaded()) {
@@ -444,6 +463,7 @@ int main(int argc, char **argv)
 	ok &= check_hyp_mode();
 	ok &= check_gic();
 	check_headers();
+	check_vhost_net();
 	if (!check_module())
 		return 1;
 	fd = check_device();

@@ -53,7 +53,7 @@ int main(void)
 	const gid_t kvm = KVM_GID;
 	int rc;
 
-	tap_plan(8);
+	tap_plan(9);
 	if (!module_loaded("armvirt") && module_load(ARMVIRT_KO))
 		tap_bail("armvirt does not load");
 	rc = run_check(0, 0, NULL, out, sizeof(out));
@@ -61,6 +61,11 @@ int main(void)
 		tap_diag("%s", out);
 	tap_ok(strstr(out, "ok      VM: created a VM") && strstr(out, "ok      HYP mode") &&
 	       strstr(out, "ok      GIC"), "every-check-says-ok");
+	/* the hyp boards' initramfs has no vhost-net; the vmm boards' has */
+	tap_ok(access("/dev/vhost-net", F_OK) ?
+	       strstr(out, "warn    network: no /dev/vhost-net") != NULL :
+	       strstr(out, "ok      network: /dev/vhost-net") != NULL,
+	       "vhost-net-is-reported-as-it-is");
 
 	/* As the udev rule would: root:kvm 0660. */
 	tap_eq(chown(ARMVIRT_DEV, 0, KVM_GID), 0, "device-given-to-group-kvm");
