@@ -34,11 +34,11 @@
 #define MAC_BRIDGE	"52:54:00:00:00:02"
 #define VHOST_LINE	"virtio-net: vhost-net serves the queues"
 #define SAVE_FILE	"/tmp/net-snapshot.bin"
-#define SAVE_PINGS	100
+#define SAVE_PINGS	50
 #define SAVE_TAP	"sv0"
 #define MIGRATE_PORT	"4471"
 /* SAVE_PINGS pings, then an end line, computed: the command itself is in the output too */
-#define PING_CMD(ip)	"ping -c 100 -i 0.2 " ip "; echo PING-END-$((6*7))"
+#define PING_CMD(ip)	"ping -c 50 -i 0.2 " ip "; echo PING-END-$((6*7))"
 #define SAVE_PING_END	"PING-END-42"
 
 #define VMM_ARGS(...) ((const char *const[]){ VMM_PATH, "--kernel", GUEST_KERNEL, \
@@ -358,10 +358,10 @@ static void test_vhost_save_restore(void)
 		tap_diag("cannot make the persistent tap " SAVE_TAP);
 	guest_start(&a, VMM_ARGS("--net", "tap=" SAVE_TAP, "--save", SAVE_FILE,
 				 "--append", "armvirt.ip=10.0.6.15/24", "--cmd", PING_CMD("10.0.6.1")));
-	guest_wait_for(&a, "seq=20 ", RUN_TIMEOUT_S);
+	guest_wait_for(&a, "seq=15 ", RUN_TIMEOUT_S);
 	kill(a.pid, SIGUSR1);
 	status = guest_finish(&a, 120);
-	guest_check(&a, tap_ok(status == 0 && strstr(a.out, "seq=20 ") && !strstr(a.out, SAVE_PING_END),
+	guest_check(&a, tap_ok(status == 0 && strstr(a.out, "seq=15 ") && !strstr(a.out, SAVE_PING_END),
 			       "vhost-guest-saved-mid-ping (status %d)", status));
 	guest_start(&b, VMM_ARGS("--net", "tap=" SAVE_TAP, "--restore", SAVE_FILE,
 				 "--append", "armvirt.ip=10.0.6.15/24", "--cmd", PING_CMD("10.0.6.1")));
@@ -404,7 +404,7 @@ static void test_vhost_migrate(bool bridge)
 	guest_start(&src, VMM_ARGS("--net", "tap=mg0,bridge=br0", "--migrate-to", "tcp:127.0.0.1:" MIGRATE_PORT,
 				   "--migrate-speed", "8", "--append", "armvirt.ip=10.0.4.15/24",
 				   "--cmd", PING_CMD("10.0.4.1")));
-	guest_wait_for(&src, "seq=20 ", RUN_TIMEOUT_S);
+	guest_wait_for(&src, "seq=15 ", RUN_TIMEOUT_S);
 	kill(src.pid, SIGUSR2);
 	status = guest_finish(&src, RUN_TIMEOUT_S);
 	guest_check(&src, tap_ok(status == 0 && strstr(src.out, "armvirt-vmm: migrated") &&
