@@ -1,8 +1,8 @@
 // SPDX-License-Identifier: GPL-2.0-only
 /*
  * virtio-net's queues served in the host kernel by vhost-net
- * (/dev/vhost-net, Documentation/virt/... in the kernel's tree: the vhost
- * ioctls of <linux/vhost.h>). A guest's kick reaches vhost through the
+ * (/dev/vhost-net, driven by the ioctls of <linux/vhost.h>). A guest's
+ * kick reaches vhost through the
  * queue's ioeventfd, vhost moves frames between the rings and the tap
  * itself and interrupts the guest through the device's irqfd: no exit to
  * the VMM and no VMM thread on the data path.
