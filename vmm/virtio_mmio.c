@@ -169,11 +169,13 @@ static void queue_set_ready(struct virtio_mmio *v, struct virtq *vq, uint32_t va
 /*
  * QueueNum and the ring addresses: the driver must not change them while
  * the queue is ready (virtio 1.1 section 4.2.3.2); if it does, the write
- * is ignored and the device needs a reset.
+ * is ignored and the device needs a reset. Quiesced first: a request in
+ * flight, or vhost-net, would go on using the rings.
  */
 static void queue_config_write(struct virtio_mmio *v, struct virtq *vq, uint64_t off, uint32_t val)
 {
 	if (vq->ready) {
+		quiesce_locked(v);
 		virtio_mmio_broken(v, "queue %d reconfigured while ready (register %#llx)",
 				   vq->index, (unsigned long long)off);
 		return;

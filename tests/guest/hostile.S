@@ -34,6 +34,7 @@
 #define R_QUEUE_NUM	0x038
 #define R_QUEUE_READY	0x044
 #define R_QUEUE_NOTIFY	0x050
+#define R_INT_STATUS	0x060
 #define R_STATUS	0x070
 #define R_DESC_LO	0x080
 #define R_DESC_HI	0x084
@@ -53,11 +54,16 @@
 #define DATA		0x41004000
 #define BLK_STATUS	0x41005000
 
+/* virtio-net's transmit queue (queue 1), for case 15 */
+#define TXQ_DESC	0x41010000
+#define TXQ_AVAIL	0x41011000
+#define TXQ_USED	0x41012000
+
 #define F_NEXT		1
 #define F_WRITE		2
 #define F_INDIRECT	4
 
-#define NR_CASES	15
+#define NR_CASES	16
 
 	.arm
 _start:
@@ -84,6 +90,7 @@ _start:
 	b	case_rng_num4096_loop
 	b	case_net_rx_over_2g
 	b	case_net_rx_short
+	b	case_net_vhost_broken
 
 /* 0: a good block read of sector 0 */
 case_sane:
@@ -234,6 +241,82 @@ case_net_rx_short:
 	ldr	r5, =30000			@ frames come from the board: wait longer
 	b	notify_and_wait
 
+/*
+ * 15: virtio-net served by vhost-net: both queues ready and a kick hand
+ * them to vhost (InterruptStatus then reads 1, which blk= reports). Then
+ * QueueNum is rewritten on the ready receive queue, which breaks the
+ * device, and a receive buffer is made available and kicked: it must stay
+ * unused for 2 s while the board sends frames, vhost serving no more.
+ */
+case_net_vhost_broken:
+	ldr	r0, =ID_NET
+	bl	find_dev
+	bl	queue_setup_num			@ the receive queue, nothing available
+	ldr	r12, =TXQ_AVAIL
+	mov	r0, #0
+	str	r0, [r12]
+	ldr	r12, =TXQ_USED
+	str	r0, [r12]
+	mov	r0, #1
+	str	r0, [r10, #R_QUEUE_SEL]
+	mov	r0, #QNUM
+	str	r0, [r10, #R_QUEUE_NUM]
+	ldr	r0, =TXQ_DESC
+	str	r0, [r10, #R_DESC_LO]
+	ldr	r0, =TXQ_AVAIL
+	str	r0, [r10, #R_DRIVER_LO]
+	ldr	r0, =TXQ_USED
+	str	r0, [r10, #R_DEVICE_LO]
+	mov	r0, #1
+	str	r0, [r10, #R_QUEUE_READY]
+	mov	r0, #0
+	str	r0, [r10, #R_QUEUE_NOTIFY]	@ the kick that starts vhost
+	mrc	p15, 0, r7, c14, c0, 0		@ CNTFRQ: counter ticks a second
+	lsl	r7, r7, #1			@ 2 s
+	bl	counter_now
+	mov	r8, r0
+1:	ldr	r0, [r10, #R_INT_STATUS]
+	and	r0, r0, #1
+	cmp	r0, #0
+	bne	2f
+	bl	counter_now
+	sub	r0, r0, r8
+	cmp	r0, r7
+	blo	1b
+	mov	r0, #0
+2:	ldr	r12, =BLK_STATUS
+	strb	r0, [r12]
+	mov	r0, #0
+	str	r0, [r10, #R_QUEUE_SEL]
+	mov	r0, #4
+	str	r0, [r10, #R_QUEUE_NUM]		@ on a ready queue: the device breaks
+	mov	r0, #0
+	ldr	r1, =DATA
+	mov	r2, #2048
+	ldr	r3, =F_WRITE
+	bl	desc_set
+	mov	r0, #0
+	bl	avail_push
+	mov	r0, #0
+	str	r0, [r10, #R_QUEUE_NOTIFY]
+	ldr	r6, =USED
+	bl	counter_now
+	mov	r8, r0
+3:	ldrh	r0, [r6, #2]
+	cmp	r0, #0
+	bne	report
+	bl	counter_now
+	sub	r0, r0, r8
+	cmp	r0, r7
+	blo	3b
+	b	report
+
+/* r0 = the virtual counter's low 32 bits (r1 its high ones). */
+counter_now:
+	isb
+	mrrc	p15, 1, r0, r1, c14		@ CNTVCT
+	bx	lr
+
 bad_case:
 	adrl	r0, msg_bad_case
 	bl	puts
@@ -248,16 +331,18 @@ notify_and_wait:			@ r5: how many times to look
 	ldr	r6, =USED
 1:	ldr	r0, [r10, #R_STATUS]
 	tst	r0, #NEEDS_RESET
-	bne	2f
+	bne	report
 	ldrh	r0, [r6, #2]
 	cmp	r0, #0
-	bne	2f
+	bne	report
 	mov	r0, #0x4000
 3:	subs	r0, r0, #1
 	bne	3b
 	subs	r5, r5, #1
 	bne	1b
-2:	adrl	r0, msg_case
+/* The line above, from the device at r10 and the used ring at r6. */
+report:
+	adrl	r0, msg_case
 	bl	puts
 	mov	r0, r11
 	bl	puthex
