@@ -289,6 +289,15 @@ static void net_watch(struct virtio_net *n, bool on)
 	io_watch_pause(n->tap_fd, !on);
 }
 
+/* A kick the I/O thread read before its watch went off: vhost's turn to see it. */
+static void vhost_pass_kick(struct virtq *vq)
+{
+	uint64_t one = 1;
+
+	if (write(vq->notify_fd, &one, sizeof(one)) != sizeof(one))
+		vmm_err("virtio-net: cannot pass a kick to vhost-net");
+}
+
 /*
  * Hand both queues to vhost, if they are ready and no dirty log is on:
  * true if it serves them now. A failure is told once, and the VMM serves
@@ -297,7 +306,6 @@ static void net_watch(struct virtio_net *n, bool on)
 static bool vhost_take_queues(struct virtio_net *n)
 {
 	struct virtio_mmio *vdev = n->vdev;
-	uint64_t one = 1;
 	int i;
 
 	if (n->vhost_fd < 0 || !vdev->vq[RXQ].ready || !vdev->vq[TXQ].ready ||
@@ -313,10 +321,8 @@ static bool vhost_take_queues(struct virtio_net *n)
 	n->vhost_running = true;
 	vdev->used_int_unseen = true;
 	net_watch(n, false);
-	/* the kick that brought us here was read: vhost's turn to see it */
 	for (i = 0; i < vdev->ops->nr_queues; i++)
-		if (write(vdev->vq[i].notify_fd, &one, sizeof(one)) != sizeof(one))
-			break;
+		vhost_pass_kick(&vdev->vq[i]);
 	return true;
 }
 
@@ -335,15 +341,12 @@ static void net_quiesce(struct virtio_mmio *vdev)
 static void net_notify(struct virtio_mmio *vdev, struct virtq *vq)
 {
 	struct virtio_net *n = vdev->dev;
-	uint64_t one = 1;
 
 	if (n->vhost_running) {
 		if (__atomic_load_n(&vdev->vmm->dirty_logging, __ATOMIC_ACQUIRE)) {
 			net_quiesce(vdev);	/* a migration began: the VMM's turn */
 		} else {
-			/* a kick the I/O thread read before its watch went off */
-			if (write(vq->notify_fd, &one, sizeof(one)) != sizeof(one))
-				vmm_err("virtio-net: cannot pass a kick to vhost-net");
+			vhost_pass_kick(vq);
 			return;
 		}
 	} else if (vhost_take_queues(n)) {
