@@ -84,8 +84,11 @@ static void usage(FILE *f)
 "  -a, --append TEXT    more kernel parameters, after the command line\n"
 "  -m, --mem MIB        guest RAM in MiB (default 256; at least 160)\n"
 "  -c, --cpus N         vCPUs (default 1, at most %d)\n"
-"  -d, --disk FILE[,ro] a raw disk image as a virtio block device (vda, vdb...;\n"
-"                       up to %d); ,ro makes it read-only\n"
+"  -d, --disk FILE[,ro][,direct][,mq]\n"
+"                       a raw disk image as a virtio block device (vda, vdb...;\n"
+"                       up to %d); ,ro makes it read-only; ,direct bypasses the\n"
+"                       host's page cache (O_DIRECT) for the requests aligned\n"
+"                       to 4 KiB; ,mq gives it a queue per vCPU\n"
 "  -n, --net [tap=NAME][,bridge=BR][,host=A.B.C.D/LEN][,mac=XX:..][,vhost=on|off]\n"
 "                       a virtio network device on host tap NAME (made if\n"
 "                       missing, named by the kernel if not given, brought\n"
@@ -225,6 +228,7 @@ static int parse_args(struct vmm_config *cfg, int argc, char **argv)
 		{ 0 }
 	};
 	char *end, *comma, bootargs[GUEST_CMDLINE_MAX];
+	struct vmm_disk_config *dc;
 	long n;
 	int c, len;
 
@@ -259,12 +263,20 @@ static int parse_args(struct vmm_config *cfg, int argc, char **argv)
 				vmm_err("at most %d disks", VMM_MAX_DISKS);
 				return -1;
 			}
-			comma = strrchr(optarg, ',');
-			if (comma && !strcmp(comma, ",ro")) {
+			/* the options after the file's name, in any order */
+			dc = &cfg->disks[cfg->nr_disks++];
+			while ((comma = strrchr(optarg, ','))) {
+				if (!strcmp(comma, ",ro"))
+					dc->ro = true;
+				else if (!strcmp(comma, ",direct"))
+					dc->direct = true;
+				else if (!strcmp(comma, ",mq"))
+					dc->mq = true;
+				else
+					break;
 				*comma = 0;
-				cfg->disk_ro[cfg->nr_disks] = true;
 			}
-			cfg->disks[cfg->nr_disks++] = optarg;
+			dc->path = optarg;
 			break;
 		case 'n':
 			if (cfg->nr_nics == VMM_MAX_NICS) {
@@ -385,7 +397,7 @@ static int create_devices(struct vmm *vmm)
 	if (!pl011_create(vmm, &uart_con))
 		return -1;
 	for (i = 0; i < vmm->cfg.nr_disks; i++)
-		if (!virtio_blk_create(vmm, vmm->cfg.disks[i], vmm->cfg.disk_ro[i]))
+		if (!virtio_blk_create(vmm, &vmm->cfg.disks[i]))
 			return -1;
 	for (i = 0; i < vmm->cfg.nr_nics; i++)
 		if (!virtio_net_create(vmm, i))

@@ -74,9 +74,9 @@ int snapshot_write_header(struct vmm *vmm, struct stream *s, bool disks)
 	sbuf_u8(&b, disks);
 	sbuf_u32(&b, (uint32_t)vmm->cfg.nr_disks);
 	for (i = 0; i < vmm->cfg.nr_disks; i++) {
-		sbuf_str(&b, vmm->cfg.disks[i]);
-		sbuf_u64(&b, file_size(vmm->cfg.disks[i]));
-		sbuf_u8(&b, vmm->cfg.disk_ro[i]);
+		sbuf_str(&b, vmm->cfg.disks[i].path);
+		sbuf_u64(&b, file_size(vmm->cfg.disks[i].path));
+		sbuf_u8(&b, vmm->cfg.disks[i].ro);
 	}
 	sbuf_u32(&b, (uint32_t)vmm->nr_devs);
 	for (i = 0; i < vmm->nr_devs; i++)
@@ -119,7 +119,7 @@ static bool same_disk_mode(const char *src, uint8_t theirs, bool ours)
 static bool same_disk(struct vmm *vmm, const char *src, uint32_t i, const char *path,
 		      uint64_t size, bool ro, bool streamed)
 {
-	const char *ours = vmm->cfg.disks[i];
+	const char *ours = vmm->cfg.disks[i].path;
 	uint64_t our_size;
 	char what[32];
 
@@ -128,17 +128,17 @@ static bool same_disk(struct vmm *vmm, const char *src, uint32_t i, const char *
 	if (!streamed && !same_str(src, what, path, ours))
 		return false;
 	our_size = file_size(ours);
-	if (size == our_size && ro == vmm->cfg.disk_ro[i])
+	if (size == our_size && ro == vmm->cfg.disks[i].ro)
 		return true;
 	if (streamed)
 		vmm_err("%s: --disk %u (%s here) is %llu bytes%s; the source's (%s) is %llu bytes%s: make an image of the same size",
 			src, i + 1, ours, (unsigned long long)our_size,
-			vmm->cfg.disk_ro[i] ? " read-only" : "", path, (unsigned long long)size,
+			vmm->cfg.disks[i].ro ? " read-only" : "", path, (unsigned long long)size,
 			ro ? " read-only" : "");
 	else
 		vmm_err("%s: disk %s was %llu bytes%s when saved, now %llu%s", src, path,
 			(unsigned long long)size, ro ? " read-only" : "",
-			(unsigned long long)our_size, vmm->cfg.disk_ro[i] ? " read-only" : "");
+			(unsigned long long)our_size, vmm->cfg.disks[i].ro ? " read-only" : "");
 	return false;
 }
 

@@ -21,7 +21,7 @@
 #define VIRTIO_F_VERSION_1	32
 
 #define VIRTQ_MAX_SIZE		256
-#define VIRTIO_MAX_QUEUES	2
+#define VIRTIO_MAX_QUEUES	VMM_MAX_VCPUS	/* virtio-blk's ,mq: one a vCPU */
 #define VIRTQ_MAX_SEGS		(VIRTQ_MAX_SIZE)
 
 struct virtio_mmio;

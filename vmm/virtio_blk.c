@@ -8,7 +8,14 @@
  * may count on (it sends a flush only after the writes it orders), so
  * what the guest flushed is on the host's disk when the guest hears it
  * is. Every write is marked in the disk's dirty map (struct vmm_disk) for
- * a migration that streams the image.
+ * a migration that streams the image. With --disk FILE,mq the device has a
+ * queue per vCPU (VIRTIO_BLK_F_MQ), all served by the same workers.
+ *
+ * With --disk FILE,direct, requests aligned for O_DIRECT bypass the host's
+ * page cache through a second descriptor; the rest (a guest may send a
+ * 512-byte request anywhere, from any address) go through the page cache,
+ * which Linux keeps coherent with direct I/O to the same file. A flush is
+ * the same fdatasync() of the file either way.
  */
 #include <errno.h>
 #include <fcntl.h>
@@ -24,6 +31,7 @@
 #define VIRTIO_BLK_F_SEG_MAX	2
 #define VIRTIO_BLK_F_RO		5
 #define VIRTIO_BLK_F_FLUSH	9
+#define VIRTIO_BLK_F_MQ		12
 
 #define VIRTIO_BLK_T_IN		0
 #define VIRTIO_BLK_T_OUT	1
@@ -36,6 +44,14 @@
 
 #define SECTOR_SIZE		512
 #define BLK_ID_BYTES		20
+
+/*
+ * What a request needs to go direct: its file offset, its length and each
+ * buffer's address and length multiples of this. 4 KiB covers what every
+ * Linux file system and block device of up to 4 KiB sectors asks for
+ * O_DIRECT; a Linux guest's page-sized requests meet it.
+ */
+#define DIRECT_ALIGN		4096
 
 /*
  * Requests served at once, and requests taken off the queue at most: more
@@ -53,10 +69,13 @@
  */
 #define BLK_SEG_MAX		(VIRTQ_MAX_SEGS - 2)
 
+/* Up to num_queues; the fields between, of features not offered, read 0. */
 struct virtio_blk_config {
 	uint64_t capacity;		/* in 512-byte sectors */
 	uint32_t size_max;		/* not offered */
 	uint32_t seg_max;		/* VIRTIO_BLK_F_SEG_MAX */
+	uint8_t unoffered[18];		/* geometry, blk_size, topology, writeback */
+	uint16_t num_queues;		/* VIRTIO_BLK_F_MQ */
 } __attribute__((packed));
 
 struct virtio_blk_req_hdr {
@@ -72,6 +91,13 @@ struct blk_req {
 	struct blk_req *next;		/* in the free list or the work list */
 };
 
+/* A queue's own state, under vdev->lock. */
+struct blk_queue {
+	bool starved;			/* chains wait for a free slot */
+	bool unnotified;		/* returned since notify_from, no interrupt yet */
+	uint16_t notify_from;
+};
+
 /*
  * Locks: vdev->lock (the transport's) protects the queues and the fields
  * marked so; work_lock protects the work list and is taken inside
@@ -79,6 +105,7 @@ struct blk_req {
  */
 struct virtio_blk {
 	int fd;
+	int direct_fd;			/* the image opened O_DIRECT, or -1 */
 	bool ro;
 	const char *path;
 	struct vmm_disk *disk;		/* its entry in vmm->disks */
@@ -89,9 +116,7 @@ struct virtio_blk {
 	struct blk_req *free;
 	unsigned int in_flight;		/* taken off a queue, not yet returned */
 	unsigned int quiescing;		/* blk_quiesce() callers: take nothing */
-	bool starved;			/* chains wait for a free slot */
-	bool unnotified;		/* returned since notify_from, no interrupt yet */
-	uint16_t notify_from;
+	struct blk_queue queues[VIRTIO_MAX_QUEUES];
 	pthread_cond_t idle;		/* in_flight fell to 0 */
 	/* workers done serving, about to take vdev->lock (atomic) */
 	unsigned int completing;
@@ -106,6 +131,35 @@ struct virtio_blk {
 	int nr_workers;
 	struct blk_req slots[BLK_SLOTS];
 };
+
+/* Whether @n buffers of @len bytes in all, at file offset @offset, may go direct. */
+static bool blk_direct_aligned(const struct iovec *iov, int n, uint64_t offset, uint64_t len)
+{
+	int i;
+
+	if ((offset | len) % DIRECT_ALIGN)
+		return false;
+	for (i = 0; i < n; i++)
+		if (((uintptr_t)iov[i].iov_base | iov[i].iov_len) % DIRECT_ALIGN)
+			return false;
+	return true;
+}
+
+/* One preadv or pwritev, direct when it may: what it returned. */
+static ssize_t blk_io(struct virtio_blk *b, const struct iovec *iov, int n, uint64_t offset,
+		      uint64_t len, bool write)
+{
+	ssize_t done;
+
+	if (b->direct_fd >= 0 && blk_direct_aligned(iov, n, offset, len)) {
+		done = write ? pwritev(b->direct_fd, iov, n, (off_t)offset) :
+			       preadv(b->direct_fd, iov, n, (off_t)offset);
+		/* an alignment the file system wants beyond DIRECT_ALIGN: the page cache */
+		if (done >= 0 || errno != EINVAL)
+			return done;
+	}
+	return write ? pwritev(b->fd, iov, n, (off_t)offset) : preadv(b->fd, iov, n, (off_t)offset);
+}
 
 /* Read or write the chain's data buffers from @sector: a status byte. */
 static uint8_t blk_rw(struct virtio_blk *b, struct virtq_chain *c, uint64_t sector,
@@ -128,7 +182,7 @@ static uint8_t blk_rw(struct virtio_blk *b, struct virtq_chain *c, uint64_t sect
 		return VIRTIO_BLK_S_IOERR;
 	if (!len)
 		return VIRTIO_BLK_S_OK;
-	done = write ? pwritev(b->fd, iov, n, (off_t)offset) : preadv(b->fd, iov, n, (off_t)offset);
+	done = blk_io(b, iov, n, offset, len, write);
 	/* marked after the write, failed or not: a part may have landed */
 	if (write)
 		disk_dirty_mark(b->disk, offset, len);
@@ -192,13 +246,14 @@ static uint32_t blk_serve(struct virtio_blk *b, struct virtq_chain *c)
  */
 static void blk_take(struct virtio_blk *b, struct virtq *vq)
 {
+	struct blk_queue *q = &b->queues[vq->index];
 	struct blk_req *r;
 
-	b->starved = false;
+	q->starved = false;
 	while (!b->quiescing) {
 		r = b->free;
 		if (!r) {
-			b->starved = true;	/* blk_complete() takes the rest */
+			q->starved = true;	/* blk_complete() takes the rest */
 			return;
 		}
 		if (virtq_pop(vq, &r->chain) <= 0)
@@ -223,31 +278,38 @@ static void blk_notify(struct virtio_mmio *vdev, struct virtq *vq)
 /*
  * Return a served request into its queue. Workers finishing together
  * share one interrupt: the last to take the lock sends it, for every
- * chain returned since the last one sent (virtq_notify() still honours
- * the driver's used_event).
+ * chain returned to any queue since the last one sent (virtq_notify()
+ * still honours each queue's used_event). A freed slot goes to the
+ * queues that wait for one.
  */
 static void blk_complete(struct virtio_blk *b, struct blk_req *r, uint32_t len)
 {
 	struct virtq *vq = r->vq;
 	struct virtio_mmio *v = vq->vdev;
+	struct blk_queue *q = &b->queues[vq->index];
+	int i;
 
 	__atomic_fetch_add(&b->completing, 1, __ATOMIC_SEQ_CST);
 	pthread_mutex_lock(&v->lock);
 	__atomic_fetch_sub(&b->completing, 1, __ATOMIC_SEQ_CST);
-	if (!b->unnotified) {
-		b->notify_from = vq->next_used;
-		b->unnotified = true;
+	if (!q->unnotified) {
+		q->notify_from = vq->next_used;
+		q->unnotified = true;
 	}
 	virtq_push(vq, &r->chain, len);
-	if (!__atomic_load_n(&b->completing, __ATOMIC_SEQ_CST)) {
-		virtq_notify(vq, b->notify_from);
-		b->unnotified = false;
+	for (i = 0; i < v->ops->nr_queues; i++) {
+		q = &b->queues[i];
+		if (q->unnotified && !__atomic_load_n(&b->completing, __ATOMIC_SEQ_CST)) {
+			virtq_notify(&v->vq[i], q->notify_from);
+			q->unnotified = false;
+		}
 	}
 	r->next = b->free;
 	b->free = r;
 	b->in_flight--;
-	if (b->starved)
-		blk_take(b, vq);
+	for (i = 0; i < v->ops->nr_queues; i++)
+		if (b->queues[i].starved)
+			blk_take(b, &v->vq[i]);
 	if (!b->in_flight)
 		pthread_cond_broadcast(&b->idle);
 	pthread_mutex_unlock(&v->lock);
@@ -295,8 +357,7 @@ static void blk_reset(struct virtio_mmio *vdev)
 {
 	struct virtio_blk *b = vdev->dev;
 
-	b->unnotified = false;
-	b->starved = false;
+	memset(b->queues, 0, sizeof(b->queues));
 }
 
 static int blk_start_workers(struct virtio_blk *b)
@@ -352,6 +413,8 @@ static void blk_destroy(void *dev)
 
 	blk_stop_workers(b);
 	blk_forget_disk(b);
+	if (b->direct_fd >= 0)
+		close(b->direct_fd);
 	close(b->fd);
 	free(b);
 }
@@ -386,9 +449,12 @@ static int blk_register_disk(struct vmm *vmm, struct virtio_blk *b, uint64_t siz
 	return 0;
 }
 
-struct mmio_dev *virtio_blk_create(struct vmm *vmm, const char *path, bool ro)
+struct mmio_dev *virtio_blk_create(struct vmm *vmm, const struct vmm_disk_config *dc)
 {
 	struct virtio_blk *b = calloc(1, sizeof(*b));
+	const char *path = dc->path;
+	bool ro = dc->ro;
+	int nr_queues = dc->mq && vmm->cfg.nr_vcpus > 1 ? vmm->cfg.nr_vcpus : 1;
 	struct virtio_mmio *v;
 	struct stat st;
 
@@ -396,10 +462,20 @@ struct mmio_dev *virtio_blk_create(struct vmm *vmm, const char *path, bool ro)
 		return NULL;
 	b->path = path;
 	b->ro = ro;
+	b->direct_fd = -1;
 	b->fd = open(path, (ro ? O_RDONLY : O_RDWR) | O_CLOEXEC);
 	if (b->fd < 0 || fstat(b->fd, &st)) {
 		vmm_err("disk %s: %s", path, strerror(errno));
 		goto fail;
+	}
+	if (dc->direct) {
+		b->direct_fd = open(path, (ro ? O_RDONLY : O_RDWR) | O_CLOEXEC | O_DIRECT);
+		if (b->direct_fd < 0) {
+			vmm_err("disk %s: cannot open it for direct I/O (,direct): %s%s", path,
+				strerror(errno),
+				errno == EINVAL ? " (its file system has no O_DIRECT)" : "");
+			goto fail;
+		}
 	}
 	if (st.st_size < SECTOR_SIZE) {
 		vmm_err("disk %s: smaller than one sector", path);
@@ -407,6 +483,7 @@ struct mmio_dev *virtio_blk_create(struct vmm *vmm, const char *path, bool ro)
 	}
 	b->config.capacity = (uint64_t)st.st_size / SECTOR_SIZE;
 	b->config.seg_max = BLK_SEG_MAX;
+	b->config.num_queues = (uint16_t)nr_queues;
 	if (blk_register_disk(vmm, b, b->config.capacity * SECTOR_SIZE))
 		goto fail;
 	if (blk_start_workers(b)) {
@@ -416,8 +493,9 @@ struct mmio_dev *virtio_blk_create(struct vmm *vmm, const char *path, bool ro)
 	b->ops = (struct virtio_dev_ops) {
 		.device_id = VIRTIO_ID_BLOCK,
 		.features = (1ULL << VIRTIO_BLK_F_FLUSH) | (1ULL << VIRTIO_BLK_F_SEG_MAX) |
-			    (ro ? 1ULL << VIRTIO_BLK_F_RO : 0),
-		.nr_queues = 1, .config = &b->config, .config_size = sizeof(b->config),
+			    (ro ? 1ULL << VIRTIO_BLK_F_RO : 0) |
+			    (nr_queues > 1 ? 1ULL << VIRTIO_BLK_F_MQ : 0),
+		.nr_queues = nr_queues, .config = &b->config, .config_size = sizeof(b->config),
 		.queue_notify = blk_notify, .reset = blk_reset, .quiesce = blk_quiesce,
 		.destroy = blk_destroy,
 	};
@@ -432,6 +510,8 @@ fail:
 		blk_forget_disk(b);
 		vmm->nr_disks--;
 	}
+	if (b->direct_fd >= 0)
+		close(b->direct_fd);
 	if (b->fd >= 0)
 		close(b->fd);
 	free(b);

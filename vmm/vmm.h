@@ -66,8 +66,13 @@ struct vmm_config {
 	const char *cmdline, *append, *guest_cmd;
 	uint64_t ram_size;
 	int nr_vcpus;
-	const char *disks[VMM_MAX_DISKS];
-	bool disk_ro[VMM_MAX_DISKS];
+	/* --disk FILE[,ro][,direct][,mq] */
+	struct vmm_disk_config {
+		const char *path;
+		bool ro;
+		bool direct;		/* O_DIRECT for the requests aligned for it */
+		bool mq;		/* a queue per vCPU */
+	} disks[VMM_MAX_DISKS];
 	int nr_disks;
 	/* --net: each NIC's tap (a name, or NULL: the kernel names it) */
 	struct vmm_nic_config {
@@ -408,7 +413,7 @@ void console_output(const uint8_t *buf, size_t len);
 
 /* ---- devices ---- */
 struct mmio_dev *pl011_create(struct vmm *vmm, struct console **con);
-struct mmio_dev *virtio_blk_create(struct vmm *vmm, const char *path, bool ro);
+struct mmio_dev *virtio_blk_create(struct vmm *vmm, const struct vmm_disk_config *dc);
 /*
  * tap.c: tap @name (NULL: a new one the kernel names), configured with
  * @host_ip if given, up, in @bridge if given: its fd, or -1 with a message.

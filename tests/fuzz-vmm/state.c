@@ -46,9 +46,9 @@ static bool make_disk(void)
 		close(fd);
 	if (ok)
 		atexit(remove_disk);
-	vmm.cfg.disks[0] = disk_path;
+	vmm.cfg.disks[0] = (struct vmm_disk_config){ .path = disk_path };
 	vmm.cfg.nr_disks = 1;
-	return ok && virtio_blk_create(&vmm, disk_path, false);
+	return ok && virtio_blk_create(&vmm, &vmm.cfg.disks[0]);
 }
 
 /* snapshot.c's --save side pauses a VM: there is none here */

@@ -2,7 +2,9 @@
 /*
  * armvirt-vmm boots the stock Debian kernel with the guest initramfs, on
  * armvirt: to userspace with 2 vCPUs, a clock that runs at the board's
- * rate, entropy, a virtio disk whose bytes the board sees, a network link
+ * rate, entropy, a virtio disk whose bytes the board sees (a queue per
+ * vCPU; ,direct where the board's tmpfs has O_DIRECT, refused where not),
+ * a network link
  * to the board, reboot and poweroff, two guests at once, typing on the
  * PL011, a stop by SIGTERM or SIGKILL, bad options, and a guest the
  * hypervisor cannot run. The consoles' keys and ptys: 12-console.
@@ -35,6 +37,12 @@
 #define BIG_PATTERN_MIB	2560
 #define BIG_WRITE_MIB	2600
 #define TAP_HOST_IP	"10.0.2.1"
+/* A request no O_DIRECT takes: 3 sectors (1536 bytes) from an odd one, 10 MiB + 512 */
+#define ODD_SECTOR	"20481"
+#define ODD_SECTORS	"3"
+#define ODD_BYTES	"1536"
+/* 4 KiB block 2048: the board's pattern at PATTERN_MIB, which the guest reads per queue */
+#define MQ_BLOCK	"2048"
 
 #define VMM_ARGS(...) ((const char *const[]){ VMM_PATH, "--kernel", GUEST_KERNEL, \
 	"--initrd", GUEST_INITRD, __VA_ARGS__, NULL })
@@ -154,6 +162,152 @@ static void check_parallel_io(const struct guest_run *g)
 	tap_ok(read_ok, "parallel-direct-reads-return-the-disk");
 }
 
+/* Whether the VMM @pid holds @path open with O_DIRECT. */
+static bool vmm_has_direct_fd(pid_t pid, const char *path)
+{
+	char dir[32], link[300], target[256], info[300], line[128];
+	unsigned int flags = 0;
+	struct dirent *e;
+	bool found = false;
+	ssize_t n;
+	DIR *d;
+	FILE *f;
+
+	snprintf(dir, sizeof(dir), "/proc/%d/fd", (int)pid);
+	d = opendir(dir);
+	if (!d)
+		return false;
+	while (!found && (e = readdir(d))) {
+		snprintf(link, sizeof(link), "%s/%s", dir, e->d_name);
+		n = readlink(link, target, sizeof(target) - 1);
+		if (n < 0)
+			continue;
+		target[n] = 0;
+		if (strcmp(target, path))
+			continue;
+		snprintf(info, sizeof(info), "/proc/%d/fdinfo/%s", (int)pid, e->d_name);
+		f = fopen(info, "r");
+		while (f && fgets(line, sizeof(line), f))
+			if (sscanf(line, "flags: %o", &flags) == 1 && (flags & O_DIRECT))
+				found = true;
+		if (f)
+			fclose(f);
+	}
+	closedir(d);
+	return found;
+}
+
+/* Whether the board's file system of @path opens it with O_DIRECT (tmpfs: from 6.6). */
+static bool board_has_o_direct(const char *path)
+{
+	int fd = open(path, O_RDONLY | O_DIRECT);
+
+	if (fd < 0)
+		return false;
+	close(fd);
+	return true;
+}
+
+/*
+ * --disk FILE,direct: where the board's tmpfs has O_DIRECT, the running
+ * VMM holds the image open with it (the boot's disk checks then cover the
+ * direct path, and the odd-sector request the buffered one beside it);
+ * where it has not, the VMM refuses with a message.
+ */
+static void check_disk_direct(const struct guest_run *g, bool direct)
+{
+	if (direct) {
+		tap_ok(vmm_has_direct_fd(g->pid, DISK), "disk-direct-opens-the-image-o-direct");
+		return;
+	}
+	tap_diag("the board's tmpfs has no O_DIRECT: ,direct must be refused");
+	tap_ok(guest_run_refused(VMM_ARGS("--disk", DISK ",direct"), 1,
+				 "cannot open it for direct I/O"),
+	       "disk-direct-refused-where-the-file-system-has-no-o-direct");
+}
+
+/*
+ * --disk FILE,mq with 2 vCPUs: the guest's driver made two queues, one
+ * for each vCPU (the guest's line "MQ": each queue's CPUs), and a direct
+ * read pinned to each vCPU, so sent on its queue, returned the disk's
+ * bytes (lines "MQREAD1", "MQREAD2").
+ */
+static void check_mq(const struct guest_run *g)
+{
+	char line[80] = "", r1[80] = "", r2[80] = "", board[33] = "";
+
+	cmd_line_after(g, "MQ ", line, sizeof(line));
+	if (!tap_ok(!strcmp(line, "0 1"), "disk-mq-a-queue-per-vcpu"))
+		tap_diag("the guest's queues' CPUs: \"%s\"", line);
+	shell_first_word("dd if=" DISK " bs=4k skip=" MQ_BLOCK " count=16 2>/dev/null | md5sum", board);
+	cmd_line_after(g, "MQREAD1 ", r1, sizeof(r1));
+	cmd_line_after(g, "MQREAD2 ", r2, sizeof(r2));
+	if (!tap_ok(!strcmp(r1, board) && !strcmp(r2, board), "disk-mq-each-queue-serves-reads"))
+		tap_diag("read on vCPU 0: %s, on vCPU 1: %s; the board reads %s", r1, r2, board);
+}
+
+/*
+ * What the guest runs in that boot, longer than a kernel command line
+ * takes (1023 bytes): the board writes it at the head of the second disk,
+ * whose first MiB nothing else uses, and the guest runs it from there.
+ */
+#define SCRIPT_BYTES		4096
+#define SCRIPT_BYTES_STR	"4096"
+static const char boot_script[] =
+	"d() { dd \"$@\" 2>/dev/null; }\n"
+	"m() { md5sum | cut -c1-32; }\n"
+	"echo NPROC$(nproc)\n"
+	"for i in 0 1 2 3 4; do echo T$i $(cut -d' ' -f1 /proc/uptime); [ $i = 4 ] || sleep 1; done\n"
+	"head -c 64 /dev/hwrng | wc -c | sed s/^/RNG/\n"
+	"cat /sys/class/misc/hw_random/rng_current\n"
+	"head -c 1048576 /dev/urandom >/tmp/f\n"
+	"echo WROTE$(m </tmp/f)\n"
+	"d if=/tmp/f of=/dev/vda bs=65536; sync\n"
+	"echo 3 >/proc/sys/vm/drop_caches\n"
+	"echo READ$(d if=/dev/vda bs=1048576 skip=8 count=1 | m)\n"
+	"echo BIGREAD$(d if=/dev/vdb bs=1048576 skip=2560 count=1 | m)\n"
+	"d if=/tmp/f of=/dev/vdb bs=1048576 seek=2600; sync\n"
+	/* several requests in flight at once, bypassing the page cache */
+	"head -c 4m /dev/urandom >/tmp/q\n"
+	"for i in 0 16 32 48; do\n"
+	"	d if=/tmp/q of=/dev/vda bs=64k skip=$i seek=$((i+16)) count=16 oflag=direct &\n"
+	"done; wait\n"
+	"for i in 0 16 32 48; do\n"
+	"	d if=/dev/vda of=/tmp/r$((i+10)) bs=64k skip=$((i+16)) count=16 iflag=direct &\n"
+	"done; wait\n"
+	"echo PAR $(md5sum /tmp/q /tmp/r?? | cut -c1-32)\n"
+	/* sectors no O_DIRECT takes, written and read back direct in the guest */
+	"d if=/tmp/q of=/dev/vda bs=512 seek=" ODD_SECTOR " count=" ODD_SECTORS " oflag=direct\n"
+	"echo ODD $(head -c " ODD_BYTES " /tmp/q | m) $(d if=/dev/vda bs=512 skip=" ODD_SECTOR
+	" count=" ODD_SECTORS " iflag=direct | m)\n"
+	/* the queues' CPUs; a read pinned to each vCPU goes through its queue */
+	"echo MQ $(cat /sys/block/vda/mq/*/cpu_list)\n"
+	"for c in 1 2; do\n"
+	"	echo MQREAD$c $(taskset $c dd if=/dev/vda bs=4k skip=" MQ_BLOCK " count=16 iflag=direct"
+	" 2>/dev/null | m)\n"
+	"done\n"
+	"ping -c 3 -W 10 " TAP_HOST_IP "\n";
+
+/* @script at the head of disk image @path, padded with newlines to SCRIPT_BYTES. */
+static bool put_script(const char *path, const char *script)
+{
+	char buf[SCRIPT_BYTES];
+	size_t len = strlen(script);
+	bool ok;
+	int fd;
+
+	if (len > sizeof(buf))
+		return false;
+	memset(buf, '\n', sizeof(buf));
+	memcpy(buf, script, len);
+	fd = open(path, O_WRONLY);
+	if (fd < 0)
+		return false;
+	ok = pwrite(fd, buf, sizeof(buf), 0) == (ssize_t)sizeof(buf);
+	close(fd);
+	return ok;
+}
+
 /*
  * One boot with every device: 2 vCPUs, the clock, the rng, the disk both
  * ways, the network (one boot rather than one per device, for time).
@@ -161,7 +315,9 @@ static void check_parallel_io(const struct guest_run *g)
 static void test_boot_devices(void)
 {
 	char pattern_md5[33] = "", written_md5[33] = "", big_md5[33] = "", val[64];
+	char odd_md5[33] = "", odd_line[80] = "";
 	struct guest_run g;
+	bool direct;
 	double ready;
 	int status;
 
@@ -169,29 +325,18 @@ static void test_boot_devices(void)
 		    make_disk_at(BIG_DISK, BIG_DISK_MIB, BIG_PATTERN_MIB, big_md5),
 		    "board-makes-disk-images"))
 		tap_bail("cannot make %s and %s", DISK, BIG_DISK);
-	if (guest_start(&g, VMM_ARGS("--cpus", "2", "--disk", DISK, "--disk", BIG_DISK,
+	direct = board_has_o_direct(DISK);
+	if (!tap_ok(put_script(BIG_DISK, boot_script), "board-puts-the-script-on-the-disk"))
+		tap_bail("cannot write the script to %s", BIG_DISK);
+	if (guest_start(&g, VMM_ARGS("--cpus", "2", "--disk", direct ? DISK ",mq,direct" : DISK ",mq",
+		"--disk", BIG_DISK,
 		"--net", "tap=vmmtap0,host=" TAP_HOST_IP "/24", "--append", "armvirt.ip=10.0.2.15/24",
-		"--cmd",
-		"echo NPROC$(nproc); for i in 0 1 2 3 4; do "
-		"echo T$i $(cut -d' ' -f1 /proc/uptime); [ $i = 4 ] || sleep 1; done; "
-		"head -c 64 /dev/hwrng | wc -c | sed s/^/RNG/; "
-		"cat /sys/class/misc/hw_random/rng_current; "
-		"head -c 1048576 /dev/urandom > /tmp/f; md5sum /tmp/f | sed s/^/WROTE/; "
-		"dd if=/tmp/f of=/dev/vda bs=65536 2>/dev/null; sync; "
-		"echo 3 > /proc/sys/vm/drop_caches; "
-		"dd if=/dev/vda bs=1048576 skip=8 count=1 2>/dev/null | md5sum | sed s/^/READ/; "
-		"dd if=/dev/vdb bs=1048576 skip=2560 count=1 2>/dev/null | md5sum | sed s/^/BIGREAD/; "
-		"dd if=/tmp/f of=/dev/vdb bs=1048576 seek=2600 2>/dev/null; sync; "
-		/* several requests in flight at once, bypassing the page cache */
-		"head -c 4m /dev/urandom >/tmp/q; { for i in 0 16 32 48; do dd if=/tmp/q of=/dev/vda "
-		"bs=64k skip=$i seek=$((i+16)) count=16 oflag=direct& done; wait; for i in 0 16 32 48; "
-		"do dd if=/dev/vda of=/tmp/r$((i+10)) bs=64k skip=$((i+16)) count=16 iflag=direct& "
-		"done; wait; } 2>/dev/null; echo PAR $(md5sum /tmp/q /tmp/r?? | cut -c1-32); "
-		"ping -c 3 -W 10 " TAP_HOST_IP))) {
+		"--cmd", "head -c " SCRIPT_BYTES_STR " /dev/vdb >/tmp/s; sh /tmp/s"))) {
 		tap_bail("cannot start %s: %s", VMM_PATH, strerror(errno));
 	}
 	guest_wait_for(&g, "=== armvirt-guest-ready", RUN_TIMEOUT_S);
 	ready = guest_time_of(&g, "=== armvirt-guest-ready");
+	check_disk_direct(&g, direct);
 	status = guest_finish(&g, RUN_TIMEOUT_S);
 	tap_ok(ready > 0, "boot-to-userspace");
 	tap_diag("boot time, VMM start to the guest's /init ready: %.1f s (2 vCPUs)", ready);
@@ -216,6 +361,13 @@ static void test_boot_devices(void)
 	board_md5(BIG_DISK, BIG_WRITE_MIB, 1, big_md5);
 	tap_ok(!strncmp(big_md5, written_md5, 32), "guest-writes-a-disk-beyond-2-gib");
 	check_parallel_io(&g);
+	shell_first_word("dd if=" DISK " bs=512 skip=" ODD_SECTOR " count=" ODD_SECTORS
+			 " 2>/dev/null | md5sum", odd_md5);
+	if (!tap_ok(cmd_line_after(&g, "ODD ", odd_line, sizeof(odd_line)) &&
+		    strlen(odd_line) >= 65 && !strncmp(odd_line, odd_md5, 32) &&
+		    !strncmp(odd_line + 33, odd_md5, 32), "odd-sectors-land-and-read-back"))
+		tap_diag("the guest wrote, then read: \"%s\"; the board reads %s", odd_line, odd_md5);
+	check_mq(&g);
 	tap_ok(strstr(g.out, "3 packets transmitted, 3 packets received") != NULL,
 	       "guest-pings-the-board-over-tap");
 	unlink(BIG_DISK);
@@ -364,7 +516,7 @@ int main(void)
 {
 	int ret;
 
-	tap_plan(42);
+	tap_plan(47);
 	alarm(1800);
 	ret = module_loaded("armvirt") ? 0 : module_load(ARMVIRT_KO);
 	if (!tap_eq(ret, 0, "armvirt-loads"))
