@@ -1,5 +1,6 @@
 // SPDX-License-Identifier: GPL-2.0-only
 #define _GNU_SOURCE
+#include <dirent.h>
 #include <errno.h>
 #include <fcntl.h>
 #include <poll.h>
@@ -128,6 +129,64 @@ bool guest_wait_for(struct guest_run *g, const char *needle, double timeout_s)
 	return true;
 }
 
+/* Prints file @path as diagnostics, each line after @prefix. */
+static void diag_file(const char *path, const char *prefix)
+{
+	char line[200];
+	FILE *f = fopen(path, "r");
+
+	while (f && fgets(line, sizeof(line), f)) {
+		line[strcspn(line, "\n")] = 0;
+		tap_diag("%s%s", prefix, line);
+	}
+	if (f)
+		fclose(f);
+}
+
+/*
+ * What a VMM that does not end is doing, before it is killed: each
+ * thread's name, state and kernel stack, and its vCPUs' exit counters
+ * twice, a second apart (moving: the guest runs).
+ */
+static void diag_stuck(pid_t pid)
+{
+	char path[320], prefix[280];
+	struct dirent *e;
+	DIR *d;
+	int pass;
+
+	snprintf(path, sizeof(path), "/proc/%d/task", (int)pid);
+	d = opendir(path);
+	while (d && (e = readdir(d))) {
+		if (e->d_name[0] == '.')
+			continue;
+		snprintf(prefix, sizeof(prefix), "task %s ", e->d_name);
+		snprintf(path, sizeof(path), "/proc/%d/task/%s/comm", (int)pid, e->d_name);
+		diag_file(path, prefix);
+		snprintf(path, sizeof(path), "/proc/%d/task/%s/wchan", (int)pid, e->d_name);
+		diag_file(path, prefix);
+		snprintf(path, sizeof(path), "/proc/%d/task/%s/stack", (int)pid, e->d_name);
+		diag_file(path, prefix);
+	}
+	if (d)
+		closedir(d);
+	for (pass = 0; pass < 2; pass++) {
+		if (pass)
+			sleep(1);
+		snprintf(path, sizeof(path), "/sys/kernel/debug/armvirt/vcpus");
+		d = opendir(path);
+		while (d && (e = readdir(d))) {
+			if (atoi(e->d_name) != (int)pid)
+				continue;
+			snprintf(prefix, sizeof(prefix), "%s: ", e->d_name);
+			snprintf(path, sizeof(path), "/sys/kernel/debug/armvirt/vcpus/%s", e->d_name);
+			diag_file(path, prefix);
+		}
+		if (d)
+			closedir(d);
+	}
+}
+
 int guest_finish(struct guest_run *g, double timeout_s)
 {
 	double deadline = now_s() + timeout_s;
@@ -142,6 +201,7 @@ int guest_finish(struct guest_run *g, double timeout_s)
 			break;
 		if (now_s() >= deadline) {
 			tap_diag("armvirt-vmm still running after %.0f s: killed", timeout_s);
+			diag_stuck(g->pid);
 			kill(g->pid, SIGKILL);
 			waitpid(g->pid, &status, 0);
 			g->status = -1;
