@@ -252,23 +252,11 @@ case_net_vhost_broken:
 	ldr	r0, =ID_NET
 	bl	find_dev
 	bl	queue_setup_num			@ the receive queue, nothing available
-	ldr	r12, =TXQ_AVAIL
-	mov	r0, #0
-	str	r0, [r12]
-	ldr	r12, =TXQ_USED
-	str	r0, [r12]
 	mov	r0, #1
-	str	r0, [r10, #R_QUEUE_SEL]
-	mov	r0, #QNUM
-	str	r0, [r10, #R_QUEUE_NUM]
-	ldr	r0, =TXQ_DESC
-	str	r0, [r10, #R_DESC_LO]
-	ldr	r0, =TXQ_AVAIL
-	str	r0, [r10, #R_DRIVER_LO]
-	ldr	r0, =TXQ_USED
-	str	r0, [r10, #R_DEVICE_LO]
-	mov	r0, #1
-	str	r0, [r10, #R_QUEUE_READY]
+	ldr	r1, =TXQ_DESC
+	ldr	r2, =TXQ_AVAIL
+	ldr	r3, =TXQ_USED
+	bl	queue_ready
 	mov	r0, #0
 	str	r0, [r10, #R_QUEUE_NOTIFY]	@ the kick that starts vhost
 	mrc	p15, 0, r7, c14, c0, 0		@ CNTFRQ: counter ticks a second
@@ -447,11 +435,8 @@ avail_push:
 
 /* Reset the device at r10, negotiate VERSION_1, queue 0 ready with QNUM entries. */
 queue_setup_num:
-	ldr	r12, =AVAIL			@ the rings zeroed: avail and used idx 0
+	push	{lr}
 	mov	r0, #0
-	str	r0, [r12]
-	ldr	r12, =USED
-	str	r0, [r12]
 	str	r0, [r10, #R_STATUS]		@ reset
 	mov	r0, #3				@ ACKNOWLEDGE | DRIVER
 	str	r0, [r10, #R_STATUS]
@@ -461,23 +446,33 @@ queue_setup_num:
 	mov	r0, #0xb			@ | FEATURES_OK
 	str	r0, [r10, #R_STATUS]
 	mov	r0, #0
+	ldr	r1, =DESC
+	ldr	r2, =AVAIL
+	ldr	r3, =USED
+	bl	queue_ready
+	mov	r0, #0xf			@ | DRIVER_OK
+	str	r0, [r10, #R_STATUS]
+	pop	{pc}
+
+/*
+ * Queue r0 of the device at r10 ready with QNUM entries: descriptors at
+ * r1, available ring at r2, used ring at r3, whose indexes are zeroed.
+ */
+queue_ready:
+	mov	r12, #0
+	str	r12, [r2]			@ flags and idx
+	str	r12, [r3]
 	str	r0, [r10, #R_QUEUE_SEL]
 	mov	r0, #QNUM
 	str	r0, [r10, #R_QUEUE_NUM]
-	mov	r0, #0
-	str	r0, [r10, #R_DESC_HI]
-	str	r0, [r10, #R_DRIVER_HI]
-	str	r0, [r10, #R_DEVICE_HI]
-	ldr	r0, =DESC
-	str	r0, [r10, #R_DESC_LO]
-	ldr	r0, =AVAIL
-	str	r0, [r10, #R_DRIVER_LO]
-	ldr	r0, =USED
-	str	r0, [r10, #R_DEVICE_LO]
+	str	r12, [r10, #R_DESC_HI]
+	str	r12, [r10, #R_DRIVER_HI]
+	str	r12, [r10, #R_DEVICE_HI]
+	str	r1, [r10, #R_DESC_LO]
+	str	r2, [r10, #R_DRIVER_LO]
+	str	r3, [r10, #R_DEVICE_LO]
 	mov	r0, #1
 	str	r0, [r10, #R_QUEUE_READY]
-	mov	r0, #0xf			@ | DRIVER_OK
-	str	r0, [r10, #R_STATUS]
 	bx	lr
 
 /* r10 = the first virtio-mmio slot whose device ID is r0; powers off if none. */
