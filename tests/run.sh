@@ -361,6 +361,7 @@ if [ ${#selected[@]} -eq 0 ]; then
 	host_check checkpatch-clean bash "$top/scripts/checkpatch.sh"
 	host_check deb bash "$top/scripts/check-deb.sh"	# make deb: lintian, contents, DKMS
 	host_check bench-summary bash "$top/scripts/bench.sh" --self-test	# make bench's migration figures, study table
+	host_check known-report make -s -C "$top/tests" host-check	# the health checks' log parser
 	host_check fuzz-vmm bash "$top/scripts/fuzz-vmm.sh" 60	# 12 s a target; make fuzz-vmm: longer
 	echo "host: $total_p passed, $total_f failed"
 fi

@@ -2,6 +2,7 @@
 #define _GNU_SOURCE
 #include <stdio.h>
 #include <string.h>
+#include <unistd.h>
 
 #include "board.h"
 #include "health.h"
@@ -10,43 +11,12 @@
 #define TAINT_DIE	(1ul << 7)	/* 'D': an oops happened */
 #define TAINT_WARN	(1ul << 9)	/* 'W': a WARN fired */
 
-#define KNOWN_REPORT_MAX 4096	/* how far its frame may be from its header */
-
-bool known_kernel_frame(const char *text, size_t len)
+static int count_in(const char *buf, const char *needle)
 {
-	static const char * const frames[] = {
-		"__might_resched from hpage_collapse_scan_pmd+",
-		"__might_resched from collapse_huge_page+",
-	};
-	size_t i;
+	int n = 0;
 
-	for (i = 0; i < sizeof(frames) / sizeof(frames[0]); i++)
-		if (memmem(text, len, frames[i], strlen(frames[i])))
-			return true;
-	return false;
-}
-
-/* How many reports in the kernel log are that one. */
-static int known_kernel_reports(void)
-{
-	static char buf[1 << 17];
-	const char *p, *end, *stop, *other;
-	int n = 0, len = dmesg_read(buf, sizeof(buf));
-
-	if (len < 0)
-		return 0;
-	for (p = buf; (p = strstr(p, KNOWN_KERNEL_HEADER)); p = end) {
-		end = p + strlen(KNOWN_KERNEL_HEADER);
-		/* the report ends where the next one starts, or a page on */
-		stop = buf + len - end > KNOWN_REPORT_MAX ? end + KNOWN_REPORT_MAX : buf + len;
-		other = memmem(end, (size_t)(stop - end), "BUG:", 4);
-		if (other)
-			stop = other;
-		other = memmem(end, (size_t)(stop - end), "WARNING:", 8);
-		if (other)
-			stop = other;
-		n += known_kernel_frame(end, (size_t)(stop - end));
-	}
+	for (; (buf = strstr(buf, needle)); buf += strlen(needle))
+		n++;
 	return n;
 }
 
@@ -56,11 +26,31 @@ void check_kernel_healthy(void)
 		"Oops", "BUG:", "WARNING:", "Internal error", "Unable to handle",
 		"Unbalanced",
 	};
-	unsigned long taint = kernel_taint();
-	int i, n, found = 0, known = known_kernel_reports();
+	static char buf[1 << 17];
+	unsigned long taint;
+	int i, n, len, tries, found = 0, known = 0;
+	bool partial = false;
 
+	/*
+	 * One read of the log for every count. A report the kernel is still
+	 * printing (khugepaged runs on its own) is read again, up to 5 s on.
+	 */
+	for (tries = 0; tries < 25; tries++) {
+		if (tries)
+			usleep(200000);
+		len = dmesg_read(buf, sizeof(buf));
+		if (len < 0) {
+			tap_diag("cannot read the kernel log: %s", strerror(-len));
+			buf[0] = 0;
+			len = 0;
+		}
+		known = known_kernel_reports(buf, (size_t)len, &partial);
+		if (!partial)
+			break;
+	}
+	taint = kernel_taint();
 	for (i = 0; i < (int)(sizeof(bad) / sizeof(bad[0])); i++) {
-		n = dmesg_count(bad[i]);
+		n = count_in(buf, bad[i]);
 		if (!strcmp(bad[i], "BUG:"))
 			n -= known;
 		if (n > 0) {
