@@ -398,7 +398,7 @@ int control_open(struct vmm *vmm)
 		return -1;
 	}
 	ctl.start = ctl.prev_t = mono_s();
-	if (pthread_create(&ctl.thread, NULL, control_thread, NULL)) {
+	if (vmm_thread_create(&ctl.thread, control_thread, NULL)) {
 		vmm_err("control socket: cannot start its thread");
 		unlink(path);
 		return -1;

@@ -200,6 +200,10 @@ struct vmm {
 	bool paused;
 };
 
+/* ---- threads (thread.c) ---- */
+/* pthread_create() on a small stack that is never a huge page: 0 or an errno. */
+int vmm_thread_create(pthread_t *thread, void *(*fn)(void *), void *arg);
+
 /* ---- stop requests (vcpu.c) ---- */
 enum vmm_stop {
 	STOP_NONE, STOP_POWEROFF, STOP_RESET, STOP_SIGNAL, STOP_ERROR,
