@@ -9,6 +9,7 @@
 #   make run        set up, build, boot the board with armvirt loaded and a
 #                   2-vCPU Linux guest on it (CMD='...': run that in the guest)
 #   make bench      set up, build, run the benchmarks on the board
+#                   (KVMTOOL=PATH: a static armhf kvmtool, measured too)
 #   make fuzz-vmm   fuzz armvirt-vmm's device code on this machine (clang's
 #                   libFuzzer; SECONDS=N in all, default 120)
 #   make fuzz       set up, build, fuzz the module on the board for SECONDS
@@ -139,7 +140,7 @@ bench: setup
 	$(MAKE) vmm
 	$(MAKE) tools
 	$(MAKE) tests
-	bash scripts/bench.sh
+	ARMVIRT_KVMTOOL="$(KVMTOOL)" bash scripts/bench.sh
 
 # make fuzz SECONDS=600 SEED=123: the a15-fuzz board (tests/fuzz/, on the
 # stock kernel, 180 s by default), its counts, exit reasons and checks

@@ -57,8 +57,8 @@ study_extract() {
 
 # The table's rows on stdin (Markdown, the "guest/native" and "study"
 # columns found by the header's names) as an SVG bar chart on stdout: per
-# row, our ratio (blue) and the study's (grey), 3 px per %, up to 140 %,
-# with a line at 100 %.
+# row, our ratio (blue), kvmtool's when the table has its column (green),
+# and the study's (grey), 3 px per %, up to 140 %, with a line at 100 %.
 study_svg() {
 	awk -F' [|] ' '
 	function esc(s) { gsub(/&/, "\\&amp;", s); gsub(/</, "\\&lt;", s); gsub(/>/, "\\&gt;", s); return s }
@@ -71,6 +71,7 @@ study_svg() {
 	/^[|] / && !ours {
 		for (i = 1; i <= NF; i++) {
 			if ($i ~ /^guest\/native/) ours = i
+			if ($i ~ /^kvmtool guest\/native/) kvm = i
 			if ($i == "study") study = i
 		}
 		next
@@ -79,19 +80,22 @@ study_svg() {
 		n++
 		label[n] = esc(substr($1, 3))
 		our[n] = pct($ours)
+		kvmtool[n] = kvm ? pct($kvm) : -1
 		their[n] = study ? pct($study) : -1
 	}
 	END {
-		h = 50 + 36 * n
+		row = kvm ? 50 : 36
+		h = 50 + row * n
 		printf "<svg xmlns=\"http://www.w3.org/2000/svg\" width=\"780\" height=\"%d\" font-family=\"sans-serif\" font-size=\"12\">\n", h
-		print "<style>.ours{fill:#3465a4}.study{fill:#babdb6}</style>"
-		print "<text x=\"8\" y=\"16\">guest/native, %: armvirt under QEMU TCG (blue) and the reference study, KVM/ARM on a Cortex-A7 (grey)</text>"
+		print "<style>.ours{fill:#3465a4}.kvmtool{fill:#73d216}.study{fill:#babdb6}</style>"
+		printf "<text x=\"8\" y=\"16\">guest/native, %%: armvirt-vmm under QEMU TCG (blue)%s and the reference study, KVM/ARM on a Cortex-A7 (grey)</text>\n", kvm ? ", kvmtool on armvirt (green)" : ""
 		printf "<line x1=\"600\" y1=\"24\" x2=\"600\" y2=\"%d\" stroke=\"#555\" stroke-dasharray=\"4 3\"/><text x=\"590\" y=\"36\">100 %%</text>\n", h - 4
 		for (i = 1; i <= n; i++) {
-			y = 44 + 36 * (i - 1)
+			y = 44 + row * (i - 1)
 			printf "<text x=\"8\" y=\"%d\">%s</text>\n", y + 16, label[i]
 			if (our[i] >= 0) bar("ours", y, our[i])
-			if (their[i] >= 0) bar("study", y + 14, their[i])
+			if (kvm && kvmtool[i] >= 0) bar("kvmtool", y + 14, kvmtool[i])
+			if (their[i] >= 0) bar("study", y + (kvm ? 28 : 14), their[i])
 		}
 		print "</svg>"
 	}'
@@ -136,6 +140,19 @@ if [ "${1:-}" = --self-test ]; then
 	   ! grep -q 'disk &lt;read&gt; &amp; more' "$svg" ||
 	   ! grep -q '^</svg>$' "$svg"; then
 		printf 'bench.sh --self-test: study.svg not as expected:\n%s\n' "$(cat "$svg" 2>/dev/null)" >&2
+		rc=1
+	fi
+	# with kvmtool's column: a green bar a row, the study's bar below it
+	printf '%s\r\n' 'study| | row | unit | guest/native | study | kicks | kvmtool: native, guest | kvmtool guest/native | k |' \
+		'study| |---|---|---|---|---|---|---|---|' \
+		'study| | CPU int | kloops/s | 99.1 % | 99.25 % | - | 10, 9 | 90.0 % | - |' \
+		'study| | disk | MiB/s | 50.0 % | ~50 % | 1.1, 1.0 | 10, 4 | failed 40.0 % | 2.0, 2.0 |' >"$d/log.kvmtool"
+	svg=$d/kvmtool/study.svg
+	if ! study_extract "$d/log.kvmtool" "$d/kvmtool" ||
+	   [ "$(grep -c '<rect class="kvmtool"' "$svg" 2>/dev/null)" != 2 ] ||
+	   ! grep -q '<rect class="kvmtool" x="300" y="108" width="120.0"' "$svg" ||
+	   ! grep -q '<rect class="study" x="300" y="122" width="150.0"' "$svg"; then
+		printf 'bench.sh --self-test: study.svg with kvmtool not as expected:\n%s\n' "$(cat "$svg" 2>/dev/null)" >&2
 		rc=1
 	fi
 	# a log without the table: no table, and false

@@ -8,7 +8,8 @@
 # $ARMVIRT_GUEST, a key of scripts/setup.sh, default armmp-lpae, 6.1's), and
 # the board kernel's tun and bridge modules ($ARMVIRT_FLAVOUR, default
 # armmp-lpae; uncompressed; none for debug, whose kernel has tun built in); with
-# $ARMVIRT_GUEST_CMD, the command the board's guest runs before all powers off.
+# $ARMVIRT_GUEST_CMD, the command the board's guest runs before all powers off;
+# with $ARMVIRT_KVMTOOL (a static armhf kvmtool), /bin/lkvm.
 #   mkinitramfs.sh OUT.cpio.gz [SUITE...]
 set -euo pipefail
 
@@ -60,6 +61,12 @@ if [ "$with_guest" = 1 ]; then
 	for t in "$top"/tests/build/tools/*; do
 		if [ -x "$t" ]; then arm-linux-gnueabihf-strip -o "$root/bin/${t##*/}" "$t"; fi
 	done
+	# kvmtool, for make bench KVMTOOL=PATH (a static armhf lkvm the user
+	# built; tests/bench/50-study measures its guest too when present)
+	if [ -n "${ARMVIRT_KVMTOOL:-}" ]; then
+		arm-linux-gnueabihf-strip -o "$root/bin/lkvm" "$ARMVIRT_KVMTOOL" ||
+			{ echo "mkinitramfs: $ARMVIRT_KVMTOOL: not an armhf program" >&2; exit 1; }
+	fi
 	guest=${ARMVIRT_GUEST:-armmp-lpae}
 	guest_kroot=$(bash "$top/scripts/setup.sh" --print-kdir "$guest")
 	cp "$guest_kroot/vmlinuz" "$root/guest/zImage"

@@ -19,6 +19,12 @@
  * 6.1 kernel has no O_DIRECT on tmpfs, so the read is buffered, from
  * memory), and the board's loopback for TCP and ping: the guest's peer is
  * the board, over virtio-net and a tap.
+ *
+ * With kvmtool on the board (/bin/lkvm: make bench KVMTOOL=PATH, a static
+ * armhf build of the user's, never part of the tree), the whole table is
+ * measured a second time with the same guest under kvmtool on
+ * /dev/armvirt (virtio-mmio, its own userspace devices), the board's own
+ * runs again beside it, so that each VMM's ratio has its own native runs.
  */
 #define _GNU_SOURCE
 #include <dirent.h>
@@ -26,6 +32,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 #include <sys/wait.h>
 #include <time.h>
 #include <unistd.h>
@@ -54,6 +61,24 @@
 	"rtx() { awk '/^Tcp:/ { if (!c) { for (i = 1; i <= NF; i++) if ($i == \"RetransSegs\") " \
 	"c = i } else print $c }' /proc/net/snmp; }\n"
 #define TAP		"studytap0"
+#define KVMTOOL		"/bin/lkvm"
+#define KVMTOOL_IFUP	"/tmp/study-ifup"	/* kvmtool's script for its tap */
+
+/* The VMMs whose guests the table compares: ours, then kvmtool if present. */
+enum { VMM_OURS, VMM_KVMTOOL, NR_VMMS };
+static const char *const vmm_names[NR_VMMS] = { "armvirt-vmm", "kvmtool" };
+static const char *const vmm_argv[NR_VMMS][24] = {
+	[VMM_OURS] = { VMM_PATH, "--kernel", GUEST_KERNEL, "--initrd", GUEST_INITRD,
+		       "--cpus", "1", "--disk", GUEST_DISK,
+		       "--net", "tap=" TAP ",host=" BOARD_IP "/24",
+		       "--append", "armvirt.ip=10.0.2.15/24", NULL },
+	/* its memory as our default (256 MiB), its devices on virtio-mmio as ours */
+	[VMM_KVMTOOL] = { KVMTOOL, "run", "--dev", "/dev/armvirt", "-k", GUEST_KERNEL,
+			  "-i", GUEST_INITRD, "-c", "1", "-m", "256", "-d", GUEST_DISK,
+			  "--virtio-transport", "mmio",
+			  "-n", "mode=tap,tapif=" TAP ",script=" KVMTOOL_IFUP,
+			  "-p", "armvirt.ip=10.0.2.15/24", NULL },
+};
 
 enum count_kind { COUNT_NONE, COUNT_DISK, COUNT_NET };
 
@@ -66,12 +91,14 @@ struct row {
 	const char *value_unit;	/* the value is the number before its last match */
 	enum count_kind counts;
 	bool latency;		/* lower is better: the ratio is native/guest */
-	double native[REPS], guest[REPS];
-	double mib, kicks, irqs;	/* guest, summed over the repetitions */
-	double wakeups;			/* the VMM's I/O thread's, summed too */
-	long retrans, drops;		/* TCP retransmits (both ends), tap drops */
-	struct vmm_exits exits;		/* the guest's, over the repetitions */
-	double secs;			/* the guest's time in them */
+	struct sample {		/* under each VMM, with its own native runs */
+		double native[REPS], guest[REPS];
+		double mib, kicks, irqs;	/* guest, summed over the repetitions */
+		double wakeups;			/* the VMM's I/O threads', summed too */
+		long retrans, drops;		/* TCP retransmits (both ends), tap drops */
+		struct vmm_exits exits;		/* the guest's, over the repetitions */
+		double secs;			/* the guest's time in them */
+	} s[NR_VMMS];
 };
 
 /* A row whose guest runs @g (the board @n), counting per MiB @cnt. */
@@ -235,14 +262,14 @@ static bool stats(const double *v, double *med, double *min, double *max)
 	return true;
 }
 
-/* One repetition of row @r on the board. */
-static void measure_native_row(struct row *r, int k)
+/* One repetition of row @r on the board, into @s. */
+static void measure_native_row(const struct row *r, struct sample *s, int k)
 {
 	static char out[4096];
 
 	board_run(r->native_cmd, out, sizeof(out));
-	r->native[k] = parse_result(r, out, NULL);
-	if (r->native[k] < 0)
+	s->native[k] = parse_result(r, out, NULL);
+	if (s->native[k] < 0)
 		printf("# study: board: %s: %.200s\n", r->native_cmd, out);
 }
 
@@ -264,11 +291,12 @@ static void exits_add(struct vmm_exits *sum, const struct vmm_exits *d)
 	}
 }
 
-/* One repetition of row @r in the guest, counting kicks and interrupts. */
 /*
- * How often the VMM's I/O thread ("armvirt-io") has slept so far: one
- * voluntary context switch per wait for work, so one per wake-up. -1 if
- * there is no such thread.
+ * How often the VMM's I/O threads have slept so far: the voluntary context
+ * switches of every thread but the main one and the vCPUs' (ours: the I/O
+ * thread, the disk workers, the control socket's; kvmtool's: its disk,
+ * network, console and event threads), one per wait for work, so one per
+ * wake-up. -1 if there is no such thread.
  */
 static long vmm_io_wakeups(pid_t pid)
 {
@@ -281,19 +309,23 @@ static long vmm_io_wakeups(pid_t pid)
 	d = opendir(path);
 	if (!d)
 		return -1;
-	while (n < 0 && (de = readdir(d))) {
+	while ((de = readdir(d))) {
+		if (de->d_name[0] == '.' || atoi(de->d_name) == (int)pid)
+			continue;
 		snprintf(path, sizeof(path), "/proc/%d/task/%.20s/comm", (int)pid, de->d_name);
-		if (read_file(path, buf, sizeof(buf)) < 0 || strcmp(buf, "armvirt-io\n"))
+		if (read_file(path, buf, sizeof(buf)) < 0 || !strncmp(buf, "armvirt-vcpu", 12) ||
+		    !strncmp(buf, "kvm-vcpu-", 9))
 			continue;
 		snprintf(path, sizeof(path), "/proc/%d/task/%.20s/status", (int)pid, de->d_name);
 		if (read_file(path, buf, sizeof(buf)) >= 0 && (p = strstr(buf, "\nvoluntary_ctxt_switches:")))
-			n = strtol(p + strlen("\nvoluntary_ctxt_switches:"), NULL, 10);
+			n = (n < 0 ? 0 : n) + strtol(p + strlen("\nvoluntary_ctxt_switches:"), NULL, 10);
 	}
 	closedir(d);
 	return n;
 }
 
-static void measure_guest_row(struct guest_run *g, struct row *r, int k)
+/* One repetition of row @r in the guest @g, into @s, counting kicks and interrupts. */
+static void measure_guest_row(struct guest_run *g, const struct row *r, struct sample *s, int k)
 {
 	const char *cmd = r->guest_cmd ? r->guest_cmd : r->native_cmd;
 	const char *dev = r->counts == COUNT_DISK ? "/sys/block/vda/device" :
@@ -311,9 +343,9 @@ static void measure_guest_row(struct guest_run *g, struct row *r, int k)
 		from = guest_cmd(g, cmd, 120);
 		vmm_exits_read(g->pid, &after);
 		vmm_exits_sub(&after, &after, &before);
-		r->secs += now_s() - t;
-		exits_add(&r->exits, &after);
-		r->guest[k] = from < 0 ? -1 : parse_result(r, g->out + from, NULL);
+		s->secs += now_s() - t;
+		exits_add(&s->exits, &after);
+		s->guest[k] = from < 0 ? -1 : parse_result(r, g->out + from, NULL);
 		return;
 	}
 	/* the typed line shows "irq%s", the output "irqs N R" */
@@ -327,23 +359,23 @@ static void measure_guest_row(struct guest_run *g, struct row *r, int k)
 	wake1 = vmm_io_wakeups(g->pid);
 	vmm_exits_read(g->pid, &after);
 	vmm_exits_sub(&after, &after, &before);
-	r->retrans += board_retrans() - rtx_board;
-	r->drops += tap_drops() - drops;
+	s->retrans += board_retrans() - rtx_board;
+	s->drops += tap_drops() - drops;
 	if (from < 0) {
-		r->guest[k] = -1;
+		s->guest[k] = -1;
 		return;
 	}
-	r->guest[k] = parse_result(r, g->out + from, &mib);
+	s->guest[k] = parse_result(r, g->out + from, &mib);
 	irqs = retrans = 0;
 	for (p = g->out + from; (p = strstr(p, "\nirqs ")); p++)
 		if (sscanf(p, "\nirqs %ld %ld", &irqs, &retrans) == 2)
 			break;
-	r->retrans += retrans;
-	r->mib += r->counts == COUNT_DISK ? IO_MIB : mib;
-	r->kicks += (double)vmm_exits_count(&after, "ioeventfd");
-	r->irqs += (double)irqs;
+	s->retrans += retrans;
+	s->mib += r->counts == COUNT_DISK ? IO_MIB : mib;
+	s->kicks += (double)vmm_exits_count(&after, "ioeventfd");
+	s->irqs += (double)irqs;
 	if (wake0 >= 0 && wake1 >= wake0)
-		r->wakeups += (double)(wake1 - wake0);
+		s->wakeups += (double)(wake1 - wake0);
 }
 
 /*
@@ -351,16 +383,14 @@ static void measure_guest_row(struct guest_run *g, struct row *r, int k)
  * that both see the same load of the shared build machine (the guest sits
  * idle while the board works: its timer ticks cost the board a little).
  */
-static bool measure(void)
+static bool measure(int vmm)
 {
+	struct sample *s;
 	struct guest_run g;
 	int i, k;
 
-	if (guest_start_typing(&g, (const char *const[]){ VMM_PATH, "--kernel", GUEST_KERNEL,
-		"--initrd", GUEST_INITRD, "--cpus", "1", "--disk", GUEST_DISK,
-		"--net", "tap=" TAP ",host=10.0.2.1/24", "--append", "armvirt.ip=10.0.2.15/24",
-		NULL }) || g.pid <= 0) {
-		printf("# study: cannot start %s\n", VMM_PATH);
+	if (guest_start_typing(&g, vmm_argv[vmm]) || g.pid <= 0) {
+		printf("# study: cannot start %s\n", vmm_argv[vmm][0]);
 		free(g.out);	/* not guest_free(): its descriptors may not be set */
 		free(g.chunks);
 		return false;
@@ -370,10 +400,11 @@ static bool measure(void)
 		goto fail;
 	for (k = 0; k < REPS; k++)
 		for (i = 0; i < NR_ROWS; i++) {
-			measure_native_row(&rows[i], k);
-			measure_guest_row(&g, &rows[i], k);
-			if (rows[i].guest[k] < 0)
-				printf("# study: guest: %s failed\n", rows[i].name);
+			s = &rows[i].s[vmm];
+			measure_native_row(&rows[i], s, k);
+			measure_guest_row(&g, &rows[i], s, k);
+			if (s->guest[k] < 0)
+				printf("# study: guest under %s: %s failed\n", vmm_names[vmm], rows[i].name);
 		}
 	guest_type(&g, "poweroff\n");
 	guest_finish(&g, 120);
@@ -387,9 +418,59 @@ fail:
 	return false;
 }
 
-static void print_table(void)
+/* A sample's statistics: medians, ranges, guest/native in %, and counts. */
+struct summary {
+	double nm, nlo, nhi, gm, glo, ghi, ratio;
+	bool ok;
+	char counts[128];
+};
+
+static void summarize(const struct row *r, const struct sample *s, struct summary *m)
 {
-	char date[32], counts[128];
+	m->ok = stats(s->native, &m->nm, &m->nlo, &m->nhi) & stats(s->guest, &m->gm, &m->glo, &m->ghi);
+	m->ratio = !m->ok || m->nm <= 0 || m->gm <= 0 ? 0 :
+		   r->latency ? 100 * m->nm / m->gm : 100 * m->gm / m->nm;
+	if (r->counts == COUNT_NET && s->mib > 0)
+		snprintf(m->counts, sizeof(m->counts), "%.1f, %.1f, %.1f; %ld retransmits, %ld tap drops",
+			 s->kicks / s->mib, s->irqs / s->mib, s->wakeups / s->mib, s->retrans, s->drops);
+	else if (r->counts != COUNT_NONE && s->mib > 0)
+		snprintf(m->counts, sizeof(m->counts), "%.1f, %.1f, %.1f", s->kicks / s->mib,
+			 s->irqs / s->mib, s->wakeups / s->mib);
+	else
+		snprintf(m->counts, sizeof(m->counts), "-");
+}
+
+/* The guest's exits per second by kind, during the rows without counts. */
+static void print_exits(int vmm)
+{
+	int i, j, len;
+
+	for (i = 0; i < NR_ROWS; i++) {
+		const struct row *r = &rows[i];
+		const struct sample *s = &r->s[vmm];
+		char kinds[256];
+		long total = 0;
+
+		if (r->counts != COUNT_NONE || s->secs <= 0)
+			continue;
+		kinds[0] = 0;
+		for (j = 0, len = 0; j < s->exits.nr; j++) {
+			if (!strcmp(s->exits.name[j], "runs") || s->exits.count[j] <= 0)
+				continue;
+			total += s->exits.count[j];
+			if (len < (int)sizeof(kinds))
+				len += snprintf(kinds + len, sizeof(kinds) - len, " %s %.0f",
+						s->exits.name[j], s->exits.count[j] / s->secs);
+		}
+		printf("bench: study%s guest exits during %s: %.0f per s (%s )\n",
+		       vmm == VMM_OURS ? "" : " kvmtool", r->name, total / s->secs,
+		       kinds[0] ? kinds + 1 : "none");
+	}
+}
+
+static void print_table(bool kvmtool)
+{
+	char date[32];
 	time_t now = time(NULL);
 	bool all = true;
 	int i;
@@ -401,75 +482,78 @@ static void print_table(void)
 	       "Cortex-A15) against a 1-vCPU Linux guest on armvirt, the same static tools "
 	       "in both, %d repetitions each, each on the board then in the guest, in one board boot. Median, "
 	       "and min-max over the repetitions. The study: KVM/ARM on a Cortex-A7, "
-	       "real hardware.\n", date, REPS);
+	       "real hardware.%s\n", date, REPS,
+	       kvmtool ? " Then all again with the guest under kvmtool, on armvirt too: its "
+			 "own native runs, its guest/native and its counts in the last columns." : "");
 	printf("study| \n");
 	printf("study| | row | unit | native median | guest median | native min-max | "
-	       "guest min-max | guest/native | study | guest kicks, irqs, VMM I/O wake-ups per MiB |\n");
-	printf("study| |---|---|---|---|---|---|---|---|---|\n");
-	for (i = 0; i < NR_ROWS; i++) {
-		struct row *r = &rows[i];
-		double nm, nlo, nhi, gm, glo, ghi, ratio;
-		bool ok = stats(r->native, &nm, &nlo, &nhi) & stats(r->guest, &gm, &glo, &ghi);
-
-		all &= ok;
-		ratio = !ok || nm <= 0 || gm <= 0 ? 0 : r->latency ? 100 * nm / gm : 100 * gm / nm;
-		if (r->counts == COUNT_NET && r->mib > 0)
-			snprintf(counts, sizeof(counts), "%.1f, %.1f, %.1f; %ld retransmits, %ld tap drops",
-				 r->kicks / r->mib, r->irqs / r->mib, r->wakeups / r->mib,
-				 r->retrans, r->drops);
-		else if (r->counts != COUNT_NONE && r->mib > 0)
-			snprintf(counts, sizeof(counts), "%.1f, %.1f, %.1f", r->kicks / r->mib,
-				 r->irqs / r->mib, r->wakeups / r->mib);
-		else
-			snprintf(counts, sizeof(counts), "-");
-		printf("bench: study %s (%s): native %.4g (%.4g-%.4g), guest %.4g (%.4g-%.4g): "
-		       "guest at %.1f %% of native%s; study %s; kicks, irqs, VMM I/O wake-ups per MiB: %s\n",
-		       r->name, r->unit, nm, nlo, nhi, gm, glo, ghi, ratio,
-		       r->latency ? " (latency: native/guest)" : "", r->study, counts);
-		printf("study| | %s | %s | %.4g | %.4g | %.4g-%.4g | %.4g-%.4g | %s%.1f %% | %s | %s |\n",
-		       r->name, r->unit, nm, gm, nlo, nhi, glo, ghi, ok ? "" : "failed ",
-		       ratio, r->study, counts);
-	}
-	/* the exits of the guest's rows without counts: CPU and memory, ping */
+	       "guest min-max | guest/native | study | guest kicks, irqs, VMM I/O wake-ups per MiB |%s\n",
+	       kvmtool ? " kvmtool: native, guest median | kvmtool guest/native | "
+			 "kvmtool kicks, irqs, I/O wake-ups per MiB |" : "");
+	printf("study| |---|---|---|---|---|---|---|---|---|%s\n", kvmtool ? "---|---|---|" : "");
 	for (i = 0; i < NR_ROWS; i++) {
 		const struct row *r = &rows[i];
-		char kinds[256];
-		long total = 0;
-		int j, len = 0;
+		struct summary m, t;
 
-		if (r->counts != COUNT_NONE || r->secs <= 0)
-			continue;
-		kinds[0] = 0;
-		for (j = 0; j < r->exits.nr; j++) {
-			if (!strcmp(r->exits.name[j], "runs") || r->exits.count[j] <= 0)
-				continue;
-			total += r->exits.count[j];
-			if (len < (int)sizeof(kinds))
-				len += snprintf(kinds + len, sizeof(kinds) - len, " %s %.0f",
-						r->exits.name[j], r->exits.count[j] / r->secs);
+		summarize(r, &r->s[VMM_OURS], &m);
+		all &= m.ok;
+		printf("bench: study %s (%s): native %.4g (%.4g-%.4g), guest %.4g (%.4g-%.4g): "
+		       "guest at %.1f %% of native%s; study %s; kicks, irqs, VMM I/O wake-ups per MiB: %s\n",
+		       r->name, r->unit, m.nm, m.nlo, m.nhi, m.gm, m.glo, m.ghi, m.ratio,
+		       r->latency ? " (latency: native/guest)" : "", r->study, m.counts);
+		printf("study| | %s | %s | %.4g | %.4g | %.4g-%.4g | %.4g-%.4g | %s%.1f %% | %s | %s |",
+		       r->name, r->unit, m.nm, m.gm, m.nlo, m.nhi, m.glo, m.ghi, m.ok ? "" : "failed ",
+		       m.ratio, r->study, m.counts);
+		if (kvmtool) {
+			summarize(r, &r->s[VMM_KVMTOOL], &t);
+			all &= t.ok;
+			printf(" %.4g, %.4g | %s%.1f %% | %s |", t.nm, t.gm, t.ok ? "" : "failed ",
+			       t.ratio, t.counts);
 		}
-		printf("bench: study guest exits during %s: %.0f per s (%s )\n", r->name,
-		       total / r->secs, kinds[0] ? kinds + 1 : "none");
+		printf("\n");
+		if (kvmtool)
+			printf("bench: study kvmtool %s (%s): native %.4g (%.4g-%.4g), guest %.4g "
+			       "(%.4g-%.4g): guest at %.1f %% of native, armvirt-vmm's at %.1f %%; "
+			       "kicks, irqs, VMM I/O wake-ups per MiB: %s\n",
+			       r->name, r->unit, t.nm, t.nlo, t.nhi, t.gm, t.glo, t.ghi, t.ratio,
+			       m.ratio, t.counts);
 	}
+	print_exits(VMM_OURS);
+	if (kvmtool)
+		print_exits(VMM_KVMTOOL);
 	printf("study| \n");
 	printf("study| Native is the board's image file on tmpfs for the disk (buffered "
 	       "read: no O_DIRECT on tmpfs in 6.1), its loopback for TCP and ping; the "
 	       "guest's peer is the board, over virtio-net and a tap. The ping ratio is "
 	       "native/guest (a latency). Kicks are ioeventfd exits (all queues), irqs the "
-	       "guest's interrupts from that device, wake-ups the VMM's I/O thread's "
-	       "(its voluntary context switches; with vhost-net, which serves the NIC "
+	       "guest's interrupts from that device, wake-ups the VMM's I/O threads' "
+	       "(the voluntary context switches of all its threads but the main one and "
+	       "the vCPUs'; with vhost-net, which serves armvirt-vmm's NIC "
 	       "by default, the network rows need none); for TCP, the segments both ends "
 	       "retransmitted and the packets the board's tap dropped, over all "
-	       "repetitions. kvmtool: not built.\n");
+	       "repetitions. %s\n",
+	       kvmtool ? "kvmtool: its defaults but virtio-mmio (no vhost-net), 256 MiB as ours." :
+			 "kvmtool: not on the board (make bench KVMTOOL=PATH).");
 	if (!all)
 		printf("study| \nstudy| Some repetitions failed (see the board log).\n");
+}
+
+/* kvmtool's tap set-up: the board's address on it, as armvirt-vmm's host=. */
+static bool write_kvmtool_ifup(void)
+{
+	FILE *f = fopen(KVMTOOL_IFUP, "w");
+
+	if (!f)
+		return false;
+	fprintf(f, "#!/bin/sh\nip addr add " BOARD_IP "/24 dev \"$1\" && ip link set \"$1\" up\n");
+	return !fclose(f) && !chmod(KVMTOOL_IFUP, 0755);
 }
 
 int main(void)
 {
 	char cmd[160];
 	pid_t server;
-	bool ok;
+	bool ok, kvmtool;
 
 	setvbuf(stdout, NULL, _IOLBF, 0);
 	if (!module_loaded("armvirt") && module_load(ARMVIRT_KO))
@@ -490,13 +574,17 @@ int main(void)
 	}
 	if (server < 0)
 		return 1;
-	ok = measure();
+	kvmtool = access(KVMTOOL, X_OK) == 0;
+	ok = measure(VMM_OURS);
+	if (ok && kvmtool)
+		ok = write_kvmtool_ifup() && measure(VMM_KVMTOOL);
 	kill(server, SIGTERM);
 	waitpid(server, NULL, 0);
 	unlink(GUEST_DISK);
 	unlink(NATIVE_DISK);
+	unlink(KVMTOOL_IFUP);
 	if (!ok)
 		return 1;
-	print_table();
+	print_table(kvmtool);
 	return 0;
 }
