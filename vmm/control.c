@@ -398,7 +398,7 @@ int control_open(struct vmm *vmm)
 		return -1;
 	}
 	ctl.start = ctl.prev_t = mono_s();
-	if (vmm_thread_create(&ctl.thread, control_thread, NULL)) {
+	if (thread_create_small_stack(&ctl.thread, control_thread, NULL)) {
 		vmm_err("control socket: cannot start its thread");
 		unlink(path);
 		return -1;

@@ -108,7 +108,7 @@ int io_thread_start(struct vmm *vmm)
 		return -1;
 	while (read(stop_fd, &v, sizeof(v)) > 0)
 		;
-	if (vmm_thread_create(&io_thread, io_loop, vmm))
+	if (thread_create_small_stack(&io_thread, io_loop, vmm))
 		return -1;
 	/* a name for top -H and for make bench, which counts its wake-ups */
 	pthread_setname_np(io_thread, "armvirt-io");

@@ -171,7 +171,7 @@ int vcpus_start(struct vmm *vmm)
 	stopping = 0;
 	vcpus_running = true;
 	for (i = 0; i < vmm->nr_vcpus; i++) {
-		if (vmm_thread_create(&vmm->vcpu[i].thread, vcpu_thread, &vmm->vcpu[i])) {
+		if (thread_create_small_stack(&vmm->vcpu[i].thread, vcpu_thread, &vmm->vcpu[i])) {
 			vmm_err("cannot start vCPU %d's thread", i);
 			vmm->nr_vcpus = i;	/* vcpus_stop() joins the ones started */
 			return -1;
@@ -234,7 +234,7 @@ void vcpus_throttle(struct vmm *vmm, unsigned int percent)
 {
 	__atomic_store_n(&throttle_percent, percent > 99 ? 99 : percent, __ATOMIC_RELAXED);
 	if (percent && !ticker_running) {
-		ticker_running = vmm_thread_create(&throttle_ticker, throttle_tick, vmm) == 0;
+		ticker_running = thread_create_small_stack(&throttle_ticker, throttle_tick, vmm) == 0;
 	} else if (!percent && ticker_running) {
 		pthread_join(throttle_ticker, NULL);
 		ticker_running = false;

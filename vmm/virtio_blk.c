@@ -374,7 +374,7 @@ static int blk_start_workers(struct virtio_blk *b)
 	pthread_cond_init(&b->idle, NULL);
 	/* the workers inherit the caller's blocked signals (all the VMM waits for) */
 	for (i = 0; i < BLK_WORKERS; i++) {
-		if (vmm_thread_create(&b->workers[i], blk_worker, b))
+		if (thread_create_small_stack(&b->workers[i], blk_worker, b))
 			return -1;
 		pthread_setname_np(b->workers[i], "armvirt-blk");
 		b->nr_workers++;

@@ -39,6 +39,7 @@
 
 #include "armvirt_kvm.h"
 #include "json.h"
+#include "thread.h"
 
 /* The guest's physical memory map (the same as QEMU's virt board's low part). */
 #define GUEST_GICD_BASE		0x08000000ULL
@@ -199,10 +200,6 @@ struct vmm {
 	 */
 	bool paused;
 };
-
-/* ---- threads (thread.c) ---- */
-/* pthread_create() on a small stack that is never a huge page: 0 or an errno. */
-int vmm_thread_create(pthread_t *thread, void *(*fn)(void *), void *arg);
 
 /* ---- stop requests (vcpu.c) ---- */
 enum vmm_stop {

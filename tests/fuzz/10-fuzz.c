@@ -77,6 +77,7 @@
 #include "guest_abi.h"
 #include "health.h"
 #include "tap.h"
+#include "thread.h"
 
 #define MAX_VCPUS	8	/* the module's limit; ids up to 10 are tried */
 #define NR_IDS		11
@@ -1171,7 +1172,7 @@ static void thread_start(struct world *w, int i)
 	v->w = w;
 	atomic_store(&v->stop, false);
 	TR("thread on vcpu %d", i);
-	if (pthread_create(&v->th, NULL, runner_main, v)) {
+	if (thread_create_small_stack(&v->th, runner_main, v)) {
 		close(v->tfd);
 		return;
 	}
@@ -1222,7 +1223,7 @@ static void op_irqfd_race(struct world *w)
 	if (avoid_known || ir.efd < 0)
 		return;
 	TR("irqfd race gsi %u", ir.gsi);
-	if (pthread_create(&th, NULL, irqfd_race_main, &ir))
+	if (thread_create_small_stack(&th, irqfd_race_main, &ir))
 		return;
 	for (i = 0; i < ir.n; i++) {
 		f.flags = i & 1 ? 0 : KVM_IRQFD_FLAG_DEASSIGN;
@@ -1885,7 +1886,7 @@ int main(int argc, char **argv)
 	kmsg_open();
 	fds_before = count_fds();
 	runner_init(&rn);
-	pthread_create(&wd, NULL, watchdog_main, NULL);
+	thread_create_small_stack(&wd, watchdog_main, NULL);
 
 	for (i = 0;; i++) {
 		long it = only_iter >= 0 ? only_iter : i;

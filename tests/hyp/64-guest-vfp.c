@@ -13,6 +13,7 @@
 
 #include "board.h"
 #include "tap.h"
+#include "thread.h"
 #include "vm.h"
 
 #define ROUNDS	200
@@ -103,7 +104,7 @@ int main(void)
 	}
 	atomic_store(&guests_running, 2);
 	for (i = 0; i < 2; i++)
-		pthread_create(&threads[i], NULL, run_guest, &g[i]);
+		thread_create_small_stack(&threads[i], run_guest, &g[i]);
 	while (atomic_load(&guests_running)) {
 		atomic_store(&host_started, 1);
 		host_bad += host_neon_round(0x30000000 + host_rounds);

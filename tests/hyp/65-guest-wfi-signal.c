@@ -15,6 +15,7 @@
 
 #include "board.h"
 #include "tap.h"
+#include "thread.h"
 #include "vm.h"
 
 #define FLAG_GPA	(GUEST_RAM_BASE + 0x10000)
@@ -51,7 +52,7 @@ static double run_then_signal(int ms, pthread_t *t)
 	double cpu0, cpu1;
 
 	atomic_store(&run_done, 0);
-	pthread_create(t, NULL, run_once_thread, NULL);
+	thread_create_small_stack(t, run_once_thread, NULL);
 	usleep(50 * 1000);
 	cpu0 = thread_cpu_s(*t);
 	usleep(ms * 1000);

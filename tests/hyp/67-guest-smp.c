@@ -18,6 +18,7 @@
 
 #include "board.h"
 #include "tap.h"
+#include "thread.h"
 #include "vm.h"
 
 #define COUNT	20000000
@@ -69,8 +70,8 @@ static void start(struct vm_run *r, uint32_t mode)
 		tap_bail("cannot create a 2-vCPU VM");
 	tvm_set_core_reg(&r->vm.vcpu[0], 0, mode);
 	atomic_store(&r->running0, 1);
-	pthread_create(&r->thread[0], NULL, run_vcpu0, r);
-	pthread_create(&r->thread[1], NULL, run_vcpu1, r);
+	thread_create_small_stack(&r->thread[0], run_vcpu0, r);
+	thread_create_small_stack(&r->thread[1], run_vcpu1, r);
 }
 
 static void finish(struct vm_run *r)
@@ -109,7 +110,7 @@ static void child_vmm(int ready_fd)
 	if (tvm_create(&r.vm, "smp", 1 << 20, 2))
 		_exit(2);
 	tvm_set_core_reg(&r.vm.vcpu[0], 0, 1);
-	pthread_create(&r.thread[1], NULL, run_vcpu1, &r);
+	thread_create_small_stack(&r.thread[1], run_vcpu1, &r);
 	uc = tvm_run_ucall(&r.vm.vcpu[0]);
 	if (uc.kind != UC_VALUE || write(ready_fd, "r", 1) != 1)
 		_exit(3);

@@ -17,6 +17,7 @@
 
 #include "board.h"
 #include "tap.h"
+#include "thread.h"
 #include "vm.h"
 
 #define DATA_GPA	(GUEST_RAM_BASE + 0x20000)
@@ -80,7 +81,7 @@ static struct ucall run_guest(int n, uint32_t mode, uint32_t rounds, double *sec
 	data[2] = rounds;
 	clock_gettime(CLOCK_MONOTONIC, &t0);
 	for (i = 1; i < n; i++)
-		pthread_create(&r.threads[i], NULL, run_secondary, &r.vm.vcpu[i]);
+		thread_create_small_stack(&r.threads[i], run_secondary, &r.vm.vcpu[i]);
 	uc = tvm_run_ucall(&r.vm.vcpu[0]);
 	clock_gettime(CLOCK_MONOTONIC, &t1);
 	for (i = 1; i < n; i++) {

@@ -23,6 +23,7 @@
 #include "board.h"
 #include "health.h"
 #include "tap.h"
+#include "thread.h"
 #include "vm.h"
 
 #define RAM_SIZE	(2 << 20)
@@ -451,7 +452,7 @@ static void irqchip_vs_first_run(void)
 		if (tvm_create(&vm, "basic", RAM_SIZE, 1))
 			tap_bail("creating a VM");
 		r.vm_fd = vm.vm_fd;
-		pthread_create(&t, NULL, create_irqchip, &r);
+		thread_create_small_stack(&t, create_irqchip, &r);
 		uc = tvm_run_ucall(&vm.vcpu[0]);
 		pthread_join(t, NULL);
 		created += !r.ret;
@@ -492,8 +493,8 @@ static void irqfd_assign_vs_deassign(void)
 	a.efd = d.efd = eventfd(0, EFD_CLOEXEC);
 	a.assign = true;
 	d.assign = false;
-	pthread_create(&ta, NULL, irqfd_flip, &a);
-	pthread_create(&td, NULL, irqfd_flip, &d);
+	thread_create_small_stack(&ta, irqfd_flip, &a);
+	thread_create_small_stack(&td, irqfd_flip, &d);
 	pthread_join(ta, NULL);
 	pthread_join(td, NULL);
 	tap_eq(irqfd(vm.vm_fd, a.efd, 5, KVM_IRQFD_FLAG_DEASSIGN, -1), 0, "irqfd-deassign-after-the-race");

@@ -16,6 +16,7 @@
 #include "board.h"
 #include "health.h"
 #include "tap.h"
+#include "thread.h"
 #include "vm.h"
 
 #define IRQ_TAKEN	0x1001
@@ -63,7 +64,7 @@ static void check_guest(void)
 	/* the FIQ comes while the vCPU sleeps in WFI: the kick must wake it */
 	vm_fd_for_thread = vm.vm_fd;
 	wfi_before = tvm_exit_count(0, "wfi");
-	pthread_create(&t, NULL, raise_fiq_later, NULL);
+	thread_create_small_stack(&t, raise_fiq_later, NULL);
 	alarm(10);	/* a vCPU that sleeps on: KVM_RUN ends with EINTR */
 	tap_eq(tvm_next_value(&vm.vcpu[0], "fiq"), FIQ_TAKEN, "fiq-raised-during-wfi-is-taken");
 	pthread_join(t, NULL);

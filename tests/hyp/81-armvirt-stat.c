@@ -18,6 +18,7 @@
 #include "board.h"
 #include "health.h"
 #include "tap.h"
+#include "thread.h"
 #include "vm.h"
 
 static struct tvm vm;
@@ -81,7 +82,7 @@ int main(void)
 		tap_bail("armvirt does not load");
 	if (tvm_create(&vm, "busy", 1 << 20, 1))
 		tap_bail("cannot create the VM");
-	pthread_create(&t, NULL, run_guest, NULL);
+	thread_create_small_stack(&t, run_guest, NULL);
 
 	snprintf(args, sizeof(args), "--once -i 1 -p %d", (int)getpid());
 	rc = stat_run(args, out, sizeof(out));
