@@ -389,7 +389,9 @@ static bool measure(int vmm)
 	struct guest_run g;
 	int i, k;
 
-	if (guest_start_typing(&g, vmm_argv[vmm]) || g.pid <= 0) {
+	/* kvmtool reads its console only from a terminal */
+	if ((vmm == VMM_KVMTOOL ? guest_start_on_pty(&g, vmm_argv[vmm]) :
+	     guest_start_typing(&g, vmm_argv[vmm])) || g.pid <= 0) {
 		printf("# study: cannot start %s\n", vmm_argv[vmm][0]);
 		free(g.out);	/* not guest_free(): its descriptors may not be set */
 		free(g.chunks);

@@ -23,23 +23,30 @@ double now_s(void)
 	return (double)ts.tv_sec + (double)ts.tv_nsec / 1e9;
 }
 
-static int start(struct guest_run *g, const char *const argv[], bool typing)
+/* The output buffers and the clock of a run about to start. */
+static int init_run(struct guest_run *g)
 {
-	int pipefd[2], infd[2] = { -1, -1 }, devnull;
-
 	memset(g, 0, sizeof(*g));
 	g->status = -1;
 	g->in_fd = -1;
-	if (typing && pipe2(infd, O_CLOEXEC))
-		return -1;
+	g->out_fd = -1;
 	g->cap = 1 << 16;
 	g->out = malloc(g->cap);
 	g->chunks_cap = 1024;
 	g->chunks = malloc(sizeof(*g->chunks) * g->chunks_cap);
-	if (!g->out || !g->chunks || pipe2(pipefd, O_CLOEXEC))
+	if (!g->out || !g->chunks)
 		return -1;
 	g->out[0] = 0;
 	g->start = now_s();
+	return 0;
+}
+
+static int start(struct guest_run *g, const char *const argv[], bool typing)
+{
+	int pipefd[2], infd[2] = { -1, -1 }, devnull;
+
+	if (init_run(g) || (typing && pipe2(infd, O_CLOEXEC)) || pipe2(pipefd, O_CLOEXEC))
+		return -1;
 	g->pid = fork();
 	if (g->pid < 0)
 		return -1;
@@ -70,11 +77,58 @@ int guest_start_typing(struct guest_run *g, const char *const argv[])
 	return start(g, argv, true);
 }
 
+int guest_start_on_pty(struct guest_run *g, const char *const argv[])
+{
+	int master, slave;
+	const char *name;
+
+	if (init_run(g))
+		return -1;
+	master = posix_openpt(O_RDWR | O_NOCTTY | O_CLOEXEC);
+	if (master < 0)
+		return -1;
+	name = grantpt(master) || unlockpt(master) ? NULL : ptsname(master);
+	/* its own descriptor: read_some() closes out_fd at the end */
+	g->in_fd = name ? fcntl(master, F_DUPFD_CLOEXEC, 0) : -1;
+	g->pid = g->in_fd < 0 ? -1 : fork();
+	if (g->pid < 0) {
+		close(master);
+		if (g->in_fd >= 0)
+			close(g->in_fd);
+		g->in_fd = -1;
+		return -1;
+	}
+	if (g->pid == 0) {
+		/* a session of its own, the terminal its controlling one */
+		setsid();
+		slave = open(name, O_RDWR);
+		if (slave < 0)
+			_exit(127);
+		dup2(slave, 0);
+		dup2(slave, 1);
+		dup2(slave, 2);
+		execv(argv[0], (char *const *)argv);
+		_exit(127);
+	}
+	g->out_fd = master;
+	g->slow_typing = true;
+	return 0;
+}
+
 int guest_type(struct guest_run *g, const char *text)
 {
-	size_t len = strlen(text);
+	size_t len = strlen(text), chunk, done;
 
-	return g->in_fd >= 0 && write(g->in_fd, text, len) == (ssize_t)len ? 0 : -1;
+	if (g->in_fd < 0)
+		return -1;
+	for (done = 0; done < len; done += chunk) {
+		chunk = g->slow_typing && len - done > 16 ? 16 : len - done;
+		if (done)
+			usleep(20000);
+		if (write(g->in_fd, text + done, chunk) != (ssize_t)chunk)
+			return -1;
+	}
+	return 0;
 }
 
 /* Output up to g->len arrived at @t; reads within 1 ms of each other are one. */

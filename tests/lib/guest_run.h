@@ -24,6 +24,7 @@ struct guest_run {
 	pid_t pid;
 	int out_fd;
 	int in_fd;		/* the VMM's stdin (guest_start_typing), or -1 */
+	bool slow_typing;	/* guest_type() 16 bytes at a time (on a pty) */
 	char *out;		/* NUL-terminated */
 	size_t len, cap;
 	struct guest_chunk *chunks;
@@ -36,6 +37,14 @@ struct guest_run {
 int guest_start(struct guest_run *g, const char *const argv[]);
 /* The same, with the VMM's stdin a pipe that guest_type() writes to. */
 int guest_start_typing(struct guest_run *g, const char *const argv[]);
+/*
+ * The same, on a pseudo-terminal (its stdin, stdout and stderr): for a VMM
+ * that reads its console only from a terminal, as kvmtool does. The
+ * output has the terminal's line ends (\r\n). guest_type() types slowly
+ * there: a 170-byte line typed at once into kvmtool's serial console lost
+ * a run of its characters on the board; 16 bytes every 20 ms lose none.
+ */
+int guest_start_on_pty(struct guest_run *g, const char *const argv[]);
 /* Type @text on the guest's console; 0, or -1. */
 int guest_type(struct guest_run *g, const char *text);
 /* Read output until @needle appears (true) or the VMM ends or time runs out. */
