@@ -115,12 +115,17 @@ int guest_start_on_pty(struct guest_run *g, const char *const argv[])
 	return 0;
 }
 
+static bool read_some(struct guest_run *g, double timeout_s);
+
 int guest_type(struct guest_run *g, const char *text)
 {
 	size_t len = strlen(text), chunk, done;
 
 	if (g->in_fd < 0)
 		return -1;
+	/* on a pty, type when the guest's shell is quiet: at its prompt */
+	while (g->slow_typing && read_some(g, 0.3))
+		;
 	for (done = 0; done < len; done += chunk) {
 		chunk = g->slow_typing && len - done > 16 ? 16 : len - done;
 		if (done)

@@ -41,8 +41,10 @@ int guest_start_typing(struct guest_run *g, const char *const argv[]);
  * The same, on a pseudo-terminal (its stdin, stdout and stderr): for a VMM
  * that reads its console only from a terminal, as kvmtool does. The
  * output has the terminal's line ends (\r\n). guest_type() types slowly
- * there: a 170-byte line typed at once into kvmtool's serial console lost
- * a run of its characters on the board; 16 bytes every 20 ms lose none.
+ * there, once the guest has printed nothing for 0.3 s: into kvmtool's
+ * serial console, a 170-byte line typed at once lost a run of its
+ * characters on the board, and so did a line typed while the shell was
+ * still printing its prompt.
  */
 int guest_start_on_pty(struct guest_run *g, const char *const argv[]);
 /* Type @text on the guest's console; 0, or -1. */
