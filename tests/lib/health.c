@@ -11,15 +11,6 @@
 #define TAINT_DIE	(1ul << 7)	/* 'D': an oops happened */
 #define TAINT_WARN	(1ul << 9)	/* 'W': a WARN fired */
 
-static int count_in(const char *buf, const char *needle)
-{
-	int n = 0;
-
-	for (; (buf = strstr(buf, needle)); buf += strlen(needle))
-		n++;
-	return n;
-}
-
 void check_kernel_healthy(void)
 {
 	static const char * const bad[] = {
@@ -50,7 +41,7 @@ void check_kernel_healthy(void)
 	}
 	taint = kernel_taint();
 	for (i = 0; i < (int)(sizeof(bad) / sizeof(bad[0])); i++) {
-		n = count_in(buf, bad[i]);
+		n = count_occurrences(buf, bad[i]);
 		if (!strcmp(bad[i], "BUG:"))
 			n -= known;
 		if (n > 0) {
