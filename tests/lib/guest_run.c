@@ -120,11 +120,12 @@ static bool read_some(struct guest_run *g, double timeout_s);
 int guest_type(struct guest_run *g, const char *text)
 {
 	size_t len = strlen(text), chunk, done;
+	double quiet_by = now_s() + 10;
 
 	if (g->in_fd < 0)
 		return -1;
-	/* on a pty, type when the guest's shell is quiet: at its prompt */
-	while (g->slow_typing && read_some(g, 0.3))
+	/* on a pty, type when the guest's shell is quiet (at its prompt), or 10 s on */
+	while (g->slow_typing && now_s() < quiet_by && read_some(g, 0.3))
 		;
 	for (done = 0; done < len; done += chunk) {
 		chunk = g->slow_typing && len - done > 16 ? 16 : len - done;
