@@ -215,8 +215,7 @@ int armvirt_handle_cp15_64(struct armvirt_vcpu *vcpu)
 /*
  * CP14: the debug registers (HDCR.TDA, TDOSA, TDRA) read as zero and
  * ignore writes, as KVM/ARM's trap_raz_wi did: a guest sees no debug
- * architecture and uses none. The ThumbEE registers (HSTR.TTEE) come
- * here too, with the same answer.
+ * architecture and uses none.
  */
 int armvirt_handle_cp14(struct armvirt_vcpu *vcpu)
 {

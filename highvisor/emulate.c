@@ -9,6 +9,7 @@
 #include <asm/ptrace.h>
 
 #include "hcr.h"
+#include "regs.h"
 #include "run.h"
 #include "../lowvisor/lowvisor.h"
 
@@ -36,12 +37,10 @@
 #define HCPTR_GUEST	(LV_HCPTR_TCP10 | LV_HCPTR_TCP11 | LV_HCPTR_TTA)
 /*
  * HSTR (B4.1.74): CP15 c15, implementation defined (CBAR names the host's
- * GIC); TTEE, the ThumbEE registers, which are the host's where a CPU has
- * them (an emulated A15 does): they read as zero and ignore writes (cp14).
+ * GIC). Not TTEE: the ThumbEE registers are the guest's own, switched
+ * (thumbee_regs.c).
  */
-#define HSTR_T15	BIT(15)
-#define HSTR_TTEE	BIT(16)
-#define HSTR_GUEST	(HSTR_T15 | HSTR_TTEE)
+#define HSTR_GUEST	BIT(15)
 /* HDCR (B4.1.58): PMU (TPM, TPMCR) and debug (TDA, TDOSA, TDRA): RAZ/WI, as KVM/ARM */
 #define HDCR_GUEST	(BIT(5) | BIT(6) | BIT(9) | BIT(10) | BIT(11))
 
@@ -62,7 +61,7 @@ void armvirt_vcpu_init_traps(struct armvirt_vcpu *vcpu)
 	hyp->hstr = HSTR_GUEST;
 	hyp->hdcr = HDCR_GUEST;
 	hyp->vpidr = read_cpuid_id();
-	hyp->flags = 0;
+	hyp->flags = armvirt_host_has_thumbee() ? LV_FLAG_THUMBEE : 0;
 }
 
 /* Banked sp, lr, spsr of a mode, in struct kvm_regs */

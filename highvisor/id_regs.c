@@ -71,10 +71,13 @@ static struct id_reg id_regs[] = {
 	ID_REG(id_isar4, 0, 0, 2, 4),	ID_REG(id_isar5, 0, 0, 2, 5),
 };
 
+#define ID_PFR0_STATE3_SHIFT	12	/* ThumbEE: 1 if implemented */
+
 /* CSSELR values 0 to 13: levels 1 to 7, data/unified (even) or instruction (odd). */
 #define NR_CSSELR	14
 static u32 ccsidr[NR_CSSELR];
 static u16 valid_csselr;	/* bit n: CSSELR n names a cache CLIDR describes */
+static bool host_thumbee;	/* ID_PFR0 says ThumbEE */
 
 /* IRQs off: CSSELR is shared with the host's own cache maintenance. */
 static u32 read_ccsidr(u32 csselr)
@@ -100,6 +103,7 @@ void armvirt_read_host_id_regs(void)
 
 	for (i = 0; i < ARRAY_SIZE(id_regs); i++)
 		id_regs[i].val = id_regs[i].read();
+	host_thumbee = ((read_id_pfr0() >> ID_PFR0_STATE3_SHIFT) & 0xf) == 1;
 
 	/* CLIDR: 3 bits per level; the first level without a cache ends the list. */
 	clidr = read_clidr();
@@ -116,6 +120,11 @@ void armvirt_read_host_id_regs(void)
 	for (i = 0; i < NR_CSSELR; i++)
 		if (valid_csselr & BIT(i))
 			ccsidr[i] = read_ccsidr(i);
+}
+
+bool armvirt_host_has_thumbee(void)
+{
+	return host_thumbee;
 }
 
 static struct id_reg *find_id_reg(u64 id)

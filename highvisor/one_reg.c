@@ -5,6 +5,7 @@
  * registers, then CP15 (the invariant ID registers first), VFP, and the
  * CCSIDR demux registers, with the virtual timer's between the firmware and
  * the CP15 ones (their IDs are CP15 ones: that group claims them first).
+ * The ThumbEE registers, which KVM/ARM did not list, come last.
  */
 #include <linux/kernel.h>
 #include <linux/uaccess.h>
@@ -15,7 +16,7 @@
 
 static const struct reg_group *const groups[] = {
 	&core_reg_group, &fw_reg_group, &timer_reg_group, &cp15_reg_group, &vfp_reg_group,
-	&demux_reg_group,
+	&demux_reg_group, &thumbee_reg_group,
 };
 
 int reg_to_user(void __user *uaddr, const void *val, u64 id)

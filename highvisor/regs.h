@@ -30,6 +30,7 @@ extern const struct reg_group timer_reg_group;	/* timer/vtimer_regs.c */
 extern const struct reg_group cp15_reg_group;	/* includes the ID registers */
 extern const struct reg_group vfp_reg_group;
 extern const struct reg_group demux_reg_group;
+extern const struct reg_group thumbee_reg_group;	/* CP14: TEECR, TEEHBR */
 
 /* The PSCI version a vCPU offers (fw_regs.c) */
 u32 armvirt_psci_version(struct armvirt_vcpu *vcpu);
@@ -39,6 +40,7 @@ bool armvirt_smccc_wa1_available(void);
 void armvirt_reset_core_regs(struct armvirt_vcpu *vcpu);
 void armvirt_reset_cp15_regs(struct armvirt_vcpu *vcpu);
 void armvirt_reset_vfp_regs(struct armvirt_vcpu *vcpu);
+void armvirt_reset_thumbee_regs(struct armvirt_vcpu *vcpu);
 
 /* Host values read once at load, and the invariant ID registers (id_regs.c) */
 void armvirt_read_host_id_regs(void);
@@ -46,6 +48,8 @@ int id_reg_get(u64 id, void __user *uaddr);
 int id_reg_set(u64 id, const void __user *uaddr);
 int id_reg_list(u64 __user *uids);
 void armvirt_read_host_vfp_ids(void);
+/* ThumbEE (ID_PFR0.State3): TEECR and TEEHBR exist and are switched */
+bool armvirt_host_has_thumbee(void);
 
 /* A CP15 register's fields, from a ONE_REG ID; false if the ID is malformed. */
 struct cp15_key {

@@ -43,6 +43,9 @@ static void check_ctxt_layout(void)
 	BUILD_BUG_ON(offsetof(struct lv_timer, cntvoff) != LV_TIMER_CNTVOFF);
 	BUILD_BUG_ON(offsetof(struct lv_timer, cntv_ctl) != LV_TIMER_CNTV_CTL);
 	BUILD_BUG_ON(offsetof(struct lv_timer, cnthctl) != LV_TIMER_CNTHCTL);
+	BUILD_BUG_ON(offsetof(struct lv_ctxt, thumbee) != LV_CTXT_THUMBEE);
+	BUILD_BUG_ON(offsetof(struct lv_thumbee, teecr) != LV_THUMBEE_TEECR);
+	BUILD_BUG_ON(offsetof(struct lv_thumbee, teehbr) != LV_THUMBEE_TEEHBR);
 	BUILD_BUG_ON(sizeof(struct lv_ctxt) != LV_CTXT_SIZE);
 	BUILD_BUG_ON(offsetof(struct lv_vcpu, vttbr) != LV_VCPU_VTTBR);
 	BUILD_BUG_ON(offsetof(struct lv_vcpu, hcr) != LV_VCPU_HCR);
@@ -74,6 +77,7 @@ static void vcpu_apply_reset(struct armvirt_vcpu *vcpu)
 	armvirt_reset_core_regs(vcpu);
 	armvirt_reset_cp15_regs(vcpu);
 	armvirt_reset_vfp_regs(vcpu);
+	armvirt_reset_thumbee_regs(vcpu);
 	vcpu->mmio_pending = false;
 	*vcpu_pc(vcpu) = rs.pc;
 	*vcpu_reg(vcpu, 0) = rs.r0;

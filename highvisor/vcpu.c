@@ -133,6 +133,7 @@ static int vcpu_init(struct armvirt_vcpu *vcpu, const struct kvm_vcpu_init *init
 	armvirt_reset_core_regs(vcpu);
 	armvirt_reset_cp15_regs(vcpu);
 	armvirt_reset_vfp_regs(vcpu);
+	armvirt_reset_thumbee_regs(vcpu);
 	armvirt_vcpu_init_traps(vcpu);
 	vcpu->hyp->ctxt.timer.cntv_ctl = 0;
 	vcpu->hyp->ctxt.timer.cntv_cval = 0;

@@ -76,7 +76,10 @@
 #define LV_TIMER_CNTVOFF	8	/* u64 */
 #define LV_TIMER_CNTV_CTL	16
 #define LV_TIMER_CNTHCTL	20
-#define LV_CTXT_SIZE		(LV_CTXT_TIMER + 24)	/* 576 */
+#define LV_CTXT_THUMBEE		(LV_CTXT_TIMER + 24)	/* 576 */
+#define LV_THUMBEE_TEECR	0
+#define LV_THUMBEE_TEEHBR	4
+#define LV_CTXT_SIZE		(LV_CTXT_THUMBEE + 8)	/* 584 */
 
 /* struct lv_vcpu: the guest's context, what the lowvisor needs to enter it, and the exit */
 #define LV_VCPU_CTXT		0
@@ -101,6 +104,7 @@
 #define LV_FLAG_HPFAR_INVALID	(1 << 2)	/* exit: the fault's IPA could not be found */
 #define LV_FLAG_PC_PAR		(1 << 3)	/* exit: pc_par holds the translation of pc */
 #define LV_FLAG_SERROR		(1 << 4)	/* exit: an asynchronous abort came in the exit window */
+#define LV_FLAG_THUMBEE		(1 << 5)	/* the CPU has ThumbEE: switch TEECR and TEEHBR */
 
 /* lv_vcpu.exit: why the guest stopped */
 #define LV_EXIT_TRAP		0	/* a trap to HYP: see HSR */
@@ -126,11 +130,18 @@ struct lv_timer {
 	u32 cnthctl;
 };
 
+/* The ThumbEE registers (CP14), a world's own where the CPU has them */
+struct lv_thumbee {
+	u32 teecr;
+	u32 teehbr;
+};
+
 struct lv_ctxt {
 	struct kvm_regs regs;
 	u32 cp15[LV_CP15_SLOTS];
 	struct armvirt_vfp vfp;
 	struct lv_timer timer;
+	struct lv_thumbee thumbee;
 };
 
 struct lv_vcpu {

@@ -150,6 +150,30 @@
 	cp15_32	\op, \base, C14_CNTKCTL, 0, c14, c1, 0
 .endm
 
+/*
+ * ThumbEE (A2.10): TEECR and TEEHBR, each world's own where the CPU has them
+ * (LV_FLAG_THUMBEE in the guest's lv_vcpu, \vcpu), not trapped: Linux writes
+ * TEEHBR at every thread switch, which would cost a guest two traps each.
+ * Without ThumbEE they do not exist (an undefined instruction, here in HYP).
+ */
+.macro switch_thumbee op, base, vcpu
+	ldr	r2, [\vcpu, #LV_VCPU_FLAGS]
+	tst	r2, #LV_FLAG_THUMBEE
+	beq	1f
+	.ifc	\op, save
+	mrc	p14, 6, r2, c0, c0, 0		@ TEECR
+	mrc	p14, 6, r3, c1, c0, 0		@ TEEHBR
+	str	r2, [\base, #LV_CTXT_THUMBEE + LV_THUMBEE_TEECR]
+	str	r3, [\base, #LV_CTXT_THUMBEE + LV_THUMBEE_TEEHBR]
+	.else
+	ldr	r2, [\base, #LV_CTXT_THUMBEE + LV_THUMBEE_TEECR]
+	ldr	r3, [\base, #LV_CTXT_THUMBEE + LV_THUMBEE_TEEHBR]
+	mcr	p14, 6, r2, c0, c0, 0		@ TEECR
+	mcr	p14, 6, r3, c1, c0, 0		@ TEEHBR
+	.endif
+1:
+.endm
+
 /* The virtual timer (B8.2): offset, compare value, control */
 .macro save_vtimer base
 	mrc	p15, 0, r2, c14, c3, 1		@ CNTV_CTL

@@ -95,6 +95,7 @@ ENTRY(lv_vcpu_run)
 	save_elr_spsr	r1
 	save_banked	r1
 	switch_cp15	save, r1
+	switch_thumbee	save, r1, r0
 	save_vtimer	r1
 	save_traps	r1
 
@@ -105,6 +106,7 @@ ENTRY(lv_vcpu_run)
 	activate_vm	r0
 	restore_vtimer	r0
 	switch_cp15	restore, r0
+	switch_thumbee	restore, r0, r0
 	restore_banked	r0
 	restore_elr_spsr r0
 	ldm	r0, {r0-r12}
@@ -157,6 +159,7 @@ ENTRY(lv_guest_exit)
 	save_elr_spsr	r0
 	save_banked	r0
 	switch_cp15	save, r0
+	switch_thumbee	save, r0, r0
 	save_fault_info	r0
 	save_vtimer	r0
 	save_virtual_abort r0
@@ -191,6 +194,7 @@ lv_serror_window_end:
 .Lexit_vfp_done:
 	restore_vtimer	r1
 	switch_cp15	restore, r1
+	switch_thumbee	restore, r1, r0
 	restore_banked	r1
 	restore_elr_spsr r1
 	add	r2, r1, #LV_REGS_R(4)

@@ -11,11 +11,13 @@
 #include <errno.h>
 #include <pthread.h>
 #include <sched.h>
+#include <setjmp.h>
 #include <signal.h>
 #include <stdio.h>
 #include <string.h>
 #include <sys/eventfd.h>
 #include <sys/ioctl.h>
+#include <sys/auxv.h>
 #include <sys/mman.h>
 #include <sys/wait.h>
 #include <unistd.h>
@@ -210,19 +212,69 @@ static void fcseidr_stays_in_the_guest(void)
 	tap_ok(vals[0] == vals[1], "guest-fcseidr-survives-its-exit (%#x, then %#x)", vals[0], vals[1]);
 }
 
-/* ThumbEE's TEEHBR and TEECR trap (HSTR.TTEE) and read as zero. */
-static void thumbee_registers_trap(void)
-{
-	struct tvm vm;
-	uint32_t v;
+#define HWCAP_THUMBEE	(1UL << 11)
+#define TEECR_ID	(KVM_REG_ARM | KVM_REG_SIZE_U32 | (14ULL << KVM_REG_ARM_COPROC_SHIFT) | \
+			 (6ULL << KVM_REG_ARM_OPC1_SHIFT))
+#define TEEHBR_ID	(TEECR_ID | (1ULL << KVM_REG_ARM_32_CRN_SHIFT))
+#define HOST_TEEHBR	0x0badc000u	/* this task's, set at PL0 */
 
+static sigjmp_buf teehbr_undef;
+
+static void on_sigill(int sig)
+{
+	siglongjmp(teehbr_undef, 1);
+}
+
+/* This task's TEEHBR, read at PL0; 1 (not a handler base) if that is undefined. */
+static uint32_t host_teehbr(void)
+{
+	struct sigaction sa = { .sa_handler = on_sigill }, old;
+	volatile uint32_t v = 1;
+
+	sigaction(SIGILL, &sa, &old);
+	if (!sigsetjmp(teehbr_undef, 1))
+		__asm__ volatile("mrc p14, 6, %0, c1, c0, 0" : "=r" (v));
+	sigaction(SIGILL, &old, NULL);
+	return v;
+}
+
+/*
+ * ThumbEE's TEECR and TEEHBR are the guest's own, switched with the world
+ * rather than trapped (Linux writes TEEHBR at every thread switch): the
+ * guest keeps what it writes, the host task keeps its own TEEHBR and its
+ * right to read it (TEECR.XED), ONE_REG carries both, and no access exits.
+ */
+static void thumbee_registers_switch(void)
+{
+	uint32_t teecr = 0, teehbr = 0x5eed0000, host = HOST_TEEHBR;
+	struct tvm_vcpu *v;
+	struct tvm vm;
+	long cp14;
+
+	if (!(getauxval(AT_HWCAP) & HWCAP_THUMBEE)) {
+		for (int i = 0; i < 10; i++)
+			tap_skip("the host CPU has no ThumbEE", "thumbee");
+		return;
+	}
 	if (tvm_create(&vm, "thumbee", RAM_SIZE, 1))
 		tap_bail("creating the ThumbEE guest");
-	v = tvm_next_value(&vm.vcpu[0], "TEEHBR");
-	tap_eq(v, 0, "guest-teehbr-write-does-not-reach-the-cpu");
-	v = tvm_next_value(&vm.vcpu[0], "TEECR");
-	tap_eq(v, 0, "guest-teecr-write-does-not-reach-the-cpu");
-	tap_ok(tvm_run_ucall(&vm.vcpu[0]).kind == UC_DONE, "thumbee-guest-finishes");
+	v = &vm.vcpu[0];
+	tap_ok(!tvm_set_reg(v, TEECR_ID, &teecr) && !tvm_set_reg(v, TEEHBR_ID, &teehbr),
+	       "vmm-sets-teecr-and-teehbr");
+	__asm__ volatile("mcr p14, 6, %0, c1, c0, 0" : : "r" (host));
+	cp14 = tvm_exit_count(0, "cp14");
+	tap_eq(tvm_next_value(v, "TEEHBR as set"), 0x5eed0000, "guest-reads-the-teehbr-the-vmm-set");
+	tap_eq(tvm_next_value(v, "TEECR as set"), 0, "guest-reads-the-teecr-the-vmm-set");
+	tap_eq(tvm_next_value(v, "TEEHBR written"), 0x12345000, "guest-teehbr-write-stays-in-the-guest");
+	tap_eq(host_teehbr(), HOST_TEEHBR, "host-task-keeps-its-teehbr-after-the-guest-sets-teecr-xed");
+	tap_eq(tvm_next_value(v, "TEECR after an exit"), 1, "guest-teecr-survives-its-exit");
+	tap_eq(tvm_next_value(v, "TEEHBR after two"), 0x12345000, "guest-teehbr-survives-its-exits");
+	tap_ok(tvm_run_ucall(v).kind == UC_DONE, "thumbee-guest-finishes");
+	teecr = teehbr = 0;
+	tap_ok(!tvm_get_reg(v, TEECR_ID, &teecr) && !tvm_get_reg(v, TEEHBR_ID, &teehbr) &&
+	       teecr == 1 && teehbr == 0x12345000,
+	       "one-reg-reads-the-guest-teecr-and-teehbr (%#x, %#x)", teecr, teehbr);
+	tap_eq(tvm_exit_count(0, "cp14") - cp14, 0, "thumbee-accesses-do-not-exit");
 	tvm_destroy(&vm);
 }
 
@@ -506,12 +558,12 @@ static void irqfd_assign_vs_deassign(void)
 
 int main(void)
 {
-	tap_plan(70);
+	tap_plan(77);
 	oversized_slots();
 	irqfd_gsi_bounds();
 	fpexc_values();
 	fcseidr_stays_in_the_guest();
-	thumbee_registers_trap();
+	thumbee_registers_switch();
 	cntfrq_stays_the_hosts();
 	sparse_vcpu_ids();
 	create_device_unwritable();
