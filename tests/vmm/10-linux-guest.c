@@ -428,6 +428,28 @@ static void test_two_guests(void)
 	guest_free(&b);
 }
 
+/*
+ * A command's output comes out whole before the guest powers off: the
+ * PL011 driver sends from a buffer, an interrupt at a time, and a loop
+ * of echos fills it faster than it drains; /init's power-off right after
+ * the command once cut its end marker off.
+ */
+static void test_output_before_poweroff(void)
+{
+	struct guest_run g;
+	int status;
+
+	guest_start(&g, VMM_ARGS("--cmd", "i=0; while [ $i -lt 64 ]; do "
+				 "echo TAIL$i-0123456789abcdefghijklmnopqrstuvwxyz; i=$((i+1)); done"));
+	status = guest_finish(&g, RUN_TIMEOUT_S);
+	guest_check(&g, tap_eq(status, 0, "burst-of-output-guest-exits-0"));
+	if (!tap_ok(strstr(g.out, "TAIL63-0123456789abcdefghijklmnopqrstuvwxyz") &&
+		    strstr(g.out, "=== armvirt-guest-cmd-end rc=0"),
+		    "last-output-arrives-before-the-power-off"))
+		guest_diag_tail(&g, 600);
+	guest_free(&g);
+}
+
 /* The VMM's vCPU entries in debugfs: none may outlive it. */
 static int debugfs_vcpus_of(pid_t pid)
 {
@@ -517,7 +539,7 @@ int main(void)
 {
 	int ret;
 
-	tap_plan(47);
+	tap_plan(49);
 	alarm(1800);
 	ret = module_loaded("armvirt") ? 0 : module_load(ARMVIRT_KO);
 	if (!tap_eq(ret, 0, "armvirt-loads"))
@@ -526,6 +548,7 @@ int main(void)
 	test_boot_devices();
 	test_reboot();
 	test_two_guests();
+	test_output_before_poweroff();
 	test_typing_and_sigterm();
 	test_sigkill();
 	test_bad_options();
