@@ -12,8 +12,8 @@
  * study.svg. For the guest's disk and network rows, also the counts the
  * emulator does not change: kicks (ioeventfd exits, debugfs), the
  * interrupts of the device (the guest's /proc/interrupts) and the wake-ups
- * of the VMM's I/O thread per MiB; for the other rows, the guest's exits
- * per second by kind.
+ * of the VMM's I/O thread per MiB; for every row, the guest's exits by
+ * kind (per MiB for those rows, per second for the others).
  *
  * What "native" is: the board's own image file on tmpfs for the disk (its
  * 6.1 kernel has no O_DIRECT on tmpfs, so the read is buffered, from
@@ -373,6 +373,7 @@ static void measure_guest_row(struct guest_run *g, const struct row *r, struct s
 	s->retrans += retrans;
 	s->mib += r->counts == COUNT_DISK ? IO_MIB : mib;
 	s->kicks += (double)vmm_exits_count(&after, "ioeventfd");
+	exits_add(&s->exits, &after);
 	s->irqs += (double)irqs;
 	if (wake0 >= 0 && wake1 >= wake0)
 		s->wakeups += (double)(wake1 - wake0);
@@ -442,7 +443,10 @@ static void summarize(const struct row *r, const struct sample *s, struct summar
 		snprintf(m->counts, sizeof(m->counts), "-");
 }
 
-/* The guest's exits per second by kind, during the rows without counts. */
+/*
+ * The guest's exits by kind: per second during the rows without counts,
+ * per MiB during the I/O rows (what a VMM's device model costs the guest).
+ */
 static void print_exits(int vmm)
 {
 	int i, j, len;
@@ -450,10 +454,11 @@ static void print_exits(int vmm)
 	for (i = 0; i < NR_ROWS; i++) {
 		const struct row *r = &rows[i];
 		const struct sample *s = &r->s[vmm];
+		double per = r->counts == COUNT_NONE ? s->secs : s->mib;
 		char kinds[256];
 		long total = 0;
 
-		if (r->counts != COUNT_NONE || s->secs <= 0)
+		if (per <= 0)
 			continue;
 		kinds[0] = 0;
 		for (j = 0, len = 0; j < s->exits.nr; j++) {
@@ -461,12 +466,12 @@ static void print_exits(int vmm)
 				continue;
 			total += s->exits.count[j];
 			if (len < (int)sizeof(kinds))
-				len += snprintf(kinds + len, sizeof(kinds) - len, " %s %.0f",
-						s->exits.name[j], s->exits.count[j] / s->secs);
+				len += snprintf(kinds + len, sizeof(kinds) - len, " %s %.1f",
+						s->exits.name[j], s->exits.count[j] / per);
 		}
-		printf("bench: study%s guest exits during %s: %.0f per s (%s )\n",
-		       vmm == VMM_OURS ? "" : " kvmtool", r->name, total / s->secs,
-		       kinds[0] ? kinds + 1 : "none");
+		printf("bench: study%s guest exits during %s: %.1f per %s (%s )\n",
+		       vmm == VMM_OURS ? "" : " kvmtool", r->name, total / per,
+		       r->counts == COUNT_NONE ? "s" : "MiB", kinds[0] ? kinds + 1 : "none");
 	}
 }
 
