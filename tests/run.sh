@@ -84,7 +84,7 @@ boards=(
 	# make bench's: XMIGRATE_COUNT migrations (100), uncapped, idle or under memtester
 	"bench-xmigrate-idle|xmigrate|$((xmigrate_count * 60 + 600))|armmp-lpae|--cpu cortex-a15 --smp 1 --append armvirt.xmigrate_count=$xmigrate_count --append armvirt.xmigrate_cap=0 --append armvirt.xmigrate_idle=1|"
 	"bench-xmigrate-memtester|xmigrate|$((xmigrate_count * 60 + 600))|armmp-lpae|--cpu cortex-a15 --smp 1 --append armvirt.xmigrate_count=$xmigrate_count --append armvirt.xmigrate_cap=0|"
-	"a15-hyp-panic|hyppanic|120|armmp-lpae|--cpu cortex-a15 --append crashkernel=32M|Kernel panic - not syncing: armvirt: unexpected undefined instruction in HYP at"
+	"a15-hyp-panic|hyppanic|120|armmp-lpae|--cpu cortex-a15 --append crashkernel=32M|armvirt: unexpected undefined instruction in HYP at"
 	"a15-fuzz|fuzz|$((fuzz_seconds + 300))|armmp-lpae|--cpu cortex-a15 $fuzz_opts|"
 	# The other kernels (scripts/setup.sh): the hyp suite on the LPAE kernel
 	# of each version, on the non-LPAE kernel of the oldest and the newest,
@@ -135,12 +135,23 @@ if [ "$all" = 1 ]; then
 			nohyp) boards+=("all-$k-nohyp|nohyp|300|$k|--cpu cortex-a15 --no-virt|") ;;
 			kexec) boards+=("all-$k-kexec|kexec|300|$k|--cpu cortex-a15|") ;;
 			kdump) boards+=("all-$k-kdump|kdump|300|$k|--cpu cortex-a15 --append crashkernel=32M|") ;;
-			hyppanic) boards+=("all-$k-hyp-panic|hyppanic|300|$k|--cpu cortex-a15 --append crashkernel=32M|Kernel panic - not syncing: armvirt: unexpected undefined instruction in HYP at") ;;
+			hyppanic) boards+=("all-$k-hyp-panic|hyppanic|300|$k|--cpu cortex-a15 --append crashkernel=32M|armvirt: unexpected undefined instruction in HYP at") ;;
 			vmm) boards+=("all-$k-vmm|vmm|1500|$k|--cpu cortex-a15 --guest $k|") ;;
 			esac
 		done
 	done
 fi
+
+# Kernels that cannot kexec at all, with or without armvirt: their kexec,
+# kdump and hyp-panic boards (check-all only) report one skip with the
+# reason instead of booting. Measured on 2026-12-05 by the same kexec
+# without the module: Debian's 6.12 LPAE kernel jumps to the identity
+# mapping of cpu_v7_reset (0x40400044) and takes a level-2 translation
+# fault there, from soft_restart(). Its non-LPAE kernel and the LPAE
+# kernels of 5.10, 6.1 and 7.2, with the same layout there, kexec.
+declare -A kexec_broken=(
+	[6.12-armmp-lpae]="Debian's 6.12 armmp-lpae kernel cannot kexec even without armvirt (soft_restart faults at the identity mapping of cpu_v7_reset)"
+)
 
 # What the debug kernel's checkers print (KASAN, UBSAN, lockdep, the atomic
 # sleep and list checks, debugobjects, kmemleak's report that /init prints
@@ -290,7 +301,7 @@ record() {
 }
 print_matrix() {
 	local v fl k s line
-	echo "matrix (kernel x flavour x suite; ok/FAIL and seconds per board; - not run):"
+	echo "matrix (kernel x flavour x suite; ok/FAIL/skip and seconds per board; - not run):"
 	line=$(printf '%-6s %-11s' kernel flavour)
 	for s in "${matrix_suites[@]}"; do line+=$(printf ' | %-16s' "$s"); done
 	echo "$line"
@@ -371,6 +382,15 @@ for entry in "${boards[@]}"; do
 	if [ ${#selected[@]} -eq 0 ] && [ "$all" = 0 ]; then
 		opts="$opts $(check_trims "$suite" "$flavour" "$opts")"
 	fi
+	case $suite in
+	kexec|kdump|hyppanic)
+		if [ -n "${kexec_broken[$(full_key "$flavour")]:-}" ]; then
+			echo "board $name: 0 passed, 0 failed, 1 skipped (${kexec_broken[$(full_key "$flavour")]})"
+			total_s=$((total_s + 1))
+			record "$name" "$flavour" "$suite" "$opts" skip 0
+			continue
+		fi ;;
+	esac
 	if [ "$flavour" = debug ] && ! wait_debug_build; then
 		echo "board $name: 0 passed, 1 failed, 0 skipped (the debug kernel did not build: $debug_build_log)"
 		echo "$name: the debug kernel did not build ($debug_build_log)" >>"$logdir/summary.failures"
