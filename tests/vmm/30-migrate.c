@@ -28,6 +28,7 @@
 #define SNAPSHOT	"/tmp/vmm-snapshot.bin"
 #define BROKEN		"/tmp/vmm-snapshot-broken.bin"
 #define DISK		"/tmp/vmm-migrate-disk.img"
+#define NEW_DISK	"/tmp/vmm-migrate-disk.new"	/* starts with GO */
 #define PORT		"4444"
 #define MEM		"160"
 
@@ -46,19 +47,38 @@
 /*
  * Busy writing memory: 48 files of 2 MiB in tmpfs (four reused), each
  * checksummed; the sum of the sums at the end. The board runs the same
- * script for the expected value.
+ * script, without the hold, for the expected value.
+ *
+ * Before ITER HOLD_ITER the guest holds, still writing memory as fast as
+ * before, until its disk starts with GO: only the target's disk does, so
+ * the migration lands mid-work however fast the board runs the guest
+ * against the 4 MiB/s link (a guest that finished its work before pre-copy
+ * converged made this test fail on a fast board). The target opens the
+ * disk by the same path, as a second board would its shared storage, but
+ * a file renamed over it starts with GO: the source keeps the one it had
+ * open. The page cache is dropped before each look so that the target's
+ * guest reads its new disk.
  */
 #define WORK_ITERS	48
-#define WORK_SCRIPT \
-	"i=0; : > /tmp/sums; while [ $i -lt 48 ]; do " \
+#define HOLD_ITER	24
+#define STR_(x)		#x
+#define STR(x)		STR_(x)
+#define WORK_HOLD \
+	"if [ $i = " STR(HOLD_ITER) " ]; then echo HOLD; while ! { echo 1 > /proc/sys/vm/drop_caches; " \
+	"head -c 2 /dev/vda | grep -q GO; }; do yes busy | head -c 2097152 > /tmp/busy; done; fi; "
+#define WORK_SCRIPT_WITH(hold) \
+	"i=0; : > /tmp/sums; while [ $i -lt " STR(WORK_ITERS) " ]; do " hold \
 	"yes armvirt$i | head -c 2097152 > /tmp/f$((i%4)); " \
 	"md5sum < /tmp/f$((i%4)) >> /tmp/sums; echo ITER $i; i=$((i+1)); done; " \
 	"echo SUM $(md5sum < /tmp/sums)"
+#define WORK_SCRIPT	WORK_SCRIPT_WITH(WORK_HOLD)
 
-static bool make_file(const char *path, off_t size)
+/* A file of @size bytes, zeros after @head (NULL: all zeros). */
+static bool make_file(const char *path, off_t size, const char *head)
 {
 	int fd = open(path, O_RDWR | O_CREAT | O_TRUNC, 0600);
-	bool ok = fd >= 0 && ftruncate(fd, size) == 0;
+	bool ok = fd >= 0 && ftruncate(fd, size) == 0 &&
+		  (!head || pwrite(fd, head, strlen(head), 0) == (ssize_t)strlen(head));
 
 	if (fd >= 0)
 		close(fd);
@@ -71,7 +91,7 @@ static void test_save_restore(void)
 	int status, before, after, resumed, i, unused;
 	struct guest_run a, b;
 
-	make_file(DISK, 1 << 20);
+	make_file(DISK, 1 << 20, NULL);
 	unlink(SNAPSHOT);
 	guest_start(&a, VMM_ARGS("--disk", DISK, "--save", SNAPSHOT, "--cmd", TICKS_CMD));
 	if (!guest_wait_for(&a, "/TICK 3", RUN_TIMEOUT_S))
@@ -129,7 +149,8 @@ static void test_save_restore(void)
 /* What the board's busybox says the work's sum is. */
 static bool expected_sum(char sum[33])
 {
-	return shell_first_word("cd /tmp && sh -c '" WORK_SCRIPT "' | sed -n 's/^SUM //p'", sum);
+	return shell_first_word("cd /tmp && sh -c '" WORK_SCRIPT_WITH("") "' | sed -n 's/^SUM //p'",
+				sum);
 }
 
 static const char *line_of(const struct guest_run *g, const char *prefix, char *buf, size_t size)
@@ -171,7 +192,7 @@ static void test_migrations(void)
 	int s_src, s_dst, iter_failed, iter_left;
 	bool migrated, received;
 
-	make_file(DISK, 1 << 20);
+	make_file(DISK, 1 << 20, NULL);
 	tap_ok(expected_sum(want), "board-computes-the-expected-sum");
 	start_target(&dead);
 	/*
@@ -192,9 +213,14 @@ static void test_migrations(void)
 			      strstr(src.out, "failed; the guest carries on here"),
 			      "target-killed-source-carries-on"));
 	iter_failed = last_iter(&src);
+	if (iter_failed + 2 >= HOLD_ITER)
+		tap_diag("the guest at ITER %d already: it holds before %d", iter_failed, HOLD_ITER);
 	snprintf(mark, sizeof(mark), "\nITER %d", iter_failed + 2);
 	tap_ok(guest_wait_for(&src, mark, 60), "source-guest-runs-on-after-failed-migration");
 
+	/* the target's disk says GO: its guest ends the hold, the source's does not */
+	tap_ok(make_file(NEW_DISK, 1 << 20, "GO") && rename(NEW_DISK, DISK) == 0,
+	       "target-disk-replaces-the-source-one");
 	start_target(&dst);
 	kill(src.pid, SIGUSR2);
 	s_src = guest_finish(&src, RUN_TIMEOUT_S);
@@ -209,7 +235,7 @@ static void test_migrations(void)
 	guest_check(&dst, tap_eq(s_dst, 0, "migration-target-runs-to-poweroff"));
 	iter_left = last_iter(&src);
 	snprintf(mark, sizeof(mark), "\nITER %d", WORK_ITERS - 1);
-	tap_ok(iter_left < WORK_ITERS - 1 && strstr(dst.out, mark) && !strstr(dst.out, "\nITER 0\r"),
+	tap_ok(iter_left < HOLD_ITER && strstr(dst.out, mark) && !strstr(dst.out, "\nITER 0\r"),
 	       "migrated-guest-carries-on-mid-work");
 	line_of(&dst, "SUM ", got, sizeof(got));
 	if (!tap_ok(strlen(got) >= 36 && !strncmp(got + 4, want, 32), "migrated-guest-checksum-matches"))
@@ -308,7 +334,7 @@ int main(void)
 	double t0 = now_s();
 	int ret;
 
-	tap_plan(29);
+	tap_plan(30);
 	alarm(900);
 	ret = module_loaded("armvirt") ? 0 : module_load(ARMVIRT_KO);
 	if (!tap_eq(ret, 0, "armvirt-loads"))
