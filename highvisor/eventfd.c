@@ -9,8 +9,12 @@
  *    optionally) signals an eventfd and completes in the kernel.
  *
  * Locking: armvirt_vm.irqfd_lock (a spinlock, IRQs off: the eventfd wakeup
- * runs with its wait queue's lock held) protects the irqfd list; the
- * injection itself runs in a work item. armvirt_vm.lock serialises irqfd
+ * runs with its wait queue's lock held) protects the irqfd list. The
+ * injection runs in the wake-up itself, in the signaller's context (the
+ * VMM's write(), vhost's worker), with that lock held and, but on
+ * PREEMPT_RT, IRQs off: vgic_irq_line() takes only the vGIC's raw lock and
+ * kicks with an async IPI (vcpu.c), nothing that sleeps; no work item
+ * stands between a device and its interrupt. armvirt_vm.lock serialises irqfd
  * assign and deassign, and ioeventfd changes; the vCPUs look the
  * ioeventfds up under RCU, so a doorbell write takes no lock but the
  * eventfd's own.
@@ -33,7 +37,7 @@ struct armvirt_irqfd {
 	wait_queue_entry_t wait;
 	poll_table pt;
 	wait_queue_head_t *wqh;
-	struct work_struct inject, shutdown;
+	struct work_struct shutdown;
 	struct list_head list;
 };
 
@@ -45,7 +49,7 @@ struct armvirt_ioeventfd {
 	struct eventfd_ctx *eventfd;
 };
 
-/* Injections and shutdowns run here; flushed before a VM goes. */
+/* Shutdowns run here; flushed before a VM goes. */
 static struct workqueue_struct *irqfd_wq;
 
 int armvirt_eventfd_init(void)
@@ -61,10 +65,9 @@ void armvirt_eventfd_exit(void)
 
 #define SPI_IRQ(intid)	((KVM_ARM_IRQ_TYPE_SPI << KVM_ARM_IRQ_TYPE_SHIFT) | (intid))
 
-static void irqfd_inject(struct work_struct *work)
+/* An edge: the line up and down; with a resample eventfd, up until the EOI. */
+static void irqfd_inject(struct armvirt_irqfd *irqfd)
 {
-	struct armvirt_irqfd *irqfd = container_of(work, struct armvirt_irqfd, inject);
-
 	vgic_irq_line(irqfd->vm, SPI_IRQ(irqfd->intid), true);
 	if (!irqfd->resamplefd)
 		vgic_irq_line(irqfd->vm, SPI_IRQ(irqfd->intid), false);
@@ -75,8 +78,8 @@ static void irqfd_shutdown(struct work_struct *work)
 	struct armvirt_irqfd *irqfd = container_of(work, struct armvirt_irqfd, shutdown);
 	u64 cnt;
 
+	/* under the wait queue's lock: no wake-up, so no injection, runs after */
 	eventfd_ctx_remove_wait_queue(irqfd->eventfd, &irqfd->wait, &cnt);
-	flush_work(&irqfd->inject);
 	if (irqfd->resamplefd) {
 		vgic_set_resample(irqfd->vm, irqfd->intid, NULL);
 		eventfd_ctx_put(irqfd->resamplefd);
@@ -92,7 +95,7 @@ static void irqfd_deactivate(struct armvirt_irqfd *irqfd)
 	queue_work(irqfd_wq, &irqfd->shutdown);
 }
 
-/* The eventfd's wake-up, with its wait queue lock held and IRQs off. */
+/* The eventfd's wake-up, with its wait queue lock held and IRQs off (not on PREEMPT_RT). */
 static int irqfd_wakeup(wait_queue_entry_t *wait, unsigned int mode, int sync, void *key)
 {
 	struct armvirt_irqfd *irqfd = container_of(wait, struct armvirt_irqfd, wait);
@@ -101,7 +104,7 @@ static int irqfd_wakeup(wait_queue_entry_t *wait, unsigned int mode, int sync, v
 	unsigned long irqflags;
 
 	if (flags & EPOLLIN)
-		queue_work(irqfd_wq, &irqfd->inject);
+		irqfd_inject(irqfd);
 	if (flags & EPOLLHUP) {
 		spin_lock_irqsave(&vm->irqfd_lock, irqflags);
 		if (!list_empty(&irqfd->list))
@@ -132,7 +135,6 @@ static int irqfd_assign(struct armvirt_vm *vm, const struct kvm_irqfd *args, u32
 	irqfd->vm = vm;
 	irqfd->intid = intid;
 	INIT_LIST_HEAD(&irqfd->list);
-	INIT_WORK(&irqfd->inject, irqfd_inject);
 	INIT_WORK(&irqfd->shutdown, irqfd_shutdown);
 
 	file = fget(args->fd);
@@ -169,7 +171,7 @@ static int irqfd_assign(struct armvirt_vm *vm, const struct kvm_irqfd *args, u32
 
 	events = vfs_poll(file, &irqfd->pt);
 	if (events & EPOLLIN)
-		queue_work(irqfd_wq, &irqfd->inject);
+		irqfd_inject(irqfd);	/* signalled before: vm->lock keeps deassign away */
 	fput(file);
 	return 0;
 

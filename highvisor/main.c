@@ -27,36 +27,43 @@ static int __init armvirt_init(void)
 	ret = armvirt_eventfd_init();
 	if (ret)
 		return ret;
+	ret = armvirt_vcpu_kick_init();
+	if (ret)
+		goto err_eventfd;
 	ret = vgic_hw_init();
-	if (ret) {
-		armvirt_eventfd_exit();
-		return ret;
-	}
+	if (ret)
+		goto err_kick;
 	ret = lowvisor_init();
 	if (ret) {
 		pr_err(ARMVIRT_NAME ": could not install the lowvisor (%d)\n", ret);
-		vgic_hw_exit();
-		armvirt_eventfd_exit();
-		return ret;
+		goto err_vgic;
 	}
 	ret = armvirt_dev_init();
 	if (ret) {
 		pr_err(ARMVIRT_NAME ": could not register /dev/armvirt (%d)\n", ret);
-		lowvisor_exit();
-		vgic_hw_exit();
-		armvirt_eventfd_exit();
-		return ret;
+		goto err_lowvisor;
 	}
 	armvirt_debugfs_init();
 	pr_info(ARMVIRT_NAME ": lowvisor installed on %u online CPUs, /dev/armvirt ready\n",
 		num_online_cpus());
 	return 0;
+
+err_lowvisor:
+	lowvisor_exit();
+err_vgic:
+	vgic_hw_exit();
+err_kick:
+	armvirt_vcpu_kick_exit();
+err_eventfd:
+	armvirt_eventfd_exit();
+	return ret;
 }
 
 static void __exit armvirt_exit(void)
 {
 	armvirt_debugfs_exit();
 	armvirt_dev_exit();
+	armvirt_vcpu_kick_exit();
 	lowvisor_exit();
 	vgic_hw_exit();
 	armvirt_eventfd_exit();

@@ -67,21 +67,55 @@ static void vcpu_kick_ipi(void *unused)
 }
 
 /*
+ * The kick IPIs, one call-data per (sending CPU, target CPU): the async
+ * call needs no lock nor sleep, so a kick may come with IRQs off, from an
+ * irqfd's wake-up under its eventfd's lock (eventfd.c). A call-data still
+ * in flight (-EBUSY) means an IPI from here to that CPU is on its way: the
+ * guest there will exit without another. Used with IRQs off on this CPU,
+ * so that an interrupt handler's kick does not share one in use.
+ */
+static call_single_data_t __percpu *kick_csd;	/* nr_cpu_ids on each CPU */
+
+int armvirt_vcpu_kick_init(void)
+{
+	unsigned int src, dst;
+
+	kick_csd = __alloc_percpu(nr_cpu_ids * sizeof(*kick_csd), __alignof__(*kick_csd));
+	if (!kick_csd)
+		return -ENOMEM;
+	for_each_possible_cpu(src)
+		for (dst = 0; dst < nr_cpu_ids; dst++)
+			per_cpu_ptr(kick_csd, src)[dst].func = vcpu_kick_ipi;
+	return 0;
+}
+
+/* At module exit: no kick of ours (our text, our per-CPU data) in flight. */
+void armvirt_vcpu_kick_exit(void)
+{
+	kick_all_cpus_sync();	/* every CPU took its queued calls */
+	synchronize_rcu();	/* and left the IPI handler running them */
+	free_percpu(kick_csd);
+}
+
+/*
  * Ask @vcpu to look at its requests before it next enters its guest: wake
  * it if it sleeps, and make it leave its guest if it is in one. Paired with
- * the check run.c makes with IRQs off after setting IN_GUEST_MODE.
+ * the check run.c makes with IRQs off after setting IN_GUEST_MODE. Any
+ * context: IRQs may be off.
  */
 void armvirt_vcpu_request(struct armvirt_vcpu *vcpu, enum armvirt_request req)
 {
+	unsigned long flags;
 	int cpu;
 
 	set_bit(req, &vcpu->requests);
 	smp_mb__after_atomic();	/* the request before the mode */
 	if (READ_ONCE(vcpu->mode) == IN_GUEST_MODE) {
 		cpu = READ_ONCE(vcpu->cpu);
-		if (cpu != get_cpu())
-			smp_call_function_single(cpu, vcpu_kick_ipi, NULL, 0);
-		put_cpu();
+		local_irq_save(flags);
+		if (cpu != smp_processor_id() && cpu >= 0 && cpu < nr_cpu_ids)
+			smp_call_function_single_async(cpu, this_cpu_ptr(kick_csd) + cpu);
+		local_irq_restore(flags);
 	}
 	wake_up_interruptible(&vcpu->wq);
 }

@@ -167,6 +167,8 @@ int armvirt_create_vcpu(struct armvirt_vm *vm, unsigned long id);
 void armvirt_vcpu_free(struct armvirt_vcpu *vcpu);
 /* Ask a vCPU to stop and look at its requests: wakes or IPIs it. */
 void armvirt_vcpu_request(struct armvirt_vcpu *vcpu, enum armvirt_request req);
+int armvirt_vcpu_kick_init(void);
+void armvirt_vcpu_kick_exit(void);
 bool armvirt_vcpu_powered_off(struct armvirt_vcpu *vcpu);
 void armvirt_vcpu_set_power_off(struct armvirt_vcpu *vcpu, bool off);
 
