@@ -125,6 +125,7 @@ struct virtio_blk {
 	pthread_mutex_t work_lock;
 	pthread_cond_t work;
 	struct blk_req *work_head, **work_tail;
+	unsigned int waiting;		/* workers in pthread_cond_wait(&work) */
 	bool stop;
 
 	pthread_t workers[BLK_WORKERS];
@@ -242,11 +243,15 @@ static uint32_t blk_serve(struct virtio_blk *b, struct virtq_chain *c)
 
 /*
  * Take the available chains of @vq, as many as there are free slots, and
- * hand them to the workers; vdev->lock held.
+ * hand each to the workers as soon as it is taken; vdev->lock held. A
+ * waiting worker is woken after work_lock is dropped, since a worker woken
+ * while it is held would only sleep again on it; with none waiting, a busy
+ * worker takes the request when it is done.
  */
 static void blk_take(struct virtio_blk *b, struct virtq *vq)
 {
 	struct blk_queue *q = &b->queues[vq->index];
+	unsigned int wake;
 	struct blk_req *r;
 
 	q->starved = false;
@@ -265,8 +270,10 @@ static void blk_take(struct virtio_blk *b, struct virtq *vq)
 		pthread_mutex_lock(&b->work_lock);
 		*b->work_tail = r;
 		b->work_tail = &r->next;
-		pthread_cond_signal(&b->work);
+		wake = b->waiting;
 		pthread_mutex_unlock(&b->work_lock);
+		if (wake)
+			pthread_cond_signal(&b->work);
 	}
 }
 
@@ -323,8 +330,11 @@ static void *blk_worker(void *arg)
 
 	for (;;) {
 		pthread_mutex_lock(&b->work_lock);
-		while (!b->work_head && !b->stop)
+		while (!b->work_head && !b->stop) {
+			b->waiting++;
 			pthread_cond_wait(&b->work, &b->work_lock);
+			b->waiting--;
+		}
 		r = b->work_head;
 		if (r) {
 			b->work_head = r->next;
