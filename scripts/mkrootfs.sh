@@ -20,6 +20,11 @@
 #   mkrootfs.sh          build it unless cached; prints the folder
 set -euo pipefail
 
+# The folder is all that goes to stdout, which callers capture: everything
+# else the build runs writes to stderr (mkfs.ext4 -q still prints "Creating
+# regular file" on stdout, which once became the folder's name).
+exec 3>&1 1>&2
+
 top=$(cd "$(dirname "$0")/.." && pwd)
 cache=${ARMVIRT_CACHE:-/var/cache/armvirt}
 suite=$(. /etc/os-release && echo "$VERSION_CODENAME")
@@ -31,7 +36,7 @@ out=$cache/rootfs-$release
 log() { echo "mkrootfs: $*" >&2; }
 
 if [ -e "$out/.complete" ]; then
-	echo "$out"
+	echo "$out" >&3
 	exit 0
 fi
 [ "$(id -u)" = 0 ] || { log "run as root (debootstrap)"; exit 1; }
@@ -183,4 +188,4 @@ debugfs -R "dump -p /boot/initrd.img-$release $out/initrd.img" "$img" >/dev/null
 e2fsck -fn "$img" >/dev/null 2>&1 || { log "the image's file system is not clean"; exit 1; }
 touch "$out/.complete"
 log "ready in $(( $(date +%s) - t0 )) s: $out"
-echo "$out"
+echo "$out" >&3

@@ -22,6 +22,8 @@ while [ $# -gt 0 ]; do
 done
 
 rootfs=$(bash "$top/scripts/mkrootfs.sh")
+[ -e "$rootfs/.complete" ] ||
+	{ echo "rootfs-board.sh: mkrootfs.sh printed '$rootfs', not a finished root filesystem's folder" >&2; exit 1; }
 work=$(mktemp -d /var/tmp/armvirt-rootfs-board.XXXXXX)
 trap 'rm -rf "$work"' EXIT
 qemu-img create -q -f qcow2 -b "$rootfs/rootfs.img" -F raw "$work/root.qcow2"
