@@ -125,7 +125,6 @@ struct virtio_blk {
 	pthread_mutex_t work_lock;
 	pthread_cond_t work;
 	struct blk_req *work_head, **work_tail;
-	unsigned int waiting;		/* workers in pthread_cond_wait(&work) */
 	bool stop;
 
 	pthread_t workers[BLK_WORKERS];
@@ -243,15 +242,15 @@ static uint32_t blk_serve(struct virtio_blk *b, struct virtq_chain *c)
 
 /*
  * Take the available chains of @vq, as many as there are free slots, and
- * hand each to the workers as soon as it is taken; vdev->lock held. A
- * waiting worker is woken after work_lock is dropped, since a worker woken
- * while it is held would only sleep again on it; with none waiting, a busy
- * worker takes the request when it is done.
+ * hand each to the workers as soon as it is taken; vdev->lock held. The
+ * work condition is signalled after work_lock is dropped, since a worker
+ * woken while it is held would only sleep again on it; a signal with no
+ * worker waiting costs no system call, and a busy worker takes the request
+ * when it is done.
  */
 static void blk_take(struct virtio_blk *b, struct virtq *vq)
 {
 	struct blk_queue *q = &b->queues[vq->index];
-	unsigned int wake;
 	struct blk_req *r;
 
 	q->starved = false;
@@ -270,10 +269,8 @@ static void blk_take(struct virtio_blk *b, struct virtq *vq)
 		pthread_mutex_lock(&b->work_lock);
 		*b->work_tail = r;
 		b->work_tail = &r->next;
-		wake = b->waiting;
 		pthread_mutex_unlock(&b->work_lock);
-		if (wake)
-			pthread_cond_signal(&b->work);
+		pthread_cond_signal(&b->work);
 	}
 }
 
@@ -330,11 +327,8 @@ static void *blk_worker(void *arg)
 
 	for (;;) {
 		pthread_mutex_lock(&b->work_lock);
-		while (!b->work_head && !b->stop) {
-			b->waiting++;
+		while (!b->work_head && !b->stop)
 			pthread_cond_wait(&b->work, &b->work_lock);
-			b->waiting--;
-		}
 		r = b->work_head;
 		if (r) {
 			b->work_head = r->next;
