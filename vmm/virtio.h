@@ -21,6 +21,10 @@
 #define VIRTIO_F_VERSION_1	32
 
 #define VIRTQ_MAX_SIZE		256
+/* InterruptStatus and InterruptACK: used buffers, a configuration change */
+#define VIRTIO_INT_USED		1
+#define VIRTIO_INT_CONFIG	2
+
 #define VIRTIO_MAX_QUEUES	VMM_MAX_VCPUS	/* virtio-blk's ,mq: one a vCPU */
 #define VIRTQ_MAX_SEGS		(VIRTQ_MAX_SIZE)
 
@@ -93,15 +97,19 @@ struct virtio_mmio {
 	struct vmm *vmm;
 	unsigned int spi;
 	int irq_fd;
+	int ack_fd;			/* the ioeventfd of InterruptACK = 1, never read */
 	/* protects every field below and the device's own state */
 	pthread_mutex_t lock;
-	uint32_t status, int_status, queue_sel, config_gen;
 	/*
-	 * The device's queues interrupt the driver without the VMM (vhost's
-	 * irqfd): InterruptStatus says "used buffers" always, since the VMM
-	 * cannot know (a driver finds none, at worst). Cleared by a reset.
+	 * int_status: "used buffers" stays set from the first used-buffer
+	 * interrupt (the VMM's or vhost's, which the VMM cannot see) to the
+	 * next reset; a driver that finds no used buffer returns, as after
+	 * any spurious notification. So acknowledging it alone changes
+	 * nothing, and ack_fd takes that write in the hypervisor: an
+	 * interrupt costs one exit to the VMM (the InterruptStatus read), not
+	 * two. An acknowledgement of a configuration change still comes here.
 	 */
-	bool used_int_unseen;
+	uint32_t status, int_status, queue_sel, config_gen;
 	uint32_t dev_features_sel, drv_features_sel;
 	uint64_t drv_features;
 	struct virtq vq[VIRTIO_MAX_QUEUES];

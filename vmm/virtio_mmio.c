@@ -4,7 +4,8 @@
  * register block each virtio device shows the guest, its interrupt (an
  * irqfd on an edge-triggered SPI) and its queue notifications (an
  * ioeventfd per queue on QueueNotify, so that a notification costs no exit
- * to userspace; the I/O thread serves the queue).
+ * to userspace; the I/O thread serves the queue). The driver's
+ * acknowledgement of used buffers is an ioeventfd too (see int_status).
  */
 #include <errno.h>
 #include <stdarg.h>
@@ -33,9 +34,6 @@ enum {
 	REG_QUEUE_DEVICE_LO = 0x0a0, REG_QUEUE_DEVICE_HI = 0x0a4,
 	REG_CONFIG_GEN = 0x0fc, REG_CONFIG = 0x100,
 };
-
-#define INT_USED_BUFFER		1
-#define INT_CONFIG		2
 
 #define STATUS_FEATURES_OK	0x08
 #define STATUS_DEVICE_NEEDS_RESET 0x40
@@ -85,7 +83,6 @@ static void virtio_reset_locked(struct virtio_mmio *v)
 
 	quiesce_locked(v);
 	v->status = v->int_status = v->queue_sel = 0;
-	v->used_int_unseen = false;
 	v->dev_features_sel = v->drv_features_sel = 0;
 	v->drv_features = 0;
 	for (i = 0; i < VIRTIO_MAX_QUEUES; i++) {
@@ -114,7 +111,7 @@ static uint32_t reg_read(struct virtio_mmio *v, uint64_t off)
 			(uint32_t)(dev_features(v) >> (32 * v->dev_features_sel)) : 0;
 	case REG_QUEUE_NUM_MAX:	return vq ? VIRTQ_MAX_SIZE : 0;
 	case REG_QUEUE_READY:	return vq ? vq->ready : 0;
-	case REG_INT_STATUS:	return v->int_status | (v->used_int_unseen ? INT_USED_BUFFER : 0);
+	case REG_INT_STATUS:	return v->int_status;
 	case REG_STATUS:	return v->status;
 	case REG_CONFIG_GEN:	return v->config_gen;
 	case REG_QUEUE_NUM:	return vq ? vq->num : 0;
@@ -143,7 +140,7 @@ void virtio_mmio_broken(struct virtio_mmio *v, const char *why, ...)
 		v->vq[i].ready = false;
 	v->status |= STATUS_DEVICE_NEEDS_RESET;
 	/* the driver hears of it by a configuration change interrupt (2.1.2) */
-	v->int_status |= INT_CONFIG;
+	v->int_status |= VIRTIO_INT_CONFIG;
 	virtio_signal(v);
 }
 
@@ -213,7 +210,7 @@ static void reg_write(struct virtio_mmio *v, uint64_t off, uint32_t val)
 		if (vq)
 			queue_config_write(v, vq, off, val);
 		break;
-	case REG_INT_ACK:		v->int_status &= ~val; break;
+	case REG_INT_ACK:		v->int_status &= ~(val & ~VIRTIO_INT_USED); break;
 	case REG_STATUS:
 		/* DEVICE_NEEDS_RESET is the device's: only a reset clears it */
 		if (val == 0) {
@@ -273,7 +270,7 @@ void virtio_notify_used(struct virtio_mmio *v)
 {
 	/* the used ring is visible before the interrupt that announces it */
 	__atomic_thread_fence(__ATOMIC_SEQ_CST);
-	v->int_status |= INT_USED_BUFFER;
+	v->int_status |= VIRTIO_INT_USED;
 	virtio_signal(v);
 }
 
@@ -302,7 +299,7 @@ static int virtio_mmio_attach(struct mmio_dev *dev, struct vmm *vmm)
 	for (i = 0; i < v->ops->nr_queues; i++)
 		if (vm_ioeventfd(vmm, v->vq[i].notify_fd, dev->base + REG_QUEUE_NOTIFY, 4, i))
 			return -1;
-	return 0;
+	return vm_ioeventfd(vmm, v->ack_fd, dev->base + REG_INT_ACK, 4, VIRTIO_INT_USED);
 }
 
 static void virtio_mmio_reset(struct mmio_dev *dev)
@@ -466,6 +463,8 @@ static void virtio_mmio_destroy(struct mmio_dev *dev)
 			close(v->vq[i].notify_fd);
 	if (v->irq_fd >= 0)
 		close(v->irq_fd);
+	if (v->ack_fd >= 0)
+		close(v->ack_fd);
 	pthread_mutex_destroy(&v->lock);
 	if (v->ops && v->ops->destroy)
 		v->ops->destroy(v->dev);
@@ -488,7 +487,8 @@ struct virtio_mmio *virtio_mmio_create(struct vmm *vmm, const char *name,
 	for (i = 0; i < VIRTIO_MAX_QUEUES; i++)
 		v->vq[i].notify_fd = -1;
 	v->irq_fd = eventfd(0, EFD_CLOEXEC | EFD_NONBLOCK);
-	if (v->irq_fd < 0)
+	v->ack_fd = eventfd(0, EFD_CLOEXEC | EFD_NONBLOCK);
+	if (v->irq_fd < 0 || v->ack_fd < 0)
 		goto fail;
 	for (i = 0; i < ops->nr_queues; i++) {
 		v->vq[i].vdev = v;

@@ -319,7 +319,7 @@ static bool vhost_take_queues(struct virtio_net *n)
 		return false;
 	}
 	n->vhost_running = true;
-	vdev->used_int_unseen = true;
+	vdev->int_status |= VIRTIO_INT_USED;	/* vhost interrupts unseen */
 	net_watch(n, false);
 	for (i = 0; i < vdev->ops->nr_queues; i++)
 		vhost_pass_kick(&vdev->vq[i]);
