@@ -442,7 +442,7 @@ int main(void)
 	bool bridge;
 	int ret;
 
-	tap_plan(37);
+	tap_plan(39);
 	alarm(1200);
 	ret = module_loaded("armvirt") ? 0 : module_load(ARMVIRT_KO);
 	if (!tap_eq(ret, 0, "armvirt-loads"))
