@@ -25,6 +25,9 @@
  * measured a second time with the same guest under kvmtool on
  * /dev/armvirt (virtio-mmio, its own userspace devices), the board's own
  * runs again beside it, so that each VMM's ratio has its own native runs.
+ * Last, the network rows once more under armvirt-vmm with vhost=off (the
+ * VMM serves the queues itself), to compare its two data paths in one
+ * boot.
  */
 #define _GNU_SOURCE
 #include <dirent.h>
@@ -56,6 +59,8 @@
 #define GUEST_IRQS_FN \
 	"irqs() { awk -v d=$(basename $(readlink $1)) '$NF == d { for (i = 2; " \
 	"i <= NF && $i ~ /^[0-9]+$/; i++) n += $i } END { print n + 0 }' /proc/interrupts; }\n"
+/* The guest's eth0 packets so far, $1 tx or rx (a TSO frame counts as one). */
+#define GUEST_PACKETS_FN "pk() { cat /sys/class/net/eth0/statistics/$1_packets; }\n"
 /* The guest's TCP segments retransmitted so far. */
 #define GUEST_RETRANS_FN \
 	"rtx() { awk '/^Tcp:/ { if (!c) { for (i = 1; i <= NF; i++) if ($i == \"RetransSegs\") " \
@@ -64,9 +69,15 @@
 #define KVMTOOL		"/bin/lkvm"
 #define KVMTOOL_IFUP	"/tmp/study-ifup"	/* kvmtool's script for its tap */
 
-/* The VMMs whose guests the table compares: ours, then kvmtool if present. */
-enum { VMM_OURS, VMM_KVMTOOL, NR_VMMS };
-static const char *const vmm_names[NR_VMMS] = { "armvirt-vmm", "kvmtool" };
+/*
+ * The VMMs whose guests the table compares: ours, then kvmtool if present,
+ * then ours without vhost-net (the network rows only).
+ */
+enum { VMM_OURS, VMM_KVMTOOL, VMM_OURS_NO_VHOST, NR_VMMS };
+static const char *const vmm_names[NR_VMMS] = { "armvirt-vmm", "kvmtool",
+						"armvirt-vmm vhost=off" };
+/* Their words in the "bench: study ..." lines. */
+static const char *const vmm_tags[NR_VMMS] = { "", " kvmtool", " vhost=off" };
 static const char *const vmm_argv[NR_VMMS][24] = {
 	[VMM_OURS] = { VMM_PATH, "--kernel", GUEST_KERNEL, "--initrd", GUEST_INITRD,
 		       "--cpus", "1", "--disk", GUEST_DISK,
@@ -78,6 +89,10 @@ static const char *const vmm_argv[NR_VMMS][24] = {
 			  "--virtio-transport", "mmio",
 			  "-n", "mode=tap,tapif=" TAP ",script=" KVMTOOL_IFUP,
 			  "-p", "armvirt.ip=10.0.2.15/24", NULL },
+	[VMM_OURS_NO_VHOST] = { VMM_PATH, "--kernel", GUEST_KERNEL, "--initrd", GUEST_INITRD,
+				"--cpus", "1", "--disk", GUEST_DISK,
+				"--net", "tap=" TAP ",host=" BOARD_IP "/24,vhost=off",
+				"--append", "armvirt.ip=10.0.2.15/24", NULL },
 };
 
 enum count_kind { COUNT_NONE, COUNT_DISK, COUNT_NET };
@@ -91,9 +106,11 @@ struct row {
 	const char *value_unit;	/* the value is the number before its last match */
 	enum count_kind counts;
 	bool latency;		/* lower is better: the ratio is native/guest */
+	bool net;		/* the guest's side goes through its NIC */
 	struct sample {		/* under each VMM, with its own native runs */
 		double native[REPS], guest[REPS];
 		double mib, kicks, irqs;	/* guest, summed over the repetitions */
+		double pk_out, pk_in;		/* the guest's eth0 packets, summed too */
 		double wakeups;			/* the VMM's I/O threads', summed too */
 		long retrans, drops;		/* TCP retransmits (both ends), tap drops */
 		struct vmm_exits exits;		/* the guest's, over the repetitions */
@@ -104,7 +121,8 @@ struct row {
 /* A row whose guest runs @g (the board @n), counting per MiB @cnt. */
 #define IO_ROW(label, study_ratio, n, g, k, cnt) \
 	{ .name = label, .unit = "MiB/s", .study = study_ratio, .native_cmd = n, \
-	  .guest_cmd = g, .key = k, .value_unit = " MiB/s", .counts = cnt }
+	  .guest_cmd = g, .key = k, .value_unit = " MiB/s", .counts = cnt, \
+	  .net = (cnt) == COUNT_NET }
 #define TCP_ROW(label, study_ratio, opts) \
 	IO_ROW(label, study_ratio, "tcp-bench -c 127.0.0.1 " opts " -t " TCP_SECS, \
 	       "tcp-bench -c " BOARD_IP " " opts " -t " TCP_SECS, "tcp-bench: ", COUNT_NET)
@@ -127,7 +145,7 @@ static struct row rows[] = {
 	TCP_ROW("TCP guest receive, 32 KiB writes", "~50 %", "-R -l 32768"),
 	{ .name = "ping round trip, guest to board", .unit = "ms", .study = "-",
 	  .native_cmd = "ping -c 5 -i 0.2 127.0.0.1", .guest_cmd = "ping -c 5 -i 0.2 " BOARD_IP,
-	  .key = "round-trip ", .latency = true },
+	  .key = "round-trip ", .latency = true, .net = true },
 };
 #define NR_ROWS	(int)(sizeof(rows) / sizeof(rows[0]))
 
@@ -324,8 +342,12 @@ static long vmm_io_wakeups(pid_t pid)
 	return n;
 }
 
-/* One repetition of row @r in the guest @g, into @s, counting kicks and interrupts. */
-static void measure_guest_row(struct guest_run *g, const struct row *r, struct sample *s, int k)
+/*
+ * One repetition of row @r in the guest @g of @vmm, into @s, counting
+ * kicks, interrupts and packets.
+ */
+static void measure_guest_row(struct guest_run *g, int vmm, const struct row *r,
+			      struct sample *s, int k)
 {
 	const char *cmd = r->guest_cmd ? r->guest_cmd : r->native_cmd;
 	const char *dev = r->counts == COUNT_DISK ? "/sys/block/vda/device" :
@@ -333,7 +355,7 @@ static void measure_guest_row(struct guest_run *g, const struct row *r, struct s
 	struct vmm_exits before, after;
 	char line[512];
 	double mib = 0;
-	long from, irqs, retrans, rtx_board, drops, wake0, wake1;
+	long from, irqs, retrans, pk_out, pk_in, rtx_board, drops, wake0, wake1, kicks;
 	const char *p;
 
 	if (r->counts == COUNT_NONE) {
@@ -348,9 +370,10 @@ static void measure_guest_row(struct guest_run *g, const struct row *r, struct s
 		s->guest[k] = from < 0 ? -1 : parse_result(r, g->out + from, NULL);
 		return;
 	}
-	/* the typed line shows "irq%s", the output "irqs N R" */
-	snprintf(line, sizeof(line), "a=$(irqs %s); r=$(rtx); %s; "
-		 "printf 'irq%%s %%d %%d\\n' s $(($(irqs %s) - a)) $(($(rtx) - r))", dev, cmd, dev);
+	/* the typed line shows "irq%s", the output "irqs N R T V" */
+	snprintf(line, sizeof(line), "a=$(irqs %s); r=$(rtx); t=$(pk tx); v=$(pk rx); %s; "
+		 "printf 'irq%%s %%d %%d %%d %%d\\n' s $(($(irqs %s) - a)) $(($(rtx) - r)) "
+		 "$(($(pk tx) - t)) $(($(pk rx) - v))", dev, cmd, dev);
 	vmm_exits_read(g->pid, &before);
 	rtx_board = board_retrans();
 	drops = tap_drops();
@@ -366,15 +389,24 @@ static void measure_guest_row(struct guest_run *g, const struct row *r, struct s
 		return;
 	}
 	s->guest[k] = parse_result(r, g->out + from, &mib);
-	irqs = retrans = 0;
+	irqs = retrans = pk_out = pk_in = 0;
 	for (p = g->out + from; (p = strstr(p, "\nirqs ")); p++)
-		if (sscanf(p, "\nirqs %ld %ld", &irqs, &retrans) == 2)
+		if (sscanf(p, "\nirqs %ld %ld %ld %ld", &irqs, &retrans, &pk_out, &pk_in) == 4)
 			break;
 	s->retrans += retrans;
 	s->mib += r->counts == COUNT_DISK ? IO_MIB : mib;
-	s->kicks += (double)vmm_exits_count(&after, "ioeventfd");
+	/*
+	 * armvirt-vmm's InterruptACK is an ioeventfd too: each interrupt of
+	 * the device ends with one (its status is sticky), which is no kick.
+	 */
+	kicks = vmm_exits_count(&after, "ioeventfd");
+	if (vmm != VMM_KVMTOOL)
+		kicks = kicks > irqs ? kicks - irqs : 0;
+	s->kicks += (double)kicks;
 	exits_add(&s->exits, &after);
 	s->irqs += (double)irqs;
+	s->pk_out += (double)pk_out;
+	s->pk_in += (double)pk_in;
 	if (wake0 >= 0 && wake1 >= wake0)
 		s->wakeups += (double)(wake1 - wake0);
 }
@@ -399,13 +431,16 @@ static bool measure(int vmm)
 		return false;
 	}
 	if (!guest_wait_for(&g, "guest# ", 600) || guest_type(&g, GUEST_IRQS_FN) ||
-	    guest_type(&g, GUEST_RETRANS_FN) || guest_cmd(&g, "true", 60) < 0)
+	    guest_type(&g, GUEST_RETRANS_FN) || guest_type(&g, GUEST_PACKETS_FN) ||
+	    guest_cmd(&g, "true", 60) < 0)
 		goto fail;
 	for (k = 0; k < REPS; k++)
 		for (i = 0; i < NR_ROWS; i++) {
+			if (vmm == VMM_OURS_NO_VHOST && !rows[i].net)
+				continue;
 			s = &rows[i].s[vmm];
 			measure_native_row(&rows[i], s, k);
-			measure_guest_row(&g, &rows[i], s, k);
+			measure_guest_row(&g, vmm, &rows[i], s, k);
 			if (s->guest[k] < 0)
 				printf("# study: guest under %s: %s failed\n", vmm_names[vmm], rows[i].name);
 		}
@@ -425,7 +460,7 @@ fail:
 struct summary {
 	double nm, nlo, nhi, gm, glo, ghi, ratio;
 	bool ok;
-	char counts[128];
+	char counts[192];
 };
 
 static void summarize(const struct row *r, const struct sample *s, struct summary *m)
@@ -434,8 +469,10 @@ static void summarize(const struct row *r, const struct sample *s, struct summar
 	m->ratio = !m->ok || m->nm <= 0 || m->gm <= 0 ? 0 :
 		   r->latency ? 100 * m->nm / m->gm : 100 * m->gm / m->nm;
 	if (r->counts == COUNT_NET && s->mib > 0)
-		snprintf(m->counts, sizeof(m->counts), "%.1f, %.1f, %.1f; %ld retransmits, %ld tap drops",
-			 s->kicks / s->mib, s->irqs / s->mib, s->wakeups / s->mib, s->retrans, s->drops);
+		snprintf(m->counts, sizeof(m->counts),
+			 "%.1f, %.1f, %.1f; packets out %.1f, in %.1f; %ld retransmits, %ld tap drops",
+			 s->kicks / s->mib, s->irqs / s->mib, s->wakeups / s->mib, s->pk_out / s->mib,
+			 s->pk_in / s->mib, s->retrans, s->drops);
 	else if (r->counts != COUNT_NONE && s->mib > 0)
 		snprintf(m->counts, sizeof(m->counts), "%.1f, %.1f, %.1f", s->kicks / s->mib,
 			 s->irqs / s->mib, s->wakeups / s->mib);
@@ -470,12 +507,43 @@ static void print_exits(int vmm)
 						s->exits.name[j], s->exits.count[j] / per);
 		}
 		printf("bench: study%s guest exits during %s: %.1f per %s (%s )\n",
-		       vmm == VMM_OURS ? "" : " kvmtool", r->name, total / per,
+		       vmm_tags[vmm], r->name, total / per,
 		       r->counts == COUNT_NONE ? "s" : "MiB", kinds[0] ? kinds + 1 : "none");
 	}
 }
 
-static void print_table(bool kvmtool)
+/*
+ * The network rows under armvirt-vmm with vhost=off beside vhost-net's: a
+ * list under the table (study.svg reads only the table).
+ */
+static void print_no_vhost(void)
+{
+	int i;
+
+	printf("study| \n");
+	printf("study| armvirt-vmm's network rows again with vhost=off (the VMM serves the "
+	       "queues), guest/native against vhost-net's above; kicks, irqs, VMM I/O "
+	       "wake-ups per MiB:\n");
+	printf("study| \n");
+	for (i = 0; i < NR_ROWS; i++) {
+		const struct row *r = &rows[i];
+		struct summary m, v;
+
+		if (!r->net)
+			continue;
+		summarize(r, &r->s[VMM_OURS], &m);
+		summarize(r, &r->s[VMM_OURS_NO_VHOST], &v);
+		printf("bench: study vhost=off %s (%s): native %.4g (%.4g-%.4g), guest %.4g "
+		       "(%.4g-%.4g): guest at %.1f %% of native, with vhost-net at %.1f %%; "
+		       "kicks, irqs, VMM I/O wake-ups per MiB: %s\n",
+		       r->name, r->unit, v.nm, v.nlo, v.nhi, v.gm, v.glo, v.ghi, v.ratio, m.ratio,
+		       v.counts);
+		printf("study| - %s: %s%.1f %% (vhost-net %.1f %%); %s\n", r->name,
+		       v.ok ? "" : "failed ", v.ratio, m.ratio, v.counts);
+	}
+}
+
+static void print_table(bool kvmtool, bool no_vhost)
 {
 	char date[32];
 	time_t now = time(NULL);
@@ -528,19 +596,25 @@ static void print_table(bool kvmtool)
 	print_exits(VMM_OURS);
 	if (kvmtool)
 		print_exits(VMM_KVMTOOL);
+	if (no_vhost)
+		print_exits(VMM_OURS_NO_VHOST);
 	printf("study| \n");
 	printf("study| Native is the board's image file on tmpfs for the disk (buffered "
 	       "read: no O_DIRECT on tmpfs in 6.1), its loopback for TCP and ping; the "
 	       "guest's peer is the board, over virtio-net and a tap. The ping ratio is "
-	       "native/guest (a latency). Kicks are ioeventfd exits (all queues), irqs the "
-	       "guest's interrupts from that device, wake-ups the VMM's I/O threads' "
+	       "native/guest (a latency). Kicks are the ioeventfd exits of all queues "
+	       "(armvirt-vmm's, less one per interrupt: its InterruptACK is an ioeventfd), "
+	       "irqs the guest's interrupts from that device, wake-ups the VMM's I/O threads' "
 	       "(the voluntary context switches of all its threads but the main one and "
 	       "the vCPUs'; with vhost-net, which serves armvirt-vmm's NIC "
-	       "by default, the network rows need none); for TCP, the segments both ends "
+	       "by default, the network rows need none); for TCP, the guest's eth0 packets "
+	       "per MiB each way (a TSO frame is one), the segments both ends "
 	       "retransmitted and the packets the board's tap dropped, over all "
 	       "repetitions. %s\n",
 	       kvmtool ? "kvmtool: its defaults but virtio-mmio (no vhost-net), 256 MiB as ours." :
 			 "kvmtool: not on the board (make bench KVMTOOL=PATH).");
+	if (no_vhost)
+		print_no_vhost();
 	if (!all)
 		printf("study| \nstudy| Some repetitions failed (see the board log).\n");
 }
@@ -560,7 +634,7 @@ int main(void)
 {
 	char cmd[160];
 	pid_t server;
-	bool ok, kvmtool;
+	bool ok, kvmtool, no_vhost;
 
 	setvbuf(stdout, NULL, _IOLBF, 0);
 	if (!module_loaded("armvirt") && module_load(ARMVIRT_KO))
@@ -582,9 +656,13 @@ int main(void)
 	if (server < 0)
 		return 1;
 	kvmtool = access(KVMTOOL, X_OK) == 0;
+	/* without vhost-net on the board, the first run was the VMM's own path */
+	no_vhost = access("/dev/vhost-net", R_OK | W_OK) == 0;
 	ok = measure(VMM_OURS);
 	if (ok && kvmtool)
 		ok = write_kvmtool_ifup() && measure(VMM_KVMTOOL);
+	if (ok && no_vhost)
+		ok = measure(VMM_OURS_NO_VHOST);
 	kill(server, SIGTERM);
 	waitpid(server, NULL, 0);
 	unlink(GUEST_DISK);
@@ -592,6 +670,6 @@ int main(void)
 	unlink(KVMTOOL_IFUP);
 	if (!ok)
 		return 1;
-	print_table(kvmtool);
+	print_table(kvmtool, no_vhost);
 	return 0;
 }
