@@ -513,6 +513,20 @@ static void print_exits(int vmm)
 }
 
 /*
+ * A row under another VMM (kvmtool, or ours with vhost=off) as a "bench:"
+ * line, with armvirt-vmm's default run's ratio beside it as ours_name.
+ */
+static void print_beside(int vmm, const struct row *r, const struct summary *t,
+			 const char *ours_name, double ours)
+{
+	printf("bench: study%s %s (%s): native %.4g (%.4g-%.4g), guest %.4g (%.4g-%.4g): "
+	       "guest at %.1f %% of native, %s at %.1f %%; "
+	       "kicks, irqs, VMM I/O wake-ups per MiB: %s\n",
+	       vmm_tags[vmm], r->name, r->unit, t->nm, t->nlo, t->nhi, t->gm, t->glo, t->ghi,
+	       t->ratio, ours_name, ours, t->counts);
+}
+
+/*
  * The network rows under armvirt-vmm with vhost=off beside vhost-net's: a
  * list under the table (study.svg reads only the table).
  */
@@ -533,11 +547,7 @@ static void print_no_vhost(void)
 			continue;
 		summarize(r, &r->s[VMM_OURS], &m);
 		summarize(r, &r->s[VMM_OURS_NO_VHOST], &v);
-		printf("bench: study vhost=off %s (%s): native %.4g (%.4g-%.4g), guest %.4g "
-		       "(%.4g-%.4g): guest at %.1f %% of native, with vhost-net at %.1f %%; "
-		       "kicks, irqs, VMM I/O wake-ups per MiB: %s\n",
-		       r->name, r->unit, v.nm, v.nlo, v.nhi, v.gm, v.glo, v.ghi, v.ratio, m.ratio,
-		       v.counts);
+		print_beside(VMM_OURS_NO_VHOST, r, &v, "with vhost-net", m.ratio);
 		printf("study| - %s: %s%.1f %% (vhost-net %.1f %%); %s\n", r->name,
 		       v.ok ? "" : "failed ", v.ratio, m.ratio, v.counts);
 	}
@@ -587,11 +597,7 @@ static void print_table(bool kvmtool, bool no_vhost)
 		}
 		printf("\n");
 		if (kvmtool)
-			printf("bench: study kvmtool %s (%s): native %.4g (%.4g-%.4g), guest %.4g "
-			       "(%.4g-%.4g): guest at %.1f %% of native, armvirt-vmm's at %.1f %%; "
-			       "kicks, irqs, VMM I/O wake-ups per MiB: %s\n",
-			       r->name, r->unit, t.nm, t.nlo, t.nhi, t.gm, t.glo, t.ghi, t.ratio,
-			       m.ratio, t.counts);
+			print_beside(VMM_KVMTOOL, r, &t, "armvirt-vmm's", m.ratio);
 	}
 	print_exits(VMM_OURS);
 	if (kvmtool)
