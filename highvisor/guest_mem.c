@@ -58,7 +58,15 @@ u64 armvirt_vttbr(struct armvirt_vm *vm)
 	return (u64)stage2_table_pa(&vm->s2) | ((u64)vm->vmid.vmid << 48);
 }
 
-/* Drop every TLB entry of the VM, on every CPU. Any context but hard IRQ. */
+/*
+ * Drop every TLB entry of the VM, on every CPU. Any context but hard IRQ.
+ * Whoever clears stage-2 entries calls it before dropping s2.lock: a
+ * concurrent invalidation of the same range would find them gone, return
+ * without a flush, and let its caller free the pages while the guest still
+ * reaches them through a stale entry. (Write-protection may flush after
+ * the lock: a stale writable entry costs only a dirty bit, harvests are
+ * serialised by vm->lock, and each flushes before it returns; dirty_log.c.)
+ */
 void armvirt_vm_flush_tlb(struct armvirt_vm *vm)
 {
 	u64 vttbr;
@@ -114,14 +122,12 @@ static int vm_mn_invalidate_start(struct mmu_notifier *mn,
 				  const struct mmu_notifier_range *range)
 {
 	struct armvirt_vm *vm = mn_to_vm(mn);
-	bool flush;
 
 	spin_lock(&vm->s2.lock);
 	vm->mn_active++;
-	flush = unmap_hva_range(vm, range->start, range->end);
-	spin_unlock(&vm->s2.lock);
-	if (flush)
+	if (unmap_hva_range(vm, range->start, range->end))
 		armvirt_vm_flush_tlb(vm);
+	spin_unlock(&vm->s2.lock);
 	return 0;
 }
 
@@ -140,14 +146,12 @@ static void vm_mn_invalidate_end(struct mmu_notifier *mn,
 static void vm_mn_release(struct mmu_notifier *mn, struct mm_struct *mm)
 {
 	struct armvirt_vm *vm = mn_to_vm(mn);
-	bool flush;
 
 	spin_lock(&vm->s2.lock);
 	vm->mn_seq++;
-	flush = unmap_hva_range(vm, 0, ULONG_MAX);
-	spin_unlock(&vm->s2.lock);
-	if (flush)
+	if (unmap_hva_range(vm, 0, ULONG_MAX))
 		armvirt_vm_flush_tlb(vm);
+	spin_unlock(&vm->s2.lock);
 }
 
 static const struct mmu_notifier_ops vm_mn_ops = {
@@ -288,7 +292,7 @@ int armvirt_stage2_fault(struct armvirt_vcpu *vcpu, u64 ipa, bool write_fault)
 	struct armvirt_memslot *slot;
 	unsigned long hva = 0, seq;
 	bool slot_writable = false, logging = false, block_fits = false;
-	bool writable, flush_all = false;
+	bool writable;
 	u64 gfn = ipa >> PAGE_SHIFT, block_ipa = ALIGN_DOWN(ipa, SZ_2M);
 	phys_addr_t block_pa = 0;
 	struct page *page;
@@ -344,12 +348,10 @@ int armvirt_stage2_fault(struct armvirt_vcpu *vcpu, u64 ipa, bool write_fault)
 	if (ret == -EAGAIN) {
 		/* A block where a page is wanted now: the host's huge page was split. */
 		stage2_unmap_range(&vm->s2, block_ipa, SZ_2M);
-		flush_all = true;
+		armvirt_vm_flush_tlb(vm);
 		ret = 0;
 	}
 	spin_unlock(&vm->s2.lock);
-	if (flush_all)
-		armvirt_vm_flush_tlb(vm);
 	if (ret > 0)
 		vcpu->hyp->flags |= LV_FLAG_FLUSH_LOCAL_TLB;	/* stage2.h */
 	if (ret >= 0) {

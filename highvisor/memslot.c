@@ -53,21 +53,19 @@ static int check_vmas(unsigned long hva, u64 size, bool writable)
 static void update_slot(struct armvirt_vm *vm, struct armvirt_memslot *slot,
 			const struct armvirt_memslot *new, bool flags_only)
 {
-	bool flush = false, logging_starts;
+	bool logging_starts;
 
 	logging_starts = new && new->dirty_bitmap && !slot->dirty_bitmap;
 	spin_lock(&vm->s2.lock);
 	if (flags_only)
 		vm->mn_seq++;	/* a fault that looked at the old flags must retry */
-	else if (slot->npages)
-		flush = armvirt_unmap_slot(vm, slot);
+	else if (slot->npages && armvirt_unmap_slot(vm, slot))
+		armvirt_vm_flush_tlb(vm);
 	if (new)
 		*slot = *new;
 	else
 		memset(slot, 0, sizeof(*slot));
 	spin_unlock(&vm->s2.lock);
-	if (flush)
-		armvirt_vm_flush_tlb(vm);
 	if (flags_only && logging_starts)
 		armvirt_wrprotect_slot(vm, slot);
 }
