@@ -55,7 +55,7 @@ static unsigned long slot_gfn_to_hva(const struct armvirt_memslot *slot, u64 gfn
 
 u64 armvirt_vttbr(struct armvirt_vm *vm)
 {
-	return (u64)stage2_table_pa(&vm->s2) | ((u64)vm->vmid.vmid << 48);
+	return (u64)stage2_table_pa(&vm->s2) | ((u64)READ_ONCE(vm->vmid.vmid) << 48);
 }
 
 /*

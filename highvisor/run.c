@@ -136,7 +136,6 @@ static int vcpu_enter_guest(struct armvirt_vcpu *vcpu)
 			hyp->flags |= LV_FLAG_FLUSH_LOCAL_TLB;
 		*last_ran = vcpu->id;
 	}
-	hyp->vttbr = armvirt_vttbr(vm);
 
 	local_irq_disable();
 	WRITE_ONCE(vcpu->cpu, cpu);
@@ -149,6 +148,13 @@ static int vcpu_enter_guest(struct armvirt_vcpu *vcpu)
 		preempt_enable();
 		return 1;	/* look again */
 	}
+	/*
+	 * The VMID only now, IRQs off, after its generation was found current
+	 * (a rollover waits for this CPU to leave the guest): read before the
+	 * check, it could be one another VM holds after a rollover.
+	 */
+	smp_rmb();	/* pairs with the smp_wmb() in armvirt_vmid_update() */
+	hyp->vttbr = armvirt_vttbr(vm);
 	if (vgic) {
 		vtimer_flush(vcpu);
 		vgic_flush_lrs(vcpu);
