@@ -23,7 +23,9 @@ static int __init armvirt_init(void)
 	if (ret)
 		return ret;
 	armvirt_read_host_id_regs();
-	armvirt_read_host_vfp_ids();
+	ret = armvirt_read_host_vfp_ids();
+	if (ret)
+		return ret;
 	ret = armvirt_eventfd_init();
 	if (ret)
 		return ret;

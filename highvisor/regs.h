@@ -47,7 +47,7 @@ void armvirt_read_host_id_regs(void);
 int id_reg_get(u64 id, void __user *uaddr);
 int id_reg_set(u64 id, const void __user *uaddr);
 int id_reg_list(u64 __user *uids);
-void armvirt_read_host_vfp_ids(void);
+int armvirt_read_host_vfp_ids(void);
 /* ThumbEE (ID_PFR0.State3): TEECR and TEEHBR exist and are switched */
 bool armvirt_host_has_thumbee(void);
 

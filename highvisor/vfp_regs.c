@@ -1,8 +1,8 @@
 // SPDX-License-Identifier: GPL-2.0-only
 /*
- * The guest's VFP/NEON registers (group KVM_REG_ARM_VFP): d0-d31 (or d0-d15
- * on a host with 16) as 64-bit registers, then the control registers. FPSID,
- * MVFR0 and MVFR1 are the host's and invariant, as in KVM.
+ * The guest's VFP/NEON registers (group KVM_REG_ARM_VFP): d0-d31 as 64-bit
+ * registers, then the control registers. FPSID, MVFR0 and MVFR1 are the
+ * host's and invariant, as in KVM.
  */
 #include <linux/kernel.h>
 #include <linux/uaccess.h>
@@ -16,7 +16,9 @@
 
 /* Read once at load; the host has VFP (every armhf kernel needs it). */
 static u32 host_fpsid, host_mvfr0, host_mvfr1;
-static unsigned int nr_fpregs;
+
+/* The lowvisor's world switch saves and restores all 32 (switch-sr.S). */
+#define NR_FPREGS	32
 
 #define read_vfp_sysreg(name) ({				\
 	u32 __val;						\
@@ -24,12 +26,22 @@ static unsigned int nr_fpregs;
 	__val;							\
 })
 
-void armvirt_read_host_vfp_ids(void)
+/*
+ * A core built with VFPv3-D16 or VFPv4-D16 (possible on a Cortex-A7
+ * without NEON) has no d16-d31: the world switch would take an undefined
+ * instruction in HYP on them, so armvirt does not load there.
+ */
+int armvirt_read_host_vfp_ids(void)
 {
 	host_fpsid = read_vfp_sysreg(fpsid);
 	host_mvfr0 = read_vfp_sysreg(mvfr0);
 	host_mvfr1 = read_vfp_sysreg(mvfr1);
-	nr_fpregs = (host_mvfr0 & MVFR0_A_SIMD_MASK) == MVFR0_A_SIMD_32_REGS ? 32 : 16;
+	if ((host_mvfr0 & MVFR0_A_SIMD_MASK) != MVFR0_A_SIMD_32_REGS) {
+		pr_err(ARMVIRT_NAME ": the CPU's VFP has 16 D registers (MVFR0 %#x); armvirt needs 32\n",
+		       host_mvfr0);
+		return -ENODEV;
+	}
+	return 0;
 }
 
 /* Control registers in KVM/ARM's list order */
@@ -78,7 +90,7 @@ static void *vfp_reg(struct armvirt_vcpu *vcpu, u64 id, u32 *invariant)
 	if (id & ~(KVM_REG_ARCH_MASK | KVM_REG_SIZE_MASK | KVM_REG_ARM_COPROC_MASK |
 		   KVM_REG_ARM_VFP_MASK))
 		return NULL;
-	if (index < nr_fpregs)
+	if (index < NR_FPREGS)
 		return KVM_REG_SIZE(id) == 8 ? &vcpu->hyp->ctxt.vfp.fpregs[index] : NULL;
 	if (KVM_REG_SIZE(id) != 4)
 		return NULL;
@@ -137,13 +149,13 @@ static int vfp_list(struct armvirt_vcpu *vcpu, u64 __user *uids)
 	const u64 reg32 = KVM_REG_ARM | KVM_REG_SIZE_U32 | KVM_REG_ARM_VFP;
 	unsigned int i;
 
-	for (i = 0; uids && i < nr_fpregs; i++)
+	for (i = 0; uids && i < NR_FPREGS; i++)
 		if (put_user(reg64 | i, uids++))
 			return -EFAULT;
 	for (i = 0; uids && i < ARRAY_SIZE(vfp_sysregs); i++)
 		if (put_user(reg32 | vfp_sysregs[i], uids++))
 			return -EFAULT;
-	return nr_fpregs + ARRAY_SIZE(vfp_sysregs);
+	return NR_FPREGS + ARRAY_SIZE(vfp_sysregs);
 }
 
 const struct reg_group vfp_reg_group = {

@@ -107,6 +107,12 @@ static bool check_cpu(void)
 		report("MISSING", "CPU: %s without LPAE: no Virtualization Extensions", name);
 		return false;
 	}
+	/* A VFP with 16 D registers (no NEON): the module refuses it at load. */
+	if (!strstr(buf, " vfpd32")) {
+		report("MISSING", "CPU: %s whose VFP has 16 D registers (no vfpd32); armvirt needs 32",
+		       name);
+		return false;
+	}
 	report("ok", "CPU: %s with LPAE and the Virtualization Extensions", name);
 	return true;
 }
