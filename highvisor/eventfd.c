@@ -81,7 +81,7 @@ static void irqfd_shutdown(struct work_struct *work)
 	/* under the wait queue's lock: no wake-up, so no injection, runs after */
 	eventfd_ctx_remove_wait_queue(irqfd->eventfd, &irqfd->wait, &cnt);
 	if (irqfd->resamplefd) {
-		vgic_set_resample(irqfd->vm, irqfd->intid, NULL);
+		vgic_swap_resample(irqfd->vm, irqfd->intid, irqfd->resamplefd, NULL);
 		eventfd_ctx_put(irqfd->resamplefd);
 	}
 	eventfd_ctx_put(irqfd->eventfd);
@@ -153,7 +153,17 @@ static int irqfd_assign(struct armvirt_vm *vm, const struct kvm_irqfd *args, u32
 			ret = PTR_ERR(irqfd->resamplefd);
 			goto err_ctx;
 		}
-		vgic_set_resample(vm, intid, irqfd->resamplefd);
+		/* one per SPI; a closed one's shutdown may still be queued */
+		if (!vgic_swap_resample(vm, intid, NULL, irqfd->resamplefd)) {
+			flush_workqueue(irqfd_wq);
+			if (!vgic_swap_resample(vm, intid, NULL, irqfd->resamplefd)) {
+				pr_warn_ratelimited(ARMVIRT_NAME ": KVM_IRQFD: gsi %u has a resampling irqfd already\n",
+						    args->gsi);
+				eventfd_ctx_put(irqfd->resamplefd);
+				ret = -EBUSY;
+				goto err_ctx;
+			}
+		}
 	}
 	init_waitqueue_func_entry(&irqfd->wait, irqfd_wakeup);
 	init_poll_funcptr(&irqfd->pt, irqfd_queue_proc);
@@ -177,7 +187,7 @@ static int irqfd_assign(struct armvirt_vm *vm, const struct kvm_irqfd *args, u32
 
 err_resample:
 	if (irqfd->resamplefd) {
-		vgic_set_resample(vm, intid, NULL);
+		vgic_swap_resample(vm, intid, irqfd->resamplefd, NULL);
 		eventfd_ctx_put(irqfd->resamplefd);
 	}
 err_ctx:

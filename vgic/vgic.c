@@ -272,17 +272,27 @@ void vgic_set_ppi_level(struct armvirt_vcpu *vcpu, u32 intid, bool level)
 	raw_spin_unlock_irqrestore(&d->lock, flags);
 }
 
-/* A resampling irqfd's SPI: on EOI its line drops and @ctx is signalled. */
-void vgic_set_resample(struct armvirt_vm *vm, u32 intid, struct eventfd_ctx *ctx)
+/*
+ * A resampling irqfd's SPI: on EOI its line drops and the eventfd is
+ * signalled. An SPI has one: @new replaces @old only if @old is the one
+ * it has, so an irqfd clears only its own. Returns whether it did.
+ */
+bool vgic_swap_resample(struct armvirt_vm *vm, u32 intid, struct eventfd_ctx *old,
+			struct eventfd_ctx *new)
 {
+	struct vgic_irq *irq = &vm->vgic->spis[intid - VGIC_NR_PRIVATE];
 	struct vgic_dist *d = vm->vgic;
 	unsigned long flags;
+	bool swapped;
 
 	mutex_lock(&d->resample_lock);
 	raw_spin_lock_irqsave(&d->lock, flags);
-	d->spis[intid - VGIC_NR_PRIVATE].resample = ctx;
+	swapped = irq->resample == old;
+	if (swapped)
+		irq->resample = new;
 	raw_spin_unlock_irqrestore(&d->lock, flags);
 	mutex_unlock(&d->resample_lock);
+	return swapped;
 }
 
 /*

@@ -170,7 +170,8 @@ void vgic_signal_resamples(struct armvirt_vcpu *vcpu);	/* after that, IRQs on */
 bool vgic_vcpu_pending(struct armvirt_vcpu *vcpu);
 void vgic_set_ppi_level(struct armvirt_vcpu *vcpu, u32 intid, bool level);
 struct eventfd_ctx;
-void vgic_set_resample(struct armvirt_vm *vm, u32 intid, struct eventfd_ctx *ctx);
+bool vgic_swap_resample(struct armvirt_vm *vm, u32 intid, struct eventfd_ctx *old,
+			struct eventfd_ctx *new);
 struct vgic_irq *vgic_get_irq(struct vgic_dist *d, struct armvirt_vcpu *vcpu, u32 intid);
 void vgic_kick_target(struct armvirt_vm *vm, u32 intid, struct vgic_irq *irq,
 		      struct armvirt_vcpu *vcpu);

@@ -66,13 +66,13 @@ static bool ioeventfds_bounded(int fd)
 
 int main(void)
 {
-	int edge_fd, level_fd, resample_fd, door_fd, dev;
-	struct kvm_irqfd edge = { 0 }, level = { 0 };
+	int edge_fd, level_fd, resample_fd, door_fd, other_fd, other_resample_fd, dev;
+	struct kvm_irqfd edge = { 0 }, level = { 0 }, other;
 	struct kvm_ioeventfd door = { 0 };
 	volatile uint32_t *phase;
 	struct ucall uc;
 
-	tap_plan(13);
+	tap_plan(15);
 	if (!module_loaded("armvirt") && module_load(ARMVIRT_KO))
 		tap_bail("armvirt does not load");
 	if (tvm_create(&vm, "eventfd", 1 << 20, 1) || (dev = tvm_create_vgic(&vm, 64)) < 0)
@@ -82,6 +82,8 @@ int main(void)
 	level_fd = eventfd(0, EFD_CLOEXEC | EFD_NONBLOCK);
 	resample_fd = eventfd(0, EFD_CLOEXEC | EFD_NONBLOCK);
 	door_fd = eventfd(0, EFD_CLOEXEC | EFD_NONBLOCK);
+	other_fd = eventfd(0, EFD_CLOEXEC | EFD_NONBLOCK);
+	other_resample_fd = eventfd(0, EFD_CLOEXEC | EFD_NONBLOCK);
 	edge.fd = edge_fd;
 	edge.gsi = 41 - 32;
 	level.fd = level_fd;
@@ -96,6 +98,13 @@ int main(void)
 	tap_ok(ioctl(vm.vm_fd, KVM_IRQFD, &edge) == 0 && ioctl(vm.vm_fd, KVM_IRQFD, &level) == 0 &&
 	       ioctl(vm.vm_fd, KVM_IOEVENTFD, &door) == 0, "assign-irqfds-and-ioeventfd");
 	tap_eq(ioctl(vm.vm_fd, KVM_IOEVENTFD, &door) ? errno : 0, EEXIST, "same-ioeventfd-twice-is-eexist");
+	/* Both refused, and the first keeps its resample eventfd (the EOI below). */
+	other = level;
+	other.fd = other_fd;
+	other.resamplefd = other_resample_fd;
+	tap_eq(ioctl(vm.vm_fd, KVM_IRQFD, &other) ? errno : 0, EBUSY,
+	       "second-resampling-irqfd-on-one-spi-is-ebusy");
+	tap_eq(ioctl(vm.vm_fd, KVM_IRQFD, &level) ? errno : 0, EBUSY, "same-resampling-irqfd-twice-is-ebusy");
 	tap_ok(ioeventfds_bounded(door_fd), "at-most-1000-ioeventfds-then-enospc");
 
 	tap_eq(tvm_next_value(&vm.vcpu[0], "ready"), 1, "guest-ready");
@@ -123,6 +132,8 @@ int main(void)
 	close(level_fd);
 	close(resample_fd);
 	close(door_fd);
+	close(other_fd);
+	close(other_resample_fd);
 	close(dev);
 	tvm_destroy(&vm);
 	tap_ok(host_can_fork_exec(), "host-still-works");
