@@ -127,7 +127,6 @@ struct armvirt_vcpu {
 	u32 ptimer_ctl;		/* the emulated physical timer (timer/ptimer.c) */
 	u64 ptimer_cval;
 	struct hrtimer ptimer_hrtimer;
-	call_single_data_t kick_csd;	/* the ptimer's kick from its hrtimer */
 	struct armvirt_mmio_access mmio;
 	struct armvirt_exit_stats stats;	/* read locklessly by debugfs */
 	struct dentry *debugfs;

@@ -30,29 +30,22 @@
 #define CTL_ISTATUS	BIT(2)
 #define PTIMER_PPI	30
 
-static void ptimer_kick_ipi(void *info)
-{
-	/* Taking the IPI made the guest exit. */
-}
-
 /* Hard IRQ (softirq thread on RT). Early (see vtimer_wakeup()): wait for the rest. */
 static enum hrtimer_restart ptimer_expired(struct hrtimer *t)
 {
 	struct armvirt_vcpu *vcpu = container_of(t, struct armvirt_vcpu, ptimer_hrtimer);
 	u64 now = vtimer_host_counter(), cval = READ_ONCE(vcpu->ptimer_cval);
-	int cpu;
 
 	if (now < cval) {
 		hrtimer_forward_now(t, vtimer_delay(now, cval));
 		return HRTIMER_RESTART;
 	}
 
-	set_bit(REQ_KICK, &vcpu->requests);
-	smp_mb__after_atomic();	/* the request before the mode, as armvirt_vcpu_request() */
-	cpu = READ_ONCE(vcpu->cpu);
-	if (READ_ONCE(vcpu->mode) == IN_GUEST_MODE && cpu != smp_processor_id())
-		smp_call_function_single_async(cpu, &vcpu->kick_csd);
-	wake_up_interruptible(&vcpu->wq);
+	/*
+	 * The module's kick call-data, not one in the vCPU: a call still
+	 * queued to another CPU when the vCPU is freed would be freed with it.
+	 */
+	armvirt_vcpu_request(vcpu, REQ_KICK);
 	return HRTIMER_NORESTART;
 }
 
@@ -60,7 +53,6 @@ void ptimer_vcpu_init(struct armvirt_vcpu *vcpu)
 {
 	armvirt_hrtimer_setup(&vcpu->ptimer_hrtimer, ptimer_expired, CLOCK_MONOTONIC,
 			      HRTIMER_MODE_REL);
-	INIT_CSD(&vcpu->kick_csd, ptimer_kick_ipi, NULL);
 }
 
 static bool ptimer_expired_now(struct armvirt_vcpu *vcpu)
