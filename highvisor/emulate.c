@@ -61,7 +61,9 @@ void armvirt_vcpu_init_traps(struct armvirt_vcpu *vcpu)
 	hyp->hstr = HSTR_GUEST;
 	hyp->hdcr = HDCR_GUEST;
 	hyp->vpidr = read_cpuid_id();
-	hyp->flags = armvirt_host_has_thumbee() ? LV_FLAG_THUMBEE : 0;
+	/* A local TLB flush owed by an entry abandoned before it ran stays owed (run.c). */
+	hyp->flags = (hyp->flags & LV_FLAG_FLUSH_LOCAL_TLB) |
+		     (armvirt_host_has_thumbee() ? LV_FLAG_THUMBEE : 0);
 }
 
 /* Banked sp, lr, spsr of a mode, in struct kvm_regs */
