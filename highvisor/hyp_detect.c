@@ -10,8 +10,10 @@
  * when is_hyp_mode_available() said yes.
  */
 #include <linux/io.h>
+#include <linux/mm.h>
 #include <linux/of.h>
 #include <linux/of_address.h>
+#include <linux/sizes.h>
 #include <asm/arch_timer.h>
 #include <asm/cputype.h>
 
@@ -81,6 +83,12 @@ static int check_gic(struct armvirt_platform *plat)
 	    of_address_to_resource(np, 3, &plat->gicv)) {
 		pr_err(ARMVIRT_NAME ": %pOF: no GIC virtual interface (GICH/GICV) in the device tree; the firmware must describe it\n",
 		       np);
+		goto out;
+	}
+	/* Every guest gets 8 KiB from GICV's start: nothing of the host's may follow. */
+	if (!PAGE_ALIGNED(plat->gicv.start) || resource_size(&plat->gicv) < SZ_8K) {
+		pr_err(ARMVIRT_NAME ": %pOF: the GIC virtual CPU interface %pR is not a page-aligned 8 KiB frame\n",
+		       np, &plat->gicv);
 		goto out;
 	}
 	ret = 0;
