@@ -258,6 +258,13 @@ void armvirt_irqfds_release(struct armvirt_vm *vm)
 	flush_workqueue(irqfd_wq);
 }
 
+static int bad_ioeventfd(const struct kvm_ioeventfd *args, const char *why)
+{
+	pr_warn_ratelimited(ARMVIRT_NAME ": KVM_IOEVENTFD at %#llx, length %u, flags %#x: %s\n",
+			    args->addr, args->len, args->flags, why);
+	return -EINVAL;
+}
+
 int armvirt_ioeventfd(struct armvirt_vm *vm, const struct kvm_ioeventfd *args)
 {
 	bool wildcard = !(args->flags & KVM_IOEVENTFD_FLAG_DATAMATCH);
@@ -266,12 +273,14 @@ int armvirt_ioeventfd(struct armvirt_vm *vm, const struct kvm_ioeventfd *args)
 	int ret = 0;
 
 	if (args->flags & ~(KVM_IOEVENTFD_FLAG_DATAMATCH | KVM_IOEVENTFD_FLAG_DEASSIGN))
-		return -EINVAL;	/* no port I/O on ARM */
+		return bad_ioeventfd(args, "unknown flags (no port I/O on ARM)");
 	if (args->len != 0 && args->len != 1 && args->len != 2 && args->len != 4 &&
 	    args->len != 8)
-		return -EINVAL;
+		return bad_ioeventfd(args, "length not 0, 1, 2, 4 or 8");
+	if (!args->len && !wildcard)
+		return bad_ioeventfd(args, "a data match needs a length");
 	if (args->addr + args->len < args->addr)
-		return -EINVAL;
+		return bad_ioeventfd(args, "address range wraps");
 	eventfd = eventfd_ctx_fdget(args->fd);
 	if (IS_ERR(eventfd))
 		return PTR_ERR(eventfd);

@@ -68,11 +68,11 @@ int main(void)
 {
 	int edge_fd, level_fd, resample_fd, door_fd, other_fd, other_resample_fd, dev;
 	struct kvm_irqfd edge = { 0 }, level = { 0 }, other;
-	struct kvm_ioeventfd door = { 0 };
+	struct kvm_ioeventfd door = { 0 }, unsized;
 	volatile uint32_t *phase;
 	struct ucall uc;
 
-	tap_plan(15);
+	tap_plan(16);
 	if (!module_loaded("armvirt") && module_load(ARMVIRT_KO))
 		tap_bail("armvirt does not load");
 	if (tvm_create(&vm, "eventfd", 1 << 20, 1) || (dev = tvm_create_vgic(&vm, 64)) < 0)
@@ -105,6 +105,11 @@ int main(void)
 	tap_eq(ioctl(vm.vm_fd, KVM_IRQFD, &other) ? errno : 0, EBUSY,
 	       "second-resampling-irqfd-on-one-spi-is-ebusy");
 	tap_eq(ioctl(vm.vm_fd, KVM_IRQFD, &level) ? errno : 0, EBUSY, "same-resampling-irqfd-twice-is-ebusy");
+	unsized = door;
+	unsized.len = 0;	/* any width: no value to match (KVM's EINVAL) */
+	unsized.addr += 0x10;
+	tap_eq(ioctl(vm.vm_fd, KVM_IOEVENTFD, &unsized) ? errno : 0, EINVAL,
+	       "ioeventfd-datamatch-without-a-length-is-einval");
 	tap_ok(ioeventfds_bounded(door_fd), "at-most-1000-ioeventfds-then-enospc");
 
 	tap_eq(tvm_next_value(&vm.vcpu[0], "ready"), 1, "guest-ready");
