@@ -19,12 +19,14 @@
 #          --smp N, --append "ARGS" (repeatable), --timeout SECONDS (whole run;
 #          default 600), --link listen:PORT|connect:PORT (a virtio-net NIC
 #          wired to another board's over a TCP socket on 127.0.0.1: the
-#          board of tests/run.sh's xmigrate pair)
+#          board of tests/run.sh's xmigrate pair), --gicv-size BYTES (the
+#          device tree gives the GIC's virtual CPU interface that size: a
+#          firmware armvirt must refuse)
 set -euo pipefail
 
 top=$(cd "$(dirname "$0")/.." && pwd)
 flavour=armmp-lpae virt=on cpu=cortex-a15 smp=2 mem=1024 suite= interactive=0 log= timeout=600 extra=
-guest_cmd= guest=armmp-lpae link=
+guest_cmd= guest=armmp-lpae link= gicv_size=
 while [ $# -gt 0 ]; do
 	case $1 in
 	--interactive) interactive=1 ;;
@@ -40,6 +42,7 @@ while [ $# -gt 0 ]; do
 	--append) extra="$extra $2"; shift ;;
 	--timeout) timeout=$2; shift ;;
 	--link) link=$2; shift ;;
+	--gicv-size) gicv_size=$2; shift ;;
 	*) echo "board.sh: unknown option $1" >&2; exit 2 ;;
 	esac
 	shift
@@ -65,6 +68,18 @@ listen:*|connect:*)
 	       -device "virtio-net-device,netdev=link,mac=$mac") ;;
 *) echo "board.sh: --link listen:PORT or connect:PORT, not $link" >&2; exit 2 ;;
 esac
+# QEMU's own device tree with the GIC's last region (GICV) resized
+if [ -n "$gicv_size" ]; then
+	dtb=$top/build/board-gicv-$gicv_size.dtb
+	mkdir -p "$top/build"
+	"${qemu[@]}" -machine dumpdtb="$dtb" -nographic </dev/null >/dev/null 2>&1
+	gic=$(fdtget -l "$dtb" / | grep '^intc@' | head -n1)
+	read -r -a reg <<<"$(fdtget -t x "$dtb" "/$gic" reg)"
+	[ "${#reg[@]}" = 16 ] || { echo "board.sh: /$gic reg is not 4 regions of 2+2 cells" >&2; exit 1; }
+	reg[15]=$(printf '%x' "$gicv_size")
+	fdtput -t x "$dtb" "/$gic" reg "${reg[@]}"
+	qemu+=(-dtb "$dtb")
+fi
 # Debugging: ARMVIRT_QEMU_EXTRA="-s" (gdbstub), "-monitor unix:/tmp/m.sock,server,nowait"...
 # shellcheck disable=SC2206
 [ -n "${ARMVIRT_QEMU_EXTRA:-}" ] && qemu+=(${ARMVIRT_QEMU_EXTRA})

@@ -75,6 +75,8 @@ boards=(
 	"a7-hyp|hyp|600|armmp-lpae|--cpu cortex-a7|"
 	"a15-nolpae-hyp|hyp|600|armmp|--cpu cortex-a15|"
 	"a15-nohyp|nohyp|120|armmp-lpae|--cpu cortex-a15 --no-virt|"
+	# HYP mode, but a device tree whose GICV is 4 KiB: refused the same way
+	"a15-bad-gicv|nohyp|120|armmp-lpae|--cpu cortex-a15 --gicv-size 4096 --append armvirt.bad_gicv=1|"
 	"a15-kexec|kexec|120|armmp-lpae|--cpu cortex-a15|"
 	"a15-kdump|kdump|120|armmp-lpae|--cpu cortex-a15 --append crashkernel=32M|"
 	"a15-vmm|vmm|1200|armmp-lpae|--cpu cortex-a15|"

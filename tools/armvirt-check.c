@@ -197,6 +197,12 @@ static unsigned int dt_cells(const char *node, const char *prop, unsigned int df
 	return dt_prop(node, prop, v, sizeof(v)) == 4 ? be32(v) : dflt;
 }
 
+/* A device-tree number of @cells (1 or 2) big-endian cells */
+static uint64_t dt_number(const uint8_t *p, unsigned int cells)
+{
+	return cells == 2 ? (uint64_t)be32(p) << 32 | be32(p + 4) : be32(p);
+}
+
 static bool gic_compatible(const char *node)
 {
 	static const char *const gics[] = {
@@ -251,14 +257,15 @@ static bool find_gic(const char *dir, int depth, char *out, size_t size)
 /*
  * The GIC: a GICv2 whose device-tree node describes the virtual interface
  * control (GICH) and virtual CPU interface (GICV) regions, with the CPU
- * interface's full 8 KiB (the guest's GICC_DIR is at 0x1000).
+ * interface's full 8 KiB (the guest's GICC_DIR is at 0x1000) and a GICV
+ * that is a page-aligned 8 KiB frame (what every guest gets mapped).
  */
 static bool check_gic(void)
 {
 	char node[512], parent[512], *slash;
 	uint8_t reg[256];
 	unsigned int ac, sc, cells, nregs;
-	uint64_t gicc_size = 0;
+	uint64_t gicc_size = 0, gicv_start = 0, gicv_size = 0;
 	ssize_t n;
 
 	if (access(DT_ROOT, F_OK)) {
@@ -284,10 +291,11 @@ static bool check_gic(void)
 		return false;
 	}
 	nregs = n / (4 * cells);
-	if (nregs >= 2) {
-		const uint8_t *s = reg + 4 * (cells + ac);
-
-		gicc_size = sc == 2 ? (uint64_t)be32(s) << 32 | be32(s + 4) : be32(s);
+	if (nregs >= 2)
+		gicc_size = dt_number(reg + 4 * (cells + ac), sc);
+	if (nregs >= 4) {
+		gicv_start = dt_number(reg + 4 * 3 * cells, ac);
+		gicv_size = dt_number(reg + 4 * (3 * cells + ac), sc);
 	}
 	if (nregs < 4) {
 		report("MISSING", "GIC: the device tree describes %u of its 4 regions: no virtual"
@@ -299,6 +307,13 @@ static bool check_gic(void)
 		report("MISSING", "GIC: the device tree gives the CPU interface %#llx bytes; armvirt"
 		       " needs its full 8 KiB (0x2000): fix the GIC node's second reg entry",
 		       (unsigned long long)gicc_size);
+		return false;
+	}
+	if (gicv_size < 0x2000 || (gicv_start & 0xfff)) {
+		report("MISSING", "GIC: the device tree gives the virtual CPU interface (GICV) %#llx"
+		       " bytes at %#llx; armvirt needs a page-aligned 8 KiB frame (the module refuses"
+		       " to load): fix the GIC node's fourth reg entry",
+		       (unsigned long long)gicv_size, (unsigned long long)gicv_start);
 		return false;
 	}
 	report("ok", "GIC: GICv2 with its virtual interface (GICH, GICV) and an 8 KiB CPU interface");
