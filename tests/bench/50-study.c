@@ -441,8 +441,11 @@ static bool measure(int vmm)
 			s = &rows[i].s[vmm];
 			measure_native_row(&rows[i], s, k);
 			measure_guest_row(&g, vmm, &rows[i], s, k);
-			if (s->guest[k] < 0)
-				printf("# study: guest under %s: %s failed\n", vmm_names[vmm], rows[i].name);
+			if (s->guest[k] < 0) {
+				printf("# study: guest under %s: %s failed; its console's end:\n",
+				       vmm_names[vmm], rows[i].name);
+				guest_diag_tail(&g, 1500);
+			}
 		}
 	guest_type(&g, "poweroff\n");
 	guest_finish(&g, 120);
