@@ -14,6 +14,7 @@
 #define RXQ		0
 #define TXQ		1
 #define PENDING_SIZE	256
+#define PRINT_MAX	(64 * 1024)	/* of one transmit chain */
 
 struct virtio_con {
 	struct console con;
@@ -49,14 +50,27 @@ static void con_deliver(struct virtio_con *vc)
 		console_input_ready();
 }
 
-/* Output from the guest, to stdout. */
+/*
+ * Output from the guest, to stdout: at most PRINT_MAX bytes of a chain.
+ * Its buffers may overlap and add up to more than a 32-bit size_t counts;
+ * Linux sends at most 32 KiB at a time.
+ */
 static uint32_t con_print(struct virtio_mmio *vdev, struct virtq_chain *c)
 {
-	uint8_t buf[512];
-	size_t n, off;
+	static bool told;
+	size_t left = PRINT_MAX, n;
+	int i;
 
-	for (off = 0; (n = iov_to_buf(c->out, c->nr_out, off, buf, sizeof(buf))); off += n)
-		console_output(buf, n);
+	for (i = 0; i < c->nr_out && left; i++) {
+		n = c->out[i].iov_len < left ? c->out[i].iov_len : left;
+		console_output(c->out[i].iov_base, n);
+		left -= n;
+	}
+	if (i < c->nr_out && !told) {
+		told = true;
+		vmm_info("virtio-console: the guest sent more than %u bytes in one chain: the rest is dropped",
+			 PRINT_MAX);
+	}
 	return 0;
 }
 

@@ -5,19 +5,27 @@
 
 #include "virtio.h"
 
+#define FILL_MAX	(64 * 1024)	/* of one chain */
+
+/*
+ * At most FILL_MAX bytes a chain (the used length says how many): its
+ * buffers may add up to gigabytes, and the device serves one chain at a
+ * time. A Linux guest asks for far less.
+ */
 static uint32_t rng_fill(struct virtio_mmio *vdev, struct virtq_chain *c)
 {
-	uint32_t len = 0;
+	size_t len = 0, want;
 	ssize_t n;
 	int i;
 
-	for (i = 0; i < c->nr_in; i++) {
-		n = getrandom(c->in[i].iov_base, c->in[i].iov_len, 0);
+	for (i = 0; i < c->nr_in && len < FILL_MAX; i++) {
+		want = c->in[i].iov_len < FILL_MAX - len ? c->in[i].iov_len : FILL_MAX - len;
+		n = getrandom(c->in[i].iov_base, want, 0);
 		if (n <= 0)
 			break;
-		len += (uint32_t)n;
+		len += (size_t)n;
 	}
-	return len;
+	return (uint32_t)len;
 }
 
 static void rng_notify(struct virtio_mmio *vdev, struct virtq *vq)

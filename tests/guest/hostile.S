@@ -23,6 +23,7 @@
 
 #define ID_NET		1
 #define ID_BLOCK	2
+#define ID_CONSOLE	3
 #define ID_RNG		4
 
 /* virtio-mmio registers */
@@ -63,7 +64,12 @@
 #define F_WRITE		2
 #define F_INDIRECT	4
 
-#define NR_CASES	16
+/* a chain over gigabytes, for cases 16 and 17: BIG_DESCS descriptors */
+#define BIG_QNUM	32
+#define BIG_ADDR	0x40000000	/* all of RAM (this code at 32 MiB in it) */
+#define BIG_DESCS	17		/* 4.25 GiB in all */
+
+#define NR_CASES	18
 
 	.arm
 _start:
@@ -91,6 +97,8 @@ _start:
 	b	case_net_rx_over_2g
 	b	case_net_rx_short
 	b	case_net_vhost_broken
+	b	case_console_tx_over_4g
+	b	case_rng_over_4g
 
 /* 0: a good block read of sector 0 */
 case_sane:
@@ -299,6 +307,75 @@ case_net_vhost_broken:
 	blo	3b
 	b	report
 
+/*
+ * 16: virtio-console, a transmit chain of BIG_DESCS descriptors over all
+ * of RAM (more bytes than a 32-bit size_t counts), whose first 64 KiB the
+ * guest fills with 'x': printed in part, and returned.
+ */
+case_console_tx_over_4g:
+	ldr	r0, =BIG_ADDR
+	ldr	r1, =0x78787878
+	add	r2, r0, #0x10000
+1:	str	r1, [r0], #4
+	cmp	r0, r2
+	blo	1b
+	ldr	r0, =ID_CONSOLE
+	mov	r1, #1				@ the transmit queue
+	ldr	r2, =F_NEXT
+	b	big_chain
+
+/* 17: virtio-rng, a writable chain of BIG_DESCS descriptors over all of RAM */
+case_rng_over_4g:
+	ldr	r0, =ID_RNG
+	mov	r1, #0
+	ldr	r2, =F_NEXT | F_WRITE
+	b	big_chain
+
+/*
+ * The device whose ID is r0 set up with queue r1 ready (BIG_QNUM entries,
+ * the rings at TXQ_*), a chain of BIG_DESCS descriptors { BIG_ADDR, to the
+ * end of RAM, flags r2 } made available and notified; then the report, of
+ * that queue's used ring.
+ */
+big_chain:
+	mov	r7, r1
+	mov	r9, r2
+	bl	find_dev
+	bl	device_start
+	ldr	r12, =TXQ_DESC
+	mov	r0, #0
+1:	ldr	r1, =BIG_ADDR
+	str	r1, [r12]
+	mov	r1, #0
+	str	r1, [r12, #4]
+	ldr	r1, =RAM_END - BIG_ADDR
+	str	r1, [r12, #8]
+	add	r0, r0, #1
+	cmp	r0, #BIG_DESCS
+	orrlo	r1, r9, r0, lsl #16		@ next: the following one
+	bichs	r1, r9, #F_NEXT			@ the last
+	str	r1, [r12, #12]
+	add	r12, r12, #16
+	blo	1b
+	mov	r0, r7
+	ldr	r1, =TXQ_DESC
+	ldr	r2, =TXQ_AVAIL
+	ldr	r3, =TXQ_USED
+	mov	r12, #BIG_QNUM
+	bl	queue_ready_n
+	mov	r0, #0xf			@ | DRIVER_OK
+	str	r0, [r10, #R_STATUS]
+	ldr	r12, =TXQ_AVAIL
+	mov	r0, #0
+	strh	r0, [r12, #4]			@ ring[0]: chain 0
+	mov	r0, #1
+	dsb
+	strh	r0, [r12, #2]			@ idx
+	str	r7, [r10, #R_QUEUE_NOTIFY]
+	ldr	r6, =TXQ_USED
+	ldr	r5, =3000
+	b	wait_used
+
 /* r0 = the virtual counter's low 32 bits (r1 its high ones). */
 counter_now:
 	isb
@@ -317,6 +394,8 @@ notify_and_wait:			@ r5: how many times to look
 	mov	r0, #0
 	str	r0, [r10, #R_QUEUE_NOTIFY]
 	ldr	r6, =USED
+/* Wait r5 times for the used ring at r6 to move or the device to break; report. */
+wait_used:
 1:	ldr	r0, [r10, #R_STATUS]
 	tst	r0, #NEEDS_RESET
 	bne	report
@@ -436,15 +515,7 @@ avail_push:
 /* Reset the device at r10, negotiate VERSION_1, queue 0 ready with QNUM entries. */
 queue_setup_num:
 	push	{lr}
-	mov	r0, #0
-	str	r0, [r10, #R_STATUS]		@ reset
-	mov	r0, #3				@ ACKNOWLEDGE | DRIVER
-	str	r0, [r10, #R_STATUS]
-	mov	r0, #1
-	str	r0, [r10, #R_DRV_FEAT_SEL]
-	str	r0, [r10, #R_DRV_FEAT]		@ VERSION_1
-	mov	r0, #0xb			@ | FEATURES_OK
-	str	r0, [r10, #R_STATUS]
+	bl	device_start
 	mov	r0, #0
 	ldr	r1, =DESC
 	ldr	r2, =AVAIL
@@ -454,17 +525,32 @@ queue_setup_num:
 	str	r0, [r10, #R_STATUS]
 	pop	{pc}
 
+/* Reset the device at r10, negotiate VERSION_1 (up to FEATURES_OK). */
+device_start:
+	mov	r0, #0
+	str	r0, [r10, #R_STATUS]		@ reset
+	mov	r0, #3				@ ACKNOWLEDGE | DRIVER
+	str	r0, [r10, #R_STATUS]
+	mov	r0, #1
+	str	r0, [r10, #R_DRV_FEAT_SEL]
+	str	r0, [r10, #R_DRV_FEAT]		@ VERSION_1
+	mov	r0, #0xb			@ | FEATURES_OK
+	str	r0, [r10, #R_STATUS]
+	bx	lr
+
 /*
- * Queue r0 of the device at r10 ready with QNUM entries: descriptors at
- * r1, available ring at r2, used ring at r3, whose indexes are zeroed.
+ * Queue r0 of the device at r10 ready with QNUM entries (queue_ready_n:
+ * r12 entries): descriptors at r1, available ring at r2, used ring at r3,
+ * whose indexes are zeroed.
  */
 queue_ready:
+	mov	r12, #QNUM
+queue_ready_n:
+	str	r0, [r10, #R_QUEUE_SEL]
+	str	r12, [r10, #R_QUEUE_NUM]
 	mov	r12, #0
 	str	r12, [r2]			@ flags and idx
 	str	r12, [r3]
-	str	r0, [r10, #R_QUEUE_SEL]
-	mov	r0, #QNUM
-	str	r0, [r10, #R_QUEUE_NUM]
 	str	r12, [r10, #R_DESC_HI]
 	str	r12, [r10, #R_DRIVER_HI]
 	str	r12, [r10, #R_DEVICE_HI]

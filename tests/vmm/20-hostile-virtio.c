@@ -6,7 +6,7 @@
  * at 0xffffffff, an indirect descriptor not negotiated, an available index
  * far ahead, a block sector whose byte offset wraps, a receive buffer
  * larger than a read can take or shorter than a frame, a queue rewritten
- * while vhost-net serves it) and notifies. The VMM must never die or spin of it: the
+ * while vhost-net serves it, console and rng chains over 4 GiB) and notifies. The VMM must never die or spin of it: the
  * guest reads DEVICE_NEEDS_RESET in Status (or the VMM stops with status
  * 1 and a message) or gets its request answered (an error, or a chain
  * returned unused), a sane request still works, and the board's kernel
@@ -30,7 +30,7 @@
 #define HOSTILE		"/tests/data/guest-hostile.bin"
 #define DISK		"/tmp/hostile-disk.img"
 #define TUN_KO		"/lib/modules/tun.ko"
-#define FIRST_NET_CASE	13	/* from here on virtio-net: run with a tap, frames sent to it */
+#define FILL_MAX	65536	/* what virtio-rng fills of one chain at most */
 #define NEEDS_RESET	0x40
 #define BLK_S_OK	0
 #define BLK_S_IOERR	1
@@ -38,33 +38,39 @@
 /*
  * RETURNED: the chain comes back, with length 0. VHOST_STOPPED: vhost-net
  * took the queues (the guest saw InterruptStatus 1, reported as blk=), and
- * once the device broke no buffer was used.
+ * once the device broke no buffer was used. FILLED: the chain comes back
+ * with FILL_MAX bytes.
  */
-enum expect { SERVED_OK, SERVED_IOERR, BROKEN, RETURNED, VHOST_STOPPED };
+enum expect { SERVED_OK, SERVED_IOERR, BROKEN, RETURNED, VHOST_STOPPED, FILLED };
 
 static const struct {
 	const char *name;
 	enum expect expect;
+	bool net;	/* virtio-net: run with a tap, frames sent to it */
 } cases[] = {
-	{ "sane-block-read", SERVED_OK },
-	{ "queue-num-0-after-ready", BROKEN },
-	{ "queue-num-1024-after-ready-with-a-loop", BROKEN },
-	{ "queue-num-1000-at-ready", BROKEN },
-	{ "descriptor-table-moved-after-ready", BROKEN },
-	{ "available-ring-moved-past-ram-after-ready", BROKEN },
-	{ "descriptor-loop", BROKEN },
-	{ "buffer-length-past-ram", BROKEN },
-	{ "buffer-at-ffffffff", BROKEN },
-	{ "indirect-descriptor-not-negotiated", BROKEN },
-	{ "available-index-1000-ahead", BROKEN },
-	{ "block-sector-whose-offset-wraps", SERVED_IOERR },
-	{ "rng-queue-num-4096-after-ready-with-a-loop", BROKEN },
+	{ "sane-block-read", SERVED_OK, false },
+	{ "queue-num-0-after-ready", BROKEN, false },
+	{ "queue-num-1024-after-ready-with-a-loop", BROKEN, false },
+	{ "queue-num-1000-at-ready", BROKEN, false },
+	{ "descriptor-table-moved-after-ready", BROKEN, false },
+	{ "available-ring-moved-past-ram-after-ready", BROKEN, false },
+	{ "descriptor-loop", BROKEN, false },
+	{ "buffer-length-past-ram", BROKEN, false },
+	{ "buffer-at-ffffffff", BROKEN, false },
+	{ "indirect-descriptor-not-negotiated", BROKEN, false },
+	{ "available-index-1000-ahead", BROKEN, false },
+	{ "block-sector-whose-offset-wraps", SERVED_IOERR, false },
+	{ "rng-queue-num-4096-after-ready-with-a-loop", BROKEN, false },
 	/* the chain comes back unused; before, the I/O thread retried it forever */
-	{ "net-receive-buffer-over-2-gib-comes-back", RETURNED },
+	{ "net-receive-buffer-over-2-gib-comes-back", RETURNED, true },
 	/* before, it came back full, with the first 8 bytes of a longer frame */
-	{ "net-receive-buffer-shorter-than-a-frame-comes-back-empty", RETURNED },
+	{ "net-receive-buffer-shorter-than-a-frame-comes-back-empty", RETURNED, true },
 	/* before, vhost went on filling the rings of the broken device */
-	{ "net-vhost-stops-when-the-device-breaks", VHOST_STOPPED },
+	{ "net-vhost-stops-when-the-device-breaks", VHOST_STOPPED, true },
+	/* before, the I/O thread printed it forever (its 32-bit count wrapped) */
+	{ "console-transmit-chain-over-4-gib-comes-back", RETURNED, false },
+	/* before, the I/O thread spent minutes filling 4.25 GiB of it */
+	{ "rng-chain-over-4-gib-gets-64-kib", FILLED, false },
 };
 
 #define NR_CASES ((int)(sizeof(cases) / sizeof(cases[0])))
@@ -112,7 +118,7 @@ static void run_case(int n)
 		return;
 	}
 	/* the VMM's own virtio-net but for the vhost case */
-	if (n >= FIRST_NET_CASE ?
+	if (cases[n].net ?
 	    guest_start(&g, ((const char *const[]){ VMM_PATH, "--kernel", HOSTILE, "--mem", "2200",
 			"--net", cases[n].expect == VHOST_STOPPED ?
 			"tap=hostap0,host=10.0.2.1/24,vhost=on" : "tap=hostap0,host=10.0.2.1/24,vhost=off",
@@ -122,7 +128,7 @@ static void run_case(int n)
 		tap_ok(false, "hostile-%d-%s", n, cases[n].name);
 		return;
 	}
-	if (n >= FIRST_NET_CASE)
+	if (cases[n].net)
 		send_frames_until_report(&g);
 	rc = guest_finish(&g, 60);
 	line = strstr(g.out, "HOSTILE case=");
@@ -146,6 +152,9 @@ static void run_case(int n)
 		break;
 	case VHOST_STOPPED:
 		ok = ok && rc == 0 && (status & NEEDS_RESET) && blk == 1 && used == 0;
+		break;
+	case FILLED:
+		ok = ok && rc == 0 && !(status & NEEDS_RESET) && used == 1 && len == FILL_MAX;
 		break;
 	}
 	if (!tap_ok(ok, "hostile-%d-%s", n, cases[n].name)) {
