@@ -12,7 +12,6 @@
  */
 #include <linux/eventfd.h>
 #include <linux/slab.h>
-#include <linux/sort.h>
 #include <linux/uaccess.h>
 
 #include "vgic.h"
@@ -109,8 +108,6 @@ static void free_cpus(struct vgic_cpu **cpus)
 	unsigned int i;
 
 	for (i = 0; i < ARMVIRT_MAX_VCPUS; i++) {
-		if (cpus[i])
-			kfree(cpus[i]->scratch);
 		kfree(cpus[i]);
 		cpus[i] = NULL;
 	}
@@ -175,10 +172,6 @@ int vgic_init(struct armvirt_vm *vm)
 			goto err;
 		for (j = 0; j < VGIC_NR_PRIVATE; j++)
 			reset_irq(&cpus[i]->private[j], j, i);
-		cpus[i]->scratch = kcalloc(nr_irqs, sizeof(struct lr_candidate),
-					   GFP_KERNEL_ACCOUNT);
-		if (!cpus[i]->scratch)
-			goto err;
 	}
 	d->nr_irqs = nr_irqs;
 	d->spis = spis;
@@ -381,16 +374,42 @@ static int cmp_candidates(const void *a, const void *b)
 }
 
 /*
- * Under d->lock: what this vCPU should see, in @cand (room for nr_irqs),
- * from the live interrupts; those found dead are no longer live.
+ * Keep @x among the @max best candidates in @best (@n of them, best first).
+ * A guest chooses how many interrupts are live (up to 1024) and their
+ * priorities: keeping only the best costs at most @max (VGIC_MAX_LRS)
+ * moves per live interrupt with IRQs off, and no buffer of nr_irqs.
  */
-static int collect_candidates(struct armvirt_vcpu *vcpu, struct lr_candidate *cand)
+static void keep_best(struct lr_candidate *best, int *n, int max,
+		      const struct lr_candidate *x)
+{
+	int i = *n;
+
+	if (i == max) {
+		if (cmp_candidates(x, &best[max - 1]) >= 0)
+			return;
+		i--;
+	} else {
+		(*n)++;
+	}
+	for (; i > 0 && cmp_candidates(x, &best[i - 1]) < 0; i--)
+		best[i] = best[i - 1];
+	best[i] = *x;
+}
+
+/*
+ * Under d->lock: what this vCPU should see, from the live interrupts (those
+ * found dead are no longer live). Returns how many there are; the best
+ * @max of them are in @best, best first.
+ */
+static int collect_candidates(struct armvirt_vcpu *vcpu, struct lr_candidate *best,
+			      int max)
 {
 	struct armvirt_vm *vm = vcpu->vm;
 	struct vgic_dist *d = vm->vgic;
 	struct vgic_cpu *c = d->cpus[vcpu->id];
+	struct lr_candidate cand;
 	struct vgic_irq *irq;
-	int n = 0;
+	int n = 0, kept = 0;
 	u32 i;
 
 	for_each_live_irq(d, c, i) {
@@ -409,15 +428,16 @@ static int collect_candidates(struct armvirt_vcpu *vcpu, struct lr_candidate *ca
 			continue;
 		if (!irq->active && (!d->enabled || !irq->enabled || !vgic_irq_pending(i, irq)))
 			continue;
-		cand[n].intid = i;
-		cand[n].priority = irq->priority;
-		cand[n].active = irq->active;
+		cand.intid = i;
+		cand.priority = irq->priority;
+		cand.active = irq->active;
 		if (i >= VGIC_NR_SGIS)
-			cand[n].source = 0;
+			cand.source = 0;
 		else if (irq->active)
-			cand[n].source = irq->active_source;
+			cand.source = irq->active_source;
 		else
-			cand[n].source = __ffs(irq->sgi_sources);
+			cand.source = __ffs(irq->sgi_sources);
+		keep_best(best, &kept, max, &cand);
 		n++;
 	}
 	return n;
@@ -427,7 +447,7 @@ void vgic_flush_lrs(struct armvirt_vcpu *vcpu)
 {
 	struct vgic_dist *d = vgic_ready(vcpu->vm);
 	struct vgic_cpu *c;
-	struct lr_candidate *cand;
+	struct lr_candidate cand[VGIC_MAX_LRS];
 	struct vgic_irq *irq;
 	int i, n, nr_lrs = vgic_hw_nr_lrs();
 	u32 lr, hcr = GICH_HCR_EN;
@@ -436,10 +456,8 @@ void vgic_flush_lrs(struct armvirt_vcpu *vcpu)
 	if (!d)
 		return;
 	c = d->cpus[vcpu->id];
-	cand = c->scratch;
 	raw_spin_lock(&d->lock);
-	n = collect_candidates(vcpu, cand);
-	sort(cand, n, sizeof(*cand), cmp_candidates, NULL);
+	n = collect_candidates(vcpu, cand, nr_lrs);
 	if (n > nr_lrs) {
 		hcr |= GICH_HCR_UIE;
 		n = nr_lrs;

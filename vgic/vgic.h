@@ -90,7 +90,6 @@ struct vgic_cpu {
 	u32 lr_intid[VGIC_MAX_LRS];	/* what each LR held at entry */
 	u8 lr_source[VGIC_MAX_LRS];
 	int nr_lrs_used;
-	struct lr_candidate *scratch;	/* nr_irqs entries */
 	/* SPIs EOIed with a resampling irqfd, signalled once IRQs are back on */
 	u32 resample_intids[VGIC_MAX_LRS];
 	int nr_resamples;
