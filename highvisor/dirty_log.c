@@ -38,7 +38,7 @@ void armvirt_wrprotect_slot(struct armvirt_vm *vm, const struct armvirt_memslot 
 	u64 ipa = slot->base_gfn << PAGE_SHIFT;
 
 	if (armvirt_stage2_in_chunks(vm, ipa, ipa + (slot->npages << PAGE_SHIFT),
-				     stage2_wrprotect_range))
+				     stage2_wrprotect_range, false))
 		armvirt_vm_flush_tlb(vm);
 }
 

@@ -8,6 +8,10 @@
  * Locking: vm->s2.lock (a spinlock) protects the stage-2 tables, the
  * notifier's sequence count and active count, and (for readers) the
  * memslots, which change only with both vm->lock and vm->s2.lock held.
+ * Nothing walks much of stage 2 in one hold of the lock: slot deletion,
+ * the notifier and dirty logging take it for 2 MiB at a time (a slot may be
+ * gigabytes, and on a kernel without PREEMPT_RT the lock keeps preemption
+ * off).
  *
  * The fault path reads mn_seq, looks the page up (which may sleep), then
  * maps it under the lock only if no invalidation started or ran since; else
@@ -33,7 +37,9 @@
 #include "../lowvisor/lowvisor.h"
 #include "../mmu/cache.h"
 
-/* Under vm->lock or vm->s2.lock. */
+#define S2_CHUNK	SZ_2M	/* stage 2 under s2.lock at a time */
+
+/* Under vm->lock or vm->s2.lock. A slot being deleted or moved is not found. */
 struct armvirt_memslot *armvirt_find_slot(struct armvirt_vm *vm, u64 gfn)
 {
 	struct armvirt_memslot *slot;
@@ -41,7 +47,7 @@ struct armvirt_memslot *armvirt_find_slot(struct armvirt_vm *vm, u64 gfn)
 
 	for (i = 0; i < ARMVIRT_NR_MEMSLOTS; i++) {
 		slot = &vm->slots[i];
-		if (slot->npages && gfn >= slot->base_gfn &&
+		if (slot->npages && !slot->hidden && gfn >= slot->base_gfn &&
 		    gfn < slot->base_gfn + slot->npages)
 			return slot;
 	}
@@ -79,7 +85,10 @@ void armvirt_vm_flush_tlb(struct armvirt_vm *vm)
 	preempt_enable();
 }
 
-/* Under vm->s2.lock: unmap the guest pages backed by [start, end) of the VMM. */
+/*
+ * Under vm->s2.lock: unmap the guest pages backed by [start, end) of the
+ * VMM, those of hidden slots too (their entries go only chunk by chunk).
+ */
 static bool unmap_hva_range(struct armvirt_vm *vm, unsigned long start,
 			    unsigned long end)
 {
@@ -104,12 +113,46 @@ static bool unmap_hva_range(struct armvirt_vm *vm, unsigned long start,
 	return unmapped;
 }
 
-/* Under vm->s2.lock, with vm->lock: a slot goes or moves. */
-bool armvirt_unmap_slot(struct armvirt_vm *vm, const struct armvirt_memslot *slot)
+/*
+ * Unmap the guest pages backed by [start, end) of the VMM, 2 MiB of it
+ * under vm->s2.lock at a time, the TLB flushed before each unlock.
+ * @may_sleep: offer the CPU in between.
+ */
+static void unmap_hva_in_chunks(struct armvirt_vm *vm, unsigned long start,
+				unsigned long end, bool may_sleep)
 {
-	vm->mn_seq++;	/* a fault that looked at the old slot must retry */
-	return stage2_unmap_range(&vm->s2, slot->base_gfn << PAGE_SHIFT,
-				  slot->npages << PAGE_SHIFT);
+	unsigned long next;
+
+	while (start < end) {
+		/* The rest of start's 2 MiB, or less: no wrap at the top of the space. */
+		next = start + min(end - start, S2_CHUNK - (start & (S2_CHUNK - 1)));
+		spin_lock(&vm->s2.lock);
+		if (unmap_hva_range(vm, start, next))
+			armvirt_vm_flush_tlb(vm);
+		spin_unlock(&vm->s2.lock);
+		if (may_sleep)
+			cond_resched();
+		start = next;
+	}
+}
+
+/*
+ * With vm->lock: @slot goes or moves; the caller then replaces or clears it
+ * under s2.lock. It is hidden first: no fault finds it (a guest access there
+ * exits as MMIO meanwhile, as in KVM while a slot is deleted) or maps its
+ * pages again. Then it is unmapped in chunks; the notifier still unmaps
+ * it meanwhile. Process context.
+ */
+void armvirt_unmap_slot(struct armvirt_vm *vm, struct armvirt_memslot *slot)
+{
+	u64 ipa = slot->base_gfn << PAGE_SHIFT;
+
+	spin_lock(&vm->s2.lock);
+	slot->hidden = true;
+	vm->mn_seq++;	/* a fault that found the slot must retry */
+	spin_unlock(&vm->s2.lock);
+	armvirt_stage2_in_chunks(vm, ipa, ipa + (slot->npages << PAGE_SHIFT),
+				 stage2_unmap_range, true);
 }
 
 static struct armvirt_vm *mn_to_vm(struct mmu_notifier *mn)
@@ -117,7 +160,11 @@ static struct armvirt_vm *mn_to_vm(struct mmu_notifier *mn)
 	return container_of(mn, struct armvirt_vm, mn);
 }
 
-/* May run where sleeping is not allowed: takes only the spinlock. */
+/*
+ * Sleeps only if the range is blockable: takes only the spinlock. Once
+ * mn_active is up no fault maps anything, so the lock may drop between
+ * chunks.
+ */
 static int vm_mn_invalidate_start(struct mmu_notifier *mn,
 				  const struct mmu_notifier_range *range)
 {
@@ -125,9 +172,9 @@ static int vm_mn_invalidate_start(struct mmu_notifier *mn,
 
 	spin_lock(&vm->s2.lock);
 	vm->mn_active++;
-	if (unmap_hva_range(vm, range->start, range->end))
-		armvirt_vm_flush_tlb(vm);
 	spin_unlock(&vm->s2.lock);
+	unmap_hva_in_chunks(vm, range->start, range->end,
+			    mmu_notifier_range_blockable(range));
 	return 0;
 }
 
@@ -142,16 +189,27 @@ static void vm_mn_invalidate_end(struct mmu_notifier *mn,
 	spin_unlock(&vm->s2.lock);
 }
 
-/* The VMM's address space goes away (exit or exec): the guest loses all memory. */
+/*
+ * The VMM's address space goes away (exit or exec), or the VM does: the
+ * guest loses all its memory for good (mn_active never comes down).
+ * Process context.
+ */
 static void vm_mn_release(struct mmu_notifier *mn, struct mm_struct *mm)
 {
 	struct armvirt_vm *vm = mn_to_vm(mn);
+	unsigned long start, end;
+	int i;
 
 	spin_lock(&vm->s2.lock);
-	vm->mn_seq++;
-	if (unmap_hva_range(vm, 0, ULONG_MAX))
-		armvirt_vm_flush_tlb(vm);
+	vm->mn_active++;
 	spin_unlock(&vm->s2.lock);
+	for (i = 0; i < ARMVIRT_NR_MEMSLOTS; i++) {
+		spin_lock(&vm->s2.lock);
+		start = vm->slots[i].userspace_addr;
+		end = start + (vm->slots[i].npages << PAGE_SHIFT);
+		spin_unlock(&vm->s2.lock);
+		unmap_hva_in_chunks(vm, start, end, true);
+	}
 }
 
 static const struct mmu_notifier_ops vm_mn_ops = {
@@ -413,22 +471,28 @@ static void flush_pa(phys_addr_t pa, void *arg)
 	flush_page_for_guest(pfn_to_page(PHYS_PFN(pa)));
 }
 
-#define S2_CHUNK	SZ_2M	/* stage 2 under s2.lock at a time */
-
 /*
- * Call @fn on [ipa, end) of stage 2, 2 MiB at a time under vm->s2.lock, the
- * lock dropped and the CPU offered in between (a slot may be gigabytes).
- * Returns whether any call returned true. Process context.
+ * Call @fn on [ipa, end) of stage 2, one 2 MiB chunk at a time under
+ * vm->s2.lock, the lock dropped and the CPU offered in between. With
+ * @clears (@fn clears entries), a chunk where @fn returned true has the TLB
+ * flushed before the unlock (armvirt_vm_flush_tlb()). Returns whether any
+ * call returned true. Process context.
  */
 bool armvirt_stage2_in_chunks(struct armvirt_vm *vm, u64 ipa, u64 end,
-			      bool (*fn)(struct stage2 *s2, u64 ipa, u64 size))
+			      bool (*fn)(struct stage2 *s2, u64 ipa, u64 size),
+			      bool clears)
 {
-	bool any = false;
+	bool any = false, this;
+	u64 next;
 
-	for (; ipa < end; ipa += S2_CHUNK) {
+	for (; ipa < end; ipa = next) {
+		next = min_t(u64, ALIGN_DOWN(ipa, S2_CHUNK) + S2_CHUNK, end);
 		spin_lock(&vm->s2.lock);
-		any |= fn(&vm->s2, ipa, min_t(u64, S2_CHUNK, end - ipa));
+		this = fn(&vm->s2, ipa, next - ipa);
+		if (this && clears)
+			armvirt_vm_flush_tlb(vm);
 		spin_unlock(&vm->s2.lock);
+		any |= this;
 		cond_resched();
 	}
 	return any;
@@ -457,6 +521,6 @@ void armvirt_flush_guest_dcache(struct armvirt_vm *vm)
 		ipa = vm->slots[i].base_gfn << PAGE_SHIFT;
 		end = ipa + (vm->slots[i].npages << PAGE_SHIFT);
 		spin_unlock(&vm->s2.lock);
-		armvirt_stage2_in_chunks(vm, ipa, end, flush_ram_range);
+		armvirt_stage2_in_chunks(vm, ipa, end, flush_ram_range, false);
 	}
 }

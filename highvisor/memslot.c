@@ -56,11 +56,11 @@ static void update_slot(struct armvirt_vm *vm, struct armvirt_memslot *slot,
 	bool logging_starts;
 
 	logging_starts = new && new->dirty_bitmap && !slot->dirty_bitmap;
+	if (!flags_only && slot->npages)
+		armvirt_unmap_slot(vm, slot);
 	spin_lock(&vm->s2.lock);
 	if (flags_only)
 		vm->mn_seq++;	/* a fault that looked at the old flags must retry */
-	else if (slot->npages && armvirt_unmap_slot(vm, slot))
-		armvirt_vm_flush_tlb(vm);
 	if (new)
 		*slot = *new;
 	else
@@ -154,12 +154,14 @@ int armvirt_set_memory_region(struct armvirt_vm *vm,
 		return ret;
 	}
 
-	new.base_gfn = base_gfn;
-	new.npages = npages;
-	new.userspace_addr = mem->userspace_addr;
-	new.flags = mem->flags;
-	/* A moved slot keeps its dirty log, as in KVM. */
-	new.dirty_bitmap = slot->npages ? slot->dirty_bitmap : NULL;
+	new = (struct armvirt_memslot) {
+		.base_gfn = base_gfn,
+		.npages = npages,
+		.userspace_addr = mem->userspace_addr,
+		.flags = mem->flags,
+		/* A moved slot keeps its dirty log, as in KVM. */
+		.dirty_bitmap = slot->npages ? slot->dirty_bitmap : NULL,
+	};
 	old_bitmap = NULL;
 	if (!(mem->flags & KVM_MEM_LOG_DIRTY_PAGES)) {
 		old_bitmap = new.dirty_bitmap;

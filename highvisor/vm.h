@@ -44,6 +44,7 @@ struct armvirt_memslot {
 	unsigned long userspace_addr;
 	u32 flags;		/* KVM_MEM_READONLY, KVM_MEM_LOG_DIRTY_PAGES */
 	unsigned long *dirty_bitmap;	/* while logging; bits set under s2.lock */
+	bool hidden;		/* being deleted or moved: faults do not find it */
 };
 
 struct armvirt_vcpu;
@@ -179,7 +180,7 @@ void armvirt_vcpu_load_irq_lines(struct armvirt_vcpu *vcpu);
 int armvirt_guest_mem_init(struct armvirt_vm *vm);
 void armvirt_guest_mem_destroy(struct armvirt_vm *vm);
 struct armvirt_memslot *armvirt_find_slot(struct armvirt_vm *vm, u64 gfn);
-bool armvirt_unmap_slot(struct armvirt_vm *vm, const struct armvirt_memslot *slot);
+void armvirt_unmap_slot(struct armvirt_vm *vm, struct armvirt_memslot *slot);
 u64 armvirt_vttbr(struct armvirt_vm *vm);
 void armvirt_vm_flush_tlb(struct armvirt_vm *vm);
 int armvirt_stage2_fault(struct armvirt_vcpu *vcpu, u64 ipa, bool write_fault);
@@ -187,7 +188,8 @@ int armvirt_read_guest(struct armvirt_vm *vm, u64 ipa, void *buf, size_t len);
 int armvirt_map_device(struct armvirt_vm *vm, u64 ipa, phys_addr_t pa, u64 size);
 void armvirt_flush_guest_dcache(struct armvirt_vm *vm);
 bool armvirt_stage2_in_chunks(struct armvirt_vm *vm, u64 ipa, u64 end,
-			      bool (*fn)(struct stage2 *s2, u64 ipa, u64 size));
+			      bool (*fn)(struct stage2 *s2, u64 ipa, u64 size),
+			      bool clears);
 
 /* eventfd.c */
 struct kvm_irqfd;
