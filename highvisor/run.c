@@ -59,6 +59,7 @@ static void check_ctxt_layout(void)
 	BUILD_BUG_ON(offsetof(struct lv_vcpu, hdfar) != LV_VCPU_HDFAR);
 	BUILD_BUG_ON(offsetof(struct lv_vcpu, hifar) != LV_VCPU_HIFAR);
 	BUILD_BUG_ON(offsetof(struct lv_vcpu, hpfar) != LV_VCPU_HPFAR);
+	BUILD_BUG_ON(offsetof(struct lv_vcpu, host_fpexc) != LV_VCPU_HOST_FPEXC);
 	BUILD_BUG_ON(offsetof(struct lv_vcpu, pc_par) != LV_VCPU_PC_PAR);
 	BUILD_BUG_ON(sizeof(struct lv_vcpu) != LV_VCPU_SIZE);
 	BUILD_BUG_ON(sizeof(struct lv_vcpu) > PAGE_SIZE);

@@ -95,6 +95,7 @@
 #define LV_VCPU_HDFAR		(LV_CTXT_SIZE + 40)
 #define LV_VCPU_HIFAR		(LV_CTXT_SIZE + 44)
 #define LV_VCPU_HPFAR		(LV_CTXT_SIZE + 48)
+#define LV_VCPU_HOST_FPEXC	(LV_CTXT_SIZE + 52)	/* the host's lv_vcpu, during a run */
 #define LV_VCPU_PC_PAR		(LV_CTXT_SIZE + 56)	/* u64: PAR of ATS1CPR(pc) */
 #define LV_VCPU_SIZE		(LV_CTXT_SIZE + 64)
 
@@ -152,7 +153,7 @@ struct lv_vcpu {
 	u32 flags;		/* LV_FLAG_* */
 	u32 exit;		/* LV_EXIT_* */
 	u32 hsr, hdfar, hifar, hpfar;
-	u32 pad;
+	u32 host_fpexc;		/* the host's FPEXC before the run, in the host's lv_vcpu */
 	u64 pc_par;
 };
 #endif

@@ -235,6 +235,21 @@
 	vmsr	fpexc, r2
 .endm
 
+/*
+ * FPEXC.EN on for the run, the host's FPEXC kept (restored at every exit):
+ * with it off (Linux turns it off at each thread switch), the guest's VFP
+ * instructions are undefined to the guest itself, before HCPTR can trap
+ * them to HYP, and its kernel, whose own FPEXC says enabled, takes them for
+ * undefined instructions. (QEMU gives the HCPTR trap priority, so its
+ * boards never show it.)
+ */
+.macro enable_vfp_for_guest host
+	vmrs	r2, fpexc
+	str	r2, [\host, #LV_VCPU_HOST_FPEXC]
+	orr	r2, r2, #FPEXC_EN
+	vmsr	fpexc, r2
+.endm
+
 /* The trap configuration (B4.1.65 HCR, B4.1.56 HCPTR, B4.1.74 HSTR, B4.1.58 HDCR) */
 .macro save_traps base
 	mrc	p15, 4, r2, c1, c1, 0		@ HCR

@@ -98,6 +98,7 @@ ENTRY(lv_vcpu_run)
 	switch_thumbee	save, r1, r0
 	save_vtimer	r1
 	save_traps	r1
+	enable_vfp_for_guest r1
 
 	mrc	p15, 4, r2, c13, c0, 2
 	str	r0, [r2, #LV_PCPU_VCPU]		@ from here on, a trap is the guest's
@@ -192,6 +193,8 @@ lv_serror_window_end:
 	save_vfp	r0
 	restore_vfp	r1
 .Lexit_vfp_done:
+	ldr	r2, [r1, #LV_VCPU_HOST_FPEXC]
+	vmsr	fpexc, r2			@ the host's, as it was before the run
 	restore_vtimer	r1
 	switch_cp15	restore, r1
 	switch_thumbee	restore, r1, r0
