@@ -86,10 +86,21 @@ void vgic_hw_exit(void)
 	iounmap(hw.gich);
 }
 
-/* On each CPU as it comes online, IRQs off */
+/*
+ * On each CPU as it comes online, IRQs off. The list registers are
+ * cleared, all of them the hardware has: whatever ran in HYP before (a
+ * kexec'd kernel's hypervisor, the firmware) may have left entries that
+ * the first guest would see, and one with the HW bit would let its EOI
+ * deactivate a host interrupt. The flush writes only those it uses.
+ */
 void vgic_hw_cpu_online(void)
 {
+	int i, nr = (readl_relaxed(hw.gich + GICH_VTR) & GICH_VTR_LISTREGS) + 1;
+
 	writel_relaxed(0, hw.gich + GICH_HCR);
+	for (i = 0; i < nr; i++)
+		writel_relaxed(0, hw.gich + GICH_LR(i));
+	writel_relaxed(0, hw.gich + GICH_APR);
 	if (hw.maint_irq)
 		enable_percpu_irq(hw.maint_irq, IRQ_TYPE_NONE);
 	if (hw.timer_irq)
