@@ -54,8 +54,17 @@ struct lowvisor_info {
 int lowvisor_init(void);
 void lowvisor_exit(void);
 void lowvisor_get_info(struct lowvisor_info *info);
-int lowvisor_get_state(unsigned int cpu, struct lv_hyp_state *state,
-		       unsigned long *pcpu_va, u32 *stub_hvbar);
+/* One CPU's lowvisor: what HYP sees, and what the highvisor gave it */
+struct lowvisor_cpu_state {
+	struct lv_hyp_state hyp;
+	unsigned long pcpu_va;
+	u32 stub_hvbar;
+	u32 vectors;		/* the table chosen for the CPU (entry.S) */
+	u32 midr;
+};
+
+int lowvisor_get_state(unsigned int cpu, struct lowvisor_cpu_state *st);
+const char *lowvisor_vectors_predictor(u32 vectors);
 int lowvisor_simulate_pm_loss(unsigned int cpu);
 struct lv_vcpu;
 int lowvisor_map_vcpu(struct lv_vcpu *hyp);

@@ -31,10 +31,8 @@ static struct dentry *armvirt_debugfs;
 static int lowvisor_show(struct seq_file *m, void *unused)
 {
 	struct lowvisor_info info;
-	struct lv_hyp_state st;
-	unsigned long pcpu;
+	struct lowvisor_cpu_state st;
 	unsigned int cpu;
-	u32 stub;
 	int ret;
 
 	lowvisor_get_info(&info);
@@ -48,16 +46,17 @@ static int lowvisor_show(struct seq_file *m, void *unused)
 			seq_printf(m, "cpu=%u state=offline\n", cpu);
 			continue;
 		}
-		ret = lowvisor_get_state(cpu, &st, &pcpu, &stub);
+		ret = lowvisor_get_state(cpu, &st);
 		if (ret) {
 			seq_printf(m, "cpu=%u state=error%d\n", cpu, ret);
 			continue;
 		}
-		seq_printf(m, "cpu=%u state=installed mode=%#x hsctlr=%#x hvbar=%#x htcr=%#x pc=%#x sp=%#x httbr=%#llx mpidr=%#x pcpu=%#lx stub_hvbar=%#x\n",
-			   cpu, st.cpsr & 0x1f, st.hsctlr, st.hvbar, st.htcr,
-			   st.pc, st.sp,
-			   ((u64)st.httbr_hi << 32) | st.httbr_lo, st.mpidr,
-			   pcpu, stub);
+		seq_printf(m, "cpu=%u state=installed mode=%#x hsctlr=%#x hvbar=%#x htcr=%#x pc=%#x sp=%#x httbr=%#llx mpidr=%#x pcpu=%#lx stub_hvbar=%#x vectors=%#x predictor=%s midr=%#x\n",
+			   cpu, st.hyp.cpsr & 0x1f, st.hyp.hsctlr, st.hyp.hvbar, st.hyp.htcr,
+			   st.hyp.pc, st.hyp.sp,
+			   ((u64)st.hyp.httbr_hi << 32) | st.hyp.httbr_lo, st.hyp.mpidr,
+			   st.pcpu_va, st.stub_hvbar, st.vectors,
+			   lowvisor_vectors_predictor(st.vectors), st.midr);
 	}
 	cpus_read_unlock();
 	return 0;

@@ -23,6 +23,8 @@
 #include <linux/reboot.h>
 #include <linux/smp.h>
 #include <linux/workqueue.h>
+#include <asm/cp15.h>
+#include <asm/cputype.h>
 
 #include "armvirt.h"
 #include "../lowvisor/ctxt.h"
@@ -38,7 +40,8 @@ struct lv_percpu {
 	u32 idmap_pa;			/* written by us, read by HYP */
 	u32 vcpu;			/* HYP's: the guest loaded, or 0 */
 	struct lv_hyp_state state;	/* written by HYP on GET_STATE */
-	u32 pad[2];
+	u32 vectors;			/* written by us, read by HYP at install */
+	u32 pad;
 	struct lv_vcpu host;		/* HYP's: the host's state while a guest runs */
 };
 
@@ -67,6 +70,7 @@ static void lv_check_layout(void)
 	BUILD_BUG_ON(offsetof(struct lv_percpu, idmap_pa) != LV_PCPU_IDMAP_PA);
 	BUILD_BUG_ON(offsetof(struct lv_percpu, vcpu) != LV_PCPU_VCPU);
 	BUILD_BUG_ON(offsetof(struct lv_percpu, state) != LV_PCPU_STATE);
+	BUILD_BUG_ON(offsetof(struct lv_percpu, vectors) != LV_PCPU_VECTORS);
 	BUILD_BUG_ON(offsetof(struct lv_percpu, host) != LV_PCPU_HOST);
 	BUILD_BUG_ON(offsetof(struct lv_hyp_state, seq) != LV_STATE_SEQ);
 	BUILD_BUG_ON(offsetof(struct lv_hyp_state, cpsr) != LV_STATE_CPSR);
@@ -82,6 +86,39 @@ static void lv_check_layout(void)
 	BUILD_BUG_ON(LV_PCPU_SIZE != PAGE_SIZE);
 }
 
+#define ACTLR_IBE	BIT(0)	/* Cortex-A15: ICIALLU also invalidates the BTB */
+
+/*
+ * The HYP vectors for this CPU: on the cores whose branch predictor a
+ * guest can train (Spectre variant 2), those that invalidate it on every
+ * entry into HYP, the way Linux picks its own mitigation. IRQs off.
+ */
+static char *lv_vectors_for_this_cpu(void)
+{
+	switch (read_cpuid_part()) {
+	case ARM_CPU_PART_CORTEX_A12:
+	case ARM_CPU_PART_CORTEX_A17:
+	case ARM_CPU_PART_BRAHMA_B15:
+		return lv_vectors_bpiall;
+	case ARM_CPU_PART_CORTEX_A15:
+		if (!(get_auxcr() & ACTLR_IBE))
+			pr_info_once(ARMVIRT_NAME ": Cortex-A15 with ACTLR.IBE clear (firmware): its branch predictor stays as a guest leaves it\n");
+		return lv_vectors_iciallu;
+	default:
+		return lv_vectors;
+	}
+}
+
+/* For debugfs: how the HYP vectors at @vectors invalidate the branch predictor. */
+const char *lowvisor_vectors_predictor(u32 vectors)
+{
+	if (vectors == (u32)lv_vectors_bpiall)
+		return "bpiall";
+	if (vectors == (u32)lv_vectors_iciallu)
+		return "iciallu";
+	return vectors == (u32)lv_vectors ? "none" : "unknown";
+}
+
 /* IRQs off. Enter HYP through whatever is there (the stub, or an older lowvisor). */
 static int lv_install_this_cpu(void)
 {
@@ -90,6 +127,7 @@ static int lv_install_this_cpu(void)
 
 	if (READ_ONCE(lv.shutting_down))
 		return -ESHUTDOWN;
+	c->hyp->vectors = (u32)lv_vectors_for_this_cpu();
 	ret = __lv_hvc(LV_HVC_SOFT_RESTART, (u32)lv.init_pa, (u32)c->hyp,
 		       lower_32_bits(lv.httbr), upper_32_bits(lv.httbr));
 	if (ret == 0)
@@ -353,9 +391,7 @@ void lowvisor_get_info(struct lowvisor_info *info)
 }
 
 struct lv_state_call {
-	struct lv_hyp_state state;
-	unsigned long pcpu_va;
-	u32 stub_hvbar;
+	struct lowvisor_cpu_state st;
 	int ret;
 };
 
@@ -374,15 +410,16 @@ static void lv_get_state_ipi(void *arg)
 		call->ret = -EIO;
 		return;
 	}
-	call->state = c->hyp->state;
-	call->pcpu_va = (unsigned long)c->hyp;
-	call->stub_hvbar = c->hyp->stub_hvbar;
+	call->st.hyp = c->hyp->state;
+	call->st.pcpu_va = (unsigned long)c->hyp;
+	call->st.stub_hvbar = c->hyp->stub_hvbar;
+	call->st.vectors = c->hyp->vectors;
+	call->st.midr = read_cpuid_id();
 	call->ret = 0;
 }
 
 /* Ask the lowvisor on @cpu what it sees. Caller holds cpus_read_lock(). */
-int lowvisor_get_state(unsigned int cpu, struct lv_hyp_state *state,
-		       unsigned long *pcpu_va, u32 *stub_hvbar)
+int lowvisor_get_state(unsigned int cpu, struct lowvisor_cpu_state *st)
 {
 	struct lv_state_call call = { .ret = -ENODEV };
 	int ret;
@@ -392,9 +429,7 @@ int lowvisor_get_state(unsigned int cpu, struct lv_hyp_state *state,
 		return ret;
 	if (call.ret)
 		return call.ret;
-	*state = call.state;
-	*pcpu_va = call.pcpu_va;
-	*stub_hvbar = call.stub_hvbar;
+	*st = call.st;
 	return 0;
 }
 

@@ -30,6 +30,43 @@ ENTRY(lv_vectors)
 ENDPROC(lv_vectors)
 
 /*
+ * Spectre variant 2 (branch target injection): on cores whose branch
+ * predictor a guest can train and HYP would then follow (Cortex-A12, A15,
+ * A17, Brahma-B15), the vectors a guest enters HYP by (0x14, 0x18, 0x1c)
+ * invalidate the predictor before their first branch. Each adds its
+ * distance from 0x1c, in words, to sp (8-byte aligned whenever HYP is
+ * entered from outside: HYP runs with exceptions masked) and falls
+ * through to the invalidation, which takes it back off to dispatch. The
+ * faults of HYP itself (0x00-0x10) come after an entry already did it.
+ * The highvisor picks a table per CPU (lv_percpu.vectors).
+ */
+.macro	lv_hardened_vectors name, crm, op2
+	.align	5
+ENTRY(\name)
+	b	lv_panic_reset			@ 0x00
+	b	lv_panic_undef			@ 0x04
+	b	lv_panic_hvc_in_hyp		@ 0x08
+	b	lv_panic_pabt			@ 0x0c
+	b	lv_hyp_dabt			@ 0x10
+	add	sp, sp, #1			@ 0x14: a trap, sp + 2
+	add	sp, sp, #1			@ 0x18: an IRQ, sp + 1
+	nop					@ 0x1c: an FIQ, sp + 0
+	mcr	p15, 0, r0, c7, \crm, \op2	@ the invalidation (r0 is ignored)
+	isb
+	tst	sp, #2
+	subne	sp, sp, #2
+	bne	lv_hyp_trap
+	tst	sp, #1
+	subne	sp, sp, #1
+	bne	lv_hyp_irq
+	b	lv_hyp_fiq
+ENDPROC(\name)
+.endm
+
+	lv_hardened_vectors lv_vectors_bpiall, c5, 6	@ BPIALL: A12, A17, B15
+	lv_hardened_vectors lv_vectors_iciallu, c5, 0	@ ICIALLU: A15, with ACTLR.IBE set
+
+/*
  * A trap: the guest's if one is loaded (switch.S). Otherwise the host's,
  * which only ever traps with hvc (HCR, HSTR, HCPTR and HDCR stay as the
  * stub left them for the host: nothing trapped); anything else is a bug.

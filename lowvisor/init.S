@@ -108,7 +108,7 @@ ENTRY(lv_hyp_init_virt)
 	str	r3, [r2, #LV_PCPU_STUB_HVBAR]
 	str	ip, [r2, #LV_PCPU_STUB_HSCTLR]
 	add	sp, r2, #LV_PCPU_SIZE		@ HYP stack: top of the page
-	ldr	r0, =lv_vectors
+	ldr	r0, [r2, #LV_PCPU_VECTORS]
 	mcr	p15, 4, r0, c12, c0, 0		@ HVBAR
 	isb
 	mov	r0, #0

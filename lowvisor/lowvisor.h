@@ -43,6 +43,7 @@
 #define LV_PCPU_IDMAP_PA	0x08
 #define LV_PCPU_VCPU		0x0c	/* the guest's lv_vcpu while one is loaded, else 0 */
 #define LV_PCPU_STATE		0x10
+#define LV_PCPU_VECTORS		0x38	/* the HVBAR to install (entry.S) */
 #define LV_PCPU_HOST		0x40	/* struct lv_vcpu: the host's state while a guest runs */
 #define LV_STATE_SEQ		0x00
 #define LV_STATE_CPSR		0x04
@@ -140,7 +141,7 @@
 /* Symbols of the lowvisor, for the highvisor */
 extern char __lv_text_start[], __lv_text_end[];		/* mapped in HYP */
 extern char __lv_idmap_start[], __lv_idmap_end[];	/* identity-mapped */
-extern char lv_vectors[], lv_hyp_init[];
+extern char lv_vectors[], lv_vectors_bpiall[], lv_vectors_iciallu[], lv_hyp_init[];
 
 /* Where the lowvisor returns to the host after an exception it cannot handle. */
 void armvirt_hyp_panic(u32 kind, u32 elr, u32 hsr, u32 far);

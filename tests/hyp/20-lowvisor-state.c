@@ -1,7 +1,8 @@
 // SPDX-License-Identifier: GPL-2.0-only
 /*
  * On every CPU, the lowvisor answers from HYP mode with its MMU and caches
- * on, through its own page tables, at the kernel's VA of its code.
+ * on, through its own page tables, at the kernel's VA of its code, and its
+ * vectors invalidate the branch predictor on the cores that need it.
  */
 #define _GNU_SOURCE
 #include <string.h>
@@ -17,7 +18,26 @@
 #define HSCTLR_I	(1u << 12)
 #define HSCTLR_WXN	(1u << 19)
 #define HSCTLR_RES1	0x30c50818u
-#define CHECKS_PER_CPU	10
+#define CHECKS_PER_CPU	11
+
+/*
+ * What the HYP vectors must do to the branch predictor of a CPU (Spectre
+ * variant 2): BPIALL on Cortex-A12, A17 and Brahma-B15, ICIALLU on
+ * Cortex-A15 (the MIDR's implementer and part number), nothing elsewhere.
+ */
+static const char *predictor_for(unsigned int midr)
+{
+	switch (midr & 0xff00fff0) {
+	case 0x4100c0d0:
+	case 0x4100c0e0:
+	case 0x420000f0:
+		return "bpiall";
+	case 0x4100c0f0:
+		return "iciallu";
+	default:
+		return "none";
+	}
+}
 
 int main(void)
 {
@@ -51,7 +71,13 @@ int main(void)
 		       "cpu%d-hyp-mmu-dcache-icache-on", cpu);
 		tap_eq(c->hsctlr & (HSCTLR_A | HSCTLR_WXN), 0, "cpu%d-no-alignment-or-wxn-trap", cpu);
 		tap_eq(c->hsctlr & HSCTLR_RES1, HSCTLR_RES1, "cpu%d-hsctlr-res1-bits-set", cpu);
-		tap_eq(c->hvbar, info.vectors, "cpu%d-hvbar-is-lowvisor-vectors", cpu);
+		tap_ok(c->hvbar == c->vectors && c->vectors >= info.text_start &&
+		       c->vectors < info.text_end && !(c->vectors & 31),
+		       "cpu%d-hvbar-is-lowvisor-vectors", cpu);
+		if (!tap_ok(!strcmp(c->predictor, predictor_for(c->midr)),
+			    "cpu%d-vectors-invalidate-the-branch-predictor-as-its-core-needs", cpu))
+			tap_diag("MIDR %#x: %s, not %s", c->midr, c->predictor,
+				 predictor_for(c->midr));
 		/* Running at the kernel's VA of the code is only possible with our tables. */
 		tap_ok(c->pc >= info.text_start && c->pc < info.text_end,
 		       "cpu%d-executes-at-its-hyp-va", cpu);

@@ -288,6 +288,10 @@ int lowvisor_read(struct lowvisor_info *info, struct lowvisor_cpu cpus[MAX_CPUS]
 		c->mpidr = field(line, "mpidr=");
 		c->pcpu = field(line, "pcpu=");
 		c->stub_hvbar = field(line, "stub_hvbar=");
+		c->vectors = field(line, " vectors=");
+		c->midr = field(line, "midr=");
+		if (strstr(line, "predictor="))
+			sscanf(strstr(line, "predictor="), "predictor=%15s", c->predictor);
 	}
 	return 0;
 }

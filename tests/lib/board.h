@@ -78,6 +78,8 @@ struct lowvisor_cpu {
 	bool present;		/* a line for this CPU was found */
 	char state[16];		/* installed, offline, error... */
 	unsigned int mode, hsctlr, hvbar, htcr, pc, sp, mpidr, stub_hvbar;
+	unsigned int vectors, midr;	/* the table chosen for the CPU, its MIDR */
+	char predictor[16];	/* what those vectors do to the branch predictor */
 	unsigned long long httbr;
 	unsigned long pcpu;
 };

@@ -32,9 +32,9 @@ bool lowvisor_everywhere(char *why, size_t size)
 			return false;
 		}
 		if (c->mode != HYP_MODE || (c->hsctlr & (HSCTLR_M | HSCTLR_C | HSCTLR_I)) !=
-		    (HSCTLR_M | HSCTLR_C | HSCTLR_I) || c->hvbar != info.vectors) {
-			snprintf(why, size, "cpu%d: mode %#x hsctlr %#x hvbar %#x (vectors %#lx)",
-				 cpu, c->mode, c->hsctlr, c->hvbar, info.vectors);
+		    (HSCTLR_M | HSCTLR_C | HSCTLR_I) || c->hvbar != c->vectors) {
+			snprintf(why, size, "cpu%d: mode %#x hsctlr %#x hvbar %#x (vectors %#x)",
+				 cpu, c->mode, c->hsctlr, c->hvbar, c->vectors);
 			return false;
 		}
 	}
