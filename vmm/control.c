@@ -348,9 +348,15 @@ static int clear_stale(const char *path)
 	return 0;
 }
 
-/* The socket's path: cfg.control, or the run directory's NAME.sock (made 0700). */
+/*
+ * The socket's path: cfg.control, or the run directory's NAME.sock. The
+ * directory is made 0700, or must already be so: one that another user
+ * made first (in /tmp), or a link, would let that user put another socket
+ * in this one's place, or read what armvirt-ctl sends.
+ */
 static int socket_path(struct vmm *vmm, char *path, size_t size)
 {
+	struct stat st;
 	char dir[256];
 
 	if (strcmp(vmm->cfg.control, "auto")) {
@@ -367,6 +373,12 @@ static int socket_path(struct vmm *vmm, char *path, size_t size)
 	}
 	if (mkdir(dir, 0700) && errno != EEXIST) {
 		vmm_err("--control auto: cannot make %s: %s", dir, strerror(errno));
+		return -1;
+	}
+	if (lstat(dir, &st) || !S_ISDIR(st.st_mode) || st.st_uid != geteuid() ||
+	    (st.st_mode & 077)) {
+		vmm_err("--control auto: %s is not a directory of this user alone (0700, not a link): remove it, or give a path",
+			dir);
 		return -1;
 	}
 	return 0;

@@ -391,13 +391,43 @@ static void test_live_socket_and_list(void)
 	guest_free(&other);
 }
 
+/*
+ * A run directory that is not this user's alone (another user's in /tmp,
+ * or a link to one) is refused: its owner could put a socket in the VMM's
+ * place. The board runs as root, so the directory is made world-writable,
+ * then a link.
+ */
+static void test_unsafe_run_dir(void)
+{
+	static const char *const dirs[] = { "/tmp/armvirt-open", "/tmp/armvirt-link" };
+	struct guest_run other;
+	int i, status;
+
+	mkdir(dirs[0], 0700);
+	chmod(dirs[0], 0777);
+	unlink(dirs[1]);
+	if (symlink(RUN_DIR, dirs[1]))
+		tap_diag("symlink %s: %s", dirs[1], strerror(errno));
+	for (i = 0; i < 2; i++) {
+		setenv("ARMVIRT_RUN_DIR", dirs[i], 1);
+		guest_start(&other, VMM_ARGS("--name", "unsafe", "--control", "auto"));
+		status = guest_finish(&other, 60);
+		tap_ok(status == 1 && strstr(other.out, "is not a directory of this user alone"),
+		       "run-dir-%s-refused", i ? "link" : "world-writable");
+		guest_free(&other);
+	}
+	setenv("ARMVIRT_RUN_DIR", RUN_DIR, 1);
+	unlink(dirs[1]);
+	rmdir(dirs[0]);
+}
+
 int main(void)
 {
 	struct guest_run g;
 	char out[2048];
 	int ret, status;
 
-	tap_plan(59);
+	tap_plan(61);
 	alarm(900);
 	ret = module_loaded("armvirt") ? 0 : module_load(ARMVIRT_KO);
 	if (!tap_eq(ret, 0, "armvirt-loads"))
@@ -423,6 +453,7 @@ int main(void)
 	test_console_monitor(&g);
 	test_hostile();
 	test_live_socket_and_list();
+	test_unsafe_run_dir();
 	tap_ok(ctl(NAME " stop", out, sizeof(out)) == 0 && strstr(out, "ok"), "stop-replies-ok");
 	status = guest_finish(&g, 60);
 	if (!tap_eq(status, 128 + SIGTERM, "stop-exits-143"))
