@@ -8,20 +8,17 @@
  */
 #define _GNU_SOURCE
 #include <stdio.h>
-#include <time.h>
 #include <unistd.h>
 
 #include "board.h"
+#include "guest_run.h"
 #include "vm.h"
 
 #define ROUNDS	5000
 
 static double now_us(void)
 {
-	struct timespec ts;
-
-	clock_gettime(CLOCK_MONOTONIC, &ts);
-	return ts.tv_sec * 1e6 + ts.tv_nsec / 1e3;
+	return now_s() * 1e6;
 }
 
 int main(void)
