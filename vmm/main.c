@@ -17,6 +17,7 @@
 #include <string.h>
 #include <sys/mman.h>
 #include <sys/signalfd.h>
+#include <time.h>
 #include <unistd.h>
 
 #include "stream.h"
@@ -68,6 +69,36 @@ void vmm_err(const char *fmt, ...)
 	va_start(ap, fmt);
 	vmm_vmsg(fmt, ap, true);
 	va_end(ap);
+}
+
+#define GUEST_MSG_BURST		10
+#define GUEST_MSG_PERIOD_S	10
+
+bool vmm_guest_msg_ok(void)
+{
+	static pthread_mutex_t lock = PTHREAD_MUTEX_INITIALIZER;
+	static time_t window;
+	static unsigned long allowed, left_out;
+	struct timespec now;
+	bool ok;
+
+	clock_gettime(CLOCK_MONOTONIC, &now);
+	pthread_mutex_lock(&lock);
+	if (now.tv_sec - window >= GUEST_MSG_PERIOD_S) {
+		if (left_out)
+			fprintf(stderr, "armvirt-vmm: %lu more messages about the guest were left out\n",
+				left_out);
+		window = now.tv_sec;
+		allowed = left_out = 0;
+	}
+	ok = allowed < GUEST_MSG_BURST;
+	if (ok)
+		allowed++;
+	else if (!left_out++)
+		fprintf(stderr, "armvirt-vmm: the guest causes too many messages: the next are left out for up to %d s\n",
+			GUEST_MSG_PERIOD_S);
+	pthread_mutex_unlock(&lock);
+	return ok;
 }
 
 static void usage(FILE *f)

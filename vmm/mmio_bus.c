@@ -36,8 +36,9 @@ void mmio_bus_access(struct vmm *vmm, struct kvm_run *run)
 	/* Nothing there: reads as zero, writes ignored, as on KVM's VMMs. */
 	if (!run->mmio.is_write)
 		memset(run->mmio.data, 0, sizeof(run->mmio.data));
-	/* one line per address, not per access */
-	if (__atomic_exchange_n(&last_unclaimed, addr, __ATOMIC_RELAXED) != addr)
+	/* one line per address, not per access, and not many a second */
+	if (__atomic_exchange_n(&last_unclaimed, addr, __ATOMIC_RELAXED) != addr &&
+	    vmm_guest_msg_ok())
 		vmm_info("guest %s %#llx: no device there", run->mmio.is_write ? "wrote" : "read",
 			 (unsigned long long)addr);
 }

@@ -134,7 +134,7 @@ void virtio_mmio_broken(struct virtio_mmio *v, const char *why, ...)
 	va_start(ap, why);
 	vsnprintf(msg, sizeof(msg), why, ap);
 	va_end(ap);
-	if (!(v->status & STATUS_DEVICE_NEEDS_RESET))
+	if (!(v->status & STATUS_DEVICE_NEEDS_RESET) && vmm_guest_msg_ok())
 		vmm_err("%s: %s; the device needs a reset", v->mmio.name, msg);
 	for (i = 0; i < VIRTIO_MAX_QUEUES; i++)
 		v->vq[i].ready = false;

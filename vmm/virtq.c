@@ -253,11 +253,14 @@ void virtq_push(struct virtq *vq, const struct virtq_chain *c, uint32_t len)
 	uint16_t head = c->head;
 	int i;
 
-	if (!vq->ready)
-		return;
-	/* what the device wrote is migrated (written before this call) */
+	/*
+	 * What the device wrote is migrated (written before this call), even
+	 * into a queue broken meanwhile, whose chain is not returned.
+	 */
 	for (i = 0; i < c->nr_in; i++)
 		guest_ram_dirty(vmm, c->in[i].iov_base, c->in[i].iov_len);
+	if (!vq->ready)
+		return;
 	if (virtq_rings(vq, &r)) {
 		virtio_mmio_broken(vq->vdev, "queue %d: rings no longer valid", vq->index);
 		return;

@@ -445,6 +445,13 @@ struct mmio_dev *virtio_rng_create(struct vmm *vmm);
 /* Messages: "armvirt-vmm: ..." on stderr; vmm_info not with --quiet. */
 void vmm_info(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
 void vmm_err(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
+/*
+ * Whether a message the guest causes (a device it broke, an address with
+ * nothing there) may go out: at most 10 in 10 s, then one line saying that
+ * the next are left out, and later how many were, so that a guest cannot
+ * fill the host's logs. Any thread.
+ */
+bool vmm_guest_msg_ok(void);
 /* The calling thread's first vmm_err() message since vmm_error_clear(). */
 void vmm_error_clear(void);
 const char *vmm_first_error(void);

@@ -69,7 +69,7 @@
 #define BIG_ADDR	0x40000000	/* all of RAM (this code at 32 MiB in it) */
 #define BIG_DESCS	17		/* 4.25 GiB in all */
 
-#define NR_CASES	18
+#define NR_CASES	19
 
 	.arm
 _start:
@@ -99,6 +99,7 @@ _start:
 	b	case_net_vhost_broken
 	b	case_console_tx_over_4g
 	b	case_rng_over_4g
+	b	case_break_1000_times
 
 /* 0: a good block read of sector 0 */
 case_sane:
@@ -330,6 +331,23 @@ case_rng_over_4g:
 	mov	r1, #0
 	ldr	r2, =F_NEXT | F_WRITE
 	b	big_chain
+
+/* 18: 1000 times, the block device reset and broken (QueueNum 1000 at QueueReady) */
+case_break_1000_times:
+	ldr	r0, =ID_BLOCK
+	bl	find_dev
+	ldr	r7, =1000
+1:	bl	device_start
+	mov	r0, #0
+	str	r0, [r10, #R_QUEUE_SEL]
+	ldr	r0, =1000
+	str	r0, [r10, #R_QUEUE_NUM]
+	mov	r0, #1
+	str	r0, [r10, #R_QUEUE_READY]
+	subs	r7, r7, #1
+	bne	1b
+	ldr	r6, =USED
+	b	report
 
 /*
  * The device whose ID is r0 set up with queue r1 ready (BIG_QNUM entries,
