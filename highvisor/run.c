@@ -161,14 +161,14 @@ static int vcpu_enter_guest(struct armvirt_vcpu *vcpu)
 		vgic_flush_lrs(vcpu);
 	} else {
 		armvirt_vcpu_load_irq_lines(vcpu);
+		vtimer_flush_without_vgic(vcpu);
 	}
 	trace_armvirt_entry(vcpu->id, *vcpu_pc(vcpu));
 	ret = lowvisor_run_vcpu(hyp);
 	trace_armvirt_exit(vcpu->id, hyp->exit, hyp->hsr, *vcpu_pc(vcpu));
-	if (vgic) {
+	if (vgic)
 		vgic_fold_lrs(vcpu);
-		vtimer_unflush(vcpu);
-	}
+	vtimer_unflush(vcpu);
 	WRITE_ONCE(vcpu->mode, OUTSIDE_GUEST_MODE);
 	local_irq_enable();
 	preempt_enable();

@@ -90,16 +90,34 @@ bool vtimer_should_fire(struct armvirt_vcpu *vcpu)
 	       vtimer_guest_count(vcpu) >= vcpu->hyp->ctxt.timer.cntv_cval;
 }
 
-void vtimer_flush(struct armvirt_vcpu *vcpu)
+/* While the guest's timer output is up, keep its PPI from ending the run: held active. */
+static void vtimer_hold(struct armvirt_vcpu *vcpu, bool level)
 {
-	bool level = vtimer_should_fire(vcpu);
 	int irq = vgic_hw_timer_irq();
 
-	vgic_set_ppi_level(vcpu, VGIC_TIMER_PPI, level);
-	ptimer_flush(vcpu);
 	vcpu->vtimer_held = level && irq;
 	if (vcpu->vtimer_held)
 		irq_set_irqchip_state(irq, IRQCHIP_STATE_ACTIVE, true);
+}
+
+void vtimer_flush(struct armvirt_vcpu *vcpu)
+{
+	bool level = vtimer_should_fire(vcpu);
+
+	vgic_set_ppi_level(vcpu, VGIC_TIMER_PPI, level);
+	ptimer_flush(vcpu);
+	vtimer_hold(vcpu, level);
+}
+
+/*
+ * A VM without a vGIC: nothing delivers the timer's interrupt (no
+ * KVM_CAP_ARM_USER_IRQ, as KVM without it), but an expired timer's PPI
+ * would still end every entry at once, and the guest would never run
+ * again: it is held as with a vGIC.
+ */
+void vtimer_flush_without_vgic(struct armvirt_vcpu *vcpu)
+{
+	vtimer_hold(vcpu, vtimer_should_fire(vcpu));
 }
 
 /* After the exit, on the same CPU: no CPU keeps the PPI held for a guest that left. */

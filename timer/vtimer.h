@@ -16,6 +16,7 @@ struct armvirt_vcpu;
 void vtimer_vcpu_init(struct armvirt_vcpu *vcpu);
 bool vtimer_should_fire(struct armvirt_vcpu *vcpu);
 void vtimer_flush(struct armvirt_vcpu *vcpu);	/* IRQs off, before entry */
+void vtimer_flush_without_vgic(struct armvirt_vcpu *vcpu);	/* the same, no vGIC */
 void vtimer_unflush(struct armvirt_vcpu *vcpu);	/* IRQs off, after exit */
 void vtimer_block_start(struct armvirt_vcpu *vcpu);
 void vtimer_block_end(struct armvirt_vcpu *vcpu);

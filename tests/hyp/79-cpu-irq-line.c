@@ -5,6 +5,8 @@
  * The guest takes each line while it is up and unmasked, a line raised
  * while it sleeps in WFI wakes it, a line up ends WFI even when masked;
  * bad lines and vCPUs are EINVAL, and with a vGIC the lines are its (ENXIO).
+ * A guest whose virtual timer expired (nothing delivers it without a
+ * vGIC) still runs (tests/guest/expired_timer.S).
  */
 #define _GNU_SOURCE
 #include <errno.h>
@@ -21,6 +23,7 @@
 
 #define IRQ_TAKEN	0x1001
 #define FIQ_TAKEN	0x1002
+#define EXPIRED_TIMER_ROUNDS	1000000
 
 static int cpu_line(int vm_fd, uint32_t vcpu, uint32_t line, int level)
 {
@@ -82,6 +85,29 @@ static void check_guest(void)
 	tvm_destroy(&vm);
 }
 
+/*
+ * Before, the expired timer's PPI ended every entry at once: the guest
+ * never ran another instruction, and KVM_RUN went on until a signal.
+ */
+static void check_expired_timer(void)
+{
+	struct tvm vm;
+	long irqs;
+
+	if (tvm_create(&vm, "expired_timer", 1 << 20, 1))
+		tap_bail("cannot create the VM");
+	tvm_set_core_reg(&vm.vcpu[0], 0, EXPIRED_TIMER_ROUNDS);
+	alarm(30);	/* a guest that never gets to report: KVM_RUN ends with EINTR */
+	tap_eq(tvm_next_value(&vm.vcpu[0], "expired timer"), 1,
+	       "guest-runs-with-its-timer-expired-and-no-vgic");
+	alarm(0);
+	irqs = tvm_exit_count(0, "irq");
+	if (!tap_ok(irqs >= 0 && irqs < EXPIRED_TIMER_ROUNDS / 1000,
+		    "expired-timer-does-not-end-every-entry"))
+		tap_diag("%ld IRQ exits in %d rounds", irqs, EXPIRED_TIMER_ROUNDS);
+	tvm_destroy(&vm);
+}
+
 static void check_bad_input(void)
 {
 	struct kvm_irq_level spi = {
@@ -106,11 +132,12 @@ int main(void)
 {
 	struct sigaction sa = { .sa_handler = on_alarm };
 
-	tap_plan(21);
+	tap_plan(23);
 	if (!module_loaded("armvirt") && module_load(ARMVIRT_KO))
 		tap_bail("armvirt does not load");
 	sigaction(SIGALRM, &sa, NULL);
 	check_guest();
+	check_expired_timer();
 	check_bad_input();
 	check_kernel_healthy();
 	tap_finish();
