@@ -132,10 +132,7 @@ case_num1000_at_ready:
 	bl	queue_setup_num
 	mov	r0, #0
 	str	r0, [r10, #R_QUEUE_READY]
-	ldr	r0, =1000
-	str	r0, [r10, #R_QUEUE_NUM]
-	mov	r0, #1
-	str	r0, [r10, #R_QUEUE_READY]
+	bl	ready_with_num_1000
 	bl	blk_chain
 	b	notify_and_report
 
@@ -338,12 +335,7 @@ case_break_1000_times:
 	bl	find_dev
 	ldr	r7, =1000
 1:	bl	device_start
-	mov	r0, #0
-	str	r0, [r10, #R_QUEUE_SEL]
-	ldr	r0, =1000
-	str	r0, [r10, #R_QUEUE_NUM]
-	mov	r0, #1
-	str	r0, [r10, #R_QUEUE_READY]
+	bl	ready_with_num_1000
 	subs	r7, r7, #1
 	bne	1b
 	ldr	r6, =USED
@@ -542,6 +534,16 @@ queue_setup_num:
 	mov	r0, #0xf			@ | DRIVER_OK
 	str	r0, [r10, #R_STATUS]
 	pop	{pc}
+
+/* Queue 0 of the device at r10: QueueNum 1000 (no power of two, over 256), then QueueReady. */
+ready_with_num_1000:
+	mov	r0, #0
+	str	r0, [r10, #R_QUEUE_SEL]
+	ldr	r0, =1000
+	str	r0, [r10, #R_QUEUE_NUM]
+	mov	r0, #1
+	str	r0, [r10, #R_QUEUE_READY]
+	bx	lr
 
 /* Reset the device at r10, negotiate VERSION_1 (up to FEATURES_OK). */
 device_start:
