@@ -20,7 +20,8 @@
 
 static struct {
 	void __iomem *gich;
-	int nr_lrs;
+	int nr_lrs;		/* those the flush uses, at most VGIC_MAX_LRS */
+	int nr_hw_lrs;		/* those the hardware has (GICH_VTR) */
 	int maint_irq, timer_irq;	/* 0 when not requested */
 	u32 timer_intid;	/* the GIC's number for timer_irq, for GICH_LR.HW */
 } hw;
@@ -59,9 +60,8 @@ int vgic_hw_init(void)
 	hw.gich = ioremap(gich->start, resource_size(gich));
 	if (!hw.gich)
 		return -ENOMEM;
-	hw.nr_lrs = (readl_relaxed(hw.gich + GICH_VTR) & GICH_VTR_LISTREGS) + 1;
-	if (hw.nr_lrs > VGIC_MAX_LRS)
-		hw.nr_lrs = VGIC_MAX_LRS;
+	hw.nr_hw_lrs = (readl_relaxed(hw.gich + GICH_VTR) & GICH_VTR_LISTREGS) + 1;
+	hw.nr_lrs = min(hw.nr_hw_lrs, VGIC_MAX_LRS);
 	writel_relaxed(0, hw.gich + GICH_HCR);
 
 	np = armvirt_gic_node();
@@ -95,10 +95,10 @@ void vgic_hw_exit(void)
  */
 void vgic_hw_cpu_online(void)
 {
-	int i, nr = (readl_relaxed(hw.gich + GICH_VTR) & GICH_VTR_LISTREGS) + 1;
+	int i;
 
 	writel_relaxed(0, hw.gich + GICH_HCR);
-	for (i = 0; i < nr; i++)
+	for (i = 0; i < hw.nr_hw_lrs; i++)
 		writel_relaxed(0, hw.gich + GICH_LR(i));
 	writel_relaxed(0, hw.gich + GICH_APR);
 	if (hw.maint_irq)
