@@ -328,11 +328,18 @@ failed:
 	return -1;
 }
 
-/* Wait for the source, answering SIGINT, SIGTERM and SIGHUP: the connection, or -1. */
+/*
+ * Wait for the source, answering SIGINT, SIGTERM and SIGHUP: the connection,
+ * or -1. The stream is not authenticated (README.md: whoever reaches the
+ * port gives this VMM its guest), so the log names who connected.
+ */
 static int accept_source(int lfd, const char *where)
 {
 	struct pollfd p = { .fd = lfd, .events = POLLIN };
 	struct timespec zero = { 0 };
+	struct sockaddr_in peer;
+	socklen_t peer_len;
+	char addr[INET_ADDRSTRLEN];
 	sigset_t stops;
 	int fd, sig;
 
@@ -343,8 +350,16 @@ static int accept_source(int lfd, const char *where)
 	vmm_info("waiting for a migration on %s", where);
 	for (;;) {
 		if (poll(&p, 1, 200) > 0) {
-			fd = accept4(lfd, NULL, NULL, SOCK_CLOEXEC);
-			if (fd >= 0 || (errno != EINTR && errno != ECONNABORTED))
+			peer_len = sizeof(peer);
+			fd = accept4(lfd, (struct sockaddr *)&peer, &peer_len, SOCK_CLOEXEC);
+			if (fd >= 0) {
+				if (!inet_ntop(AF_INET, &peer.sin_addr, addr, sizeof(addr)))
+					snprintf(addr, sizeof(addr), "?");
+				vmm_info("receiving a migration from %s:%u", addr,
+					 (unsigned int)ntohs(peer.sin_port));
+				return fd;
+			}
+			if (errno != EINTR && errno != ECONNABORTED)
 				return fd;
 		}
 		sig = sigtimedwait(&stops, NULL, &zero);
@@ -370,7 +385,6 @@ int migrate_in(struct vmm *vmm, const char *where)
 	if (fd < 0)
 		return -1;
 	t0 = mono_s();
-	vmm_info("receiving a migration");
 	set_timeout(fd, SO_RCVTIMEO, RECV_TIMEOUT_S);
 	stream_init(&s, fd, "the migration stream");
 	/* the disks on stable storage before the source lets go of its guest */
