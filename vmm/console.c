@@ -15,6 +15,12 @@
  * Threads: the I/O thread reads the console while it runs; while the guest
  * is paused (the I/O thread stopped) the main thread does, for the escape
  * key and the monitor only: keys for the guest are dropped then.
+ *
+ * A guest that takes no input fills its device's buffer (the PL011's
+ * 1 KiB, virtio-console's pending bytes). Input from a pipe or a file then
+ * waits (nothing is lost); on a terminal, where a person may be typing the
+ * escape key to leave a hung guest, reading goes on and the keys for the
+ * guest are dropped until it takes input again.
  */
 #include <errno.h>
 #include <fcntl.h>
@@ -32,7 +38,12 @@ static struct console *input_dev;
 static bool stdin_eof;
 static struct vmm *console_vmm;
 static struct console_escape escape;	/* the console reader's */
-static bool dropped_noted;		/* keys dropped while paused: said once per pause */
+static bool on_terminal;		/* in_fd is a terminal or a pty */
+
+/* Where the guest's keys go from a read of the console. */
+enum keys_for_guest { KEYS_TAKEN, KEYS_DROPPED_PAUSED, KEYS_DROPPED_FULL };
+/* why keys were dropped, said once until the guest takes keys again */
+static enum keys_for_guest dropped_noted = KEYS_TAKEN;
 /* Where the console reads and writes: stdin and stdout, or a pty's master. */
 static int in_fd = STDIN_FILENO, out_fd = STDOUT_FILENO;
 static int pty_slave_fd = -1;
@@ -59,22 +70,31 @@ void console_output(const uint8_t *buf, size_t len)
 	}
 }
 
-/* Bytes read from the console, to the guest or the monitor; @paused: main thread. */
-static void console_take(uint8_t *buf, size_t n, bool paused)
+static void note_dropped(enum keys_for_guest keys)
+{
+	if (dropped_noted == keys)
+		return;
+	dropped_noted = keys;
+	if (keys == KEYS_DROPPED_PAUSED)
+		monitor_reply("\r\n[the guest is paused: keys for it are dropped; Ctrl-A c opens the monitor]");
+	else
+		monitor_reply("\r\n[the guest takes no input: keys for it are dropped; Ctrl-A h lists the console keys]");
+}
+
+/* Bytes read from the console, to the guest (if @keys says so) or the monitor. */
+static void console_take(uint8_t *buf, size_t n, enum keys_for_guest keys)
 {
 	enum escape_cmd cmd;
 	size_t len, used;
 
 	while (n) {
 		len = console_escape_filter(&escape, buf, n, &cmd, &used);
-		if (len && monitor_is_open()) {
+		if (len && monitor_is_open())
 			monitor_keys(console_vmm, buf, len);
-		} else if (len && !paused) {
+		else if (len && keys == KEYS_TAKEN)
 			input_dev->input(input_dev, buf, len);
-		} else if (len && !dropped_noted) {
-			dropped_noted = true;
-			monitor_reply("\r\n[the guest is paused: keys for it are dropped; Ctrl-A c opens the monitor]");
-		}
+		else if (len)
+			note_dropped(keys);
 		if (cmd == ESCAPE_HELP)
 			console_escape_help(escape.key);
 		if (cmd == ESCAPE_MONITOR)
@@ -90,7 +110,7 @@ static void console_take(uint8_t *buf, size_t n, bool paused)
 }
 
 /* Read what the console has; at its end (or an error) stop watching it. */
-static void console_read(size_t max, bool paused)
+static void console_read(size_t max, enum keys_for_guest keys)
 {
 	uint8_t buf[256];
 	ssize_t n;
@@ -103,7 +123,7 @@ static void console_read(size_t max, bool paused)
 		io_watch_pause(in_fd, true);
 		return;
 	}
-	console_take(buf, (size_t)n, paused);
+	console_take(buf, (size_t)n, keys);
 }
 
 /* stdin is readable (I/O thread). */
@@ -111,13 +131,15 @@ static void stdin_readable(int fd, void *opaque)
 {
 	size_t room = input_dev->room(input_dev);
 
-	dropped_noted = false;
-	/* the monitor reads even when the guest takes nothing: it may be hung */
-	if (room == 0 && !monitor_is_open()) {
+	if (room) {
+		dropped_noted = KEYS_TAKEN;
+		console_read(room, KEYS_TAKEN);
+	} else if (on_terminal || monitor_is_open()) {
+		/* the escape key and the monitor work even when the guest is hung */
+		console_read(256, KEYS_DROPPED_FULL);
+	} else {
 		io_watch_pause(fd, true);	/* until console_input_ready() */
-		return;
 	}
-	console_read(room ? room : 256, false);
 }
 
 int console_input_fd(void)
@@ -128,7 +150,7 @@ int console_input_fd(void)
 void console_read_paused(void)
 {
 	if (console_input_fd() >= 0)
-		console_read(256, true);
+		console_read(256, KEYS_DROPPED_PAUSED);
 }
 
 void console_input_ready(void)
@@ -154,6 +176,7 @@ static int pty_setup(void)
 	if (tcsetattr(pty_slave_fd, TCSANOW, &t))
 		goto err;
 	in_fd = out_fd = master;
+	on_terminal = true;
 	if (io_watch(master, stdin_readable, NULL))
 		goto err;
 	vmm_info("the guest's console is on %s (attach: screen %s, or busybox microcom %s)",
@@ -177,7 +200,8 @@ int console_setup(struct vmm *vmm)
 	escape = (struct console_escape){ .key = vmm->cfg.escape_key };
 	if (vmm->cfg.console_pty)
 		return pty_setup();
-	if (isatty(STDIN_FILENO) && tcgetattr(STDIN_FILENO, &saved_termios) == 0) {
+	on_terminal = isatty(STDIN_FILENO);
+	if (on_terminal && tcgetattr(STDIN_FILENO, &saved_termios) == 0) {
 		termios_saved = true;
 		t = saved_termios;
 		t.c_lflag &= ~(ICANON | ECHO | ECHONL | IEXTEN | ISIG);

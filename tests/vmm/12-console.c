@@ -2,8 +2,9 @@
 /*
  * armvirt-vmm's consoles, with the stock Debian guest at its shell: typing
  * on virtio-console, the escape key and the monitor, --console pty, and
- * armvirt-ctl console. The VMM's own features: the boards that mix kernel
- * versions and the debug board leave this program out (tests/run.sh).
+ * armvirt-ctl console; and a bare guest that takes no input. The VMM's own
+ * features: the boards that mix kernel versions and the debug board leave
+ * this program out (tests/run.sh).
  */
 #define _GNU_SOURCE
 #include <errno.h>
@@ -24,6 +25,8 @@
 
 #define RUN_TIMEOUT_S	300	/* one guest boot takes about 10 s here; CI is slower */
 #define PTY_NAME	"ptytest"	/* the --console pty guest's --name */
+#define DEAF_GUEST	"/tests/data/guest-deaf.bin"
+#define DEAF_KEYS	1500		/* more than the PL011's buffer of 1 KiB */
 
 #define VMM_ARGS(...) ((const char *const[]){ VMM_PATH, "--kernel", GUEST_KERNEL, \
 	"--initrd", GUEST_INITRD, __VA_ARGS__, NULL })
@@ -185,17 +188,41 @@ static void test_pty_console(void)
 	guest_free(&g);
 }
 
+/*
+ * A guest that never reads its console fills its UART's buffer; on a
+ * terminal, the keys typed after are dropped (the VMM says so once) and
+ * the escape key still quits.
+ */
+static void test_guest_taking_no_input(void)
+{
+	static char keys[DEAF_KEYS + 1];
+	struct guest_run g;
+	int status;
+
+	memset(keys, 'k', DEAF_KEYS);
+	guest_start_on_pty(&g, ((const char *const[]){ VMM_PATH, "--kernel", DEAF_GUEST, NULL }));
+	guest_type(&g, keys);
+	guest_type(&g, "\x01x");
+	status = guest_finish(&g, 60);
+	guest_check(&g, tap_ok(status == 0 && strstr(g.out, "quit from the console"),
+			    "escape-quits-when-the-guest-takes-no-input"));
+	tap_ok(strstr(g.out, "[the guest takes no input: keys for it are dropped") != NULL,
+	       "keys-dropped-for-a-full-guest-are-said");
+	guest_free(&g);
+}
+
 int main(void)
 {
 	int ret;
 
-	tap_plan(18);
+	tap_plan(20);
 	alarm(900);
 	ret = module_loaded("armvirt") ? 0 : module_load(ARMVIRT_KO);
 	if (!tap_eq(ret, 0, "armvirt-loads"))
 		tap_bail("armvirt did not load");
 	test_virtio_console_shell();
 	test_pty_console();
+	test_guest_taking_no_input();
 	check_kernel_healthy();
 	tap_finish();
 }
