@@ -92,8 +92,11 @@ static int vgic_set_nr_irqs(struct vgic_dist *d, u32 nr)
 {
 	if (d->initialized || d->nr_irqs)
 		return -EBUSY;
-	if (nr < 64 || nr > VGIC_MAX_IRQS || nr % 32)
+	if (nr < 64 || nr > VGIC_MAX_NR_IRQS || nr % 32) {
+		pr_warn_ratelimited(ARMVIRT_NAME ": vGIC NR_IRQS %u: want a multiple of 32 from 64 to %u\n",
+				    nr, VGIC_MAX_NR_IRQS);
 		return -EINVAL;
+	}
 	d->nr_irqs = nr;
 	return 0;
 }

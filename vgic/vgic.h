@@ -29,7 +29,12 @@
 
 #define VGIC_NR_PRIVATE		32	/* SGIs 0-15, PPIs 16-31 */
 #define VGIC_NR_SGIS		16
-#define VGIC_MAX_IRQS		1024
+#define VGIC_MAX_IRQS		1024	/* INTIDs the distributor's registers span */
+/*
+ * NR_IRQS at most: INTIDs 1020-1023 are the GIC's special numbers (1023
+ * spurious), never a list register's. As KVM: the last whole group of 32.
+ */
+#define VGIC_MAX_NR_IRQS	992
 #define VGIC_DEFAULT_IRQS	128	/* as KVM/ARM, when NR_IRQS is not set */
 #define VGIC_MAX_LRS		16
 #define VGIC_TIMER_PPI		27	/* the virtual timer */

@@ -2,11 +2,12 @@
 /*
  * For tests/bench/25-pending-exits.c: r0 rounds of an hvc the highvisor
  * answers (PSCI_VERSION), twice (the first to warm up), a ucall after each;
- * then every SPI of a 1024-interrupt vGIC enabled, targeted at this vCPU
- * and pending, with priorities that rise with the interrupt's number, a
- * ucall, and r0 rounds again, a ucall. The guest keeps IRQs masked (CPSR.I
- * from reset), so all stay pending: each entry chooses the list registers'
- * few from some 990 of them.
+ * then every SPI of a 992-interrupt vGIC (the most) enabled, targeted at
+ * this vCPU and pending, with priorities that rise with the interrupt's
+ * number, a ucall, and r0 rounds again, a ucall. The guest keeps IRQs
+ * masked (CPSR.I from reset), so all stay pending: each entry chooses the
+ * list registers' few from 960 of them (the last word's writes, past the
+ * vGIC's last SPI, are ignored).
  */
 #include "guest.h"
 

@@ -56,12 +56,12 @@ int main(void)
 	static const uint32_t order[8] = { 47, 44, 48, 42, 45, 41, 46, 43 };
 	struct kvm_create_device cd = { .type = KVM_DEV_TYPE_ARM_VGIC_V2 };
 	uint64_t dist = GICD, cpu = GICC, got_addr = 0;
-	uint32_t nr_irqs = 128, got[8];
+	uint32_t nr_irqs = 128, too_many = 1024, got[8];
 	double t0, waited;
 	struct ucall uc;
 	int i;
 
-	tap_plan(16);
+	tap_plan(17);
 	if (!module_loaded("armvirt") && module_load(ARMVIRT_KO))
 		tap_bail("armvirt does not load");
 	if (tvm_create(&vm, "gic", 1 << 20, 1))
@@ -77,6 +77,9 @@ int main(void)
 	       "set-and-get-distributor-and-cpu-interface-addresses");
 	tap_eq(device_attr(cd.fd, KVM_SET_DEVICE_ATTR, KVM_DEV_ARM_VGIC_GRP_ADDR,
 			   KVM_VGIC_V2_ADDR_TYPE_DIST, &dist), EEXIST, "address-set-twice-is-eexist");
+	/* INTIDs 1020-1023 are special: 992 at most, as KVM */
+	tap_eq(device_attr(cd.fd, KVM_SET_DEVICE_ATTR, KVM_DEV_ARM_VGIC_GRP_NR_IRQS, 0, &too_many),
+	       EINVAL, "nr-irqs-1024-is-einval");
 	tap_ok(device_attr(cd.fd, KVM_SET_DEVICE_ATTR, KVM_DEV_ARM_VGIC_GRP_NR_IRQS, 0, &nr_irqs) == 0 &&
 	       device_attr(cd.fd, KVM_SET_DEVICE_ATTR, KVM_DEV_ARM_VGIC_GRP_CTRL,
 			   KVM_DEV_ARM_VGIC_CTRL_INIT, NULL) == 0,
