@@ -44,9 +44,6 @@
 /* HDCR (B4.1.58): PMU (TPM, TPMCR) and debug (TDA, TDOSA, TDRA): RAZ/WI, as KVM/ARM */
 #define HDCR_GUEST	(BIT(5) | BIT(6) | BIT(9) | BIT(10) | BIT(11))
 
-#define SCTLR_V		BIT(13)		/* high vectors */
-#define SCTLR_EE	BIT(25)
-#define SCTLR_TE	BIT(30)
 #define TTBCR_EAE	BIT(31)
 #define FSR_LPAE	BIT(9)
 #define FSR_EXT_ABORT_LPAE	0x10

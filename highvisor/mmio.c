@@ -67,8 +67,15 @@ static int fetch_guest_insn(struct armvirt_vcpu *vcpu, u32 *insn, bool *thumb32)
 	*thumb32 = *insn >= 0xe800;	/* first halfword of a 32-bit encoding */
 	if (!*thumb32)
 		return 0;
+	/*
+	 * Across a page, with the guest's MMU on, the second halfword is
+	 * wherever pc + 2 maps, which only pc's page was translated for: not
+	 * at ipa + 2, which may be any page of the guest's.
+	 */
+	if ((pc & ~PAGE_MASK) == PAGE_SIZE - 2 && (*vcpu_cp15(vcpu, C1_SCTLR) & SCTLR_M))
+		return -EFAULT;
 	if (armvirt_read_guest(vcpu->vm, ipa + 2, &hw[1], 2))
-		return -EFAULT;	/* includes an instruction across a page */
+		return -EFAULT;
 	*insn = (*insn << 16) | le16_to_cpu(hw[1]);
 	return 0;
 }

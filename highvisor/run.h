@@ -66,6 +66,7 @@
 #define CPSR_IT_LOW_MASK	(3U << 25)	/* IT[1:0] */
 #define CPSR_IT_HIGH_MASK	(0x3fU << 10)	/* IT[7:2] */
 #define CPSR_J			(1U << 24)
+#define CPSR_NZCV		(0xfU << 28)	/* the condition flags */
 
 static inline u32 *vcpu_pc(struct armvirt_vcpu *vcpu)
 {
@@ -76,6 +77,13 @@ static inline u32 *vcpu_cpsr(struct armvirt_vcpu *vcpu)
 {
 	return &vcpu->hyp->ctxt.regs.usr_regs.uregs[16];
 }
+
+/* The guest's SCTLR bits the highvisor looks at (B4.1.130) */
+#define SCTLR_M		BIT(0)		/* MMU on */
+#define SCTLR_C		BIT(2)
+#define SCTLR_V		BIT(13)		/* high vectors */
+#define SCTLR_EE	BIT(25)
+#define SCTLR_TE	BIT(30)
 
 static inline u32 *vcpu_cp15(struct armvirt_vcpu *vcpu, unsigned int idx)
 {

@@ -14,9 +14,6 @@
 #include "hcr.h"
 #include "run.h"
 
-#define SCTLR_M		BIT(0)
-#define SCTLR_C		BIT(2)
-
 bool armvirt_vcpu_caches_on(struct armvirt_vcpu *vcpu)
 {
 	return (*vcpu_cp15(vcpu, C1_SCTLR) & (SCTLR_M | SCTLR_C)) == (SCTLR_M | SCTLR_C);
