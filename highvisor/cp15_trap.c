@@ -29,12 +29,27 @@ struct cp15_trap {
 	u32 crm_last;		/* a range of CRm, for access_raz_wi */
 };
 
+/*
+ * What an MRC reads goes to Rt, but Rt = 15 is APSR_nzcv: the value's top
+ * four bits become the condition flags (ARM ARM A8.8.108), never the pc.
+ * MRRC with 15 is UNPREDICTABLE: the flags as well.
+ */
+static void set_read_result(struct armvirt_vcpu *vcpu, unsigned int rt, u32 val)
+{
+	u32 *cpsr = vcpu_cpsr(vcpu);
+
+	if (rt == 15)
+		*cpsr = (*cpsr & ~CPSR_NZCV) | (val & CPSR_NZCV);
+	else
+		*vcpu_reg(vcpu, rt) = val;
+}
+
 /* Reads the vCPU's value (KVM's reset value, from the host's); writes are ignored. */
 static bool access_reg(struct armvirt_vcpu *vcpu, const struct cp15_access *p,
 		       const struct cp15_trap *t)
 {
 	if (p->is_read)
-		*vcpu_reg(vcpu, p->rt) = *vcpu_cp15(vcpu, t->reg);
+		set_read_result(vcpu, p->rt, *vcpu_cp15(vcpu, t->reg));
 	return true;
 }
 
@@ -43,9 +58,9 @@ static bool access_raz_wi(struct armvirt_vcpu *vcpu, const struct cp15_access *p
 			  const struct cp15_trap *t)
 {
 	if (p->is_read) {
-		*vcpu_reg(vcpu, p->rt) = 0;
+		set_read_result(vcpu, p->rt, 0);
 		if (p->key.is_64)
-			*vcpu_reg(vcpu, p->rt2) = 0;
+			set_read_result(vcpu, p->rt2, 0);
 	}
 	return true;
 }
@@ -60,9 +75,9 @@ static bool access_ptimer(struct armvirt_vcpu *vcpu, const struct cp15_access *p
 
 	if (p->is_read) {
 		val = ptimer_read(vcpu, reg);
-		*vcpu_reg(vcpu, p->rt) = val;
+		set_read_result(vcpu, p->rt, val);
 		if (p->key.is_64)
-			*vcpu_reg(vcpu, p->rt2) = val >> 32;
+			set_read_result(vcpu, p->rt2, val >> 32);
 	} else {
 		val = *vcpu_reg(vcpu, p->rt);
 		if (p->key.is_64)
@@ -102,9 +117,9 @@ static bool access_vm_reg(struct armvirt_vcpu *vcpu, const struct cp15_access *p
 	bool was_on = armvirt_vcpu_caches_on(vcpu);
 
 	if (p->is_read) {
-		*vcpu_reg(vcpu, p->rt) = r[0];
+		set_read_result(vcpu, p->rt, r[0]);
 		if (p->key.is_64)
-			*vcpu_reg(vcpu, p->rt2) = r[1];
+			set_read_result(vcpu, p->rt2, r[1]);
 		return true;
 	}
 	r[0] = *vcpu_reg(vcpu, p->rt);
@@ -223,9 +238,9 @@ int armvirt_handle_cp14(struct armvirt_vcpu *vcpu)
 
 	vcpu_count_exit(vcpu, EXIT_CP14);
 	if (iss & 1) {
-		*vcpu_reg(vcpu, (iss >> 5) & 15) = 0;
+		set_read_result(vcpu, (iss >> 5) & 15, 0);
 		if (HSR_EC(hsr) == HSR_EC_CP14_64)
-			*vcpu_reg(vcpu, (iss >> 10) & 15) = 0;
+			set_read_result(vcpu, (iss >> 10) & 15, 0);
 	}
 	vcpu_skip_instr(vcpu, hsr & HSR_IL);
 	return 1;

@@ -40,6 +40,17 @@ _start:
 	wfe					@ (HCR.TWE): the thread yields
 	mov	r0, #0x5e7
 	report	r0				@ 12: still running
+	/* MRC to APSR_nzcv: the flags take the value's top bits, not the pc */
+	msr	APSR_nzcvq, #0xf0000000
+	mrc	p15, 0, APSR_nzcv, c9, c12, 0	@ PMCR, zero
+	mrs	r0, apsr
+	and	r0, r0, #0xf0000000
+	report	r0				@ 13: 0
+	msr	APSR_nzcvq, #0xf0000000
+	mrc	p14, 0, APSR_nzcv, c0, c1, 0	@ DBGDSCRint, zero (if it traps)
+	mrs	r0, apsr
+	and	r0, r0, #0xf0000000
+	report	r0				@ 14: 0
 
 	power_off
 

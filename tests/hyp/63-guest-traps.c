@@ -4,7 +4,8 @@
  * by a guest (tests/guest/traps.S): emulated registers read what ONE_REG
  * says, writes to them are ignored, PMU, debug and CBAR read as zero,
  * unknown registers and SMC are undefined instructions, a trapped
- * instruction whose condition fails does nothing.
+ * instruction whose condition fails does nothing, an MRC to APSR_nzcv
+ * sets the condition flags.
  */
 #include <stdio.h>
 
@@ -28,7 +29,7 @@ int main(void)
 	struct tvm vm;
 	struct ucall uc;
 
-	tap_plan(14);
+	tap_plan(16);
 	if (!module_loaded("armvirt") && module_load(ARMVIRT_KO))
 		tap_bail("armvirt does not load");
 	if (tvm_create(&vm, "traps", 1 << 20, 1))
@@ -58,6 +59,8 @@ int main(void)
 	tap_eq(tvm_next_value(v, "smc"), 0xdd, "smc-is-undefined");
 	tap_eq(tvm_next_value(v, "condition"), 7, "trapped-instruction-failing-its-condition-does-nothing");
 	tap_eq(tvm_next_value(v, "set-way"), 0x5e7, "set-way-and-wfe-return-to-the-guest");
+	tap_eq(tvm_next_value(v, "pmcr-to-flags"), 0, "mrc-to-apsr-nzcv-sets-the-flags");
+	tap_eq(tvm_next_value(v, "dscr-to-flags"), 0, "cp14-mrc-to-apsr-nzcv-sets-the-flags");
 	uc = tvm_run_ucall(v);
 	tap_ok(uc.kind == UC_SYSTEM_EVENT, "guest-powers-off");
 	tap_eq(tvm_exit_count(0, "undef_injected"), 2, "debugfs-counts-two-undefs");
