@@ -20,7 +20,8 @@
  * Where the VMM's memory is a 2 MiB huge page (transparent or hugetlbfs:
  * LPAE hosts only) and the slot lines up with it, the guest gets the
  * whole 2 MiB as one stage-2 block: one fault instead of 512, and fewer
- * TLB entries. Any invalidation in it, and dirty logging, drop the block.
+ * TLB entries. Any invalidation in it drops the block; dirty logging makes
+ * it read-only, and its first write fault replaces it with pages.
  */
 #include <linux/highmem.h>
 #include <linux/mm.h>

@@ -259,16 +259,15 @@ bool stage2_unmap_range(struct stage2 *s2, u64 ipa, u64 size)
 }
 
 /*
- * A block is unmapped rather than made read-only: write-protection is for
- * dirty logging, which needs a fault per 4 KiB page, and the pages come
- * back one by one on the guest's next accesses.
+ * A block is made read-only as a page is: its first write faults, and the
+ * fault replaces it with pages (guest_mem.c), so that dirty logging sees
+ * each 4 KiB page written. Never cleared here: write-protection is done in
+ * chunks with the TLB flushed once at the end, and a cleared entry would
+ * leave the guest, in between, a TLB entry that the MMU notifier no longer
+ * finds, so does not flush, when the host frees the page.
  */
 static void wrprotect_entry(struct stage2 *s2, u64 *entry, unsigned long pages, void *changed)
 {
-	if (pages > 1) {
-		unmap_entry(s2, entry, pages, changed);
-		return;
-	}
 	if (!(*entry & S2_AP_WRITE) || (*entry & S2_MEMATTR_MASK) != S2_MEMATTR_NORMAL_WB)
 		return;		/* read-only already, or a device frame (never logged) */
 	WRITE_ONCE(*entry, *entry & ~S2_AP_WRITE);

@@ -57,8 +57,9 @@ int stage2_map_device_page(struct stage2 *s2, struct stage2_cache *c, u64 ipa,
  */
 bool stage2_unmap_range(struct stage2 *s2, u64 ipa, u64 size);
 /*
- * Under s2->lock: writable pages become read-only, and blocks are unmapped
- * (dirty logging wants 4 KiB granules). True if anything changed (flush).
+ * Under s2->lock: writable pages and blocks become read-only (a write to a
+ * block then faults and splits it: dirty logging wants 4 KiB granules);
+ * nothing is unmapped. True if anything changed (flush).
  */
 bool stage2_wrprotect_range(struct stage2 *s2, u64 ipa, u64 size);
 /*

@@ -4,7 +4,8 @@
  * (tests/hyp/78-huge-pages.c): the guest writes each 4 KiB page's number
  * into its first word, reads them all back, reads a page the VMM has
  * discarded meanwhile, checks and writes memory the host has collapsed
- * into a new huge page, and writes two pages while the slot is logged.
+ * into a new huge page, reads the second 2 MiB and writes two pages while
+ * the slot is logged.
  */
 #include "guest.h"
 
@@ -33,18 +34,23 @@ _start:
 	ldr	r1, =HUGE_SLOT + 0x7000		@ page 7, in the collapsed 2 MiB
 	str	r0, [r1]
 	report	r0				@ 6: written after the collapse
+	mov	r2, #HUGE_PAGES / 2
+	bl	count_from
+	report	r0				@ 7: 0, the second 2 MiB read while logged
 	ldr	r0, =0x12345678
 	ldr	r1, =HUGE_SLOT + 0x300000	@ page 0x300, in the second 2 MiB
 	str	r0, [r1]
 	ldr	r1, =HUGE_SLOT + 0xa000		@ page 0xa, in the first
 	str	r0, [r1]
-	report	r0				@ 7: written while logged
+	report	r0				@ 8: written while logged
 	power_off
 
 /* r0 = how many pages do not hold their number (r1-r3 clobbered) */
 count_mismatches:
-	mov	r0, #0
 	mov	r2, #0
+/* r0 = how many pages from page r2 on do not hold their number (r1-r3 clobbered) */
+count_from:
+	mov	r0, #0
 1:	ldr	r3, [r4, r2, lsl #12]
 	cmp	r3, r2
 	addne	r0, r0, #1
