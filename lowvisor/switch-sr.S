@@ -174,16 +174,23 @@
 1:
 .endm
 
-/* The virtual timer (B8.2): offset, compare value, control */
-.macro save_vtimer base
+/*
+ * The virtual timer (B8.2): control, compare value, and with \offset 1 the
+ * offset. A guest cannot write CNTVOFF (HYP's): its exit leaves the saved
+ * one alone, so that the offset the highvisor sets while the guest runs
+ * (KVM_REG_ARM_TIMER_CNT, for every vCPU) is not lost to that exit.
+ */
+.macro save_vtimer base, offset
 	mrc	p15, 0, r2, c14, c3, 1		@ CNTV_CTL
 	str	r2, [\base, #LV_CTXT_TIMER + LV_TIMER_CNTV_CTL]
 	mrrc	p15, 3, r2, r3, c14		@ CNTV_CVAL
 	str	r2, [\base, #LV_CTXT_TIMER + LV_TIMER_CNTV_CVAL]
 	str	r3, [\base, #LV_CTXT_TIMER + LV_TIMER_CNTV_CVAL + 4]
+	.if \offset
 	mrrc	p15, 4, r2, r3, c14		@ CNTVOFF
 	str	r2, [\base, #LV_CTXT_TIMER + LV_TIMER_CNTVOFF]
 	str	r3, [\base, #LV_CTXT_TIMER + LV_TIMER_CNTVOFF + 4]
+	.endif
 .endm
 
 /* The timer is stopped while its compare value and offset change. */

@@ -96,7 +96,7 @@ ENTRY(lv_vcpu_run)
 	save_banked	r1
 	switch_cp15	save, r1
 	switch_thumbee	save, r1, r0
-	save_vtimer	r1
+	save_vtimer	r1, 1
 	save_traps	r1
 	enable_vfp_for_guest r1
 
@@ -162,7 +162,7 @@ ENTRY(lv_guest_exit)
 	switch_cp15	save, r0
 	switch_thumbee	save, r0, r0
 	save_fault_info	r0
-	save_vtimer	r0
+	save_vtimer	r0, 0
 	save_virtual_abort r0
 
 	/*

@@ -64,7 +64,11 @@ static int timer_get(struct armvirt_vcpu *vcpu, u64 id, void __user *uaddr)
 	return reg_to_user(uaddr, &val, id);
 }
 
-/* Every vCPU of the VM gets the new offset at its next entry. */
+/*
+ * Every vCPU of the VM gets the new offset at its next entry: one running
+ * meanwhile does not save CNTVOFF at its exit (the guest cannot change
+ * it), so does not write the old one back.
+ */
 static void set_vm_cntvoff(struct armvirt_vm *vm, u64 cntvoff)
 {
 	unsigned int i;
