@@ -124,7 +124,9 @@ void armvirt_debugfs_vcpu_add(struct armvirt_vcpu *vcpu)
 					    &vcpu_exits_fops);
 }
 
+/* Waits for a read or write of the file in progress; once is enough. */
 void armvirt_debugfs_vcpu_remove(struct armvirt_vcpu *vcpu)
 {
 	debugfs_remove(vcpu->debugfs);
+	vcpu->debugfs = NULL;
 }

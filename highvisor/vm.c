@@ -15,6 +15,7 @@
 #include <asm/cputype.h>
 
 #include "armvirt.h"
+#include "run.h"
 #include "vm.h"
 #include "../timer/vtimer.h"
 #include "../vgic/vgic.h"
@@ -73,6 +74,17 @@ static void armvirt_vm_free(struct kref *ref)
 	struct armvirt_vm *vm = container_of(ref, struct armvirt_vm, ref);
 	unsigned int i;
 
+	/*
+	 * A debugfs self-test write (debugfs_vcpu.c) may be at work on any
+	 * vCPU and reach the others: kicked out of a WFI, then waited for by
+	 * the removal of the files, before any vCPU goes.
+	 */
+	for (i = 0; i < ARMVIRT_MAX_VCPUS; i++)
+		if (vm->vcpus[i])
+			armvirt_vcpu_request(vm->vcpus[i], REQ_KICK);
+	for (i = 0; i < ARMVIRT_MAX_VCPUS; i++)
+		if (vm->vcpus[i])
+			armvirt_debugfs_vcpu_remove(vm->vcpus[i]);
 	/* No irqfd injection may run once vCPUs start to go. */
 	armvirt_irqfds_release(vm);
 	armvirt_ioeventfds_release(vm);

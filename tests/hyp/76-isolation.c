@@ -13,6 +13,7 @@
 #include <sched.h>
 #include <setjmp.h>
 #include <signal.h>
+#include <stdatomic.h>
 #include <stdio.h>
 #include <string.h>
 #include <sys/eventfd.h>
@@ -556,9 +557,66 @@ static void irqfd_assign_vs_deassign(void)
 	tap_ok(true, "irqfd-assign-and-deassign-raced-4000-times");
 }
 
+#define HSR_WFI		((0x01U << 26) | HSR_IL | HSR_CV_AL)
+
+static atomic_int selftest_done, destroy_done;
+static int selftest_err;
+
+static void on_usr1(int sig)
+{
+}
+
+static void *selftest_wfi(void *arg)
+{
+	selftest_err = tvm_selftest_trap(0, HSR_WFI, 0, 0, 1);
+	atomic_store(&selftest_done, 1);
+	return NULL;
+}
+
+static void *destroy_vm(void *vm)
+{
+	tvm_destroy(vm);
+	atomic_store(&destroy_done, 1);
+	return NULL;
+}
+
+/*
+ * The VM's last fd closed while a debugfs self-test sleeps in an injected
+ * WFI (nothing wakes it: no vGIC): the teardown wakes it and waits for it
+ * before the vCPUs go, and ends. It used to free the other vCPUs under the
+ * self-test's feet, then wait for the sleeper in D state forever, holding
+ * the debugfs directory every VM's vCPUs are created in.
+ */
+static void selftest_vs_teardown(void)
+{
+	struct sigaction sa = { .sa_handler = on_usr1 };	/* no SA_RESTART */
+	pthread_t ts, td;
+	struct tvm vm;
+	int i;
+
+	sigaction(SIGUSR1, &sa, NULL);
+	if (tvm_create(&vm, "basic", RAM_SIZE, 2))
+		tap_bail("creating a VM");
+	thread_create_small_stack(&ts, selftest_wfi, NULL);
+	usleep(300 * 1000);	/* asleep in the WFI by now */
+	thread_create_small_stack(&td, destroy_vm, &vm);
+	for (i = 0; i < 100 && !atomic_load(&destroy_done); i++)
+		usleep(50 * 1000);
+	tap_ok(atomic_load(&destroy_done) && atomic_load(&selftest_done) && selftest_err == 0,
+	       "vm-teardown-wakes-a-sleeping-self-test-and-ends (teardown %s, self-test %s, %d)",
+	       atomic_load(&destroy_done) ? "done" : "stuck",
+	       atomic_load(&selftest_done) ? "done" : "asleep", selftest_err);
+	while (!atomic_load(&selftest_done)) {	/* the old module: wake it by hand */
+		pthread_kill(ts, SIGUSR1);
+		usleep(100 * 1000);
+	}
+	pthread_join(ts, NULL);
+	pthread_join(td, NULL);
+}
+
 int main(void)
 {
-	tap_plan(77);
+	tap_plan(78);
 	oversized_slots();
 	irqfd_gsi_bounds();
 	fpexc_values();
@@ -571,6 +629,7 @@ int main(void)
 	injected_traps();
 	irqchip_vs_first_run();
 	irqfd_assign_vs_deassign();
+	selftest_vs_teardown();
 	check_kernel_healthy();
 	tap_finish();
 }
