@@ -95,12 +95,16 @@ static int install_entry(struct stage2 *s2, u64 *entry, u64 desc, unsigned long 
 
 int stage2_init(struct stage2 *s2)
 {
-	s2->l1 = (u64 *)__get_free_pages(GFP_KERNEL_ACCOUNT | __GFP_ZERO, S2_L1_ORDER);
-	if (!s2->l1)
-		return -ENOMEM;
-	spin_lock_init(&s2->lock);
-	s2->nr_table_pages = 1 << S2_L1_ORDER;
+	s2->nr_table_pages = 0;
 	s2->nr_mapped = 0;
+	if (!stage2_tables_charge(s2, 1 << S2_L1_ORDER))
+		return -ENOMEM;
+	s2->l1 = (u64 *)__get_free_pages(GFP_KERNEL_ACCOUNT | __GFP_ZERO, S2_L1_ORDER);
+	if (!s2->l1) {
+		stage2_tables_uncharge(s2);
+		return -ENOMEM;
+	}
+	spin_lock_init(&s2->lock);
 	return 0;
 }
 
@@ -127,6 +131,7 @@ void stage2_free(struct stage2 *s2)
 	}
 	free_pages((unsigned long)s2->l1, S2_L1_ORDER);
 	s2->l1 = NULL;
+	stage2_tables_uncharge(s2);
 }
 
 int stage2_cache_topup(struct stage2_cache *c)
@@ -146,17 +151,19 @@ void stage2_cache_free(struct stage2_cache *c)
 		free_page((unsigned long)c->pages[--c->nr]);
 }
 
-/* The table an entry points to, taking one from @c if there is none yet. */
+/*
+ * The table an entry points to, taking one from @c if there is none yet;
+ * NULL past the tables' budget (table_budget.c).
+ */
 static u64 *next_table(struct stage2 *s2, struct stage2_cache *c, u64 *entry)
 {
 	void *page;
 
 	if (is_table(*entry))
 		return table_va(*entry);
-	if (WARN_ON_ONCE(!c->nr))
+	if (WARN_ON_ONCE(!c->nr) || !stage2_tables_charge(s2, 1))
 		return NULL;
 	page = c->pages[--c->nr];
-	s2->nr_table_pages++;
 	dsb(ishst);	/* the zeroed table before the entry that points to it */
 	WRITE_ONCE(*entry, virt_to_phys(page) | S2_TABLE);
 	return page;

@@ -13,7 +13,7 @@
 struct stage2 {
 	u64 *l1;		/* 1024 entries, two pages, 8 KiB aligned */
 	spinlock_t lock;	/* the tables; taken inside armvirt_vm.lock */
-	unsigned long nr_table_pages;	/* under lock */
+	unsigned long nr_table_pages;	/* charged to the budget; under lock */
 	unsigned long nr_mapped;	/* pages mapped, under lock */
 };
 
@@ -26,6 +26,10 @@ struct stage2_cache {
 int stage2_init(struct stage2 *s2);
 void stage2_free(struct stage2 *s2);	/* no mapping may remain in use */
 phys_addr_t stage2_table_pa(const struct stage2 *s2);
+
+/* table_budget.c: table pages charged to a VM and to all VMs; false past the budget. */
+bool stage2_tables_charge(struct stage2 *s2, unsigned long n);
+void stage2_tables_uncharge(struct stage2 *s2);
 
 int stage2_cache_topup(struct stage2_cache *c);
 void stage2_cache_free(struct stage2_cache *c);

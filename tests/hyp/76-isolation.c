@@ -557,6 +557,45 @@ static void irqfd_assign_vs_deassign(void)
 	tap_ok(true, "irqfd-assign-and-deassign-raced-4000-times");
 }
 
+#define BUDGET_PARAM	"/sys/module/armvirt/parameters/stage2_tables_mib"
+#define SPARSE_GPA	0x80000000ULL	/* tests/guest/sparse.S */
+#define SPARSE_SIZE	(512u << 20)
+
+/*
+ * Stage-2 tables are bounded: with the budget at 1 MiB (a VM's share 512
+ * KiB, 128 tables), a guest reading one word every 2 MiB of a 512 MiB
+ * slot (a table each) is refused with ENOMEM before the end; once it is
+ * gone, the next VM runs. Before the budget, a VMM could alias one buffer
+ * over the IPA space and have its guest take lowmem 4 KiB per 2 MiB.
+ */
+static void stage2_table_budget(void)
+{
+	struct ucall uc;
+	struct tvm vm;
+	void *sparse;
+
+	if (write_file(BUDGET_PARAM, "1"))
+		tap_bail("cannot set %s", BUDGET_PARAM);
+	sparse = mmap(NULL, SPARSE_SIZE, PROT_READ, MAP_PRIVATE | MAP_ANONYMOUS | MAP_NORESERVE,
+		      -1, 0);
+	if (sparse == MAP_FAILED || tvm_create(&vm, "sparse", RAM_SIZE, 1) ||
+	    set_region(vm.vm_fd, 1, KVM_MEM_READONLY, SPARSE_GPA, SPARSE_SIZE,
+		       (unsigned long)sparse))
+		tap_bail("a VM with a 512 MiB slot");
+	uc = tvm_run_ucall(&vm.vcpu[0]);
+	tap_ok(uc.kind == UC_ERROR && uc.value == ENOMEM,
+	       "stage-2-tables-past-the-budget-are-enomem (ucall kind %d, value %u)", uc.kind, uc.value);
+	tvm_destroy(&vm);
+	write_file(BUDGET_PARAM, "0");
+	tap_ok(tvm_create(&vm, "sparse", RAM_SIZE, 1) == 0 &&
+	       set_region(vm.vm_fd, 1, KVM_MEM_READONLY, SPARSE_GPA, SPARSE_SIZE,
+			  (unsigned long)sparse) == 0 &&
+	       tvm_next_value(&vm.vcpu[0], "sparse reads") == 256,
+	       "with-the-default-budget-the-guest-reads-all-256");
+	tvm_destroy(&vm);
+	munmap(sparse, SPARSE_SIZE);
+}
+
 #define HSR_WFI		((0x01U << 26) | HSR_IL | HSR_CV_AL)
 
 static atomic_int selftest_done, destroy_done;
@@ -616,7 +655,7 @@ static void selftest_vs_teardown(void)
 
 int main(void)
 {
-	tap_plan(78);
+	tap_plan(80);
 	oversized_slots();
 	irqfd_gsi_bounds();
 	fpexc_values();
@@ -630,6 +669,7 @@ int main(void)
 	irqchip_vs_first_run();
 	irqfd_assign_vs_deassign();
 	selftest_vs_teardown();
+	stage2_table_budget();
 	check_kernel_healthy();
 	tap_finish();
 }
