@@ -83,6 +83,8 @@ static void irqfd_shutdown(struct work_struct *work)
 	if (irqfd->resamplefd) {
 		vgic_swap_resample(irqfd->vm, irqfd->intid, irqfd->resamplefd, NULL);
 		eventfd_ctx_put(irqfd->resamplefd);
+		/* its level goes with it, as under KVM: no SPI left pending forever */
+		vgic_irq_line(irqfd->vm, SPI_IRQ(irqfd->intid), false);
 	}
 	eventfd_ctx_put(irqfd->eventfd);
 	kfree(irqfd);

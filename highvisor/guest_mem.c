@@ -70,8 +70,9 @@ u64 armvirt_vttbr(struct armvirt_vm *vm)
  * Whoever clears stage-2 entries calls it before dropping s2.lock: a
  * concurrent invalidation of the same range would find them gone, return
  * without a flush, and let its caller free the pages while the guest still
- * reaches them through a stale entry. (Write-protection may flush after
- * the lock: a stale writable entry costs only a dirty bit, harvests are
+ * reaches them through a stale entry. (Write-protection, which never
+ * clears an entry, not even a block's, may flush after the lock: a stale
+ * writable entry costs only a dirty bit, harvests are
  * serialised by vm->lock, and each flushes before it returns; dirty_log.c.)
  */
 void armvirt_vm_flush_tlb(struct armvirt_vm *vm)

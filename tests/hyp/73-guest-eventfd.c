@@ -4,12 +4,13 @@
  * write raises an SPI without KVM_IRQ_LINE; a resampling irqfd's level
  * drops when the guest EOIs it and its resample eventfd says so; a guest
  * write to an ioeventfd's address signals it without an exit to the VMM;
- * a deassigned irqfd raises nothing; a VM holds at most 1000 ioeventfds,
- * as under KVM.
+ * a deassigned irqfd raises nothing, a deassigned resampling one lowers
+ * its line; a VM holds at most 1000 ioeventfds, as under KVM.
  */
 #define _GNU_SOURCE
 #include <errno.h>
 #include <stdio.h>
+#include <string.h>
 #include <sys/eventfd.h>
 #include <sys/ioctl.h>
 #include <unistd.h>
@@ -64,6 +65,21 @@ static bool ioeventfds_bounded(int fd)
 	return n == 999 && full_err == ENOSPC && again == 0;
 }
 
+/* SPI @intid pending in the distributor (GICD_ISPENDR through DIST_REGS)? */
+static bool spi_pending(int dev, unsigned int intid)
+{
+	uint32_t word = 0;
+	struct kvm_device_attr a = {
+		.group = KVM_DEV_ARM_VGIC_GRP_DIST_REGS,
+		.attr = 0x200 + intid / 32 * 4,
+		.addr = (unsigned long)&word,
+	};
+
+	if (ioctl(dev, KVM_GET_DEVICE_ATTR, &a))
+		tap_bail("GICD_ISPENDR: %s", strerror(errno));
+	return word >> (intid % 32) & 1;
+}
+
 int main(void)
 {
 	int edge_fd, level_fd, resample_fd, door_fd, other_fd, other_resample_fd, dev;
@@ -71,8 +87,9 @@ int main(void)
 	struct kvm_ioeventfd door = { 0 }, unsized;
 	volatile uint32_t *phase;
 	struct ucall uc;
+	int i;
 
-	tap_plan(16);
+	tap_plan(18);
 	if (!module_loaded("armvirt") && module_load(ARMVIRT_KO))
 		tap_bail("armvirt does not load");
 	if (tvm_create(&vm, "eventfd", 1 << 20, 1) || (dev = tvm_create_vgic(&vm, 64)) < 0)
@@ -133,6 +150,15 @@ int main(void)
 	*phase = 4;
 	uc = tvm_run_ucall(&vm.vcpu[0]);
 	tap_ok(uc.kind == UC_DONE, "deassigned-irqfd-raises-nothing (exit %d value %u)", uc.kind, uc.value);
+
+	/* A resampling irqfd's line goes down with it, as under KVM. */
+	kick(level_fd);
+	tap_ok(spi_pending(dev, 42), "resampling-irqfd-holds-its-line-up");
+	level.flags = KVM_IRQFD_FLAG_DEASSIGN;
+	ioctl(vm.vm_fd, KVM_IRQFD, &level);
+	for (i = 0; i < 100 && spi_pending(dev, 42); i++)
+		usleep(10 * 1000);	/* the deassign's shutdown is a work item */
+	tap_ok(!spi_pending(dev, 42), "deassigned-resampling-irqfd-lowers-its-line");
 	close(edge_fd);
 	close(level_fd);
 	close(resample_fd);
