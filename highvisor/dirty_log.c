@@ -32,6 +32,37 @@ unsigned long armvirt_dirty_bitmap_bytes(u64 npages)
 	return ALIGN(npages, BITS_PER_LONG) / 8;
 }
 
+static unsigned long bitmap_kmem_pages(u64 npages)
+{
+	return DIV_ROUND_UP(armvirt_dirty_bitmap_bytes(npages), PAGE_SIZE);
+}
+
+/* A dirty bitmap for @npages, charged to the VM's budget; NULL: ENOMEM. */
+unsigned long *armvirt_dirty_bitmap_alloc(struct armvirt_vm *vm, u64 npages)
+{
+	unsigned long *bitmap;
+	bool charged;
+
+	spin_lock(&vm->s2.lock);
+	charged = kmem_charge(&vm->s2.kmem, bitmap_kmem_pages(npages));
+	spin_unlock(&vm->s2.lock);
+	if (!charged)
+		return NULL;
+	bitmap = kvzalloc(armvirt_dirty_bitmap_bytes(npages), GFP_KERNEL_ACCOUNT);
+	if (!bitmap)
+		armvirt_dirty_bitmap_free(vm, NULL, npages);
+	return bitmap;
+}
+
+/* Frees what armvirt_dirty_bitmap_alloc() charged for @npages (@bitmap may be NULL). */
+void armvirt_dirty_bitmap_free(struct armvirt_vm *vm, unsigned long *bitmap, u64 npages)
+{
+	kvfree(bitmap);
+	spin_lock(&vm->s2.lock);
+	kmem_uncharge(&vm->s2.kmem, bitmap_kmem_pages(npages));
+	spin_unlock(&vm->s2.lock);
+}
+
 /* Write-protect the whole slot (logging starts). */
 void armvirt_wrprotect_slot(struct armvirt_vm *vm, const struct armvirt_memslot *slot)
 {

@@ -106,8 +106,10 @@ int armvirt_set_memory_region(struct armvirt_vm *vm,
 		if (!slot->npages)
 			return bad_region(mem, "deleting an empty slot");
 		old_bitmap = slot->dirty_bitmap;
+		npages = slot->npages;
 		update_slot(vm, slot, NULL, false);
-		kvfree(old_bitmap);
+		if (old_bitmap)
+			armvirt_dirty_bitmap_free(vm, old_bitmap, npages);
 		return 0;
 	}
 
@@ -167,11 +169,12 @@ int armvirt_set_memory_region(struct armvirt_vm *vm,
 		old_bitmap = new.dirty_bitmap;
 		new.dirty_bitmap = NULL;
 	} else if (!new.dirty_bitmap) {
-		new.dirty_bitmap = kvzalloc(armvirt_dirty_bitmap_bytes(npages), GFP_KERNEL_ACCOUNT);
+		new.dirty_bitmap = armvirt_dirty_bitmap_alloc(vm, npages);
 		if (!new.dirty_bitmap)
 			return -ENOMEM;
 	}
 	update_slot(vm, slot, &new, !create_or_move);
-	kvfree(old_bitmap);
+	if (old_bitmap)
+		armvirt_dirty_bitmap_free(vm, old_bitmap, npages);
 	return 0;
 }

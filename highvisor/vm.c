@@ -94,7 +94,9 @@ static void armvirt_vm_free(struct kref *ref)
 	vgic_destroy(vm);
 	armvirt_guest_mem_destroy(vm);
 	for (i = 0; i < ARMVIRT_NR_MEMSLOTS; i++)
-		kvfree(vm->slots[i].dirty_bitmap);
+		if (vm->slots[i].dirty_bitmap)
+			armvirt_dirty_bitmap_free(vm, vm->slots[i].dirty_bitmap,
+						  vm->slots[i].npages);
 	mmdrop(vm->mm);
 	kfree(vm);
 }

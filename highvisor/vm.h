@@ -153,6 +153,8 @@ int armvirt_preferred_target(void);
 /* memslot.c; caller holds vm->lock */
 /* Dirty logging (dirty_log.c); vm->lock held */
 unsigned long armvirt_dirty_bitmap_bytes(u64 npages);
+unsigned long *armvirt_dirty_bitmap_alloc(struct armvirt_vm *vm, u64 npages);
+void armvirt_dirty_bitmap_free(struct armvirt_vm *vm, unsigned long *bitmap, u64 npages);
 void armvirt_wrprotect_slot(struct armvirt_vm *vm, const struct armvirt_memslot *slot);
 int armvirt_get_dirty_log(struct armvirt_vm *vm, const struct kvm_dirty_log *log);
 int armvirt_clear_dirty_log(struct armvirt_vm *vm, const struct kvm_clear_dirty_log *log);

@@ -95,15 +95,16 @@ static int install_entry(struct stage2 *s2, u64 *entry, u64 desc, unsigned long 
 
 int stage2_init(struct stage2 *s2)
 {
-	s2->nr_table_pages = 0;
 	s2->nr_mapped = 0;
-	if (!stage2_tables_charge(s2, 1 << S2_L1_ORDER))
+	s2->kmem.pages = 0;
+	if (!kmem_charge(&s2->kmem, 1 << S2_L1_ORDER))
 		return -ENOMEM;
 	s2->l1 = (u64 *)__get_free_pages(GFP_KERNEL_ACCOUNT | __GFP_ZERO, S2_L1_ORDER);
 	if (!s2->l1) {
-		stage2_tables_uncharge(s2);
+		kmem_uncharge(&s2->kmem, 1 << S2_L1_ORDER);
 		return -ENOMEM;
 	}
+	s2->nr_table_pages = 1 << S2_L1_ORDER;
 	spin_lock_init(&s2->lock);
 	return 0;
 }
@@ -131,7 +132,8 @@ void stage2_free(struct stage2 *s2)
 	}
 	free_pages((unsigned long)s2->l1, S2_L1_ORDER);
 	s2->l1 = NULL;
-	stage2_tables_uncharge(s2);
+	kmem_uncharge(&s2->kmem, s2->nr_table_pages);
+	s2->nr_table_pages = 0;
 }
 
 int stage2_cache_topup(struct stage2_cache *c)
@@ -153,7 +155,7 @@ void stage2_cache_free(struct stage2_cache *c)
 
 /*
  * The table an entry points to, taking one from @c if there is none yet;
- * NULL past the tables' budget (table_budget.c).
+ * NULL past the VM's kernel-memory budget (kmem_budget.c).
  */
 static u64 *next_table(struct stage2 *s2, struct stage2_cache *c, u64 *entry)
 {
@@ -161,9 +163,10 @@ static u64 *next_table(struct stage2 *s2, struct stage2_cache *c, u64 *entry)
 
 	if (is_table(*entry))
 		return table_va(*entry);
-	if (WARN_ON_ONCE(!c->nr) || !stage2_tables_charge(s2, 1))
+	if (WARN_ON_ONCE(!c->nr) || !kmem_charge(&s2->kmem, 1))
 		return NULL;
 	page = c->pages[--c->nr];
+	s2->nr_table_pages++;
 	dsb(ishst);	/* the zeroed table before the entry that points to it */
 	WRITE_ONCE(*entry, virt_to_phys(page) | S2_TABLE);
 	return page;

@@ -10,11 +10,25 @@
 #include <linux/spinlock.h>
 #include <linux/types.h>
 
+/* Pages of a VM's that the kernel-memory budget bounds (kmem_budget.c). */
+struct kmem_account {
+	unsigned long pages;
+};
+
+/*
+ * Charge @pages to @a and to all VMs: false (and a log line) past the
+ * budget. The caller serialises the charges and uncharges of one account
+ * (a VM's: its s2.lock).
+ */
+bool kmem_charge(struct kmem_account *a, unsigned long pages);
+void kmem_uncharge(struct kmem_account *a, unsigned long pages);
+
 struct stage2 {
 	u64 *l1;		/* 1024 entries, two pages, 8 KiB aligned */
 	spinlock_t lock;	/* the tables; taken inside armvirt_vm.lock */
-	unsigned long nr_table_pages;	/* charged to the budget; under lock */
+	unsigned long nr_table_pages;	/* under lock */
 	unsigned long nr_mapped;	/* pages mapped, under lock */
+	struct kmem_account kmem;	/* the VM's: tables and dirty bitmaps; under lock */
 };
 
 /* Table pages allocated before the lock is taken: a map needs at most two. */
@@ -26,10 +40,6 @@ struct stage2_cache {
 int stage2_init(struct stage2 *s2);
 void stage2_free(struct stage2 *s2);	/* no mapping may remain in use */
 phys_addr_t stage2_table_pa(const struct stage2 *s2);
-
-/* table_budget.c: table pages charged to a VM and to all VMs; false past the budget. */
-bool stage2_tables_charge(struct stage2 *s2, unsigned long n);
-void stage2_tables_uncharge(struct stage2 *s2);
 
 int stage2_cache_topup(struct stage2_cache *c);
 void stage2_cache_free(struct stage2_cache *c);

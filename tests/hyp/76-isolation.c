@@ -557,16 +557,18 @@ static void irqfd_assign_vs_deassign(void)
 	tap_ok(true, "irqfd-assign-and-deassign-raced-4000-times");
 }
 
-#define BUDGET_PARAM	"/sys/module/armvirt/parameters/stage2_tables_mib"
+#define BUDGET_PARAM	"/sys/module/armvirt/parameters/kmem_mib"
 #define SPARSE_GPA	0x80000000ULL	/* tests/guest/sparse.S */
 #define SPARSE_SIZE	(512u << 20)
 
 /*
- * Stage-2 tables are bounded: with the budget at 1 MiB (a VM's share 512
- * KiB, 128 tables), a guest reading one word every 2 MiB of a 512 MiB
- * slot (a table each) is refused with ENOMEM before the end; once it is
- * gone, the next VM runs. Before the budget, a VMM could alias one buffer
- * over the IPA space and have its guest take lowmem 4 KiB per 2 MiB.
+ * Stage-2 tables and dirty bitmaps are bounded: with the budget at 1 MiB
+ * (a VM's share 512 KiB, 128 pages), a guest reading one word every 2 MiB
+ * of a 512 MiB slot (a table each) is refused with ENOMEM before the end;
+ * once it is gone, the next VM runs. Before the budget, a VMM could alias
+ * one buffer over the IPA space and have its guest take lowmem 4 KiB per
+ * 2 MiB. Then logging a 3 GiB slot (a 96 KiB bitmap) is refused while the
+ * budget is 256 KiB of which the VM holds some already.
  */
 static void stage2_table_budget(void)
 {
@@ -592,6 +594,13 @@ static void stage2_table_budget(void)
 			  (unsigned long)sparse) == 0 &&
 	       tvm_next_value(&vm.vcpu[0], "sparse reads") == 256,
 	       "with-the-default-budget-the-guest-reads-all-256");
+	/* The VM holds some 260 pages of tables: no room for a bitmap in 1 MiB. */
+	write_file(BUDGET_PARAM, "1");
+	tap_eq(set_region(vm.vm_fd, 0, KVM_MEM_LOG_DIRTY_PAGES, GUEST_RAM_BASE, RAM_SIZE,
+			  (unsigned long)vm.ram), ENOMEM, "a-dirty-bitmap-past-the-budget-is-enomem");
+	write_file(BUDGET_PARAM, "0");
+	tap_eq(set_region(vm.vm_fd, 0, KVM_MEM_LOG_DIRTY_PAGES, GUEST_RAM_BASE, RAM_SIZE,
+			  (unsigned long)vm.ram), 0, "within-the-budget-dirty-logging-starts");
 	tvm_destroy(&vm);
 	munmap(sparse, SPARSE_SIZE);
 }
@@ -655,7 +664,7 @@ static void selftest_vs_teardown(void)
 
 int main(void)
 {
-	tap_plan(80);
+	tap_plan(82);
 	oversized_slots();
 	irqfd_gsi_bounds();
 	fpexc_values();
