@@ -55,6 +55,29 @@
 	.endm
 
 	/*
+	 * Translation on through the short-descriptor L1 table at r0 (TTBR0
+	 * only, domain 0 client), the TLB and I-cache cleared first; SCTLR
+	 * gains \sctlr (M, and C and I if wanted). r1, r2 clobbered.
+	 */
+	.macro	mmu_on sctlr
+	dsb
+	mov	r1, #0
+	mcr	p15, 0, r1, c2, c0, 2		@ TTBCR: short descriptors, TTBR0 only
+	mcr	p15, 0, r0, c2, c0, 0		@ TTBR0
+	mov	r1, #1
+	mcr	p15, 0, r1, c3, c0, 0		@ DACR: domain 0 client
+	mcr	p15, 0, r1, c8, c7, 0		@ TLBIALL
+	mcr	p15, 0, r1, c7, c5, 0		@ ICIALLU
+	dsb
+	isb
+	mrc	p15, 0, r1, c1, c0, 0
+	ldr	r2, =\sctlr
+	orr	r1, r1, r2
+	mcr	p15, 0, r1, c1, c0, 0		@ SCTLR
+	isb
+	.endm
+
+	/*
 	 * The exception modes' stacks below SVC's (GUEST_STACK_TOP), and
 	 * VBAR at "vectors" (vector_table).
 	 */

@@ -86,19 +86,7 @@ _start:
 
 setup:
 	ldr	r0, =L1_TABLE
-	mov	r1, #0
-	mcr	p15, 0, r1, c2, c0, 2		@ TTBCR
-	mcr	p15, 0, r0, c2, c0, 0		@ TTBR0
-	mov	r1, #1
-	mcr	p15, 0, r1, c3, c0, 0		@ DACR: domain 0 client
-	mcr	p15, 0, r1, c8, c7, 0		@ TLBIALL
-	dsb
-	isb
-	mrc	p15, 0, r1, c1, c0, 0
-	orr	r1, r1, #(1 << 0) | (1 << 2)
-	orr	r1, r1, #(1 << 12)
-	mcr	p15, 0, r1, c1, c0, 0		@ MMU and caches on
-	isb
+	mmu_on	(1 << 0) | (1 << 2) | (1 << 12)	@ MMU and caches on: M, C, I
 	gic_cpu_interface_on
 	cpsie	i
 	ldr	r0, =MODE

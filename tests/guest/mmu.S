@@ -38,21 +38,7 @@ _start:
 	l1_section GUEST_RAM_BASE, GUEST_RAM_BASE | SECT_NORMAL
 	l1_section ALIAS_VA, GUEST_RAM_BASE | SECT_NORMAL
 	l1_section UCALL_BASE, UCALL_BASE | SECT_DEVICE
-	dsb
-	mov	r1, #0
-	mcr	p15, 0, r1, c2, c0, 2		@ TTBCR: short descriptors, TTBR0 only
-	mcr	p15, 0, r0, c2, c0, 0		@ TTBR0
-	mov	r1, #1
-	mcr	p15, 0, r1, c3, c0, 0		@ DACR: domain 0 client
-	mcr	p15, 0, r1, c8, c7, 0		@ TLBIALL
-	mcr	p15, 0, r1, c7, c5, 0		@ ICIALLU
-	dsb
-	isb
-	mrc	p15, 0, r1, c1, c0, 0
-	orr	r1, r1, #(1 << 0) | (1 << 2)	@ M, C
-	orr	r1, r1, #(1 << 12)		@ I
-	mcr	p15, 0, r1, c1, c0, 0		@ SCTLR: MMU and caches on
-	isb
+	mmu_on	(1 << 0) | (1 << 2) | (1 << 12)	@ MMU and caches on: M, C, I
 	mrc	p15, 0, r1, c1, c0, 0
 	report	r1				@ 1: SCTLR as the guest reads it
 

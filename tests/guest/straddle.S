@@ -44,20 +44,7 @@ _start:
 	l1_section 0x80100000, SECOND_PA | SECT_NORMAL
 	l1_section UCALL_BASE, UCALL_BASE | SECT_DEVICE
 	l1_section TESTDEV_BASE, TESTDEV_BASE | SECT_DEVICE
-	dsb
-	mov	r1, #0
-	mcr	p15, 0, r1, c2, c0, 2		@ TTBCR: short descriptors, TTBR0 only
-	mcr	p15, 0, r0, c2, c0, 0		@ TTBR0
-	mov	r1, #1
-	mcr	p15, 0, r1, c3, c0, 0		@ DACR: domain 0 client
-	mcr	p15, 0, r1, c8, c7, 0		@ TLBIALL
-	mcr	p15, 0, r1, c7, c5, 0		@ ICIALLU
-	dsb
-	isb
-	mrc	p15, 0, r1, c1, c0, 0
-	orr	r1, r1, #1			@ M; caches stay off
-	mcr	p15, 0, r1, c1, c0, 0		@ SCTLR
-	isb
+	mmu_on	1				@ M; caches stay off
 	mov	r0, #1
 	report	r0				@ 1: about to load
 	ldr	r0, =0x800ffffe + 1		@ Thumb
