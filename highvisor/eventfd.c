@@ -81,10 +81,14 @@ static void irqfd_shutdown(struct work_struct *work)
 	/* under the wait queue's lock: no wake-up, so no injection, runs after */
 	eventfd_ctx_remove_wait_queue(irqfd->eventfd, &irqfd->wait, &cnt);
 	if (irqfd->resamplefd) {
+		/*
+		 * Its level goes with it, as under KVM: no SPI left pending for
+		 * good. Lowered while it still holds the SPI's resample slot, so
+		 * that it never lowers the line of a new resampling irqfd.
+		 */
+		vgic_irq_line(irqfd->vm, SPI_IRQ(irqfd->intid), false);
 		vgic_swap_resample(irqfd->vm, irqfd->intid, irqfd->resamplefd, NULL);
 		eventfd_ctx_put(irqfd->resamplefd);
-		/* its level goes with it, as under KVM: no SPI left pending forever */
-		vgic_irq_line(irqfd->vm, SPI_IRQ(irqfd->intid), false);
 	}
 	eventfd_ctx_put(irqfd->eventfd);
 	kfree(irqfd);

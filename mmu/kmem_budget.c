@@ -29,30 +29,33 @@ MODULE_PARM_DESC(kmem_mib,
 
 static atomic_long_t kmem_in_use;	/* pages, every VM's */
 
+/* In pages; never more than all the RAM there is (a huge kmem_mib, and 32 bits). */
 static unsigned long budget_pages(void)
 {
-	unsigned int mib = READ_ONCE(kmem_mib);
+	unsigned long mib = READ_ONCE(kmem_mib), ram = totalram_pages();
 
-	if (mib)
-		return (unsigned long)mib << (20 - PAGE_SHIFT);
-	return (totalram_pages() - totalhigh_pages()) / 4;
+	if (!mib)
+		return (ram - totalhigh_pages()) / 4;
+	return mib > ram >> (20 - PAGE_SHIFT) ? ram : mib << (20 - PAGE_SHIFT);
 }
 
 bool kmem_charge(struct kmem_account *a, unsigned long pages)
 {
 	unsigned long budget = budget_pages();
+	long in_use = atomic_long_read(&kmem_in_use);
 
 	if (a->pages + pages > budget / 2) {
 		pr_warn_ratelimited(ARMVIRT_NAME ": a VM's stage-2 tables and dirty bitmaps would pass %lu KiB, half the budget (parameter kmem_mib): ENOMEM\n",
 				    budget / 2 << (PAGE_SHIFT - 10));
 		return false;
 	}
-	if (atomic_long_add_return(pages, &kmem_in_use) > budget) {
-		atomic_long_sub(pages, &kmem_in_use);
-		pr_warn_ratelimited(ARMVIRT_NAME ": all VMs' stage-2 tables and dirty bitmaps would pass %lu KiB (parameter kmem_mib): ENOMEM\n",
-				    budget << (PAGE_SHIFT - 10));
-		return false;
-	}
+	do {
+		if (in_use + pages > budget) {
+			pr_warn_ratelimited(ARMVIRT_NAME ": all VMs' stage-2 tables and dirty bitmaps would pass %lu KiB (parameter kmem_mib): ENOMEM\n",
+					    budget << (PAGE_SHIFT - 10));
+			return false;
+		}
+	} while (!atomic_long_try_cmpxchg(&kmem_in_use, &in_use, in_use + pages));
 	a->pages += pages;
 	return true;
 }
