@@ -4,9 +4,10 @@
  * syndrome) whose two halfwords lie in two pages that the guest's MMU maps
  * apart: VA 0x800ffffe is the last halfword of the RAM's second MiB, VA
  * 0x80100000 the start of its fourth. The third MiB's first halfword, the
- * one after the first in physical order, holds a decoy: the same load
- * with another offset. tests/hyp/61-guest-mmio.c expects an emulation
- * failure at pc 0x800ffffe, never an access at the decoy's offset. Needs
+ * one after the first in physical order, holds a decoy: the same load into
+ * another register (the address the same, so the decoder's check of it
+ * against the fault's lets it through). tests/hyp/61-guest-mmio.c expects
+ * an emulation failure at pc 0x800ffffe, never the decoy's access. Needs
  * 4 MiB of RAM; reports 1 just before the load.
  */
 #include "guest.h"
@@ -19,7 +20,7 @@
 #define SECOND_PA	(GUEST_RAM_BASE + 0x300000)	/* seen at VA 0x80100000 */
 #define LDR_W_HW1	0xf854		/* ldr.w r1, [r4, #imm8]! (T4, Rn r4) */
 #define LDR_W_HW2	0x1f04		/* Rt r1, P U W, imm8 4 */
-#define DECOY_HW2	0x1f08		/* the same, imm8 8 */
+#define DECOY_HW2	0x2f04		/* the same into r2 */
 #define THUMB_B_SELF	0xe7fe		/* b . */
 
 _start:
