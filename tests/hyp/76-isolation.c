@@ -580,6 +580,9 @@ static void stage2_table_budget(void)
 		tap_bail("cannot set %s", BUDGET_PARAM);
 	sparse = mmap(NULL, SPARSE_SIZE, PROT_READ, MAP_PRIVATE | MAP_ANONYMOUS | MAP_NORESERVE,
 		      -1, 0);
+	/* 4 KiB pages, a table per 2 MiB: no huge zero page, no 2 MiB block */
+	if (sparse != MAP_FAILED)
+		madvise(sparse, SPARSE_SIZE, MADV_NOHUGEPAGE);
 	if (sparse == MAP_FAILED || tvm_create(&vm, "sparse", RAM_SIZE, 1) ||
 	    set_region(vm.vm_fd, 1, KVM_MEM_READONLY, SPARSE_GPA, SPARSE_SIZE,
 		       (unsigned long)sparse))
