@@ -37,6 +37,13 @@ static unsigned long bitmap_kmem_pages(u64 npages)
 	return DIV_ROUND_UP(armvirt_dirty_bitmap_bytes(npages), PAGE_SIZE);
 }
 
+static void bitmap_uncharge(struct armvirt_vm *vm, u64 npages)
+{
+	spin_lock(&vm->s2.lock);
+	kmem_uncharge(&vm->s2.kmem, bitmap_kmem_pages(npages));
+	spin_unlock(&vm->s2.lock);
+}
+
 /* A dirty bitmap for @npages, charged to the VM's budget; NULL: ENOMEM. */
 unsigned long *armvirt_dirty_bitmap_alloc(struct armvirt_vm *vm, u64 npages)
 {
@@ -50,17 +57,17 @@ unsigned long *armvirt_dirty_bitmap_alloc(struct armvirt_vm *vm, u64 npages)
 		return NULL;
 	bitmap = kvzalloc(armvirt_dirty_bitmap_bytes(npages), GFP_KERNEL_ACCOUNT);
 	if (!bitmap)
-		armvirt_dirty_bitmap_free(vm, NULL, npages);
+		bitmap_uncharge(vm, npages);
 	return bitmap;
 }
 
-/* Frees what armvirt_dirty_bitmap_alloc() charged for @npages (@bitmap may be NULL). */
+/* Frees a bitmap of armvirt_dirty_bitmap_alloc() for @npages, and its charge; NULL: nothing. */
 void armvirt_dirty_bitmap_free(struct armvirt_vm *vm, unsigned long *bitmap, u64 npages)
 {
+	if (!bitmap)
+		return;
 	kvfree(bitmap);
-	spin_lock(&vm->s2.lock);
-	kmem_uncharge(&vm->s2.kmem, bitmap_kmem_pages(npages));
-	spin_unlock(&vm->s2.lock);
+	bitmap_uncharge(vm, npages);
 }
 
 /* Write-protect the whole slot (logging starts). */

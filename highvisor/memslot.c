@@ -108,8 +108,7 @@ int armvirt_set_memory_region(struct armvirt_vm *vm,
 		old_bitmap = slot->dirty_bitmap;
 		npages = slot->npages;
 		update_slot(vm, slot, NULL, false);
-		if (old_bitmap)
-			armvirt_dirty_bitmap_free(vm, old_bitmap, npages);
+		armvirt_dirty_bitmap_free(vm, old_bitmap, npages);
 		return 0;
 	}
 
@@ -174,7 +173,6 @@ int armvirt_set_memory_region(struct armvirt_vm *vm,
 			return -ENOMEM;
 	}
 	update_slot(vm, slot, &new, !create_or_move);
-	if (old_bitmap)
-		armvirt_dirty_bitmap_free(vm, old_bitmap, npages);
+	armvirt_dirty_bitmap_free(vm, old_bitmap, npages);
 	return 0;
 }

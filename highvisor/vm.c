@@ -94,9 +94,7 @@ static void armvirt_vm_free(struct kref *ref)
 	vgic_destroy(vm);
 	armvirt_guest_mem_destroy(vm);
 	for (i = 0; i < ARMVIRT_NR_MEMSLOTS; i++)
-		if (vm->slots[i].dirty_bitmap)
-			armvirt_dirty_bitmap_free(vm, vm->slots[i].dirty_bitmap,
-						  vm->slots[i].npages);
+		armvirt_dirty_bitmap_free(vm, vm->slots[i].dirty_bitmap, vm->slots[i].npages);
 	mmdrop(vm->mm);
 	kfree(vm);
 }
