@@ -50,6 +50,13 @@
 #define PSCI_VERSION_0_2	2
 #define MPIDR_AFFINITY_MASK	0x00ffffffU
 
+/* Whether KVM_ARM_VCPU_INIT has reset @v, its MPIDR and power state. */
+static bool vcpu_was_reset(struct armvirt_vcpu *v)
+{
+	/* pairs with vcpu_init()'s release: set after the reset */
+	return smp_load_acquire(&v->initialized);
+}
+
 /* The vCPU whose MPIDR affinity is @mpidr, or NULL. */
 static struct armvirt_vcpu *vcpu_by_mpidr(struct armvirt_vm *vm, u32 mpidr)
 {
@@ -61,7 +68,7 @@ static struct armvirt_vcpu *vcpu_by_mpidr(struct armvirt_vm *vm, u32 mpidr)
 		if (!v)
 			continue;
 		n--;
-		if (v->initialized &&
+		if (vcpu_was_reset(v) &&
 		    (*vcpu_cp15(v, C0_MPIDR) & MPIDR_AFFINITY_MASK) == (mpidr & MPIDR_AFFINITY_MASK))
 			return v;
 	}
@@ -107,7 +114,7 @@ static s32 psci_affinity_info(struct armvirt_vcpu *vcpu)
 	mask = MPIDR_AFFINITY_MASK & ~((1U << (8 * level)) - 1);
 	for (i = 0; i < ARMVIRT_MAX_VCPUS; i++) {
 		v = READ_ONCE(vm->vcpus[i]);
-		if (v && v->initialized &&
+		if (v && vcpu_was_reset(v) &&
 		    (*vcpu_cp15(v, C0_MPIDR) & mask) == (target & mask) &&
 		    !armvirt_vcpu_powered_off(v))
 			return PSCI_AFFINITY_ON;

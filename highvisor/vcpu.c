@@ -163,7 +163,6 @@ static int vcpu_init(struct armvirt_vcpu *vcpu, const struct kvm_vcpu_init *init
 	}
 	vcpu->features = init->features[0] & (BIT(ARMVIRT_VCPU_FEATURES) - 1);
 	vcpu->target = target;
-	vcpu->initialized = true;
 	armvirt_reset_core_regs(vcpu);
 	armvirt_reset_cp15_regs(vcpu);
 	armvirt_reset_vfp_regs(vcpu);
@@ -175,6 +174,8 @@ static int vcpu_init(struct armvirt_vcpu *vcpu, const struct kvm_vcpu_init *init
 	ptimer_write(vcpu, PTIMER_CTL, 0);
 	vcpu->mmio_pending = false;
 	armvirt_vcpu_set_power_off(vcpu, test_bit(KVM_ARM_VCPU_POWER_OFF, &vcpu->features));
+	/* Last: another vCPU's PSCI call may then find this one, reset. */
+	smp_store_release(&vcpu->initialized, true);
 	return 0;
 }
 

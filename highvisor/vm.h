@@ -118,7 +118,7 @@ struct armvirt_vcpu {
 	struct lv_vcpu *hyp;	/* registers and trap state: one page, mapped in HYP */
 
 	struct mutex mutex;	/* protects the fields below, and *hyp */
-	bool initialized;	/* KVM_ARM_VCPU_INIT done */
+	bool initialized;	/* KVM_ARM_VCPU_INIT done; set (release) after the reset */
 	u32 target;
 	unsigned long features;	/* KVM_ARM_VCPU_* bits */
 	bool has_run;		/* KVM_RUN got past its first checks; set under vm->lock */
