@@ -196,6 +196,17 @@ static void reg_write(struct virtio_mmio *v, uint64_t off, uint32_t val)
 	case REG_DEV_FEATURES_SEL:	v->dev_features_sel = val; break;
 	case REG_DRV_FEATURES_SEL:	v->drv_features_sel = val; break;
 	case REG_DRV_FEATURES:
+		/*
+		 * Fixed once FEATURES_OK is set (virtio 1.1 section 3.1.1):
+		 * the rings, the tap's offloads and vhost-net were set up
+		 * from them.
+		 */
+		if (v->status & STATUS_FEATURES_OK) {
+			if (vmm_guest_msg_ok())
+				vmm_err("%s: DriverFeatures written after FEATURES_OK; ignored",
+					v->mmio.name);
+			break;
+		}
 		if (v->drv_features_sel == 0)
 			set_lo(&v->drv_features, val & (uint32_t)dev_features(v));
 		else if (v->drv_features_sel == 1)
@@ -212,13 +223,17 @@ static void reg_write(struct virtio_mmio *v, uint64_t off, uint32_t val)
 		break;
 	case REG_INT_ACK:		v->int_status &= ~(val & ~VIRTIO_INT_USED); break;
 	case REG_STATUS:
-		/* DEVICE_NEEDS_RESET is the device's: only a reset clears it */
+		/*
+		 * DEVICE_NEEDS_RESET is the device's, and FEATURES_OK stays
+		 * once set (the driver must not clear a bit, 2.1.2): only a
+		 * reset clears them.
+		 */
 		if (val == 0) {
 			virtio_reset_locked(v);
 		} else {
 			if ((val & ~v->status & STATUS_FEATURES_OK) && v->ops->features_set)
 				v->ops->features_set(v);
-			v->status = val | (v->status & STATUS_DEVICE_NEEDS_RESET);
+			v->status = val | (v->status & (STATUS_DEVICE_NEEDS_RESET | STATUS_FEATURES_OK));
 		}
 		break;
 	case REG_QUEUE_NOTIFY:

@@ -69,7 +69,7 @@
 #define BIG_ADDR	0x40000000	/* all of RAM (this code at 32 MiB in it) */
 #define BIG_DESCS	17		/* 4.25 GiB in all */
 
-#define NR_CASES	19
+#define NR_CASES	20
 
 	.arm
 _start:
@@ -100,6 +100,7 @@ _start:
 	b	case_console_tx_over_4g
 	b	case_rng_over_4g
 	b	case_break_1000_times
+	b	case_event_idx_late
 
 /* 0: a good block read of sector 0 */
 case_sane:
@@ -339,6 +340,50 @@ case_break_1000_times:
 	subs	r7, r7, #1
 	bne	1b
 	ldr	r6, =USED
+	b	report
+
+/*
+ * 19: a block read made available, then, after FEATURES_OK, DriverFeatures
+ * rewritten to accept EVENT_IDX, with used_event far ahead: the device must
+ * keep the features it was given and interrupt. Reports InterruptStatus's
+ * bit 0, waited for up to 1 s once the read is used, as blk=.
+ */
+case_event_idx_late:
+	bl	blk_std
+	mov	r0, #0
+	str	r0, [r10, #R_DRV_FEAT_SEL]
+	mov	r0, #(1 << 29)			@ VIRTIO_RING_F_EVENT_IDX
+	str	r0, [r10, #R_DRV_FEAT]
+	ldr	r12, =AVAIL
+	mov	r0, #0x100
+	strh	r0, [r12, #4 + 2 * QNUM]	@ used_event: interrupt after 257 buffers
+	dsb
+	mov	r0, #0
+	str	r0, [r10, #R_QUEUE_NOTIFY]
+	ldr	r6, =USED
+	mrc	p15, 0, r7, c14, c0, 0		@ CNTFRQ: counter ticks a second
+	bl	counter_now
+	mov	r8, r0
+1:	ldrh	r0, [r6, #2]			@ the read used, for up to 1 s
+	cmp	r0, #0
+	bne	2f
+	bl	counter_now
+	sub	r0, r0, r8
+	cmp	r0, r7
+	blo	1b
+	b	report
+2:	bl	counter_now
+	mov	r8, r0
+3:	ldr	r0, [r10, #R_INT_STATUS]	@ then its interrupt, for up to 1 s
+	ands	r0, r0, #1
+	bne	4f
+	bl	counter_now
+	sub	r0, r0, r8
+	cmp	r0, r7
+	blo	3b
+	mov	r0, #0
+4:	ldr	r12, =BLK_STATUS
+	strb	r0, [r12]
 	b	report
 
 /*

@@ -7,7 +7,8 @@
  * far ahead, a block sector whose byte offset wraps, a receive buffer
  * larger than a read can take or shorter than a frame, a queue rewritten
  * while vhost-net serves it, console and rng chains over 4 GiB, a device
- * reset and broken 1000 times) and notifies. The VMM must never die or spin of it: the
+ * reset and broken 1000 times, DriverFeatures rewritten after FEATURES_OK)
+ * and notifies. The VMM must never die or spin of it: the
  * guest reads DEVICE_NEEDS_RESET in Status (or the VMM stops with status
  * 1 and a message) or gets its request answered (an error, or a chain
  * returned unused), a sane request still works, and the board's kernel
@@ -42,9 +43,10 @@
  * took the queues (the guest saw InterruptStatus 1, reported as blk=), and
  * once the device broke no buffer was used. FILLED: the chain comes back
  * with FILL_MAX bytes. QUIET: the device broken, at most
- * MAX_BROKEN_LINES lines about it however often it breaks.
+ * MAX_BROKEN_LINES lines about it however often it breaks. INTERRUPTED:
+ * the request served and its interrupt raised (reported as blk=).
  */
-enum expect { SERVED_OK, SERVED_IOERR, BROKEN, RETURNED, VHOST_STOPPED, FILLED, QUIET };
+enum expect { SERVED_OK, SERVED_IOERR, BROKEN, RETURNED, VHOST_STOPPED, FILLED, QUIET, INTERRUPTED };
 
 static const struct {
 	const char *name;
@@ -76,6 +78,8 @@ static const struct {
 	{ "rng-chain-over-4-gib-gets-64-kib", FILLED, false },
 	/* before, the VMM logged a line for each of the 1000 */
 	{ "device-broken-1000-times-logs-a-few-lines", QUIET, false },
+	/* before, the late EVENT_IDX held and the read came without an interrupt */
+	{ "driver-features-after-features-ok-are-ignored", INTERRUPTED, false },
 };
 
 #define NR_CASES ((int)(sizeof(cases) / sizeof(cases[0])))
@@ -169,6 +173,9 @@ static void run_case(int n)
 		break;
 	case FILLED:
 		ok = ok && rc == 0 && !(status & NEEDS_RESET) && used == 1 && len == FILL_MAX;
+		break;
+	case INTERRUPTED:
+		ok = ok && rc == 0 && !(status & NEEDS_RESET) && used == 1 && blk == 1;
 		break;
 	case QUIET:
 		ok = ok && rc == 0 && (status & NEEDS_RESET) &&
