@@ -66,6 +66,8 @@ struct lowvisor_cpu_state {
 int lowvisor_get_state(unsigned int cpu, struct lowvisor_cpu_state *st);
 const char *lowvisor_vectors_predictor(u32 vectors);
 int lowvisor_simulate_pm_loss(unsigned int cpu);
+int lowvisor_simulate_flush_without_lowvisor(unsigned int cpu);
+int lowvisor_flush_tlb(u32 fn, u64 vttbr);
 struct lv_vcpu;
 int lowvisor_map_vcpu(struct lv_vcpu *hyp);
 void lowvisor_unmap_vcpu(struct lv_vcpu *hyp);

@@ -7,6 +7,10 @@
  *   simulate_cpu_pm_loss   write a CPU number: CPU PM enter, HYP state lost
  *                          as in a power-down, CPU PM exit; fails unless
  *                          the lowvisor is back
+ *   simulate_flush_without_lowvisor  write a CPU number: that CPU gives its
+ *                          stub back, as when going offline, and flushes
+ *                          the TLB; fails unless another CPU's lowvisor
+ *                          made the flush
  *   bench_hvc              read: the cost of a null hvc round trip into the
  *                          lowvisor and of a plain call, on the reading CPU
  *   hyp_panic_selftest     write 1: an undefined instruction in HYP, which
@@ -96,6 +100,23 @@ static ssize_t simulate_pm_write(struct file *file, const char __user *ubuf,
 	return ret ? ret : count;
 }
 
+static ssize_t simulate_flush_write(struct file *file, const char __user *ubuf,
+				    size_t count, loff_t *ppos)
+{
+	unsigned int cpu;
+	int ret;
+
+	ret = kstrtouint_from_user(ubuf, count, 0, &cpu);
+	if (ret)
+		return ret;
+	if (cpu >= nr_cpu_ids)
+		return -EINVAL;
+	cpus_read_lock();
+	ret = lowvisor_simulate_flush_without_lowvisor(cpu);
+	cpus_read_unlock();
+	return ret ? ret : count;
+}
+
 static ssize_t hyp_panic_write(struct file *file, const char __user *ubuf,
 			       size_t count, loff_t *ppos)
 {
@@ -124,6 +145,12 @@ static const struct file_operations simulate_pm_fops = {
 	.llseek	= noop_llseek,
 };
 
+static const struct file_operations simulate_flush_fops = {
+	.owner	= THIS_MODULE,
+	.write	= simulate_flush_write,
+	.llseek	= noop_llseek,
+};
+
 void armvirt_debugfs_init(void)
 {
 	armvirt_debugfs = debugfs_create_dir(ARMVIRT_NAME, NULL);
@@ -131,6 +158,8 @@ void armvirt_debugfs_init(void)
 			    &lowvisor_fops);
 	debugfs_create_file("simulate_cpu_pm_loss", 0200, armvirt_debugfs,
 			    NULL, &simulate_pm_fops);
+	debugfs_create_file("simulate_flush_without_lowvisor", 0200, armvirt_debugfs,
+			    NULL, &simulate_flush_fops);
 	debugfs_create_file("bench_hvc", 0400, armvirt_debugfs, NULL,
 			    &bench_hvc_fops);
 	if (hyp_panic_selftest)

@@ -82,9 +82,7 @@ void armvirt_vm_flush_tlb(struct armvirt_vm *vm)
 	if (!READ_ONCE(vm->vmid.vmid))
 		return;		/* never ran: no entries */
 	vttbr = armvirt_vttbr(vm);
-	preempt_disable();
-	__lv_hvc(LV_HVC_TLB_FLUSH_VMID, lower_32_bits(vttbr), upper_32_bits(vttbr), 0, 0);
-	preempt_enable();
+	lowvisor_flush_tlb(LV_HVC_TLB_FLUSH_VMID, vttbr);
 }
 
 /*
@@ -163,7 +161,9 @@ static struct armvirt_vm *mn_to_vm(struct mmu_notifier *mn)
 }
 
 /*
- * Sleeps only if the range is blockable: takes only the spinlock. Once
+ * Takes only the spinlock, even for a range that is not blockable (the OOM
+ * reaper), as KVM takes its mmu_lock: on PREEMPT_RT that lock may sleep,
+ * briefly, and no holder waits for memory. Once
  * mn_active is up no fault maps anything, so the lock may drop between
  * chunks.
  */

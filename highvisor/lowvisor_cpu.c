@@ -363,10 +363,55 @@ void lowvisor_unmap_vcpu(struct lv_vcpu *hyp)
 {
 	mutex_lock(&lv.pgt_lock);
 	hyp_unmap_kernel(&lv.pgt, hyp, PAGE_SIZE);
-	preempt_disable();
-	__lv_hvc(LV_HVC_TLB_FLUSH_HYP, 0, 0, 0, 0);	/* every CPU's HYP TLB */
-	preempt_enable();
+	lowvisor_flush_tlb(LV_HVC_TLB_FLUSH_HYP, 0);	/* every CPU's HYP TLB */
 	mutex_unlock(&lv.pgt_lock);
+}
+
+struct lv_tlb_call {
+	u32 fn;
+	u64 vttbr;
+	int ret;	/* -ENODEV until a lowvisor made the call */
+};
+
+/* IRQs or preemption off: the call, made here if this CPU has the lowvisor. */
+static void lv_tlb_call_here(void *arg)
+{
+	struct lv_tlb_call *call = arg;
+
+	if (this_cpu_ptr(&lv_cpus)->installed)
+		call->ret = __lv_hvc(call->fn, lower_32_bits(call->vttbr),
+				     upper_32_bits(call->vttbr), 0, 0) ? -EIO : 0;
+}
+
+/*
+ * TLB maintenance, @fn one of LV_HVC_TLB_FLUSH_* (@vttbr for the VMID's):
+ * inner shareable, so any CPU's lowvisor makes it for all. This CPU's
+ * does, if it has one. It may not: on PREEMPT_RT the holder of a
+ * spinlock_t is only pinned to its CPU, and a CPU going offline gives its
+ * stub back (lv_cpu_offline) before the kernel waits for pinned tasks to
+ * leave it; or a CPU PM exit could not reinstall it. The stub would ignore
+ * the call and a guest would go on reaching freed pages, so another online
+ * CPU's lowvisor makes it. With none anywhere (shutting down) no guest
+ * runs, and a lowvisor installed later starts with an empty TLB (init.S).
+ * Process context with IRQs on (it may wait for another CPU); preemption
+ * may be off. Returns 0, or -ENODEV if no CPU has the lowvisor.
+ */
+int lowvisor_flush_tlb(u32 fn, u64 vttbr)
+{
+	struct lv_tlb_call call = { .fn = fn, .vttbr = vttbr, .ret = -ENODEV };
+	unsigned int cpu;
+
+	preempt_disable();
+	lv_tlb_call_here(&call);
+	preempt_enable();
+	for_each_online_cpu(cpu) {
+		if (call.ret != -ENODEV)
+			break;
+		smp_call_function_single(cpu, lv_tlb_call_here, &call, 1);
+	}
+	if (call.ret == -EIO)
+		pr_err_ratelimited(ARMVIRT_NAME ": the lowvisor refused TLB maintenance %u\n", fn);
+	return call.ret;
 }
 
 /*
@@ -508,6 +553,35 @@ static long lv_simulate_pm_loss_work(void *unused)
 	}
 	local_irq_restore(flags);
 	return ret;
+}
+
+/*
+ * Test hook: what a task pinned to @cpu sees once the CPU has given its
+ * stub back (going offline): TLB maintenance still made, by another CPU.
+ * In a kworker bound to @cpu; the lowvisor is reinstalled after.
+ */
+static long lv_flush_without_lowvisor_work(void *unused)
+{
+	unsigned long flags;
+	long ret;
+
+	local_irq_save(flags);
+	lv_teardown_this_cpu();
+	local_irq_restore(flags);
+	ret = lowvisor_flush_tlb(LV_HVC_TLB_FLUSH_HYP, 0);
+	local_irq_save(flags);
+	if (lv_install_this_cpu() && !ret)
+		ret = -EIO;
+	local_irq_restore(flags);
+	return ret;
+}
+
+/* Caller holds cpus_read_lock(). */
+int lowvisor_simulate_flush_without_lowvisor(unsigned int cpu)
+{
+	if (!cpu_online(cpu))
+		return -ENODEV;
+	return work_on_cpu(cpu, lv_flush_without_lowvisor_work, NULL);
 }
 
 /* Caller holds cpus_read_lock(). */

@@ -44,8 +44,12 @@ ENTRY(lv_hyp_init)
 	ldr	r0, =LV_HMAIR1
 	mcr	p15, 4, r0, c10, c2, 1		@ HMAIR1
 
-	/* Nothing from an earlier lowvisor may survive in the TLB or I-cache */
+	/*
+	 * Nothing from an earlier lowvisor may survive in the TLB or I-cache,
+	 * nor a guest's entries whose flush found no lowvisor here
+	 */
 	mcr	p15, 4, r0, c8, c7, 0		@ TLBIALLH
+	mcr	p15, 4, r0, c8, c7, 4		@ TLBIALLNSNH
 	mcr	p15, 0, r0, c7, c5, 0		@ ICIALLU
 	dsb	ish
 	isb

@@ -53,7 +53,7 @@ void armvirt_vmid_update(struct armvirt_vmid *v)
 		atomic_long_inc(&vmid_generation);
 		next_vmid = VMID_FIRST;
 		smp_call_function(vmid_leave_guest, NULL, 1);
-		__lv_hvc(LV_HVC_TLB_FLUSH_ALL, 0, 0, 0, 0);
+		lowvisor_flush_tlb(LV_HVC_TLB_FLUSH_ALL, 0);
 	}
 	v->vmid = next_vmid++;
 	smp_wmb();	/* the VMID before the generation that validates it */

@@ -1,8 +1,9 @@
 // SPDX-License-Identifier: GPL-2.0-only
 /*
  * CPUs that go offline and come back, and CPUs that lose their HYP state in
- * a low-power state, get the lowvisor back; a CPU offline while the module
- * loads or unloads is handled too.
+ * a low-power state, get the lowvisor back; TLB maintenance asked for on a
+ * CPU that has given its stub back is made by another; a CPU offline while
+ * the module loads or unloads is handled too.
  */
 #define _GNU_SOURCE
 #include <stdio.h>
@@ -39,9 +40,9 @@ int main(void)
 	int n = nr_possible_cpus(), cpu, i, good;
 	char num[16];
 
-	tap_plan(10);
+	tap_plan(12);
 	if (n < 2) {
-		for (i = 0; i < 10; i++)
+		for (i = 0; i < 12; i++)
 			tap_skip("the board has one CPU", "hotplug-check-%d", i);
 		tap_finish();
 	}
@@ -67,6 +68,19 @@ int main(void)
 	}
 	tap_eq(good, n, "cpu-pm-exit-reinstalls-after-lost-state");
 	tap_ok(everywhere("after cpu pm"), "lowvisor-everywhere-after-cpu-pm");
+
+	/*
+	 * A task pinned to a CPU going offline (a spinlock_t holder on
+	 * PREEMPT_RT) flushes after the CPU gave its stub back: another
+	 * CPU's lowvisor makes the flush (before, the stub ignored it).
+	 */
+	for (cpu = 0, good = 0; cpu < n; cpu++) {
+		snprintf(num, sizeof(num), "%d", cpu);
+		good += write_file(SIMULATE_FLUSH_DEBUGFS, num) == 0;
+	}
+	tap_eq(good, n, "tlb-flush-on-a-cpu-without-lowvisor-is-made-by-another");
+	tap_ok(everywhere("after a flush without the lowvisor"),
+	       "lowvisor-everywhere-after-flush-without-it");
 
 	/* Unload with CPU1 offline: it must come back with the stub, so a load works. */
 	cpu_set_online(1, false);

@@ -11,6 +11,7 @@
 #define ARMVIRT_DEV	"/dev/armvirt"
 #define LOWVISOR_DEBUGFS "/sys/kernel/debug/armvirt/lowvisor"
 #define SIMULATE_PM_DEBUGFS "/sys/kernel/debug/armvirt/simulate_cpu_pm_loss"
+#define SIMULATE_FLUSH_DEBUGFS "/sys/kernel/debug/armvirt/simulate_flush_without_lowvisor"
 
 /* 0, or the errno of finit_module / delete_module. */
 int module_load(const char *path);
