@@ -101,7 +101,8 @@ void armvirt_vcpu_kick_exit(void)
  * Ask @vcpu to look at its requests before it next enters its guest: wake
  * it if it sleeps, and make it leave its guest if it is in one. Paired with
  * the check run.c makes with IRQs off after setting IN_GUEST_MODE. Any
- * context: IRQs may be off.
+ * context that may take a spinlock_t (the wait queue's): IRQs may be off
+ * but on PREEMPT_RT, where no raw lock may be held either.
  */
 void armvirt_vcpu_request(struct armvirt_vcpu *vcpu, enum armvirt_request req)
 {

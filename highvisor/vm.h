@@ -11,8 +11,9 @@
  * A VM lives while its fd or any of its vCPU fds is open (armvirt_vm.ref).
  *
  * A vCPU enters its guest with preemption and IRQs off (run.c), and keeps
- * them off in the host until the guest exits; everything else here runs in
- * process context.
+ * them off in the host until the guest exits. The timers' hrtimer callbacks
+ * (timer/) and the irqfd wake-up (eventfd.c) may run in IRQ context;
+ * everything else here runs in process context.
  */
 #ifndef ARMVIRT_HIGHVISOR_VM_H
 #define ARMVIRT_HIGHVISOR_VM_H
