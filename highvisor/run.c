@@ -9,6 +9,7 @@
  * the thread may be preempted or moved to another CPU freely.
  */
 #include <linux/preempt.h>
+#include <linux/rcupdate.h>
 #include <linux/sched.h>
 #include <linux/sched/signal.h>
 #include <linux/smp.h>
@@ -164,6 +165,14 @@ static int vcpu_enter_guest(struct armvirt_vcpu *vcpu)
 		vtimer_flush_without_vgic(vcpu);
 	}
 	trace_armvirt_entry(vcpu->id, *vcpu_pc(vcpu));
+	/*
+	 * The guest runs as user space would: a quiescent state for RCU, as
+	 * KVM notes at each entry. RCU-Tasks (kprobes, ftrace on PREEMPT_RT)
+	 * counts no other: a vCPU that leaves its guest only for host
+	 * interrupts is never switched out voluntarily, and would hold its
+	 * grace periods for as long as the guest spins.
+	 */
+	rcu_note_context_switch(false);
 	ret = lowvisor_run_vcpu(hyp);
 	trace_armvirt_exit(vcpu->id, hyp->exit, hyp->hsr, *vcpu_pc(vcpu));
 	if (vgic)

@@ -3,11 +3,15 @@
  * WFI blocks the vCPU thread (no busy loop), a signal interrupts KVM_RUN
  * both while the guest sleeps in WFI and while it runs, and the guest then
  * carries on where it was (tests/guest/wfi.S). The VM's virtual count set
- * while the vCPU runs holds for it.
+ * while the vCPU runs holds for it. A guest that spins does not hold up the
+ * host's RCU-Tasks grace periods (stopping an ftrace tracer waits for one).
  */
 #define _GNU_SOURCE
 #include <errno.h>
 #include <pthread.h>
+#include <stdio.h>
+#include <sys/mount.h>
+#include <sys/stat.h>
 #include <signal.h>
 #include <stdatomic.h>
 #include <string.h>
@@ -63,6 +67,65 @@ static void set_count_meanwhile(void)
 }
 
 /*
+ * A function tracer started and stopped in a trace instance: on PREEMPT_RT
+ * kernels stopping it waits for an RCU-Tasks grace period (ftrace_shutdown()
+ * of a dynamic ftrace_ops), which every task must end by a voluntary switch
+ * or a return to user space. A vCPU thread in its guest must count as one.
+ */
+#define TRACEFS		"/sys/kernel/tracing"
+#define INSTANCE	TRACEFS "/instances/armvirt-rcu-tasks"
+#define FTRACE_WAIT_MS	20000
+
+static atomic_int ftrace_done;
+static int ftrace_err = -1;
+static double ftrace_s = -1;
+
+/* Whether this kernel has tracefs with the function tracer: mounted, an instance made. */
+static bool ftrace_instance_ready(void)
+{
+	char tracers[512];
+
+	mkdir(TRACEFS, 0755);
+	if (access(TRACEFS "/trace", F_OK))
+		mount("nodev", TRACEFS, "tracefs", 0, NULL);
+	if (read_file(TRACEFS "/available_tracers", tracers, sizeof(tracers)) <= 0 ||
+	    !strstr(tracers, "function"))
+		return false;
+	return !mkdir(INSTANCE, 0755) || errno == EEXIST;
+}
+
+static void *ftrace_toggle_thread(void *arg)
+{
+	int err;
+
+	/* one function the board never calls, or all of them for a moment */
+	write_file(INSTANCE "/set_ftrace_filter", "ksys_sync");
+	err = write_file(INSTANCE "/current_tracer", "function");
+	if (!err)
+		err = write_file(INSTANCE "/current_tracer", "nop");
+	ftrace_err = err;
+	atomic_store(&ftrace_done, 1);
+	return NULL;
+}
+
+static pthread_t ftrace_thread;
+
+/* Stop a tracer while the vCPU spins: how long it took, up to FTRACE_WAIT_MS. */
+static void stop_a_tracer_meanwhile(void)
+{
+	struct timespec t0, t1;
+	int ms;
+
+	clock_gettime(CLOCK_MONOTONIC, &t0);
+	thread_create_small_stack(&ftrace_thread, ftrace_toggle_thread, NULL);
+	for (ms = 0; ms < FTRACE_WAIT_MS && !atomic_load(&ftrace_done); ms += 10)
+		usleep(10 * 1000);
+	clock_gettime(CLOCK_MONOTONIC, &t1);
+	if (atomic_load(&ftrace_done))
+		ftrace_s = t1.tv_sec - t0.tv_sec + (t1.tv_nsec - t0.tv_nsec) / 1e9;
+}
+
+/*
  * Start KVM_RUN in a thread, wait @ms (calling @during, if any, once 50 ms
  * have passed), signal it: its CPU time meanwhile.
  */
@@ -91,7 +154,7 @@ int main(void)
 	pthread_t t;
 	double cpu;
 
-	tap_plan(12);
+	tap_plan(13);
 	if (!module_loaded("armvirt") && module_load(ARMVIRT_KO))
 		tap_bail("armvirt does not load");
 	memset(&sa, 0, sizeof(sa));
@@ -121,6 +184,18 @@ int main(void)
 	tap_ok(count_set_err == 0 && count >= COUNT_SET && count - COUNT_SET < 1ULL << 32,
 	       "virtual-count-set-while-a-vcpu-runs-holds-for-it (set %d, %#llx)", count_set_err,
 	       (unsigned long long)count);
+
+	if (ftrace_instance_ready()) {
+		run_then_signal(100, &t, stop_a_tracer_meanwhile);
+		pthread_join(ftrace_thread, NULL);	/* ends once the guest stopped, if not before */
+		rmdir(INSTANCE);
+		tap_ok(ftrace_err == 0 && ftrace_s >= 0,
+		       "a-spinning-guest-does-not-hold-up-rcu-tasks (a tracer stopped in %.1f s, %d; at most %d s)",
+		       ftrace_s, ftrace_err, FTRACE_WAIT_MS / 1000);
+	} else {
+		tap_skip("this kernel has no tracefs or no function tracer",
+			 "a-spinning-guest-does-not-hold-up-rcu-tasks");
+	}
 
 	*(volatile uint32_t *)tvm_gpa(&vm, FLAG_GPA) = 1;
 	uc = tvm_run_ucall(&vm.vcpu[0]);
