@@ -16,8 +16,6 @@
 #include <linux/eventfd.h>
 #include <linux/highmem.h>
 #include <linux/hrtimer.h>
-#include <linux/smp.h>
-#include <linux/string.h>
 #include <linux/version.h>
 #include <linux/workqueue.h>
 
@@ -28,16 +26,6 @@
 #else
 #define armvirt_kmap_local_page(page)	kmap_atomic(page)
 #define armvirt_kunmap_local(addr)	kunmap_atomic(addr)
-#endif
-
-/* 5.11 added INIT_CSD(); before, a csd is zeroed and filled by hand. */
-#ifndef INIT_CSD
-#define INIT_CSD(_csd, _func, _info)				\
-	do {							\
-		memset((_csd), 0, sizeof(*(_csd)));		\
-		(_csd)->func = (_func);				\
-		(_csd)->info = (_info);				\
-	} while (0)
 #endif
 
 /* 6.8 dropped eventfd_signal()'s count argument (always 1) and its return value. */

@@ -180,6 +180,10 @@ static int vm_mn_invalidate_start(struct mmu_notifier *mn,
 	return 0;
 }
 
+/*
+ * May run with preemption off: 5.10's and 6.1's khugepaged calls it with
+ * the PTE page still kmap_atomic()'ed (HIGHPTE). Never sleeps.
+ */
 static void vm_mn_invalidate_end(struct mmu_notifier *mn,
 				 const struct mmu_notifier_range *range)
 {
@@ -323,7 +327,9 @@ out:
 /*
  * The VMM's page behind @hva. A read fault on a writable slot still maps
  * the page writable when the VMM's own mapping already is (no copy on
- * write forced), saving the guest a second fault on its first write.
+ * write forced), saving the guest a second fault on its first write. Only
+ * with LPAE: without, ARM has no lockless lookup (HAVE_FAST_GUP), the
+ * first one fails, and a read fault maps the page read-only.
  */
 static int get_guest_page(unsigned long hva, bool write_fault, bool slot_writable,
 			  struct page **page, bool *writable)
