@@ -66,7 +66,8 @@ u64 armvirt_vttbr(struct armvirt_vm *vm)
 }
 
 /*
- * Drop every TLB entry of the VM, on every CPU. Any context but hard IRQ.
+ * Drop every TLB entry of the VM, on every CPU. Process context with IRQs
+ * on (lowvisor_flush_tlb()); preemption may be off.
  * Whoever clears stage-2 entries calls it before dropping s2.lock: a
  * concurrent invalidation of the same range would find them gone, return
  * without a flush, and let its caller free the pages while the guest still

@@ -16,6 +16,7 @@
 #include <linux/gfp.h>
 #include <linux/kernel.h>
 #include <linux/ktime.h>
+#include <linux/lockdep.h>
 #include <linux/math64.h>
 #include <linux/mm.h>
 #include <linux/mutex.h>
@@ -373,7 +374,7 @@ struct lv_tlb_call {
 	int ret;	/* -ENODEV until a lowvisor made the call */
 };
 
-/* IRQs or preemption off: the call, made here if this CPU has the lowvisor. */
+/* IRQs off: the call, made here if this CPU has the lowvisor. */
 static void lv_tlb_call_here(void *arg)
 {
 	struct lv_tlb_call *call = arg;
@@ -386,24 +387,27 @@ static void lv_tlb_call_here(void *arg)
 /*
  * TLB maintenance, @fn one of LV_HVC_TLB_FLUSH_* (@vttbr for the VMID's):
  * inner shareable, so any CPU's lowvisor makes it for all. This CPU's
- * does, if it has one. It may not: on PREEMPT_RT the holder of a
- * spinlock_t is only pinned to its CPU, and a CPU going offline gives its
- * stub back (lv_cpu_offline) before the kernel waits for pinned tasks to
- * leave it; or a CPU PM exit could not reinstall it. The stub would ignore
- * the call and a guest would go on reaching freed pages, so another online
- * CPU's lowvisor makes it. With none anywhere (shutting down) no guest
- * runs, and a lowvisor installed later starts with an empty TLB (init.S).
+ * does, if it has one. It may not: a CPU going offline gives its stub
+ * back (lv_cpu_offline) before the kernel moves the last tasks off it
+ * (pinned ones: on PREEMPT_RT, any holder of a spinlock_t; on 5.10
+ * without PREEMPT_RT, any task); or a CPU PM exit could not reinstall
+ * it. The stub would ignore the call and a guest would go on reaching
+ * freed pages, so another online CPU's lowvisor makes it. With none
+ * anywhere (shutting down) no guest runs, and a lowvisor installed later
+ * starts with an empty TLB (init.S).
  * Process context with IRQs on (it may wait for another CPU); preemption
  * may be off. Returns 0, or -ENODEV if no CPU has the lowvisor.
  */
 int lowvisor_flush_tlb(u32 fn, u64 vttbr)
 {
 	struct lv_tlb_call call = { .fn = fn, .vttbr = vttbr, .ret = -ENODEV };
+	unsigned long flags;
 	unsigned int cpu;
 
-	preempt_disable();
+	lockdep_assert_irqs_enabled();
+	local_irq_save(flags);
 	lv_tlb_call_here(&call);
-	preempt_enable();
+	local_irq_restore(flags);
 	for_each_online_cpu(cpu) {
 		if (call.ret != -ENODEV)
 			break;
@@ -565,6 +569,7 @@ static long lv_flush_without_lowvisor_work(void *unused)
 	unsigned long flags;
 	long ret;
 
+	preempt_disable();	/* no vCPU may find this CPU without its lowvisor */
 	local_irq_save(flags);
 	lv_teardown_this_cpu();
 	local_irq_restore(flags);
@@ -573,6 +578,7 @@ static long lv_flush_without_lowvisor_work(void *unused)
 	if (lv_install_this_cpu() && !ret)
 		ret = -EIO;
 	local_irq_restore(flags);
+	preempt_enable();
 	return ret;
 }
 

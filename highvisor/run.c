@@ -8,6 +8,7 @@
  * Everything a guest owns is saved at every exit, so between two entries
  * the thread may be preempted or moved to another CPU freely.
  */
+#include <linux/cpumask.h>
 #include <linux/preempt.h>
 #include <linux/rcupdate.h>
 #include <linux/sched.h>
@@ -184,6 +185,14 @@ static int vcpu_enter_guest(struct armvirt_vcpu *vcpu)
 	if (vgic)
 		vgic_signal_resamples(vcpu);
 
+	/*
+	 * A CPU going offline has given its stub back (lv_cpu_offline()):
+	 * the thread moves on before it dies. Only 5.10 without PREEMPT_RT
+	 * lets any task run there meanwhile; later kernels move off all but
+	 * pinned ones first.
+	 */
+	if (ret == -ENODEV && !cpu_active(cpu))
+		return 1;
 	if (ret) {
 		pr_err_ratelimited(ARMVIRT_NAME ": CPU%d has no lowvisor; cannot run vCPU %u\n",
 				   cpu, vcpu->id);

@@ -46,7 +46,8 @@ ENTRY(lv_hyp_init)
 
 	/*
 	 * Nothing from an earlier lowvisor may survive in the TLB or I-cache,
-	 * nor a guest's entries whose flush found no lowvisor here
+	 * nor a guest's entries from a flush this CPU missed (no lowvisor
+	 * anywhere, or powered on but offline through a broadcast)
 	 */
 	mcr	p15, 4, r0, c8, c7, 0		@ TLBIALLH
 	mcr	p15, 4, r0, c8, c7, 4		@ TLBIALLNSNH
