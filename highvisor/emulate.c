@@ -44,7 +44,7 @@
 /* HDCR (B4.1.58): PMU (TPM, TPMCR) and debug (TDA, TDOSA, TDRA): RAZ/WI, as KVM/ARM */
 #define HDCR_GUEST	(BIT(5) | BIT(6) | BIT(9) | BIT(10) | BIT(11))
 
-#define TTBCR_EAE	BIT(31)
+#define GUEST_TTBCR_EAE	BIT(31)	/* the guest's; <asm/pgtable-3level-hwdef.h> names the host's */
 #define FSR_LPAE	BIT(9)
 #define FSR_EXT_ABORT_LPAE	0x10
 #define FSR_EXT_ABORT_SHORT	0x08
@@ -216,7 +216,7 @@ void vcpu_inject_undef(struct armvirt_vcpu *vcpu)
 /* An external abort, in the format the guest's TTBCR.EAE selects. */
 static u32 external_abort_fsr(struct armvirt_vcpu *vcpu)
 {
-	if (*vcpu_cp15(vcpu, C2_TTBCR) & TTBCR_EAE)
+	if (*vcpu_cp15(vcpu, C2_TTBCR) & GUEST_TTBCR_EAE)
 		return FSR_LPAE | FSR_EXT_ABORT_LPAE;
 	return FSR_EXT_ABORT_SHORT;
 }

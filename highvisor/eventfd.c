@@ -13,9 +13,9 @@
  * injection runs in the wake-up itself, in the signaller's context (the
  * VMM's write(), vhost's worker), with that lock held and, but on
  * PREEMPT_RT, IRQs off: vgic_irq_line() takes only the vGIC's raw lock and
- * kicks with an async IPI and a wake-up (vcpu.c), nothing that sleeps but
- * the wait queue's spinlock_t on PREEMPT_RT, where this context may; no work item
- * stands between a device and its interrupt. armvirt_vm.lock serialises irqfd
+ * kicks with an async IPI and an rcuwait wake-up (vcpu.c), nothing that
+ * sleeps; no work item stands between a device and its interrupt.
+ * armvirt_vm.lock serialises irqfd
  * assign and deassign, and ioeventfd changes; the vCPUs look the
  * ioeventfds up under RCU, so a doorbell write takes no lock but the
  * eventfd's own.

@@ -34,8 +34,9 @@ int armvirt_vcpu_block(struct armvirt_vcpu *vcpu)
 {
 	if (vgic_ready(vcpu->vm))
 		vtimer_block_start(vcpu);
-	wait_event_interruptible(vcpu->wq, READ_ONCE(vcpu->requests) ||
-				 signal_pending(current) || vcpu_has_interrupt(vcpu));
+	rcuwait_wait_event(&vcpu->wait, READ_ONCE(vcpu->requests) ||
+			   signal_pending(current) || vcpu_has_interrupt(vcpu),
+			   TASK_INTERRUPTIBLE);
 	if (vgic_ready(vcpu->vm))
 		vtimer_block_end(vcpu);
 	return 1;

@@ -103,8 +103,8 @@ static int vcpu_handle_requests(struct armvirt_vcpu *vcpu)
 	clear_bit(REQ_KICK, &vcpu->requests);
 	if (test_and_clear_bit(REQ_SLEEP, &vcpu->requests) ||
 	    armvirt_vcpu_powered_off(vcpu)) {
-		if (wait_event_interruptible(vcpu->wq, !armvirt_vcpu_powered_off(vcpu) ||
-					     test_bit(REQ_RESET, &vcpu->requests))) {
+		if (rcuwait_wait_event(&vcpu->wait, !armvirt_vcpu_powered_off(vcpu) ||
+				       test_bit(REQ_RESET, &vcpu->requests), TASK_INTERRUPTIBLE)) {
 			set_bit(REQ_SLEEP, &vcpu->requests);	/* sleep again after the signal */
 			return -EINTR;
 		}

@@ -101,8 +101,8 @@ void armvirt_vcpu_kick_exit(void)
  * Ask @vcpu to look at its requests before it next enters its guest: wake
  * it if it sleeps, and make it leave its guest if it is in one. Paired with
  * the check run.c makes with IRQs off after setting IN_GUEST_MODE. Any
- * context that may take a spinlock_t (the wait queue's): IRQs may be off
- * but on PREEMPT_RT, where no raw lock may be held either.
+ * context, hard IRQ included on PREEMPT_RT: the wake-up takes no sleeping
+ * lock (rcuwait, as KVM's: the vCPU's own thread is the only waiter).
  */
 void armvirt_vcpu_request(struct armvirt_vcpu *vcpu, enum armvirt_request req)
 {
@@ -118,7 +118,7 @@ void armvirt_vcpu_request(struct armvirt_vcpu *vcpu, enum armvirt_request req)
 			smp_call_function_single_async(cpu, this_cpu_ptr(kick_csd) + cpu);
 		local_irq_restore(flags);
 	}
-	wake_up_interruptible(&vcpu->wq);
+	rcuwait_wake_up(&vcpu->wait);
 }
 
 bool armvirt_vcpu_powered_off(struct armvirt_vcpu *vcpu)
@@ -303,7 +303,7 @@ int armvirt_create_vcpu(struct armvirt_vm *vm, unsigned long id)
 	vcpu->id = id;
 	mutex_init(&vcpu->mutex);
 	spin_lock_init(&vcpu->power_lock);
-	init_waitqueue_head(&vcpu->wq);
+	rcuwait_init(&vcpu->wait);
 	vcpu->mode = OUTSIDE_GUEST_MODE;
 	vtimer_vcpu_init(vcpu);
 	ptimer_vcpu_init(vcpu);

@@ -25,7 +25,7 @@
 #include <linux/mutex.h>
 #include <linux/spinlock.h>
 #include <linux/types.h>
-#include <linux/wait.h>
+#include <linux/rcuwait.h>
 
 #include "armvirt_kvm.h"
 #include "regs.h"
@@ -139,7 +139,7 @@ struct armvirt_vcpu {
 	unsigned long irq_lines;
 	int mode;		/* enum vcpu_mode, READ_ONCE/WRITE_ONCE */
 	int cpu;		/* where it runs while IN_GUEST_MODE */
-	wait_queue_head_t wq;	/* blocked in WFI or powered off */
+	struct rcuwait wait;	/* its thread, blocked in WFI or powered off (vcpu->mutex held) */
 	spinlock_t power_lock;	/* protects the fields below */
 	bool power_off;		/* KVM_MP_STATE_STOPPED */
 	struct armvirt_reset_state reset_state;	/* with REQ_RESET */

@@ -8,8 +8,8 @@
  *
  * The registers live in struct armvirt_vcpu (ptimer_ctl, ptimer_cval),
  * written by the vCPU's thread with vcpu->mutex held, before it re-arms the
- * hrtimer; the hrtimer's callback (hard IRQ; on PREEMPT_RT the per-CPU softirq
- * thread, as the timer is not _HARD) only reads the compare value
+ * hrtimer; the hrtimer's callback (hard IRQ, on PREEMPT_RT too: _HARD, see
+ * vtimer_wakeup()) only reads the compare value
  * (a torn read of one being replaced only fires early or late a timer that
  * is about to be cancelled) and kicks.
  */
@@ -30,7 +30,7 @@
 #define CTL_ISTATUS	BIT(2)
 #define PTIMER_PPI	30
 
-/* Hard IRQ (softirq thread on RT). Early (see vtimer_wakeup()): wait for the rest. */
+/* Hard IRQ. Early (see vtimer_wakeup()): wait for the rest. */
 static enum hrtimer_restart ptimer_expired(struct hrtimer *t)
 {
 	struct armvirt_vcpu *vcpu = container_of(t, struct armvirt_vcpu, ptimer_hrtimer);
@@ -52,7 +52,7 @@ static enum hrtimer_restart ptimer_expired(struct hrtimer *t)
 void ptimer_vcpu_init(struct armvirt_vcpu *vcpu)
 {
 	armvirt_hrtimer_setup(&vcpu->ptimer_hrtimer, ptimer_expired, CLOCK_MONOTONIC,
-			      HRTIMER_MODE_REL);
+			      HRTIMER_MODE_REL_HARD);
 }
 
 static bool ptimer_expired_now(struct armvirt_vcpu *vcpu)
@@ -73,7 +73,7 @@ static void ptimer_rearm(struct armvirt_vcpu *vcpu)
 	if ((vcpu->ptimer_ctl & (CTL_ENABLE | CTL_IMASK)) != CTL_ENABLE)
 		return;
 	hrtimer_start(&vcpu->ptimer_hrtimer,
-		      vtimer_delay(vtimer_host_counter(), vcpu->ptimer_cval), HRTIMER_MODE_REL);
+		      vtimer_delay(vtimer_host_counter(), vcpu->ptimer_cval), HRTIMER_MODE_REL_HARD);
 }
 
 /* Before entry, IRQs off: the line of PPI 30. */

@@ -58,10 +58,11 @@ static u64 vtimer_guest_count(struct armvirt_vcpu *vcpu)
 }
 
 /*
- * Hard IRQ (on PREEMPT_RT the per-CPU softirq thread: the timer is not
- * _HARD, so that wake_up() may take its sleeping lock). CLOCK_MONOTONIC and
- * the counter do not run exactly together
- * (NTP slews the former): an hrtimer may expire a little before the counter
+ * Hard IRQ, on PREEMPT_RT too (_HARD, as KVM's: else the lowest real-time
+ * thread, ktimers, would run it, and any real-time task below the vCPU's
+ * would hold back its wake-up; the rcuwait wake-up takes no sleeping lock).
+ * CLOCK_MONOTONIC and the counter do not run exactly together (NTP slews
+ * the former): an hrtimer may expire a little before the counter
  * reaches the compare value, and the vCPU, finding no interrupt, would sleep
  * on with nothing left to wake it. Then wait for the rest, as KVM did. The
  * vCPU is blocked in WFI meanwhile: its timer registers do not change.
@@ -75,13 +76,14 @@ static enum hrtimer_restart vtimer_wakeup(struct hrtimer *t)
 		hrtimer_forward_now(t, vtimer_delay(now, cval));
 		return HRTIMER_RESTART;
 	}
-	wake_up_interruptible(&vcpu->wq);
+	rcuwait_wake_up(&vcpu->wait);
 	return HRTIMER_NORESTART;
 }
 
 void vtimer_vcpu_init(struct armvirt_vcpu *vcpu)
 {
-	armvirt_hrtimer_setup(&vcpu->wfi_timer, vtimer_wakeup, CLOCK_MONOTONIC, HRTIMER_MODE_REL);
+	armvirt_hrtimer_setup(&vcpu->wfi_timer, vtimer_wakeup, CLOCK_MONOTONIC,
+			      HRTIMER_MODE_REL_HARD);
 }
 
 bool vtimer_should_fire(struct armvirt_vcpu *vcpu)
@@ -135,7 +137,7 @@ void vtimer_block_start(struct armvirt_vcpu *vcpu)
 		return;
 	hrtimer_start(&vcpu->wfi_timer,
 		      vtimer_delay(vtimer_guest_count(vcpu), vcpu->hyp->ctxt.timer.cntv_cval),
-		      HRTIMER_MODE_REL);
+		      HRTIMER_MODE_REL_HARD);
 }
 
 void vtimer_block_end(struct armvirt_vcpu *vcpu)

@@ -3,8 +3,7 @@
  * The guest's virtual timer (ARM ARM B8): its registers are switched with
  * the guest (lowvisor), its interrupt (PPI 27) is a level the vGIC
  * delivers, and a host hrtimer wakes a vCPU that waits for it in WFI.
- * All of it runs in the vCPU's thread but the hrtimer's callback (hard IRQ,
- * or the timer softirq's thread on PREEMPT_RT).
+ * All of it runs in the vCPU's thread but the hrtimer's callback (hard IRQ).
  */
 #ifndef ARMVIRT_TIMER_VTIMER_H
 #define ARMVIRT_TIMER_VTIMER_H
