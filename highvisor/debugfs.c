@@ -83,8 +83,9 @@ static int bench_hvc_show(struct seq_file *m, void *unused)
 }
 DEFINE_SHOW_ATTRIBUTE(bench_hvc);
 
-static ssize_t simulate_pm_write(struct file *file, const char __user *ubuf,
-				 size_t count, loff_t *ppos)
+/* A simulation on the CPU whose number was written, CPUs held online. */
+static ssize_t simulate_on_cpu(const char __user *ubuf, size_t count,
+			       int (*simulate)(unsigned int cpu))
 {
 	unsigned int cpu;
 	int ret;
@@ -95,26 +96,21 @@ static ssize_t simulate_pm_write(struct file *file, const char __user *ubuf,
 	if (cpu >= nr_cpu_ids)
 		return -EINVAL;
 	cpus_read_lock();
-	ret = lowvisor_simulate_pm_loss(cpu);
+	ret = simulate(cpu);
 	cpus_read_unlock();
 	return ret ? ret : count;
+}
+
+static ssize_t simulate_pm_write(struct file *file, const char __user *ubuf,
+				 size_t count, loff_t *ppos)
+{
+	return simulate_on_cpu(ubuf, count, lowvisor_simulate_pm_loss);
 }
 
 static ssize_t simulate_flush_write(struct file *file, const char __user *ubuf,
 				    size_t count, loff_t *ppos)
 {
-	unsigned int cpu;
-	int ret;
-
-	ret = kstrtouint_from_user(ubuf, count, 0, &cpu);
-	if (ret)
-		return ret;
-	if (cpu >= nr_cpu_ids)
-		return -EINVAL;
-	cpus_read_lock();
-	ret = lowvisor_simulate_flush_without_lowvisor(cpu);
-	cpus_read_unlock();
-	return ret ? ret : count;
+	return simulate_on_cpu(ubuf, count, lowvisor_simulate_flush_without_lowvisor);
 }
 
 static ssize_t hyp_panic_write(struct file *file, const char __user *ubuf,

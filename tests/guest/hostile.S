@@ -268,19 +268,7 @@ case_net_vhost_broken:
 	str	r0, [r10, #R_QUEUE_NOTIFY]	@ the kick that starts vhost
 	mrc	p15, 0, r7, c14, c0, 0		@ CNTFRQ: counter ticks a second
 	lsl	r7, r7, #1			@ 2 s
-	bl	counter_now
-	mov	r8, r0
-1:	ldr	r0, [r10, #R_INT_STATUS]
-	and	r0, r0, #1
-	cmp	r0, #0
-	bne	2f
-	bl	counter_now
-	sub	r0, r0, r8
-	cmp	r0, r7
-	blo	1b
-	mov	r0, #0
-2:	ldr	r12, =BLK_STATUS
-	strb	r0, [r12]
+	bl	int_status_to_blk
 	mov	r0, #0
 	str	r0, [r10, #R_QUEUE_SEL]
 	mov	r0, #4
@@ -372,18 +360,7 @@ case_event_idx_late:
 	cmp	r0, r7
 	blo	1b
 	b	report
-2:	bl	counter_now
-	mov	r8, r0
-3:	ldr	r0, [r10, #R_INT_STATUS]	@ then its interrupt, for up to 1 s
-	ands	r0, r0, #1
-	bne	4f
-	bl	counter_now
-	sub	r0, r0, r8
-	cmp	r0, r7
-	blo	3b
-	mov	r0, #0
-4:	ldr	r12, =BLK_STATUS
-	strb	r0, [r12]
+2:	bl	int_status_to_blk		@ then its interrupt, for up to 1 s
 	b	report
 
 /*
@@ -430,6 +407,27 @@ big_chain:
 	ldr	r6, =TXQ_USED
 	ldr	r5, =3000
 	b	wait_used
+
+/*
+ * Wait up to r7 counter ticks for bit 0 of InterruptStatus of the device
+ * at r10; store it (0 or 1) as the block status byte. Clobbers r0, r1, r8,
+ * r12.
+ */
+int_status_to_blk:
+	push	{lr}
+	bl	counter_now
+	mov	r8, r0
+1:	ldr	r0, [r10, #R_INT_STATUS]
+	ands	r0, r0, #1
+	bne	2f
+	bl	counter_now
+	sub	r0, r0, r8
+	cmp	r0, r7
+	blo	1b
+	mov	r0, #0
+2:	ldr	r12, =BLK_STATUS
+	strb	r0, [r12]
+	pop	{pc}
 
 /* r0 = the virtual counter's low 32 bits (r1 its high ones). */
 counter_now:
