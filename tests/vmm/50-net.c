@@ -225,7 +225,11 @@ static void test_offloads(const char *vhost)
 	tap_ok(mean > OFF_LONGEST_PLAIN_FRAME,
 	       "vhost-%s-guest-sends-segments-longer-than-a-frame (mean %lld: %s sent)",
 	       vhost, mean, counted ? diag : "no counters");
-	if (!on) {
+	if (!on && access("/proc/self/io", F_OK)) {
+		/* the debug kernel's (no CONFIG_TASK_IO_ACCOUNTING) */
+		tap_skip("this kernel counts no task's I/O (/proc/PID/io)",
+			 "vhost-off-the-vmm-writes-what-the-guest-sends");
+	} else if (!on) {
 		tap_ok(w0 >= 0 && w1 - w0 >= OFF_SENT_BYTES,
 		       "vhost-off-the-vmm-writes-what-the-guest-sends (%lld bytes)", w1 - w0);
 	} else if (!have) {
