@@ -38,6 +38,15 @@ static void on_signal(int sig)
 {
 }
 
+/* This thread's scheduling policy (what a later fork or thread inherits). */
+static void sched_set(int policy, int prio)
+{
+	struct sched_param sp = { .sched_priority = prio };
+
+	if (sched_setscheduler(0, policy, &sp))
+		tap_diag("sched_setscheduler(%d, %d): %s", policy, prio, strerror(errno));
+}
+
 static void *run_vcpu0(void *arg)
 {
 	struct vm_run *r = arg;
@@ -137,6 +146,12 @@ int main(void)
 
 	start(&a, 0);
 	start(&b, 0);
+	/*
+	 * Real-time while it moves the thread: four spinning vCPU threads on
+	 * two CPUs would otherwise delay each of its wake-ups by their time
+	 * slices (a loaded debug board made 6 moves in the guests' run).
+	 */
+	sched_set(SCHED_FIFO, 1);
 	while (atomic_load(&a.running0) || atomic_load(&b.running0)) {
 		if (atomic_load(&a.running0) && atomic_load(&a.tid0)) {
 			CPU_ZERO(&cpus);
@@ -145,6 +160,7 @@ int main(void)
 		}
 		usleep(2000);
 	}
+	sched_set(SCHED_OTHER, 0);
 	finish(&a);
 	finish(&b);
 	check(&a, "vm-a");
