@@ -334,7 +334,7 @@ case_break_1000_times:
  * 19: a block read made available, then, after FEATURES_OK, DriverFeatures
  * rewritten to accept EVENT_IDX, with used_event far ahead: the device must
  * keep the features it was given and interrupt. Reports InterruptStatus's
- * bit 0, waited for up to 1 s once the read is used, as blk=.
+ * bit 0, waited for up to 5 s once the read is used, as blk=.
  */
 case_event_idx_late:
 	bl	blk_std
@@ -350,9 +350,10 @@ case_event_idx_late:
 	str	r0, [r10, #R_QUEUE_NOTIFY]
 	ldr	r6, =USED
 	mrc	p15, 0, r7, c14, c0, 0		@ CNTFRQ: counter ticks a second
+	add	r7, r7, r7, lsl #2		@ 5 s: room for a loaded board
 	bl	counter_now
 	mov	r8, r0
-1:	ldrh	r0, [r6, #2]			@ the read used, for up to 1 s
+1:	ldrh	r0, [r6, #2]			@ the read used, for up to 5 s
 	cmp	r0, #0
 	bne	2f
 	bl	counter_now
@@ -360,7 +361,7 @@ case_event_idx_late:
 	cmp	r0, r7
 	blo	1b
 	b	report
-2:	bl	int_status_to_blk		@ then its interrupt, for up to 1 s
+2:	bl	int_status_to_blk		@ then its interrupt, for up to 5 s
 	b	report
 
 /*
