@@ -156,6 +156,23 @@ static long long vmm_wchar(pid_t pid)
 }
 
 /*
+ * The same once it reaches @want or stays short for 5 s: the board can
+ * have a frame before the VMM's write that carried it has returned and
+ * been counted (all-6.1-rt-armmp-vmm once read 16 KiB short).
+ */
+static long long vmm_wchar_reaching(pid_t pid, long long want)
+{
+	long long w = vmm_wchar(pid);
+	int i;
+
+	for (i = 0; i < 50 && w >= 0 && w < want; i++) {
+		usleep(100 * 1000);
+		w = vmm_wchar(pid);
+	}
+	return w;
+}
+
+/*
  * 4 MiB from the board to the guest, then 4 MiB from the guest to the
  * board, over TCP (busybox httpd and wget), with vhost-net (@vhost "on",
  * where the board has it) or without ("off"): both arrive intact; the
@@ -194,7 +211,7 @@ static void test_offloads(const char *vhost)
 	vmm_exits_read(g.pid, &e0);
 	shell_first_word("wget -q -O - http://10.0.5.15:8080/f | md5sum", fetched);
 	vmm_exits_read(g.pid, &e1);
-	w1 = vmm_wchar(g.pid);
+	w1 = on ? vmm_wchar(g.pid) : vmm_wchar_reaching(g.pid, w0 + OFF_SENT_BYTES);
 	system("touch /tmp/bw/done");
 	if (!tap_eq(guest_finish(&g, RUN_TIMEOUT_S), 0, "vhost-%s-offload-guest-exits-0", vhost))
 		guest_diag_tail(&g, 2000);
