@@ -65,6 +65,7 @@ struct lowvisor_cpu_state {
 
 int lowvisor_get_state(unsigned int cpu, struct lowvisor_cpu_state *st);
 const char *lowvisor_vectors_predictor(u32 vectors);
+/* test hooks (debugfs); caller holds cpus_read_lock() */
 int lowvisor_simulate_pm_loss(unsigned int cpu);
 int lowvisor_simulate_flush_without_lowvisor(unsigned int cpu);
 int lowvisor_flush_tlb(u32 fn, u64 vttbr);

@@ -582,18 +582,20 @@ static long lv_flush_without_lowvisor_work(void *unused)
 	return ret;
 }
 
-/* Caller holds cpus_read_lock(). */
-int lowvisor_simulate_flush_without_lowvisor(unsigned int cpu)
+/* A test hook's work in a kworker bound to @cpu. Caller holds cpus_read_lock(). */
+static int lv_simulate_on(unsigned int cpu, long (*work)(void *))
 {
 	if (!cpu_online(cpu))
 		return -ENODEV;
-	return work_on_cpu(cpu, lv_flush_without_lowvisor_work, NULL);
+	return work_on_cpu(cpu, work, NULL);
 }
 
-/* Caller holds cpus_read_lock(). */
+int lowvisor_simulate_flush_without_lowvisor(unsigned int cpu)
+{
+	return lv_simulate_on(cpu, lv_flush_without_lowvisor_work);
+}
+
 int lowvisor_simulate_pm_loss(unsigned int cpu)
 {
-	if (!cpu_online(cpu))
-		return -ENODEV;
-	return work_on_cpu(cpu, lv_simulate_pm_loss_work, NULL);
+	return lv_simulate_on(cpu, lv_simulate_pm_loss_work);
 }

@@ -8,7 +8,7 @@
  *
  * The registers live in struct armvirt_vcpu (ptimer_ctl, ptimer_cval),
  * written by the vCPU's thread with vcpu->mutex held, before it re-arms the
- * hrtimer; the hrtimer's callback (hard IRQ, on PREEMPT_RT too: _HARD, see
+ * hrtimer; the hrtimer's callback (hard IRQ, on PREEMPT_RT too: see
  * vtimer_wakeup()) only reads the compare value
  * (a torn read of one being replaced only fires early or late a timer that
  * is about to be cancelled) and kicks.
@@ -52,7 +52,7 @@ static enum hrtimer_restart ptimer_expired(struct hrtimer *t)
 void ptimer_vcpu_init(struct armvirt_vcpu *vcpu)
 {
 	armvirt_hrtimer_setup(&vcpu->ptimer_hrtimer, ptimer_expired, CLOCK_MONOTONIC,
-			      HRTIMER_MODE_REL_HARD);
+			      VTIMER_HRTIMER_MODE);
 }
 
 static bool ptimer_expired_now(struct armvirt_vcpu *vcpu)
@@ -73,7 +73,7 @@ static void ptimer_rearm(struct armvirt_vcpu *vcpu)
 	if ((vcpu->ptimer_ctl & (CTL_ENABLE | CTL_IMASK)) != CTL_ENABLE)
 		return;
 	hrtimer_start(&vcpu->ptimer_hrtimer,
-		      vtimer_delay(vtimer_host_counter(), vcpu->ptimer_cval), HRTIMER_MODE_REL_HARD);
+		      vtimer_delay(vtimer_host_counter(), vcpu->ptimer_cval), VTIMER_HRTIMER_MODE);
 }
 
 /* Before entry, IRQs off: the line of PPI 30. */

@@ -58,9 +58,10 @@ static u64 vtimer_guest_count(struct armvirt_vcpu *vcpu)
 }
 
 /*
- * Hard IRQ, on PREEMPT_RT too (_HARD, as KVM's: else the lowest real-time
- * thread, ktimers, would run it, and any real-time task below the vCPU's
- * would hold back its wake-up; the rcuwait wake-up takes no sleeping lock).
+ * Hard IRQ, on PREEMPT_RT too (VTIMER_HRTIMER_MODE, as KVM's: else the
+ * lowest real-time thread, ktimers, would run it, and any real-time task
+ * below the vCPU's would hold back its wake-up; the rcuwait wake-up takes
+ * no sleeping lock).
  * CLOCK_MONOTONIC and the counter do not run exactly together (NTP slews
  * the former): an hrtimer may expire a little before the counter
  * reaches the compare value, and the vCPU, finding no interrupt, would sleep
@@ -83,7 +84,7 @@ static enum hrtimer_restart vtimer_wakeup(struct hrtimer *t)
 void vtimer_vcpu_init(struct armvirt_vcpu *vcpu)
 {
 	armvirt_hrtimer_setup(&vcpu->wfi_timer, vtimer_wakeup, CLOCK_MONOTONIC,
-			      HRTIMER_MODE_REL_HARD);
+			      VTIMER_HRTIMER_MODE);
 }
 
 bool vtimer_should_fire(struct armvirt_vcpu *vcpu)
@@ -137,7 +138,7 @@ void vtimer_block_start(struct armvirt_vcpu *vcpu)
 		return;
 	hrtimer_start(&vcpu->wfi_timer,
 		      vtimer_delay(vtimer_guest_count(vcpu), vcpu->hyp->ctxt.timer.cntv_cval),
-		      HRTIMER_MODE_REL_HARD);
+		      VTIMER_HRTIMER_MODE);
 }
 
 void vtimer_block_end(struct armvirt_vcpu *vcpu)

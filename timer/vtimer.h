@@ -8,8 +8,16 @@
 #ifndef ARMVIRT_TIMER_VTIMER_H
 #define ARMVIRT_TIMER_VTIMER_H
 
+#include <linux/hrtimer.h>
 #include <linux/ktime.h>
 #include <linux/types.h>
+
+/*
+ * Both timers' hrtimers, at setup and at every start: they expire in hard
+ * IRQ on PREEMPT_RT too (not in ktimersd, below any real-time vCPU), and
+ * hrtimer_start() warns on RT if its mode differs from the setup's.
+ */
+#define VTIMER_HRTIMER_MODE	HRTIMER_MODE_REL_HARD
 
 struct armvirt_vcpu;
 
