@@ -131,12 +131,20 @@ bool armvirt_vcpu_powered_off(struct armvirt_vcpu *vcpu)
 	return off;
 }
 
-void armvirt_vcpu_set_power_off(struct armvirt_vcpu *vcpu, bool off)
+/* @drop_cpu_on: a guest's CPU_ON not applied yet is forgotten, atomically. */
+static void set_power(struct armvirt_vcpu *vcpu, bool off, bool drop_cpu_on)
 {
 	spin_lock(&vcpu->power_lock);
+	if (drop_cpu_on)
+		clear_bit(REQ_RESET, &vcpu->requests);
 	vcpu->power_off = off;
 	spin_unlock(&vcpu->power_lock);
 	armvirt_vcpu_request(vcpu, off ? REQ_SLEEP : REQ_KICK);
+}
+
+void armvirt_vcpu_set_power_off(struct armvirt_vcpu *vcpu, bool off)
+{
+	set_power(vcpu, off, false);
 }
 
 /* KVM_ARM_VCPU_INIT: the target must be this host's; features are checked as KVM did. */
@@ -174,7 +182,13 @@ static int vcpu_init(struct armvirt_vcpu *vcpu, const struct kvm_vcpu_init *init
 	vcpu->hyp->ctxt.timer.cntvoff = vcpu->vm->cntvoff;
 	ptimer_write(vcpu, PTIMER_CTL, 0);
 	vcpu->mmio_pending = false;
-	armvirt_vcpu_set_power_off(vcpu, test_bit(KVM_ARM_VCPU_POWER_OFF, &vcpu->features));
+	/*
+	 * A guest's CPU_ON of this vCPU made before the reset is undone by it:
+	 * its entry point, applied at the next KVM_RUN, would override the
+	 * registers the VMM sets after the reset. One made after it
+	 * (power_lock orders the two) turns the reset vCPU on.
+	 */
+	set_power(vcpu, test_bit(KVM_ARM_VCPU_POWER_OFF, &vcpu->features), true);
 	/* Last: another vCPU's PSCI call may then find this one, reset. */
 	smp_store_release(&vcpu->initialized, true);
 	return 0;

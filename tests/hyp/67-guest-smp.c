@@ -2,8 +2,9 @@
 /*
  * Two VMs of two vCPUs each running at once (tests/guest/smp.S: PSCI
  * CPU_ON, CPU_OFF, AFFINITY_INFO), one vCPU thread moved between host CPUs
- * all along, then a VMM killed with SIGKILL while its guest runs, after
- * which the module unloads.
+ * all along; a VMM's reset of a vCPU that overtakes the guest's CPU_ON of
+ * it; then a VMM killed with SIGKILL while its guest runs, after which the
+ * module unloads.
  */
 #define _GNU_SOURCE
 #include <errno.h>
@@ -11,7 +12,10 @@
 #include <sched.h>
 #include <signal.h>
 #include <stdatomic.h>
+#include <stdbool.h>
 #include <string.h>
+#include <time.h>
+#include <sys/ioctl.h>
 #include <sys/syscall.h>
 #include <sys/wait.h>
 #include <unistd.h>
@@ -110,6 +114,56 @@ static void check(struct vm_run *r, const char *vm)
 	tap_eq(r->err1, EINTR, "%s-powered-off-vcpu-sleeps-until-a-signal", vm);
 }
 
+static void *run_vcpu1_ucall(void *arg)
+{
+	struct vm_run *r = arg;
+
+	r->last = tvm_run_ucall(&r->vm.vcpu[1]);
+	return NULL;
+}
+
+/*
+ * The VMM resets vCPU 1 (KVM_ARM_VCPU_INIT) after the guest's CPU_ON for
+ * it, before the vCPU ran: the registers the VMM sets next are what it
+ * runs, not the CPU_ON's entry point (secondary, which would count, then
+ * sleep powered off). Started at _start with r0 = 0, vCPU 1's own CPU_ON
+ * of itself reports INVALID_PARAMETERS (-2).
+ */
+static void init_overtakes_cpu_on(void)
+{
+	struct kvm_mp_state on = { .mp_state = KVM_MP_STATE_RUNNABLE };
+	struct kvm_vcpu_init init;
+	struct timespec until;
+	static struct vm_run r;
+	bool reset = false;
+
+	if (tvm_create(&r.vm, "smp", 1 << 20, 2))
+		tap_bail("cannot create a 2-vCPU VM");
+	tvm_set_core_reg(&r.vm.vcpu[0], 0, 1);	/* vCPU 0 spins after its reports */
+	if (tvm_next_value(&r.vm.vcpu[0], "cpu-on") == 0 &&
+	    !ioctl(r.vm.vm_fd, KVM_ARM_PREFERRED_TARGET, &init)) {
+		init.features[0] = 1U << KVM_ARM_VCPU_PSCI_0_2 | 1U << KVM_ARM_VCPU_POWER_OFF;
+		reset = !ioctl(r.vm.vcpu[1].fd, KVM_ARM_VCPU_INIT, &init) &&
+			!ioctl(r.vm.vcpu[1].fd, KVM_SET_MP_STATE, &on);
+	}
+	if (!reset)
+		tap_diag("the reset of vCPU 1: %s", strerror(errno));
+	tvm_set_core_reg(&r.vm.vcpu[1], 15, GUEST_RAM_BASE);
+	tvm_set_core_reg(&r.vm.vcpu[1], 0, 0);
+	thread_create_small_stack(&r.thread[1], run_vcpu1_ucall, &r);
+	clock_gettime(CLOCK_REALTIME, &until);
+	until.tv_sec += 20;
+	if (pthread_timedjoin_np(r.thread[1], NULL, &until)) {
+		tap_diag("vCPU 1 made no report in 20 s (asleep after CPU_OFF?)");
+		pthread_kill(r.thread[1], SIGUSR1);
+		pthread_join(r.thread[1], NULL);
+	}
+	tap_ok(reset && r.last.kind == UC_VALUE && r.last.value == (uint32_t)-2,
+	       "vcpu-init-after-a-guest-cpu-on-runs-the-vmm-registers (report %d %#x)",
+	       r.last.kind, r.last.value);
+	tvm_destroy(&r.vm);
+}
+
 /* The child VMM: a 2-vCPU guest spinning forever; tells the parent when it runs. */
 static void child_vmm(int ready_fd)
 {
@@ -137,7 +191,7 @@ int main(void)
 	pid_t pid;
 	char c;
 
-	tap_plan(12);
+	tap_plan(13);
 	if (!module_loaded("armvirt") && module_load(ARMVIRT_KO))
 		tap_bail("armvirt does not load");
 	memset(&sa, 0, sizeof(sa));
@@ -168,6 +222,7 @@ int main(void)
 	tap_ok(moves >= 10, "a-vcpu-thread-was-moved-between-cpus-while-running (%d times)", moves);
 	tvm_destroy(&a.vm);
 	tvm_destroy(&b.vm);
+	init_overtakes_cpu_on();
 
 	if (pipe(pipefd))
 		tap_bail("pipe");
