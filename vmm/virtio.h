@@ -149,6 +149,11 @@ void virtq_notify(struct virtq *vq, uint16_t old_used);
  */
 void virtq_serve(struct virtq *vq,
 		 uint32_t (*serve)(struct virtio_mmio *vdev, struct virtq_chain *c));
+/*
+ * As if the driver notified @vq: its ioeventfd is signalled, and whoever
+ * serves it (the I/O thread, or vhost-net) looks at it. Any thread.
+ */
+void virtq_kick_again(struct virtq *vq);
 /* Wait until no request of the device is in flight (ops->quiesce), if it can have any. */
 void virtio_mmio_quiesce(struct virtio_mmio *vdev);
 /* Interrupt the driver: used buffers are there. Device lock held. */

@@ -110,6 +110,7 @@ struct virtio_blk {
 	const char *path;
 	struct vmm_disk *disk;		/* its entry in vmm->disks */
 	struct virtio_blk_config config;
+	uint64_t sectors;		/* the image's: what a request may reach */
 	struct virtio_dev_ops ops;
 
 	/* under vdev->lock */
@@ -168,11 +169,11 @@ static uint8_t blk_rw(struct virtio_blk *b, struct virtq_chain *c, uint64_t sect
 	/* out: after the header; in: before the status byte */
 	const struct iovec *iov = write ? c->out + 1 : c->in;
 	int i, n = write ? c->nr_out - 1 : c->nr_in - 1;
-	uint64_t disk_bytes = b->config.capacity * SECTOR_SIZE, offset, len = 0;
+	uint64_t disk_bytes = b->sectors * SECTOR_SIZE, offset, len = 0;
 	ssize_t done;
 
 	/* a sector past the end, not one whose offset wraps around to the start */
-	if (sector > b->config.capacity)
+	if (sector > b->sectors)
 		return VIRTIO_BLK_S_IOERR;
 	offset = sector * SECTOR_SIZE;
 	/* at most VIRTQ_MAX_SEGS buffers of at most 4 GiB: no overflow */
@@ -253,8 +254,12 @@ static void blk_take(struct virtio_blk *b, struct virtq *vq)
 	struct blk_queue *q = &b->queues[vq->index];
 	struct blk_req *r;
 
+	if (b->quiescing) {
+		q->starved = true;	/* kicked again when the quiesce ends */
+		return;
+	}
 	q->starved = false;
-	while (!b->quiescing) {
+	for (;;) {
 		r = b->free;
 		if (!r) {
 			q->starved = true;	/* blk_complete() takes the rest */
@@ -344,16 +349,43 @@ static void *blk_worker(void *arg)
 
 /*
  * No request in flight, none taken meanwhile; vdev->lock held, dropped
- * while waiting (so that the workers can return theirs).
+ * while waiting (so that the workers can return theirs). A queue refused
+ * meanwhile (a kick, or a slot freed while it waited for one) is kicked
+ * again at the end, for the I/O thread to serve once the caller is done:
+ * a driver whose ring is full, or whose EVENT_IDX says it was heard,
+ * would not kick again.
  */
 static void blk_quiesce(struct virtio_mmio *vdev)
 {
 	struct virtio_blk *b = vdev->dev;
+	int i;
 
 	b->quiescing++;
 	while (b->in_flight)
 		pthread_cond_wait(&b->idle, &vdev->lock);
-	b->quiescing--;
+	if (--b->quiescing)
+		return;
+	for (i = 0; i < vdev->ops->nr_queues; i++)
+		if (b->queues[i].starved)
+			virtq_kick_again(&vdev->vq[i]);
+}
+
+/*
+ * After the transport loaded the config space: the capacity the guest's
+ * driver was told must be this image's (a forged stream's would be the
+ * driver's only; requests are bounded by the image, b->sectors).
+ */
+static int blk_load(struct virtio_mmio *vdev, struct scur *c)
+{
+	struct virtio_blk *b = vdev->dev;
+	uint64_t told = b->config.capacity;
+
+	b->config.capacity = b->sectors;
+	if (told == b->sectors)
+		return 0;
+	vmm_err("disk %s: the state is of a disk of %llu sectors, this one has %llu", b->path,
+		(unsigned long long)told, (unsigned long long)b->sectors);
+	return -1;
 }
 
 /* The queue was reset: chains returned after it belong to no notification. */
@@ -485,10 +517,11 @@ struct mmio_dev *virtio_blk_create(struct vmm *vmm, const struct vmm_disk_config
 		vmm_err("disk %s: smaller than one sector", path);
 		goto fail;
 	}
-	b->config.capacity = (uint64_t)st.st_size / SECTOR_SIZE;
+	b->sectors = (uint64_t)st.st_size / SECTOR_SIZE;
+	b->config.capacity = b->sectors;
 	b->config.seg_max = BLK_SEG_MAX;
 	b->config.num_queues = (uint16_t)nr_queues;
-	if (blk_register_disk(vmm, b, b->config.capacity * SECTOR_SIZE))
+	if (blk_register_disk(vmm, b, b->sectors * SECTOR_SIZE))
 		goto fail;
 	if (blk_start_workers(b)) {
 		vmm_err("disk %s: cannot start its workers", path);
@@ -501,6 +534,7 @@ struct mmio_dev *virtio_blk_create(struct vmm *vmm, const struct vmm_disk_config
 			    (nr_queues > 1 ? 1ULL << VIRTIO_BLK_F_MQ : 0),
 		.nr_queues = nr_queues, .config = &b->config, .config_size = sizeof(b->config),
 		.queue_notify = blk_notify, .reset = blk_reset, .quiesce = blk_quiesce,
+		.load = blk_load,
 		.destroy = blk_destroy,
 	};
 	v = virtio_mmio_create(vmm, "virtio-blk", &b->ops, b);

@@ -146,6 +146,9 @@ void virtio_mmio_broken(struct virtio_mmio *v, const char *why, ...)
 
 static void queue_set_ready(struct virtio_mmio *v, struct virtq *vq, uint32_t val)
 {
+	/* ready again: nothing to set up (going back to index 0 would serve all again) */
+	if (val && vq->ready)
+		return;
 	/* a request in flight would be returned into the rings changed here */
 	quiesce_locked(v);
 	if (!val) {
@@ -289,6 +292,14 @@ void virtio_notify_used(struct virtio_mmio *v)
 	virtio_signal(v);
 }
 
+void virtq_kick_again(struct virtq *vq)
+{
+	uint64_t one = 1;
+
+	if (write(vq->notify_fd, &one, sizeof(one)) != sizeof(one))
+		vmm_err("%s: cannot notify queue %d again", vq->vdev->mmio.name, vq->index);
+}
+
 /* A queue's ioeventfd fired (I/O thread). */
 static void queue_kicked(int fd, void *opaque)
 {
@@ -427,6 +438,7 @@ static int virtio_mmio_load(struct mmio_dev *dev, struct scur *c)
 	}
 	if (size)
 		memcpy(v->ops->config, config, size);
+	why = "the device's own state";
 	if (v->ops->load ? v->ops->load(v, c) : 0)
 		goto bad;
 	if ((v->status & STATUS_FEATURES_OK) && v->ops->features_set)

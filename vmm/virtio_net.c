@@ -289,15 +289,6 @@ static void net_watch(struct virtio_net *n, bool on)
 	io_watch_pause(n->tap_fd, !on);
 }
 
-/* A kick the I/O thread read before its watch went off: vhost's turn to see it. */
-static void vhost_pass_kick(struct virtq *vq)
-{
-	uint64_t one = 1;
-
-	if (write(vq->notify_fd, &one, sizeof(one)) != sizeof(one))
-		vmm_err("virtio-net: cannot pass a kick to vhost-net");
-}
-
 /*
  * Hand both queues to vhost, if they are ready and no dirty log is on:
  * true if it serves them now. A failure is told once, and the VMM serves
@@ -321,8 +312,9 @@ static bool vhost_take_queues(struct virtio_net *n)
 	n->vhost_running = true;
 	vdev->int_status |= VIRTIO_INT_USED;	/* vhost interrupts unseen */
 	net_watch(n, false);
+	/* kicks the I/O thread read before its watch went off: vhost's to see */
 	for (i = 0; i < vdev->ops->nr_queues; i++)
-		vhost_pass_kick(&vdev->vq[i]);
+		virtq_kick_again(&vdev->vq[i]);
 	return true;
 }
 
@@ -346,7 +338,7 @@ static void net_notify(struct virtio_mmio *vdev, struct virtq *vq)
 		if (__atomic_load_n(&vdev->vmm->dirty_logging, __ATOMIC_ACQUIRE)) {
 			net_quiesce(vdev);	/* a migration began: the VMM's turn */
 		} else {
-			vhost_pass_kick(vq);
+			virtq_kick_again(vq);	/* read just before the watch went off */
 			return;
 		}
 	} else if (vhost_take_queues(n)) {

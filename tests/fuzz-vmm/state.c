@@ -14,7 +14,8 @@
  *
  * Before the first input, features_selftest checks that a virtio device's
  * state whose driver accepted a feature this VMM does not offer is
- * refused, and that the same state with the offered ones loads.
+ * refused, and that the same state with the offered ones loads;
+ * capacity_selftest, that a virtio-blk state of another disk size is.
  */
 #include <stdio.h>
 #include <stdlib.h>
@@ -175,6 +176,62 @@ static void features_selftest(void)
 	}
 }
 
+/* then the queues (4 + 1 + 3 * 8 + 2 * 4 bytes each), the config space's size and bytes */
+#define QUEUE_STATE_BYTES	37
+#define CONFIG_OFFSET(nr_queues) \
+	(DRV_FEATURES_OFFSET + 8 + 4 + (nr_queues) * QUEUE_STATE_BYTES + 4)
+
+/*
+ * Load virtio-blk's own saved state with the capacity in its config space
+ * set to @capacity; *@was: the capacity the saved state held.
+ */
+static int load_with_capacity(struct mmio_dev *blk, uint64_t capacity, uint64_t *was)
+{
+	size_t off = CONFIG_OFFSET(1);
+	struct sbuf b = { 0 };
+	uint32_t config_size;
+	struct scur c;
+	int ret;
+
+	if (blk->save(blk, &b) || b.oom || b.len < off + 8)
+		abort();
+	memcpy(&config_size, b.data + off - 4, 4);
+	if (config_size < 8)	/* the layout above no longer vmm/virtio_mmio.c's */
+		abort();
+	memcpy(was, b.data + off, 8);
+	memcpy(b.data + off, &capacity, 8);
+	c = (struct scur){ .p = b.data, .left = b.len };
+	ret = blk->load(blk, &c);
+	sbuf_free(&b);
+	return ret;
+}
+
+/*
+ * A stream's virtio-blk config space with another capacity than the
+ * image's is refused, and the device keeps the image's: before, a forged
+ * one let the guest read and write past the image's end.
+ */
+static void capacity_selftest(void)
+{
+	struct mmio_dev *blk = vmm.devs[1];	/* after the PL011 */
+	uint64_t sectors = DISK_SIZE / 512, was;
+
+	if (strcmp(blk->name, "virtio-blk") || load_with_capacity(blk, sectors, &was) != 0 ||
+	    was != sectors) {
+		fprintf(stderr, "fuzz-vmm: capacity_selftest: virtio-blk's own state does not load\n");
+		abort();
+	}
+	if (load_with_capacity(blk, 1ULL << 40, &was) == 0) {
+		fprintf(stderr, "fuzz-vmm: capacity_selftest: a capacity of 2^40 sectors loaded\n");
+		abort();
+	}
+	if (load_with_capacity(blk, sectors, &was) != 0 || was != sectors) {
+		fprintf(stderr, "fuzz-vmm: capacity_selftest: the refused capacity stayed (%llu)\n",
+			(unsigned long long)was);
+		abort();
+	}
+}
+
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
@@ -188,6 +245,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 		if (getenv("FUZZ_STATE_SEED"))
 			write_seed(getenv("FUZZ_STATE_SEED"));
 		features_selftest();
+		capacity_selftest();
 	}
 	copy = malloc(size ? size : 1);
 	if (!copy)

@@ -54,6 +54,7 @@
 #define HDR		0x41003000
 #define DATA		0x41004000
 #define BLK_STATUS	0x41005000
+#define BLK_STATUS2	0x41005100	/* case 21's second read */
 
 /* virtio-net's transmit queue (queue 1), for case 15 */
 #define TXQ_DESC	0x41010000
@@ -69,7 +70,23 @@
 #define BIG_ADDR	0x40000000	/* all of RAM (this code at 32 MiB in it) */
 #define BIG_DESCS	17		/* 4.25 GiB in all */
 
-#define NR_CASES	20
+/*
+ * case 20: a 256-entry block queue, 200 reads of 8 MiB (long enough for
+ * the guest to act while they are served) through one indirect table:
+ * the header, MQ_SEGS buffers all at MQ_DATA, the status byte.
+ */
+#define MQ_QNUM		256
+#define MQ_DESC		0x41020000
+#define MQ_AVAIL	0x41021000
+#define MQ_USED		0x41022000
+#define MQ_ITABLE	0x41023000
+#define MQ_STATUS	0x41024000
+#define MQ_DATA		0x41100000
+#define MQ_SEG_LEN	0x80000		/* 512 KiB */
+#define MQ_SEGS		16
+#define MQ_REQS		200		/* more than the VMM's 128 request slots */
+
+#define NR_CASES	22
 
 	.arm
 _start:
@@ -101,6 +118,8 @@ _start:
 	b	case_rng_over_4g
 	b	case_break_1000_times
 	b	case_event_idx_late
+	b	case_quiesce_while_starved
+	b	case_ready_again
 
 /* 0: a good block read of sector 0 */
 case_sane:
@@ -362,6 +381,185 @@ case_event_idx_late:
 	blo	1b
 	b	report
 2:	bl	int_status_to_blk		@ then its interrupt, for up to 5 s
+	b	report
+
+/*
+ * 20: more block reads available than the VMM takes at once (MQ_REQS,
+ * made available at once), then, once the first is used, queue 1 made not
+ * ready (it never was): the VMM waits for the requests in flight with
+ * queue 0 still holding some. Reports the used index after up to 20 s:
+ * all MQ_REQS served, or those taken before the wait (a queue stranded:
+ * no further kick comes from a driver whose ring is full).
+ */
+case_quiesce_while_starved:
+	ldr	r0, =ID_BLOCK
+	bl	find_dev
+	mov	r0, #0
+	str	r0, [r10, #R_STATUS]		@ reset
+	mov	r0, #3				@ ACKNOWLEDGE | DRIVER
+	str	r0, [r10, #R_STATUS]
+	mov	r0, #0
+	str	r0, [r10, #R_DRV_FEAT_SEL]
+	mov	r0, #(1 << 28)			@ VIRTIO_RING_F_INDIRECT_DESC
+	str	r0, [r10, #R_DRV_FEAT]
+	mov	r0, #1
+	str	r0, [r10, #R_DRV_FEAT_SEL]
+	str	r0, [r10, #R_DRV_FEAT]		@ VERSION_1
+	mov	r0, #0xb			@ | FEATURES_OK
+	str	r0, [r10, #R_STATUS]
+	mov	r0, #0
+	ldr	r1, =MQ_DESC
+	ldr	r2, =MQ_AVAIL
+	ldr	r3, =MQ_USED
+	mov	r12, #MQ_QNUM
+	bl	queue_ready_n
+	mov	r0, #0xf			@ | DRIVER_OK
+	str	r0, [r10, #R_STATUS]
+	ldr	r0, =HDR			@ a read of sector 0
+	mov	r1, #0
+	str	r1, [r0]
+	str	r1, [r0, #4]
+	str	r1, [r0, #8]
+	str	r1, [r0, #12]
+	ldr	r12, =MQ_ITABLE			@ the header
+	ldr	r1, =HDR
+	str	r1, [r12]
+	mov	r1, #0
+	str	r1, [r12, #4]
+	mov	r1, #16
+	str	r1, [r12, #8]
+	ldr	r1, =F_NEXT | (1 << 16)
+	str	r1, [r12, #12]
+	mov	r0, #1
+5:	add	r12, r12, #16			@ the buffers, all at MQ_DATA
+	ldr	r1, =MQ_DATA
+	str	r1, [r12]
+	mov	r1, #0
+	str	r1, [r12, #4]
+	ldr	r1, =MQ_SEG_LEN
+	str	r1, [r12, #8]
+	add	r0, r0, #1
+	ldr	r1, =F_NEXT | F_WRITE
+	orr	r1, r1, r0, lsl #16
+	str	r1, [r12, #12]
+	cmp	r0, #MQ_SEGS + 1
+	blo	5b
+	add	r12, r12, #16			@ the status byte
+	ldr	r1, =MQ_STATUS
+	str	r1, [r12]
+	mov	r1, #0
+	str	r1, [r12, #4]
+	mov	r1, #1
+	str	r1, [r12, #8]
+	mov	r1, #F_WRITE
+	str	r1, [r12, #12]
+	ldr	r12, =MQ_DESC			@ MQ_REQS chains, each the indirect table
+	ldr	r3, =MQ_AVAIL + 4		@ and avail.ring[i] = i
+	mov	r0, #0
+1:	ldr	r1, =MQ_ITABLE
+	str	r1, [r12]
+	mov	r1, #0
+	str	r1, [r12, #4]
+	mov	r1, #16 * (MQ_SEGS + 2)
+	str	r1, [r12, #8]
+	mov	r1, #F_INDIRECT
+	str	r1, [r12, #12]
+	add	r12, r12, #16
+	strh	r0, [r3], #2
+	add	r0, r0, #1
+	cmp	r0, #MQ_REQS
+	blo	1b
+	dsb
+	ldr	r12, =MQ_AVAIL
+	strh	r0, [r12, #2]			@ idx: all of them
+	mov	r0, #0
+	str	r0, [r10, #R_QUEUE_NOTIFY]
+	ldr	r6, =MQ_USED
+	mrc	p15, 0, r7, c14, c0, 0		@ CNTFRQ: 1 s
+	bl	counter_now
+	mov	r8, r0
+2:	ldrh	r0, [r6, #2]			@ the first used, for up to 1 s
+	cmp	r0, #0
+	bne	3f
+	bl	counter_now
+	sub	r0, r0, r8
+	cmp	r0, r7
+	blo	2b
+	b	report
+3:	mov	r0, #1				@ queue 1 not ready: the VMM quiesces
+	str	r0, [r10, #R_QUEUE_SEL]
+	mov	r0, #0
+	str	r0, [r10, #R_QUEUE_READY]
+	str	r0, [r10, #R_QUEUE_SEL]
+	add	r7, r7, r7, lsl #2		@ 20 s
+	lsl	r7, r7, #2
+	bl	counter_now
+	mov	r8, r0
+4:	ldrh	r0, [r6, #2]			@ all used, for up to 20 s
+	cmp	r0, #MQ_REQS
+	beq	report
+	bl	counter_now
+	sub	r0, r0, r8
+	cmp	r0, r7
+	blo	4b
+	b	report
+
+/*
+ * 21: a block read used, its status byte then set to 0xee, QueueReady
+ * written 1 again on the ready queue, a second read (descriptors 3-5,
+ * its own status byte) made available: only the second must be served.
+ * Reports the first read's status byte as blk= (0xee: not served again).
+ */
+case_ready_again:
+	bl	blk_std
+	ldr	r5, =3000
+	mov	r0, #0
+	str	r0, [r10, #R_QUEUE_NOTIFY]
+	ldr	r6, =USED
+1:	ldrh	r0, [r6, #2]			@ the first read used
+	cmp	r0, #0
+	bne	2f
+	mov	r0, #0x4000
+3:	subs	r0, r0, #1
+	bne	3b
+	subs	r5, r5, #1
+	bne	1b
+	b	report
+2:	ldr	r0, =BLK_STATUS
+	mov	r1, #0xee
+	strb	r1, [r0]
+	mov	r0, #0
+	str	r0, [r10, #R_QUEUE_SEL]
+	mov	r0, #1
+	str	r0, [r10, #R_QUEUE_READY]	@ ready again
+	mov	r0, #3
+	ldr	r1, =HDR
+	mov	r2, #16
+	ldr	r3, =F_NEXT | (4 << 16)
+	bl	desc_set
+	mov	r0, #4
+	ldr	r1, =DATA
+	mov	r2, #512
+	ldr	r3, =F_NEXT | F_WRITE | (5 << 16)
+	bl	desc_set
+	mov	r0, #5
+	ldr	r1, =BLK_STATUS2
+	mov	r2, #1
+	ldr	r3, =F_WRITE
+	bl	desc_set
+	mov	r0, #3
+	bl	avail_push
+	ldr	r5, =3000
+	mov	r0, #0
+	str	r0, [r10, #R_QUEUE_NOTIFY]
+4:	ldrh	r0, [r6, #2]			@ the second used
+	cmp	r0, #2
+	beq	report
+	mov	r0, #0x4000
+5:	subs	r0, r0, #1
+	bne	5b
+	subs	r5, r5, #1
+	bne	4b
 	b	report
 
 /*

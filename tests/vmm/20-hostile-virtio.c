@@ -7,8 +7,11 @@
  * far ahead, a block sector whose byte offset wraps, a receive buffer
  * larger than a read can take or shorter than a frame, a queue rewritten
  * while vhost-net serves it, console and rng chains over 4 GiB, a device
- * reset and broken 1000 times, DriverFeatures rewritten after FEATURES_OK)
- * and notifies. The VMM must never die or spin of it: the
+ * reset and broken 1000 times, DriverFeatures rewritten after FEATURES_OK,
+ * more reads at once than the VMM takes, then a wait for those in flight
+ * (the disk is a 2-vCPU VM's, with a queue each), QueueReady written again)
+ * and notifies. The VMM
+ * must never die or spin of it: the
  * guest reads DEVICE_NEEDS_RESET in Status (or the VMM stops with status
  * 1 and a message) or gets its request answered (an error, or a chain
  * returned unused), a sane request still works, and the board's kernel
@@ -37,6 +40,7 @@
 #define NEEDS_RESET	0x40
 #define BLK_S_OK	0
 #define BLK_S_IOERR	1
+#define QUIESCE_REQS	200	/* case 20's reads (tests/guest/hostile.S MQ_REQS) */
 
 /*
  * RETURNED: the chain comes back, with length 0. VHOST_STOPPED: vhost-net
@@ -45,8 +49,14 @@
  * with FILL_MAX bytes. QUIET: the device broken, at most
  * MAX_BROKEN_LINES lines about it however often it breaks. INTERRUPTED:
  * the request served and its interrupt raised (reported as blk=).
+ * ALL_SERVED: every one of QUIESCE_REQS requests used. SERVED_ONCE: two
+ * requests used, the first not served again (its status byte reads 0xee,
+ * the guest's mark).
  */
-enum expect { SERVED_OK, SERVED_IOERR, BROKEN, RETURNED, VHOST_STOPPED, FILLED, QUIET, INTERRUPTED };
+enum expect {
+	SERVED_OK, SERVED_IOERR, BROKEN, RETURNED, VHOST_STOPPED, FILLED, QUIET, INTERRUPTED,
+	ALL_SERVED, SERVED_ONCE
+};
 
 static const struct {
 	const char *name;
@@ -80,6 +90,10 @@ static const struct {
 	{ "device-broken-1000-times-logs-a-few-lines", QUIET, false },
 	/* before, the late EVENT_IDX held and the read came without an interrupt */
 	{ "driver-features-after-features-ok-are-ignored", INTERRUPTED, false },
+	/* before, the reads left in the ring during the VMM's wait were never taken */
+	{ "block-queue-waiting-for-a-slot-is-served-after-a-quiesce", ALL_SERVED, false },
+	/* before, the queue went back to index 0 and served the first read again */
+	{ "queue-ready-written-again-keeps-its-place", SERVED_ONCE, false },
 };
 
 #define NR_CASES ((int)(sizeof(cases) / sizeof(cases[0])))
@@ -142,7 +156,7 @@ static void run_case(int n)
 			"tap=hostap0,host=10.0.2.1/24,vhost=on" : "tap=hostap0,host=10.0.2.1/24,vhost=off",
 			"--params", param, NULL })) :
 	    guest_start(&g, ((const char *const[]){ VMM_PATH, "--kernel", HOSTILE,
-			"--disk", DISK, "--params", param, NULL }))) {
+			"--cpus", "2", "--disk", DISK ",mq", "--params", param, NULL }))) {
 		tap_ok(false, "hostile-%d-%s", n, cases[n].name);
 		return;
 	}
@@ -177,6 +191,12 @@ static void run_case(int n)
 	case INTERRUPTED:
 		ok = ok && rc == 0 && !(status & NEEDS_RESET) && used == 1 && blk == 1;
 		break;
+	case ALL_SERVED:
+		ok = ok && rc == 0 && !(status & NEEDS_RESET) && used == QUIESCE_REQS;
+		break;
+	case SERVED_ONCE:
+		ok = ok && rc == 0 && !(status & NEEDS_RESET) && used == 2 && blk == 0xee;
+		break;
 	case QUIET:
 		ok = ok && rc == 0 && (status & NEEDS_RESET) &&
 		     count(g.out, "the device needs a reset") <= MAX_BROKEN_LINES &&
@@ -202,7 +222,8 @@ int main(void)
 		tap_bail("armvirt did not load");
 	tap_eq(tun_load(TUN_KO), 0, "tun-loads");
 	fd = open(DISK, O_RDWR | O_CREAT | O_TRUNC, 0600);
-	if (!tap_ok(fd >= 0 && ftruncate(fd, 1 << 20) == 0, "board-makes-disk-image"))
+	/* 8 MiB, sparse: case 20's reads */
+	if (!tap_ok(fd >= 0 && ftruncate(fd, 8 << 20) == 0, "board-makes-disk-image"))
 		tap_bail("cannot make %s: %s", DISK, strerror(errno));
 	close(fd);
 	for (n = 0; n < NR_CASES; n++)
