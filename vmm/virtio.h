@@ -144,8 +144,9 @@ void virtq_push(struct virtq *vq, const struct virtq_chain *c, uint32_t len);
  */
 void virtq_notify(struct virtq *vq, uint16_t old_used);
 /*
- * Serve every available chain of @vq: @serve handles one and returns the
- * bytes it wrote into it; then virtq_notify(). Device lock held.
+ * Serve the available chains of @vq, at most a ring's worth (then the
+ * queue is kicked again: other queues' turn): @serve handles one and
+ * returns the bytes it wrote into it; then virtq_notify(). Device lock held.
  */
 void virtq_serve(struct virtq *vq,
 		 uint32_t (*serve)(struct virtio_mmio *vdev, struct virtq_chain *c));

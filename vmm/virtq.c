@@ -319,9 +319,20 @@ void virtq_serve(struct virtq *vq,
 {
 	uint16_t old_used = vq->next_used;
 	struct virtq_chain c;
+	uint32_t served = 0;
 
-	while (virtq_pop(vq, &c) > 0)
+	while (virtq_pop(vq, &c) > 0) {
 		virtq_push(vq, &c, serve(vq->vdev, &c));
+		/*
+		 * A ring's worth, then the other devices' turn: a driver that
+		 * refills as fast as we serve would keep the I/O thread here.
+		 * The queue is kicked again for the rest.
+		 */
+		if (++served == vq->num) {
+			virtq_kick_again(vq);
+			break;
+		}
+	}
 	virtq_notify(vq, old_used);
 }
 

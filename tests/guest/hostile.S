@@ -56,10 +56,13 @@
 #define BLK_STATUS	0x41005000
 #define BLK_STATUS2	0x41005100	/* case 21's second read */
 
-/* virtio-net's transmit queue (queue 1), for case 15 */
+/* virtio-net's transmit queue (queue 1), for case 15; the rng's queue, for case 22 */
 #define TXQ_DESC	0x41010000
 #define TXQ_AVAIL	0x41011000
 #define TXQ_USED	0x41012000
+#define RNG_QNUM	256
+#define RNG_BUF		0x41200000
+#define RNG_BUF_LEN	0x10000		/* the most the VMM fills of a chain: ms each */
 
 #define F_NEXT		1
 #define F_WRITE		2
@@ -86,7 +89,7 @@
 #define MQ_SEGS		16
 #define MQ_REQS		200		/* more than the VMM's 128 request slots */
 
-#define NR_CASES	22
+#define NR_CASES	23
 
 	.arm
 _start:
@@ -120,6 +123,7 @@ _start:
 	b	case_event_idx_late
 	b	case_quiesce_while_starved
 	b	case_ready_again
+	b	case_refill_flood
 
 /* 0: a good block read of sector 0 */
 case_sane:
@@ -561,6 +565,109 @@ case_ready_again:
 	subs	r5, r5, #1
 	bne	4b
 	b	report
+
+/*
+ * 22: virtio-rng's queue (RNG_QNUM chains of 64 KiB: a ring's worth
+ * takes the VMM a good part of a second) refilled and notified as fast
+ * as it is served, its available index kept a ring ahead of its used one;
+ * once the VMM has served two rings' worth, a block read made available
+ * and notified, the rng refilled on, no longer notified (a device busy
+ * with a queue takes what it finds there): the VMM must still serve the
+ * read. Reports the block queue once the read is used, or after 10 s
+ * (blk=aa: the rng served, the read not).
+ */
+case_refill_flood:
+	ldr	r0, =ID_RNG
+	bl	find_dev
+	mov	r9, r10				@ the rng
+	bl	device_start
+	ldr	r12, =TXQ_DESC			@ RNG_QNUM chains of one RNG_BUF_LEN buffer
+	mov	r0, #0
+1:	ldr	r1, =RNG_BUF
+	str	r1, [r12]
+	mov	r1, #0
+	str	r1, [r12, #4]
+	mov	r1, #RNG_BUF_LEN
+	str	r1, [r12, #8]
+	mov	r1, #F_WRITE
+	str	r1, [r12, #12]
+	add	r12, r12, #16
+	add	r0, r0, #1
+	cmp	r0, #RNG_QNUM
+	blo	1b
+	mov	r0, #0
+	ldr	r1, =TXQ_DESC
+	ldr	r2, =TXQ_AVAIL
+	ldr	r3, =TXQ_USED
+	mov	r12, #RNG_QNUM
+	bl	queue_ready_n
+	mov	r0, #0xf			@ | DRIVER_OK
+	str	r0, [r10, #R_STATUS]
+	ldr	r12, =TXQ_AVAIL			@ ring[i] = chain i
+	mov	r0, #0
+2:	add	r1, r12, r0, lsl #1
+	strh	r0, [r1, #4]
+	add	r0, r0, #1
+	cmp	r0, #RNG_QNUM
+	blo	2b
+	dsb
+	strh	r0, [r12, #2]			@ idx: RNG_QNUM
+	bl	blk_std				@ r10: the block device, its read available
+	mov	r0, #0
+	str	r0, [r9, #R_QUEUE_NOTIFY]	@ the rng
+	ldr	r6, =USED
+	ldr	r5, =TXQ_AVAIL
+	mrc	p15, 0, r7, c14, c0, 0		@ 10 s
+	add	r7, r7, r7, lsl #2
+	lsl	r7, r7, #1
+	bl	counter_now
+	mov	r8, r0
+3:	bl	rng_refill_notify		@ until two rings are served
+	cmp	r0, #2 * RNG_QNUM
+	bhs	4f
+	bl	counter_now
+	sub	r0, r0, r8
+	cmp	r0, r7
+	blo	3b
+	b	report
+4:	ldr	r0, =BLK_STATUS			@ 0xaa: the rng was served, the read never
+	mov	r1, #0xaa
+	strb	r1, [r0]
+	bl	rng_refill			@ the VMM serving the rng: no notification
+	mov	r0, #0
+	str	r0, [r10, #R_QUEUE_NOTIFY]	@ then the read
+	bl	counter_now
+	mov	r8, r0
+5:	bl	rng_refill
+	ldrh	r0, [r6, #2]			@ the read used?
+	cmp	r0, #0
+	bne	report
+	bl	counter_now
+	sub	r0, r0, r8
+	cmp	r0, r7
+	blo	5b
+	b	report
+
+/*
+ * The rng's available index a ring ahead of its used one (r5: its ring);
+ * rng_refill_notify: then the rng (r9) notified, as a driver does. r0 =
+ * the used index.
+ */
+rng_refill_notify:
+	mov	r2, #1
+	b	1f
+rng_refill:
+	mov	r2, #0
+1:	ldr	r12, =TXQ_USED
+	ldrh	r0, [r12, #2]
+	add	r1, r0, #RNG_QNUM
+	strh	r1, [r5, #2]
+	cmp	r2, #0
+	bxeq	lr
+	dsb
+	mov	r1, #0
+	str	r1, [r9, #R_QUEUE_NOTIFY]
+	bx	lr
 
 /*
  * The device whose ID is r0 set up with queue r1 ready (BIG_QNUM entries,
