@@ -398,27 +398,14 @@ case_event_idx_late:
 case_quiesce_while_starved:
 	ldr	r0, =ID_BLOCK
 	bl	find_dev
-	mov	r0, #0
-	str	r0, [r10, #R_STATUS]		@ reset
-	mov	r0, #3				@ ACKNOWLEDGE | DRIVER
-	str	r0, [r10, #R_STATUS]
-	mov	r0, #0
-	str	r0, [r10, #R_DRV_FEAT_SEL]
-	mov	r0, #(1 << 28)			@ VIRTIO_RING_F_INDIRECT_DESC
-	str	r0, [r10, #R_DRV_FEAT]
-	mov	r0, #1
-	str	r0, [r10, #R_DRV_FEAT_SEL]
-	str	r0, [r10, #R_DRV_FEAT]		@ VERSION_1
-	mov	r0, #0xb			@ | FEATURES_OK
-	str	r0, [r10, #R_STATUS]
+	mov	r1, #(1 << 28)			@ VIRTIO_RING_F_INDIRECT_DESC
+	bl	device_start_with
 	mov	r0, #0
 	ldr	r1, =MQ_DESC
 	ldr	r2, =MQ_AVAIL
 	ldr	r3, =MQ_USED
 	mov	r12, #MQ_QNUM
-	bl	queue_ready_n
-	mov	r0, #0xf			@ | DRIVER_OK
-	str	r0, [r10, #R_STATUS]
+	bl	queue_ready_n_ok
 	ldr	r0, =HDR			@ a read of sector 0
 	mov	r1, #0
 	str	r1, [r0]
@@ -536,23 +523,9 @@ case_ready_again:
 	str	r0, [r10, #R_QUEUE_SEL]
 	mov	r0, #1
 	str	r0, [r10, #R_QUEUE_READY]	@ ready again
-	mov	r0, #3
-	ldr	r1, =HDR
-	mov	r2, #16
-	ldr	r3, =F_NEXT | (4 << 16)
-	bl	desc_set
-	mov	r0, #4
-	ldr	r1, =DATA
-	mov	r2, #512
-	ldr	r3, =F_NEXT | F_WRITE | (5 << 16)
-	bl	desc_set
-	mov	r0, #5
-	ldr	r1, =BLK_STATUS2
-	mov	r2, #1
-	ldr	r3, =F_WRITE
-	bl	desc_set
-	mov	r0, #3
-	bl	avail_push
+	mov	r8, #3
+	ldr	r9, =BLK_STATUS2
+	bl	blk_chain_at
 	ldr	r5, =3000
 	mov	r0, #0
 	str	r0, [r10, #R_QUEUE_NOTIFY]
@@ -600,9 +573,7 @@ case_refill_flood:
 	ldr	r2, =TXQ_AVAIL
 	ldr	r3, =TXQ_USED
 	mov	r12, #RNG_QNUM
-	bl	queue_ready_n
-	mov	r0, #0xf			@ | DRIVER_OK
-	str	r0, [r10, #R_STATUS]
+	bl	queue_ready_n_ok
 	ldr	r12, =TXQ_AVAIL			@ ring[i] = chain i
 	mov	r0, #0
 2:	add	r1, r12, r0, lsl #1
@@ -700,9 +671,7 @@ big_chain:
 	ldr	r2, =TXQ_AVAIL
 	ldr	r3, =TXQ_USED
 	mov	r12, #BIG_QNUM
-	bl	queue_ready_n
-	mov	r0, #0xf			@ | DRIVER_OK
-	str	r0, [r10, #R_STATUS]
+	bl	queue_ready_n_ok
 	ldr	r12, =TXQ_AVAIL
 	mov	r0, #0
 	strh	r0, [r12, #4]			@ ring[0]: chain 0
@@ -819,6 +788,14 @@ one_desc_chain:
 
 /* A block read (header, 512 bytes, status) in descriptors 0-2, made available. */
 blk_chain:
+	push	{r8, r9, lr}
+	mov	r8, #0
+	ldr	r9, =BLK_STATUS
+	bl	blk_chain_at
+	pop	{r8, r9, pc}
+
+/* The same in descriptors r8 to r8 + 2, its status byte at r9 (set to 0xff first). */
+blk_chain_at:
 	push	{lr}
 	ldr	r0, =HDR
 	mov	r1, #0
@@ -826,25 +803,28 @@ blk_chain:
 	str	r1, [r0, #4]
 	str	r1, [r0, #8]
 	str	r1, [r0, #12]
-	ldr	r0, =BLK_STATUS
 	mov	r1, #0xff
-	strb	r1, [r0]
-	mov	r0, #0
+	strb	r1, [r9]
+	mov	r0, r8
 	ldr	r1, =HDR
 	mov	r2, #16
-	ldr	r3, =F_NEXT | (1 << 16)
+	add	r3, r8, #1
+	lsl	r3, r3, #16
+	orr	r3, r3, #F_NEXT
 	bl	desc_set
-	mov	r0, #1
+	add	r0, r8, #1
 	ldr	r1, =DATA
 	mov	r2, #512
-	ldr	r3, =F_NEXT | F_WRITE | (2 << 16)
+	add	r3, r8, #2
+	lsl	r3, r3, #16
+	orr	r3, r3, #F_NEXT | F_WRITE
 	bl	desc_set
-	mov	r0, #2
-	ldr	r1, =BLK_STATUS
+	add	r0, r8, #2
+	mov	r1, r9
 	mov	r2, #1
-	ldr	r3, =F_WRITE
+	mov	r3, #F_WRITE
 	bl	desc_set
-	mov	r0, #0
+	mov	r0, r8
 	bl	avail_push
 	pop	{pc}
 
@@ -894,12 +874,20 @@ ready_with_num_1000:
 	str	r0, [r10, #R_QUEUE_READY]
 	bx	lr
 
-/* Reset the device at r10, negotiate VERSION_1 (up to FEATURES_OK). */
+/*
+ * Reset the device at r10, negotiate VERSION_1 (up to FEATURES_OK);
+ * device_start_with: and the features of word 0 in r1.
+ */
 device_start:
+	mov	r1, #0
+device_start_with:
 	mov	r0, #0
 	str	r0, [r10, #R_STATUS]		@ reset
 	mov	r0, #3				@ ACKNOWLEDGE | DRIVER
 	str	r0, [r10, #R_STATUS]
+	mov	r0, #0
+	str	r0, [r10, #R_DRV_FEAT_SEL]
+	str	r1, [r10, #R_DRV_FEAT]
 	mov	r0, #1
 	str	r0, [r10, #R_DRV_FEAT_SEL]
 	str	r0, [r10, #R_DRV_FEAT]		@ VERSION_1
@@ -929,6 +917,14 @@ queue_ready_n:
 	mov	r0, #1
 	str	r0, [r10, #R_QUEUE_READY]
 	bx	lr
+
+/* queue_ready_n, then DRIVER_OK: the device at r10 runs. */
+queue_ready_n_ok:
+	push	{lr}
+	bl	queue_ready_n
+	mov	r0, #0xf			@ | DRIVER_OK
+	str	r0, [r10, #R_STATUS]
+	pop	{pc}
 
 /* r10 = the first virtio-mmio slot whose device ID is r0; powers off if none. */
 find_dev:
