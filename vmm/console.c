@@ -177,7 +177,7 @@ static int pty_setup(void)
 		goto err;
 	in_fd = out_fd = master;
 	on_terminal = true;
-	if (io_watch(master, stdin_readable, NULL))
+	if (io_watch(master, "the console's pseudo-terminal", stdin_readable, NULL))
 		goto err;
 	vmm_info("the guest's console is on %s (attach: screen %s, or busybox microcom %s)",
 		 name, name, name);
@@ -211,7 +211,7 @@ int console_setup(struct vmm *vmm)
 		tcsetattr(STDIN_FILENO, TCSANOW, &t);
 		atexit(console_restore);
 	}
-	if (io_watch(STDIN_FILENO, stdin_readable, NULL) == 0)
+	if (io_watch(STDIN_FILENO, "the console's input", stdin_readable, NULL) == 0)
 		return 0;
 	/* a file or /dev/null: no input, as at its end */
 	if (errno == EPERM) {

@@ -18,6 +18,7 @@
 
 struct io_watch {
 	int fd;
+	const char *what;
 	io_handler fn;
 	void *opaque;
 };
@@ -42,7 +43,7 @@ static int io_init(void)
 	return 0;
 }
 
-int io_watch(int fd, io_handler fn, void *opaque)
+int io_watch(int fd, const char *what, io_handler fn, void *opaque)
 {
 	struct epoll_event ev = { .events = EPOLLIN };
 
@@ -52,7 +53,7 @@ int io_watch(int fd, io_handler fn, void *opaque)
 		errno = ENOSPC;
 		return -1;
 	}
-	watches[nr_watches] = (struct io_watch){ fd, fn, opaque };
+	watches[nr_watches] = (struct io_watch){ fd, what, fn, opaque };
 	ev.data.ptr = &watches[nr_watches];
 	if (epoll_ctl(epoll_fd, EPOLL_CTL_ADD, fd, &ev))
 		return -1;
@@ -76,6 +77,20 @@ void io_watch_pause(int fd, bool paused)
 	}
 }
 
+/*
+ * epoll reports an error or a hang-up whatever the events asked, a paused
+ * watch's too: an fd that has one for good (a tap the host deleted, stdin
+ * at its end) would have the loop spin. Its handler had its look first.
+ */
+static void io_forget(struct io_watch *w, uint32_t events)
+{
+	if ((events & EPOLLERR) || (events & (EPOLLHUP | EPOLLIN)) == EPOLLHUP) {
+		epoll_ctl(epoll_fd, EPOLL_CTL_DEL, w->fd, NULL);
+		vmm_err("%s: %s; no longer watched", w->what,
+			events & EPOLLERR ? "an error" : "hung up");
+	}
+}
+
 static void *io_loop(void *arg)
 {
 	struct epoll_event ev[16];
@@ -96,6 +111,7 @@ static void *io_loop(void *arg)
 			if (!w)		/* stop_fd */
 				return NULL;
 			w->fn(w->fd, w->opaque);
+			io_forget(w, ev[i].events);
 		}
 	}
 }

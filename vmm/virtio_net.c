@@ -80,6 +80,7 @@ struct rx_bufs {
 
 struct virtio_net {
 	int tap_fd;
+	char tap_what[32];		/* its name in the log */
 	int vhost_fd;		/* /dev/vhost-net, or -1: the VMM serves the queues */
 	bool vhost_running;
 	bool tap_paused;
@@ -474,7 +475,8 @@ struct mmio_dev *virtio_net_create_fd(struct vmm *vmm, int fd, int vhost_fd, con
 	n->vdev = virtio_mmio_create(vmm, "virtio-net", &n->ops, n);
 	if (!n->vdev)
 		goto fail;
-	if (io_watch(n->tap_fd, tap_readable, n))
+	snprintf(n->tap_what, sizeof(n->tap_what), "network: NIC %d's tap", index);
+	if (io_watch(n->tap_fd, n->tap_what, tap_readable, n))
 		return NULL;	/* the device is on the bus: freed with it */
 	return &n->vdev->mmio;
 fail:

@@ -366,8 +366,12 @@ typedef void (*io_handler)(int fd, void *opaque);
 int io_thread_start(struct vmm *vmm);
 void io_thread_stop(void);
 void io_close(void);			/* at exit: the thread and its fds */
-/* Call fn(fd, opaque) from the I/O thread whenever fd is readable. */
-int io_watch(int fd, io_handler fn, void *opaque);
+/*
+ * Call fn(fd, opaque) from the I/O thread whenever fd is readable. An fd
+ * that reports an error, or a hang-up with nothing left to read, is
+ * no longer watched once fn had its look: @what names it in the log line.
+ */
+int io_watch(int fd, const char *what, io_handler fn, void *opaque);
 /* Stop or resume watching fd (flow control); callable from any thread. */
 void io_watch_pause(int fd, bool paused);
 

@@ -50,7 +50,7 @@ void fdt_reg(struct fdt_writer *w, uint64_t base, uint64_t size) { }
 void fdt_spi(struct fdt_writer *w, unsigned int spi, bool edge) { }
 void io_watch_pause(int fd, bool paused) { }
 
-int io_watch(int fd, io_handler fn, void *opaque)
+int io_watch(int fd, const char *what, io_handler fn, void *opaque)
 {
 	if (nr_watches == MAX_WATCHES) {
 		errno = ENOSPC;
