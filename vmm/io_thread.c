@@ -21,8 +21,13 @@ struct io_watch {
 	const char *what;
 	io_handler fn;
 	void *opaque;
+	/* under watch_lock */
+	bool paused;		/* out of the epoll set for now */
+	bool forgotten;		/* out of it for good (io_forget()) */
 };
 
+/* A watch's state and its place in the epoll set; a leaf lock, taken under device locks. */
+static pthread_mutex_t watch_lock = PTHREAD_MUTEX_INITIALIZER;
 static struct io_watch watches[IO_MAX_WATCHES];
 static int nr_watches;
 static int epoll_fd = -1, stop_fd = -1;
@@ -53,7 +58,7 @@ int io_watch(int fd, const char *what, io_handler fn, void *opaque)
 		errno = ENOSPC;
 		return -1;
 	}
-	watches[nr_watches] = (struct io_watch){ fd, what, fn, opaque };
+	watches[nr_watches] = (struct io_watch){ .fd = fd, .what = what, .fn = fn, .opaque = opaque };
 	ev.data.ptr = &watches[nr_watches];
 	if (epoll_ctl(epoll_fd, EPOLL_CTL_ADD, fd, &ev))
 		return -1;
@@ -61,34 +66,54 @@ int io_watch(int fd, const char *what, io_handler fn, void *opaque)
 	return 0;
 }
 
+/*
+ * A paused fd leaves the epoll set, rather than asking for no event:
+ * epoll reports an error or a hang-up whatever was asked, and a paused
+ * watch's handler would be called in a loop.
+ */
 void io_watch_pause(int fd, bool paused)
 {
+	struct io_watch *w;
 	int i;
 
+	pthread_mutex_lock(&watch_lock);
 	for (i = 0; i < nr_watches; i++) {
-		if (watches[i].fd == fd) {
-			struct epoll_event ev = {
-				.events = paused ? 0 : EPOLLIN, .data.ptr = &watches[i],
-			};
+		w = &watches[i];
+		if (w->fd != fd)
+			continue;
+		if (!w->forgotten && w->paused != paused) {
+			struct epoll_event ev = { .events = EPOLLIN, .data.ptr = w };
 
-			epoll_ctl(epoll_fd, EPOLL_CTL_MOD, fd, &ev);
-			return;
+			epoll_ctl(epoll_fd, paused ? EPOLL_CTL_DEL : EPOLL_CTL_ADD, fd, &ev);
+			w->paused = paused;
 		}
+		break;
 	}
+	pthread_mutex_unlock(&watch_lock);
 }
 
 /*
- * epoll reports an error or a hang-up whatever the events asked, a paused
- * watch's too: an fd that has one for good (a tap the host deleted, stdin
- * at its end) would have the loop spin. Its handler had its look first.
+ * An fd with an error, or hung up with nothing left to read (a tap the
+ * host deleted, stdin at its end), reports it for good: once its handler
+ * had its look, it leaves the epoll set and is not resumed.
  */
 static void io_forget(struct io_watch *w, uint32_t events)
 {
-	if ((events & EPOLLERR) || (events & (EPOLLHUP | EPOLLIN)) == EPOLLHUP) {
-		epoll_ctl(epoll_fd, EPOLL_CTL_DEL, w->fd, NULL);
-		vmm_err("%s: %s; no longer watched", w->what,
-			events & EPOLLERR ? "an error" : "hung up");
+	bool error = events & EPOLLERR;
+
+	if (!error && (events & (EPOLLHUP | EPOLLIN)) != EPOLLHUP)
+		return;
+	pthread_mutex_lock(&watch_lock);
+	if (!w->forgotten) {
+		if (!w->paused)
+			epoll_ctl(epoll_fd, EPOLL_CTL_DEL, w->fd, NULL);
+		w->forgotten = true;
+		if (error)
+			vmm_err("%s: an error; no longer watched", w->what);
+		else
+			vmm_info("%s: hung up; no longer watched", w->what);
 	}
+	pthread_mutex_unlock(&watch_lock);
 }
 
 static void *io_loop(void *arg)

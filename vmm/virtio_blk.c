@@ -93,7 +93,7 @@ struct blk_req {
 
 /* A queue's own state, under vdev->lock. */
 struct blk_queue {
-	bool starved;			/* chains wait for a free slot */
+	bool starved;			/* chains wait: for a free slot, or a quiesce's end */
 	bool unnotified;		/* returned since notify_from, no interrupt yet */
 	uint16_t notify_from;
 };

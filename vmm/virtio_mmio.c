@@ -443,6 +443,7 @@ static int virtio_mmio_load(struct mmio_dev *dev, struct scur *c)
 		goto bad;
 	if ((v->status & STATUS_FEATURES_OK) && v->ops->features_set)
 		v->ops->features_set(v);
+	why = "bytes past its end";
 	if (!scur_done(c))
 		goto bad;
 	ret = 0;
@@ -521,7 +522,7 @@ struct virtio_mmio *virtio_mmio_create(struct vmm *vmm, const char *name,
 		v->vq[i].vdev = v;
 		v->vq[i].index = i;
 		v->vq[i].notify_fd = eventfd(0, EFD_CLOEXEC | EFD_NONBLOCK);
-		if (v->vq[i].notify_fd < 0 || io_watch(v->vq[i].notify_fd, v->mmio.name, queue_kicked, &v->vq[i]))
+		if (v->vq[i].notify_fd < 0 || io_watch(v->vq[i].notify_fd, name, queue_kicked, &v->vq[i]))
 			goto fail;
 	}
 	v->mmio = (struct mmio_dev) {

@@ -372,7 +372,7 @@ void io_close(void);			/* at exit: the thread and its fds */
  * no longer watched once fn had its look: @what names it in the log line.
  */
 int io_watch(int fd, const char *what, io_handler fn, void *opaque);
-/* Stop or resume watching fd (flow control); callable from any thread. */
+/* Stop or resume watching fd (flow control); any thread, device locks held or not. */
 void io_watch_pause(int fd, bool paused);
 
 /* ---- the console: stdin and stdout (console.c) ---- */

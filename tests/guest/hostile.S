@@ -467,9 +467,10 @@ case_quiesce_while_starved:
 	str	r0, [r10, #R_QUEUE_NOTIFY]
 	ldr	r6, =MQ_USED
 	mrc	p15, 0, r7, c14, c0, 0		@ CNTFRQ: 1 s
+	add	r7, r7, r7, lsl #2		@ 5 s
 	bl	counter_now
 	mov	r8, r0
-2:	ldrh	r0, [r6, #2]			@ the first used, for up to 1 s
+2:	ldrh	r0, [r6, #2]			@ the first used, for up to 5 s
 	cmp	r0, #0
 	bne	3f
 	bl	counter_now
@@ -482,8 +483,7 @@ case_quiesce_while_starved:
 	mov	r0, #0
 	str	r0, [r10, #R_QUEUE_READY]
 	str	r0, [r10, #R_QUEUE_SEL]
-	add	r7, r7, r7, lsl #2		@ 20 s
-	lsl	r7, r7, #2
+	lsl	r7, r7, #2			@ 20 s
 	bl	counter_now
 	mov	r8, r0
 4:	ldrh	r0, [r6, #2]			@ all used, for up to 20 s
